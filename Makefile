@@ -1,0 +1,42 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: demo test lint format bench clean
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip setuptools wheel
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.created setup.cfg pyproject.toml
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed setup.cfg
+	$(PIP) install -e '.[test,lint]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(PY) -m autograd
+
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: lint
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
+
+format: $(VENV)/.installed-test
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench:
+	bash ../shared/bench/setup.sh
+	PYTHONPATH=. /tmp/bench/venv/bin/python ../shared/bench/bench.py \
+		--engines autograd,micrograd,torch,floor --rounds 5
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

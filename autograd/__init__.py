@@ -1,0 +1,11 @@
+"""autograd: a pure-Python scalar automatic-differentiation engine for learning and testing."""
+
+from . import rules as _rules  # noqa: F401  (attaches the table's operators to Value)
+from .engine import Value
+from .functional import grad
+from .mode import enable_grad, is_grad_enabled, no_grad
+from .rules import primitive
+
+__version__ = "0.1.0"
+
+__all__ = ["Value", "__version__", "enable_grad", "grad", "is_grad_enabled", "no_grad", "primitive"]

@@ -1,0 +1,257 @@
+"""The `Value` node: one float, the operation that made it, its inputs, and reverse mode."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Union
+
+from .mode import STATE
+
+if TYPE_CHECKING:
+    from .ops import Primitive
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+
+
+class Op:
+    """A compiled primitive as a node refers to it: the table row plus its generated functions.
+
+    ``params`` holds constant arguments (the exponent of ``x ** 2``, the slope of ``leaky_relu``);
+    an Op with other params is a sibling made by ``bind``, sharing the compiled functions.
+    """
+
+    __slots__ = ("_bound", "name", "params", "partials", "partials_graph", "primitive", "vjp")
+
+    def __init__(
+        self,
+        primitive: Primitive | None,
+        name: str,
+        vjp: Callable[[Value], None],
+        partials: Callable[[Value], tuple[Any, ...]],
+        partials_graph: Callable[[Value], tuple[Any, ...]],
+        params: tuple[float, ...] = (),
+    ) -> None:
+        self.name = name
+        self.primitive = primitive
+        self.params = params
+        self.vjp = vjp  # first order, floats: adds node.grad * d/d input into each input's .grad
+        self.partials = partials  # local derivatives as floats
+        self.partials_graph = partials_graph  # local derivatives as Values (differentiable)
+        self._bound: dict[tuple[float, ...], Op] = {}
+
+    def bind(self, *params: float) -> Op:
+        op = self._bound.get(params)
+        if op is None:
+            op = Op(self.primitive, self.name, self.vjp, self.partials, self.partials_graph, params)
+            if len(self._bound) < 512:  # common exponents are shared; odd ones are not kept
+                self._bound[params] = op
+        return op
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r}{', ' if self.params else ''}{', '.join(map(repr, self.params))})"
+
+
+def real(x: object, where: str) -> float:
+    """``x`` as a float if it is a real number (int, float, NumPy scalar), else a TypeError."""
+    if type(x) is float:
+        return x  # type: ignore[return-value]
+    if isinstance(x, numbers.Real) and not isinstance(x, Value):
+        return float(x)
+    kind = "Value" if isinstance(x, Value) else type(x).__name__
+    raise TypeError(
+        f"{where}: expected a real number (int, float, NumPy scalar), got {kind}: {x!r}"
+    )
+
+
+class Value:
+    """A scalar that remembers how it was computed, so gradients can flow back through it.
+
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x
+    >>> y.backward()
+    >>> y.data, x.grad
+    (10.0, 7.0)
+    """
+
+    # No __dict__ and no closures: a node holds no reference cycle, so CPython frees a graph by
+    # reference counting alone and the cyclic garbage collector finds nothing to do.
+    __slots__ = ("_mark", "_op", "_prev", "data", "grad", "label")
+
+    data: float
+    grad: float
+    label: str
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = real(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self._prev: tuple[Value, ...] = ()
+        self._op: Op | None = None
+        self._mark: object = None
+
+    # -- introspection ----------------------------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """Name of the operation that produced this value ('' for a leaf)."""
+        return self._op.name if self._op is not None else ""
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The operands of that operation, in call order (empty for a leaf)."""
+        return self._prev
+
+    @property
+    def params(self) -> tuple[float, ...]:
+        """Constant arguments of the operation (the 2 of ``x ** 2``), if any."""
+        return self._op.params if self._op is not None else ()
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for values created by the user (or under ``no_grad``), not by an operation."""
+        return not self._prev
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    def item(self) -> float:
+        """The value as a plain float (as ``tensor.item()`` in PyTorch)."""
+        return self.data
+
+    # Comparisons look at the data only (as PyTorch does); equality stays identity, so a Value
+    # can be a dict key or set member whatever its data.
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _data(other, "<")
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _data(other, "<=")
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _data(other, ">")
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _data(other, ">=")
+
+    __hash__ = object.__hash__
+
+    def detach(self) -> Value:
+        """A new leaf with the same data: gradients do not flow through it."""
+        return Value(self.data, self.label)
+
+    def zero_grad(self) -> None:
+        """Set this value's gradient to 0.0."""
+        self.grad = 0.0
+
+    # -- reverse mode -----------------------------------------------------------------------
+
+    def backward(self, gradient: Number = 1.0) -> None:
+        """Fill ``.grad`` of every node this value depends on with d self / d node.
+
+        Leaves accumulate across calls, as in PyTorch (call ``zero_grad`` between steps);
+        intermediate nodes are recomputed from zero each call, so a second backward never
+        double-counts through them. The traversal is iterative: depth is limited by memory,
+        not by Python's recursion limit.
+        """
+        seed = real(gradient, "backward(gradient)")
+        if STATE.fallible_rules:  # a user rule may raise: keep what to restore if it does
+            order = topological_order((self,), reset=False)
+            snapshot = _snapshot(order)
+            for node in order:
+                node.grad = 0.0
+        else:  # built-in rules are total: nothing can fail half-way
+            order = topological_order((self,))
+            snapshot = None
+        self.grad += seed
+        try:
+            for node in reversed(order):
+                node._op.vjp(node)  # type: ignore[union-attr]
+        except BaseException:
+            if snapshot is not None:
+                _restore(snapshot)
+            raise
+
+    # Operators and methods (``__add__``, ``exp``, ...) are generated from the operation table
+    # by autograd.rules and attached below; their declarations here are for type checkers.
+    if TYPE_CHECKING:
+
+        def __add__(self, other: Operand) -> Value: ...
+        def __radd__(self, other: Operand) -> Value: ...
+        def __sub__(self, other: Operand) -> Value: ...
+        def __rsub__(self, other: Operand) -> Value: ...
+        def __mul__(self, other: Operand) -> Value: ...
+        def __rmul__(self, other: Operand) -> Value: ...
+        def __truediv__(self, other: Operand) -> Value: ...
+        def __rtruediv__(self, other: Operand) -> Value: ...
+        def __pow__(self, other: Operand) -> Value: ...
+        def __rpow__(self, other: Operand) -> Value: ...
+        def __neg__(self) -> Value: ...
+        def __pos__(self) -> Value: ...
+        def __abs__(self) -> Value: ...
+        def exp(self) -> Value: ...
+        def log(self) -> Value: ...
+        def sqrt(self) -> Value: ...
+        def tanh(self) -> Value: ...
+        def sigmoid(self) -> Value: ...
+        def relu(self) -> Value: ...
+        def leaky_relu(self, slope: float = 0.01) -> Value: ...
+        def softplus(self) -> Value: ...
+        def sin(self) -> Value: ...
+        def cos(self) -> Value: ...
+
+
+def _data(other: Operand, where: str) -> float:
+    return other.data if isinstance(other, Value) else real(other, where)
+
+
+def topological_order(roots: Iterable[Value], reset: bool = True) -> list[Value]:
+    """Interior nodes reachable from ``roots``, each after all of its inputs.
+
+    Iterative depth-first search with an explicit stack. Each call marks nodes with two fresh
+    sentinel objects (entered, done), so no reset pass is needed and no visited set is built.
+    Leaves are neither marked nor listed. With ``reset`` every listed node's grad is set to 0.0
+    on the way, which is what backward wants before it accumulates.
+    """
+    entered, done = object(), object()
+    order: list[Value] = []
+    stack = [r for r in roots if r._prev]
+    push, pop, emit = stack.append, stack.pop, order.append
+    while stack:
+        node = pop()
+        mark = node._mark
+        if mark is entered:  # second visit: every input is done
+            node._mark = done
+            if reset:
+                node.grad = 0.0
+            emit(node)
+        elif mark is not done:
+            node._mark = entered
+            push(node)
+            for child in node._prev:
+                if child._prev and child._mark is not done:
+                    push(child)
+    return order
+
+
+def leaves(order: Iterable[Value]) -> list[Value]:
+    """Distinct leaves feeding the interior nodes in ``order``, in first-seen order."""
+    seen: dict[Value, None] = {}
+    for node in order:
+        for child in node._prev:
+            if not child._prev:
+                seen[child] = None
+    return list(seen)
+
+
+def _snapshot(order: list[Value]) -> list[tuple[Value, float]]:
+    return [(n, n.grad) for n in leaves(order)] + [(n, n.grad) for n in order]
+
+
+def _restore(snapshot: list[tuple[Value, float]]) -> None:
+    for node, g in snapshot:
+        node.grad = g

@@ -1,0 +1,83 @@
+"""The functional API: gradients as return values, without touching any ``.grad``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Union
+
+from .engine import Value, real, topological_order
+from .mode import enable_grad
+
+Values = Union[Value, Sequence[Value]]
+
+
+def _as_list(x: Values, what: str) -> list[Value]:
+    items = [x] if isinstance(x, Value) else list(x)
+    for i, v in enumerate(items):
+        if not isinstance(v, Value):
+            raise TypeError(f"grad: {what}[{i}] must be a Value, got {type(v).__name__}")
+    return items
+
+
+def grad(
+    outputs: Values,
+    inputs: Values,
+    grad_outputs: Sequence[float | Value] | float | Value | None = None,
+    create_graph: bool = False,
+) -> tuple[Value, ...]:
+    """d outputs / d inputs, one Value per input, as ``torch.autograd.grad``.
+
+    With several outputs the result is the gradient of their sum weighted by ``grad_outputs``
+    (default 1 each). No ``.grad`` attribute is read or written. An input the outputs do not
+    depend on gets 0. With ``create_graph=True`` the results are themselves nodes of a graph,
+    so they can be differentiated again, to any order.
+
+    >>> from autograd import Value, grad
+    >>> x = Value(3.0)
+    >>> y = x ** 3
+    >>> (dy,) = grad(y, x, create_graph=True)
+    >>> (d2y,) = grad(dy, x)
+    >>> dy.data, d2y.data
+    (27.0, 18.0)
+    """
+    outs = _as_list(outputs, "outputs")
+    ins = _as_list(inputs, "inputs")
+    if grad_outputs is None:
+        seeds: list[float | Value] = [1.0] * len(outs)
+    else:
+        single = isinstance(grad_outputs, (Value, int, float))
+        seeds = [grad_outputs] if single else list(grad_outputs)  # type: ignore[list-item,arg-type]
+        if len(seeds) != len(outs):
+            raise ValueError(f"grad: {len(outs)} outputs but {len(seeds)} grad_outputs")
+    if create_graph:
+        with enable_grad():
+            found = _accumulate(outs, seeds, graph=True)
+    else:
+        found = _accumulate(
+            outs, [s.data if isinstance(s, Value) else real(s, "grad") for s in seeds], graph=False
+        )
+    result = []
+    for x in ins:
+        g = found.get(x, 0.0)
+        result.append(g if isinstance(g, Value) else Value(g))
+    return tuple(result)
+
+
+def _accumulate(outs: list[Value], seeds: list, graph: bool) -> dict[Value, object]:
+    """Reverse sweep keeping gradients in a dict; with ``graph`` the arithmetic is on Values."""
+    grads: dict[Value, object] = {}
+    for o, s in zip(outs, seeds):
+        if graph and not isinstance(s, Value):
+            s = Value(real(s, "grad"))
+        grads[o] = grads[o] + s if o in grads else s
+    for node in reversed(topological_order(outs, reset=False)):
+        g = grads.get(node)
+        if g is None:
+            continue
+        op = node._op
+        local = op.partials_graph(node) if graph else op.partials(node)  # type: ignore[union-attr]
+        for child, d in zip(node._prev, local):
+            contrib = g if (type(d) is not Value and d == 1) else g * d
+            prev = grads.get(child)
+            grads[child] = contrib if prev is None else prev + contrib
+    return grads

@@ -1,0 +1,313 @@
+"""Turns each row of the operation table into Value methods and backward functions.
+
+For every primitive four small Python functions are written out as source text and compiled once
+at import time (print ``autograd.rules.source("mul")`` to read them):
+
+- ``make``: forward. Reads the inputs' floats, evaluates the forward rule, and records one node.
+- ``vjp``: first-order backward over floats: ``input.grad += node.grad * d``, one line per input.
+- ``partials``: the local derivatives as floats (used by ``grad()`` and by the stepper).
+- ``partials_graph``: the same rule evaluated over Values, so derivatives are differentiable.
+
+The text comes only from the table in ``ops.py`` and from identifiers; callables (user-defined
+primitives) are referenced by name, never turned into source. Generating the code lets the hot
+path be straight-line attribute access with no per-node closure, no per-node dict and no call to
+a generic interpreter of the rule.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import ops as _ops
+from .engine import Op, Value, real
+from .mode import STATE, _enabled
+from .ops import FLOAT_NAMESPACE, OPS, Primitive
+
+
+def _lift(x: object, where: str) -> Value:
+    """An operand as a Value: Values pass through, real numbers become constant leaves."""
+    if isinstance(x, Value):
+        return x
+    node = Value(real(x, where))
+    node._op = CONST
+    return node
+
+
+def _domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
+    p = op.primitive
+    names = p.inputs if p is not None else tuple(f"x{i}" for i in range(len(args)))
+    shown = ", ".join(f"{n}={a!r}" for n, a in zip(names, args))
+    if op.params and p is not None:
+        shown += ", " + ", ".join(f"{n}={v!r}" for n, v in zip(p.params, op.params))
+    if isinstance(exc, ZeroDivisionError):
+        kind, why = ZeroDivisionError, "division by zero"
+    elif isinstance(exc, OverflowError):
+        kind, why = OverflowError, "result overflows a float"
+    elif str(exc) == "math domain error":
+        kind, why = ValueError, "operand outside the domain"
+    else:
+        kind, why = (ValueError if isinstance(exc, ValueError) else ArithmeticError), str(exc)
+    domain = p.domain if p is not None else "its domain"
+    return kind(f"{op.name}: {why} for {shown} (defined for {domain})")
+
+
+def _value_sign(v: Any) -> float:
+    return _ops.sign(v.data if isinstance(v, Value) else v)
+
+
+# The Value twins of the float helpers in ops.FLOAT_NAMESPACE: the same rule text, evaluated over
+# Values, builds a graph of the derivative itself.
+VALUE_NAMESPACE: dict[str, object] = {
+    "exp": lambda v: v.exp(),
+    "log": lambda v: v.log(),
+    "sqrt": lambda v: v.sqrt(),
+    "tanh": lambda v: v.tanh(),
+    "sin": lambda v: v.sin(),
+    "cos": lambda v: v.cos(),
+    "sigmoid": lambda v: v.sigmoid(),
+    "softplus": lambda v: v.softplus(),
+    "abs": abs,
+    "powf": lambda x, k: x**k,
+    "pow_grad": lambda x, k: x**k,
+    "xlogy": lambda a, b: a * b.log(),
+    "recip": lambda v: 1.0 / v,
+    "sign": _value_sign,
+}
+
+
+def _names(expr: str) -> set[str]:
+    return {n.id for n in ast.walk(ast.parse(expr, mode="eval")) if isinstance(n, ast.Name)}
+
+
+def _rule_text(rule: object, slot: str, inputs: Sequence[str], ns: dict[str, object]) -> str:
+    """A rule as expression text; a callable is stored in the namespace and called by name."""
+    if isinstance(rule, str):
+        return rule
+    ns[slot] = rule
+    return f"{slot}({', '.join(inputs)})"
+
+
+def _bind_lines(p: Primitive, exprs: Sequence[str], graph: bool) -> list[str]:
+    """Lines that bind the names the rules use: inputs, ``out``, parameters."""
+    used = set().union(*(_names(e) for e in exprs)) if exprs else set()
+    ins = [f"_{n}" for n in p.inputs]
+    lines = [f"    {', '.join(ins)}, = node._prev"]
+    for n in p.inputs:
+        if n in used:
+            lines.append(f"    {n} = _{n}" + ("" if graph else ".data"))
+    if "out" in used:
+        lines.append("    out = node" + ("" if graph else ".data"))
+    if p.params:
+        lines.append(f"    {', '.join(p.params)}, = node._op.params")
+    return lines
+
+
+def _make_source(p: Primitive, fname: str, args: Sequence[str], fwd: str, checked: bool) -> str:
+    ins = [f"_{n}" for n in p.inputs]
+    lines = [f"def {fname}({', '.join(args)}):"]
+    for i in ins:
+        lines.append(f"    if type({i}) is not Value:")
+        lines.append(f"        {i} = _lift({i}, {p.name!r})")
+    lines.append(f"    _op = OP.bind({', '.join(p.params)})" if p.params else "    _op = OP")
+    lines += [f"    {n} = _{n}.data" for n in p.inputs]
+    result = f"real({fwd}, {p.name!r})" if checked else fwd
+    lines += [
+        "    try:",
+        f"        data = {result}",
+        "    except (ArithmeticError, ValueError) as e:",
+        f"        raise _domain_error(_op, e, ({', '.join(p.inputs)},)) from None",
+        "    if STATE.switched and not _enabled.get():",  # under no_grad: a detached leaf
+        "        return Value(data)",
+        "    node = _new(Value)",
+        "    node.data = data",
+        "    node.grad = 0.0",
+        '    node.label = ""',
+        f"    node._prev = ({', '.join(ins)},)",
+        "    node._op = _op",
+        "    node._mark = None",
+        "    return node",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _vjp_source(p: Primitive, ders: Sequence[str]) -> str:
+    lines = ["def vjp(node):", "    g = node.grad", *_bind_lines(p, ders, graph=False)]
+    for n, d in zip(p.inputs, ders):
+        d = d.strip()
+        if d in ("1", "1.0"):
+            lines.append(f"    _{n}.grad += g")
+        elif d in ("-1", "-1.0"):
+            lines.append(f"    _{n}.grad -= g")
+        else:
+            lines.append(f"    _{n}.grad += g * ({d})")
+    return "\n".join(lines) + "\n"
+
+
+def _partials_source(p: Primitive, ders: Sequence[str], fname: str, graph: bool) -> str:
+    body = _bind_lines(p, ders, graph)
+    return "\n".join([f"def {fname}(node):", *body, f"    return ({', '.join(ders)},)"]) + "\n"
+
+
+def compile_primitive(p: Primitive) -> Op:
+    """Compile one table row into an Op and its ``make`` functions (stored in ``p.compiled``)."""
+    ns: dict[str, object] = dict(FLOAT_NAMESPACE)
+    gns: dict[str, object] = dict(VALUE_NAMESPACE)
+    fwd = _rule_text(p.forward, "_forward", p.inputs, ns)
+    ders = [_rule_text(d, f"_d{i}", p.inputs, ns) for i, d in enumerate(p.derivatives)]
+    for i, d in enumerate(p.derivatives):
+        if not isinstance(d, str):
+            gns[f"_d{i}"] = d
+    checked = not isinstance(p.forward, str)
+    ins = [f"_{n}" for n in p.inputs]
+    sources = {
+        "make": _make_source(p, "make", [*ins, *p.params], fwd, checked),
+        "vjp": _vjp_source(p, ders),
+        "partials": _partials_source(p, ders, "partials", graph=False),
+        "partials_graph": _partials_source(p, ders, "partials_graph", graph=True),
+    }
+    if len(p.inputs) == 2 and not p.params:  # reflected operator: 2 - v calls v.__rsub__(2)
+        sources["rmake"] = _make_source(p, "rmake", ins[::-1], fwd, checked)
+    common = {
+        "Value": Value,
+        "_new": object.__new__,
+        "_lift": _lift,
+        "real": real,
+        "_domain_error": _domain_error,
+        "STATE": STATE,
+        "_enabled": _enabled,
+    }
+    ns.update(common)
+    gns.update(common)
+    for name in ("make", "rmake", "vjp", "partials"):
+        if name in sources:
+            exec(compile(sources[name], f"<autograd rule {p.name}: {name}>", "exec"), ns)
+    exec(compile(sources["partials_graph"], f"<autograd rule {p.name}: graph>", "exec"), gns)
+    op = Op(p, p.name, ns["vjp"], ns["partials"], gns["partials_graph"])  # type: ignore[arg-type]
+    ns["OP"] = op
+    p.compiled.update({k: ns[k] for k in ("make", "rmake") if k in ns})
+    p.compiled["source"] = "\n".join(sources.values())
+    p.compiled["op"] = op
+    return op
+
+
+def source(name: str) -> str:
+    """The generated Python source of a built-in primitive, for reading."""
+    return str(OPS[name].compiled["source"])
+
+
+def _no_backward(node: Value) -> None:  # constants and leaves are never interior nodes
+    return None
+
+
+CONST = Op(None, "const", _no_backward, lambda node: (), lambda node: ())
+
+for _p in OPS.values():
+    compile_primitive(_p)
+
+
+def _make(name: str) -> Callable[..., Value]:
+    return OPS[name].compiled["make"]  # type: ignore[return-value]
+
+
+_OPERATORS = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__"}
+for _name, _dunder in _OPERATORS.items():
+    setattr(Value, _dunder, _make(_name))
+    setattr(Value, "__r" + _dunder[2:], OPS[_name].compiled["rmake"])
+Value.__neg__ = _make("neg")  # type: ignore[assignment]
+Value.__abs__ = _make("abs")  # type: ignore[assignment]
+for _name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softplus", "sin", "cos"):
+    setattr(Value, _name, _make(_name))
+
+_pow_const, _pow_value = _make("pow"), _make("powv")
+
+
+def _pow(self: Value, other: object) -> Value:
+    """``x ** k``: a number k is a constant exponent; a Value exponent is differentiated too."""
+    if isinstance(other, Value):
+        return _pow_value(self, other)
+    return _pow_const(self, real(other, "pow"))
+
+
+def _rpow(self: Value, other: object) -> Value:
+    return _pow_value(_lift(other, "pow"), self)
+
+
+def _leaky_relu(self: Value, slope: float = 0.01) -> Value:
+    return _make("leaky_relu")(self, real(slope, "leaky_relu(slope)"))
+
+
+def _pos(self: Value) -> Value:
+    return self
+
+
+Value.__pow__ = _pow  # type: ignore[assignment]
+Value.__rpow__ = _rpow  # type: ignore[assignment]
+Value.__pos__ = _pos  # type: ignore[assignment]
+Value.leaky_relu = _leaky_relu  # type: ignore[assignment]
+
+
+def primitive(
+    derivatives: Sequence[Callable[..., Any]],
+    *,
+    name: str | None = None,
+    domain: str = "all real numbers",
+    sample: Sequence[Sequence[tuple[float, float]]] = (),
+) -> Callable[[Callable[..., float]], Callable[..., Value]]:
+    """Decorator: turn a function on floats into a differentiable operation on Values.
+
+    ``derivatives`` holds one rule per argument, each taking the same arguments and returning
+    d f / d argument. Write rules with arithmetic operators and Value methods so that they work
+    on floats (first order) and on Values (higher order) alike.
+
+    >>> from autograd import Value, primitive
+    >>> @primitive(derivatives=[lambda x: 3 * x ** 2])
+    ... def cube(x):
+    ...     return x ** 3
+    >>> x = Value(2.0)
+    >>> y = cube(x)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (8.0, 12.0)
+    """
+
+    def wrap(fn: Callable[..., float]) -> Callable[..., Value]:
+        params = list(inspect.signature(fn).parameters)
+        if len(params) != len(derivatives):
+            raise ValueError(
+                f"primitive {fn.__name__}: {len(params)} arguments but "
+                f"{len(derivatives)} derivative rules"
+            )
+        for i, d in enumerate(derivatives):
+            if not callable(d):
+                raise TypeError(f"primitive {fn.__name__}: derivative {i} is not callable")
+        # Argument names become local names in generated code: keep them only when they are safe.
+        reserved = {"data", "node", "g", "out", "e", "OP", *FLOAT_NAMESPACE, *VALUE_NAMESPACE}
+        if any(n in reserved or n.startswith("_") for n in params):
+            params = [f"x{i}" for i in range(len(params))]
+        p = Primitive(
+            name or fn.__name__,
+            tuple(params),
+            fn,
+            tuple(derivatives),
+            domain=domain,
+            sample=tuple(tuple(s) for s in sample) if sample else (),
+        )
+        compile_primitive(p)
+        with STATE.lock:
+            STATE.fallible_rules += 1
+        make = p.compiled["make"]
+
+        @functools.wraps(fn)
+        def apply(*args: Any) -> Value:
+            if len(args) != len(params):
+                raise TypeError(f"{p.name}: takes {len(params)} arguments, got {len(args)}")
+            return make(*args)  # type: ignore[operator]
+
+        apply.primitive = p  # type: ignore[attr-defined]
+        return apply
+
+    return wrap
