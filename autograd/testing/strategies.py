@@ -182,10 +182,13 @@ def _expression(draw: Any, prims: list[Primitive], inputs: tuple[int, int], ops:
         args: list[Arg] = []
         for i in range(len(p.inputs)):
             fits = [s for s, x in enumerate(data) if _fits(p, i, x)]
-            # Prefer an existing slot (this is what shares sub-expressions), recent ones first
-            # so graphs grow deep; a fresh constant only when nothing fits or rarely.
+            # Prefer an existing slot (this is what shares sub-expressions), often a recent one
+            # so graphs grow deep; a fresh constant only when nothing fits, or rarely.
             if fits and draw(st.integers(0, 7)):
-                args.append(fits[-1 - draw(st.integers(0, len(fits) - 1))])
+                back = draw(st.integers(0, len(fits) - 1))
+                if draw(st.booleans()):  # half the time one of the three most recent
+                    back = min(back, 2)
+                args.append(fits[-1 - back])
             else:
                 args.append(Const(draw(_in(_intervals(p, i)))))
         params = tuple(draw(st.sampled_from(s)) for s in p.param_samples)
