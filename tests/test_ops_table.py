@@ -1,4 +1,4 @@
-"""Every entry of the operation table against sympy and finite differences (discovered, not listed)."""
+"""Every operation table entry (discovered) against sympy and central finite differences."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""One primitive, checked completely: value, node, float vs Value partials, first and second order."""
+"""One primitive checked completely: value, node, partials, first and second derivatives."""
 
 from __future__ import annotations
 
