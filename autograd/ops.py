@@ -39,6 +39,9 @@ class Primitive:
     param_samples: tuple[tuple[float, ...], ...] = ()
     kinks: str = ""
     doc: str = ""
+    # A machine check of ``domain`` over float inputs (user primitives), used by the forward and
+    # by autograd.testing.strategies; None when ``sample`` intervals already stay inside it.
+    in_domain: Callable[..., bool] | None = field(default=None, repr=False, compare=False)
     # Filled in by the engine when it compiles the table (see engine.compile_primitive).
     compiled: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 

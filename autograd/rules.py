@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import ops as _ops
+from .domain import normalize_sample, parse_domain
 from .engine import Op, Value, real
 from .mode import STATE, _enabled
 from .ops import FLOAT_NAMESPACE, OPS, Primitive
@@ -254,14 +255,18 @@ def primitive(
     derivatives: Sequence[Callable[..., Any]],
     *,
     name: str | None = None,
-    domain: str = "all real numbers",
-    sample: Sequence[Sequence[tuple[float, float]]] = (),
+    domain: str | Callable[..., bool] | None = None,
+    sample: Sequence[Any] = (),
 ) -> Callable[[Callable[..., float]], Callable[..., Value]]:
     """Decorator: turn a function on floats into a differentiable operation on Values.
 
     ``derivatives`` holds one rule per argument, each taking the same arguments and returning
     d f / d argument. Write rules with arithmetic operators and Value methods so that they work
-    on floats (first order) and on Values (higher order) alike.
+    on floats (first order) and on Values (higher order) alike. The primitive is compiled by the
+    same code generator as the built-in operations. ``domain`` is a condition over the argument
+    names (``"x > 0"``) or a predicate: inputs outside it raise a ValueError naming the operation
+    and operand, and ``autograd.testing.strategies`` draws inside it. ``sample`` gives, per
+    argument, an interval ``(low, high)`` (or a list of them) for tests to draw from.
 
     >>> from autograd import Value, primitive
     >>> @primitive(derivatives=[lambda x: 3 * x ** 2])
@@ -273,28 +278,32 @@ def primitive(
     >>> y.data, x.grad
     (8.0, 12.0)
     """
+    rules = _check_rules(derivatives)
 
     def wrap(fn: Callable[..., float]) -> Callable[..., Value]:
-        params = list(inspect.signature(fn).parameters)
-        if len(params) != len(derivatives):
+        op = name or getattr(fn, "__name__", "")
+        if not isinstance(op, str) or not op:
+            raise ValueError(f"primitive: a name is needed for {fn!r}")
+        args = _positional_args(fn, op)
+        if len(args) != len(rules):
             raise ValueError(
-                f"primitive {fn.__name__}: {len(params)} arguments but "
-                f"{len(derivatives)} derivative rules"
+                f"primitive {op}: {len(args)} arguments but {len(rules)} derivative rules"
             )
-        for i, d in enumerate(derivatives):
-            if not callable(d):
-                raise TypeError(f"primitive {fn.__name__}: derivative {i} is not callable")
+        text, check = parse_domain(domain, args, op)
         # Argument names become local names in generated code: keep them only when they are safe.
         reserved = {"data", "node", "g", "out", "e", "OP", *FLOAT_NAMESPACE, *VALUE_NAMESPACE}
-        if any(n in reserved or n.startswith("_") for n in params):
-            params = [f"x{i}" for i in range(len(params))]
+        names = args
+        if any(n in reserved or n.startswith("_") for n in args):
+            names = [f"x{i}" for i in range(len(args))]
         p = Primitive(
-            name or fn.__name__,
-            tuple(params),
-            fn,
-            tuple(derivatives),
-            domain=domain,
-            sample=tuple(tuple(s) for s in sample) if sample else (),
+            op,
+            tuple(names),
+            fn if check is None else _guarded(fn, check),
+            rules,
+            domain=text,
+            sample=normalize_sample(sample, len(args), op),
+            doc=(fn.__doc__ or "").strip(),
+            in_domain=check,
         )
         compile_primitive(p)
         with STATE.lock:
@@ -302,12 +311,47 @@ def primitive(
         make = p.compiled["make"]
 
         @functools.wraps(fn)
-        def apply(*args: Any) -> Value:
-            if len(args) != len(params):
-                raise TypeError(f"{p.name}: takes {len(params)} arguments, got {len(args)}")
-            return make(*args)  # type: ignore[operator]
+        def apply(*operands: Any) -> Value:
+            if len(operands) != len(args):
+                raise TypeError(f"{op}: takes {len(args)} arguments, got {len(operands)}")
+            return make(*operands)  # type: ignore[operator]
 
         apply.primitive = p  # type: ignore[attr-defined]
         return apply
 
     return wrap
+
+
+def _check_rules(derivatives: object) -> tuple[Callable[..., Any], ...]:
+    if callable(derivatives) or isinstance(derivatives, (str, bytes)):
+        raise TypeError(
+            "primitive: derivatives must be a list with one rule per argument, "
+            "e.g. derivatives=[lambda x: 3 * x ** 2]"
+        )
+    rules = tuple(derivatives)  # type: ignore[arg-type]
+    for i, d in enumerate(rules):
+        if not callable(d):
+            raise TypeError(f"primitive: derivatives[{i}] is not callable: {d!r}")
+    return rules
+
+
+def _positional_args(fn: Callable[..., float], op: str) -> list[str]:
+    if not callable(fn):
+        raise TypeError(f"primitive {op}: expected a function, got {fn!r}")
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    params = list(inspect.signature(fn).parameters.values())
+    for prm in params:
+        if prm.kind not in kinds:
+            raise TypeError(f"primitive {op}: arguments must be plain positional, not {prm}")
+    if not params:
+        raise ValueError(f"primitive {op}: needs at least one argument")
+    return [prm.name for prm in params]
+
+
+def _guarded(fn: Callable[..., float], check: Callable[..., bool]) -> Callable[..., float]:
+    def forward(*args: float) -> float:
+        if not check(*args):
+            raise ValueError("operand outside the domain")
+        return fn(*args)
+
+    return forward

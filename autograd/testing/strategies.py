@@ -1,0 +1,237 @@
+"""Hypothesis strategies: floats inside an operation's domain, Values, random expression graphs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Union
+
+from hypothesis import strategies as st
+
+from ..engine import Value
+from ..mode import no_grad
+from ..ops import OPS, Primitive
+from .properties import OpLike, apply, resolve
+
+DEFAULT: tuple[tuple[float, float], ...] = ((-3.0, 3.0),)
+"""Where inputs are drawn when an operation gives no ``sample`` intervals."""
+
+# How far a drawn point stays inside a user primitive's domain, so that central differences
+# (x +- eps) never step outside it.
+_MARGIN = 1e-3
+
+
+def _intervals(p: Primitive, index: int) -> tuple[tuple[float, float], ...]:
+    return p.sample[index] if p.sample else DEFAULT
+
+
+def _in(intervals: Sequence[tuple[float, float]]) -> st.SearchStrategy[float]:
+    return st.one_of([st.floats(lo, hi, allow_nan=False) for lo, hi in intervals])
+
+
+def _inside(p: Primitive, xs: Sequence[float]) -> bool:
+    """The domain check holds at xs and at every point a step of _MARGIN away along an axis."""
+    if p.in_domain is None:
+        return True
+    points = [list(xs)]
+    for i in range(len(xs)):
+        for h in (-_MARGIN, _MARGIN):
+            points.append([x + h if k == i else x for k, x in enumerate(xs)])
+    try:
+        return all(p.in_domain(*pt) for pt in points)
+    except (ArithmeticError, ValueError):
+        return False
+
+
+def domain_floats(op: OpLike, index: int = 0) -> st.SearchStrategy[float]:
+    """Floats for input ``index`` of ``op``: inside its sample intervals and its domain check.
+
+    >>> from hypothesis import given
+    >>> @given(domain_floats("log"))
+    ... def test_log_input(x):
+    ...     assert x > 0
+    >>> test_log_input()
+    """
+    p = resolve(op)
+    floats = _in(_intervals(p, index))
+    if p.in_domain is not None and len(p.inputs) == 1:
+        floats = floats.filter(lambda x: _inside(p, [x]))
+    return floats
+
+
+def values(op: OpLike | None = None, index: int = 0, label: str = "") -> st.SearchStrategy[Value]:
+    """Leaf Values whose data suits input ``index`` of ``op`` (any op: floats in [-3, 3]).
+
+    >>> from hypothesis import given
+    >>> @given(values("sqrt", label="x"))
+    ... def test_sqrt_leaf(x):
+    ...     assert x.is_leaf and x.label == "x" and x.data > 0
+    >>> test_sqrt_leaf()
+    """
+    floats = _in(DEFAULT) if op is None else domain_floats(op, index)
+    return floats.map(lambda x: Value(x, label))
+
+
+def arguments(op: OpLike) -> st.SearchStrategy[tuple[tuple[float, ...], tuple[float, ...]]]:
+    """``(inputs, params)`` for ``op``: one float per input, one test value per parameter.
+
+    >>> from hypothesis import given
+    >>> @given(arguments("pow"))
+    ... def test_pow_arguments(args):
+    ...     (x,), (k,) = args
+    ...     assert x > 0 and k in (-2.5, -1.0, 0.5, 2.0, 3.0)
+    >>> test_pow_arguments()
+    """
+    p = resolve(op)
+    if len(p.param_samples) != len(p.params):
+        raise ValueError(f"{p.name}: needs param_samples for its parameters {p.params}")
+    xs = st.tuples(*(_in(_intervals(p, i)) for i in range(len(p.inputs))))
+    if p.in_domain is not None:
+        xs = xs.filter(lambda t: _inside(p, t))
+    params = st.tuples(*(st.sampled_from(s) for s in p.param_samples))
+    return st.tuples(xs, params)
+
+
+class Const(NamedTuple):
+    """A number operand of an expression node (it becomes a constant leaf)."""
+
+    value: float
+
+
+Arg = Union[int, Const]  # int: the index of an earlier slot (inputs first, then nodes)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One operation of an expression: the primitive, its operands, its constant parameters."""
+
+    primitive: Primitive
+    args: tuple[Arg, ...]
+    params: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A random expression graph: input values and operations; the last node is the output.
+
+    Slot ``i`` is input ``i`` for ``i < len(inputs)``, then node ``i - len(inputs)``.
+    A slot may feed several nodes: that is a shared sub-expression.
+    """
+
+    inputs: tuple[float, ...]
+    nodes: tuple[Node, ...]
+
+    def leaves(self) -> list[Value]:
+        """Fresh leaf Values ``x0, x1, ...`` holding the input values."""
+        return [Value(x, f"x{i}") for i, x in enumerate(self.inputs)]
+
+    def build(self, leaves: Sequence[Any] | None = None) -> Value:
+        """Run the graph on ``leaves`` (Values or floats) with the engine; return the output."""
+        slots: list[Any] = list(self.leaves() if leaves is None else leaves)
+        for node in self.nodes:
+            args = [a.value if isinstance(a, Const) else slots[a] for a in node.args]
+            slots.append(apply(node.primitive, args, node.params))
+        return slots[-1]
+
+    def sympy(self, symbols: Sequence[Any]) -> Any:
+        """The same graph as one sympy expression over ``symbols`` (needs sympy)."""
+        import sympy
+
+        from .oracle import symbolic
+
+        slots: list[Any] = list(symbols)
+        for node in self.nodes:
+            args = [sympy.Float(a.value) if isinstance(a, Const) else slots[a] for a in node.args]
+            slots.append(symbolic(node.primitive)(args, node.params))
+        return slots[-1]
+
+    def uses(self) -> list[int]:
+        """How many node operands refer to each slot (a count above 1 means sharing)."""
+        counts = [0] * (len(self.inputs) + len(self.nodes))
+        for node in self.nodes:
+            for a in node.args:
+                if not isinstance(a, Const):
+                    counts[a] += 1
+        return counts
+
+    def __str__(self) -> str:
+        n = len(self.inputs)
+        name = lambda a: repr(a.value) if isinstance(a, Const) else (f"x{a}" if a < n else f"v{a}")
+        lines = [f"x{i} = {x!r}" for i, x in enumerate(self.inputs)]
+        for k, node in enumerate(self.nodes):
+            ps = "".join(f", {node.primitive.params[i]}={v!r}" for i, v in enumerate(node.params))
+            args = ", ".join(name(a) for a in node.args)
+            lines.append(f"v{n + k} = {node.primitive.name}({args}{ps})")
+        return "\n".join(lines)
+
+
+def _fits(p: Primitive, index: int, x: float) -> bool:
+    return any(lo <= x <= hi for lo, hi in _intervals(p, index))
+
+
+@st.composite
+def _expression(draw: Any, prims: list[Primitive], inputs: tuple[int, int], ops: int) -> Expression:
+    xs = [draw(st.floats(-3.0, 3.0)) for _ in range(draw(st.integers(*inputs)))]
+    data, nodes = list(xs), []
+    target = draw(st.integers(1, ops))
+    for _ in range(4 * target):  # a draw may be refused (domain check); retries are bounded
+        if len(nodes) == target:
+            break
+        p = draw(st.sampled_from(prims))
+        args: list[Arg] = []
+        for i in range(len(p.inputs)):
+            fits = [s for s, x in enumerate(data) if _fits(p, i, x)]
+            # Prefer an existing slot (this is what shares sub-expressions), often a recent one
+            # so graphs grow deep; a fresh constant only when nothing fits, or rarely.
+            if fits and draw(st.integers(0, 7)):
+                back = draw(st.integers(0, len(fits) - 1))
+                if draw(st.booleans()):  # half the time one of the three most recent
+                    back = min(back, 2)
+                args.append(fits[-1 - back])
+            else:
+                args.append(Const(draw(_in(_intervals(p, i)))))
+        params = tuple(draw(st.sampled_from(s)) for s in p.param_samples)
+        operands = [a.value if isinstance(a, Const) else data[a] for a in args]
+        if not _inside(p, operands):
+            continue
+        try:
+            with no_grad():
+                y = apply(p, operands, params).data
+        except (ArithmeticError, ValueError):
+            continue
+        if math.isfinite(y):
+            data.append(y)
+            nodes.append(Node(p, tuple(args), params))
+    if not nodes:  # every draw was refused (a strict user domain): output x0 + 0
+        nodes.append(Node(OPS["add"], (0, Const(0.0))))
+    return Expression(tuple(xs), tuple(nodes))
+
+
+def expressions(
+    ops: Sequence[OpLike] | None = None,
+    *,
+    inputs: tuple[int, int] = (1, 3),
+    max_ops: int = 8,
+) -> st.SearchStrategy[Expression]:
+    """Random expression graphs over ``ops`` (default: every built-in), with shared parts.
+
+    Every operand lies inside its operation's sample intervals (so inside the domain, away from
+    kinks and, since the intervals are bounded, away from overflow). Operands are mostly earlier
+    nodes or inputs, so sub-expressions are reused; sometimes a constant in range.
+
+    >>> from hypothesis import given
+    >>> @given(expressions(["mul", "log", "tanh"], max_ops=5))
+    ... def test_runs(expr):
+    ...     y = expr.build()
+    ...     assert y.data == y.data and len(expr.nodes) >= 1
+    >>> test_runs()
+    """
+    if not 1 <= inputs[0] <= inputs[1]:
+        raise ValueError(f"expressions: inputs must be (low, high) with 1 <= low <= high: {inputs}")
+    if max_ops < 1:
+        raise ValueError(f"expressions: max_ops must be at least 1, got {max_ops}")
+    prims = [resolve(o) for o in (ops if ops is not None else list(OPS))]
+    if not prims:
+        raise ValueError("expressions: needs at least one operation")
+    return _expression(prims, inputs, max_ops)
