@@ -117,7 +117,8 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
         found = {groups.get(c) for c in ins}
         if len(found) != 1 or None in found:
             continue
-        if (node.op in ACTIVATIONS and ins[0].op not in ACTIVATIONS) or (len(ins) > 1 and any(c in direct for c in ins)):
+        activation = node.op in ACTIVATIONS and ins[0].op not in ACTIVATIONS
+        if activation or (len(ins) > 1 and any(c in direct for c in ins)):
             groups[node] = found.pop()
     return groups
 
