@@ -58,10 +58,9 @@ class _Stepper:
         """Do one more step and return it (IndexError after the last)."""
         if self.position >= len(self.steps):
             raise IndexError(f"{type(self).__name__}: all {len(self.steps)} steps are done")
-        step = self.steps[self.position]
-        self._do(step)
+        self._do(self.steps[self.position])
         self.position += 1
-        return step
+        return self.steps[self.position - 1]  # the backward stepper fills the step in as it runs
 
     def back(self) -> Any:
         """Undo the last step and return it (IndexError at the start)."""
@@ -207,7 +206,7 @@ class BackwardStepper(_Stepper):
     >>> len(s), s.grads[y]
     (2, 1.0)
     >>> print(s.describe(s.next()))
-    step 1: tanh#v3 (grad 1) local d/d input: mul#v2 0.0001 -> mul#v2 += 0.0001
+    step 1: tanh#v3 (grad 1) local d/d input: mul#v2 2.458e-05 -> mul#v2 += 2.458e-05
     >>> s.run()
     >>> s.grads[x] == 1 * (1 - y.data**2) * -3.0
     True

@@ -92,12 +92,17 @@ def _param_group(node: Value) -> str | None:
     return None
 
 
+def _is_weight(node: Value) -> bool:
+    m = PARAM_LABEL.match(node.label) if node.is_leaf else None
+    return bool(m) and m[3].startswith("w")  # type: ignore[index]
+
+
 def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
     """Neuron ('L0.N3') of every node tied to one by the parameter labels (see PARAM_LABEL).
 
     A node belongs to a neuron when it takes one of its parameters (w*x, b + ..., a fused
     "linear"), when it sums such terms (every non-constant input in the neuron, one of them
-    taking a parameter), or when it is an activation of the neuron's sum. Whatever consumes an
+    taking a weight), or when it is an activation of the neuron's sum. Whatever consumes an
     activation (the next layer aside) or a finished sum, such as a loss, stays outside.
     """
     groups: dict[Value, str] = {}
@@ -111,14 +116,15 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
         g = _param_group(node)
         if g is not None:
             groups[node] = g
-            direct.add(node)
+            if node.op == "linear" or any(_is_weight(c) for c in node._prev):
+                direct.add(node)  # a weighted term: what sums of the neuron are made of
             continue
         ins = [c for c in node._prev if c._op is not CONST]
         found = {groups.get(c) for c in ins}
         if len(found) != 1 or None in found:
             continue
         activation = node.op in ACTIVATIONS and ins[0].op not in ACTIVATIONS
-        if activation or (len(ins) > 1 and any(c in direct for c in ins)):
+        if activation or (len(node._prev) > 1 and any(c in direct for c in ins)):
             groups[node] = found.pop()
     return groups
 
@@ -339,8 +345,8 @@ def to_dot(root: Value, rankdir: str = "LR", **options: Any) -> str:
     >>> y = x * w
     >>> y.backward()
     >>> text = to_dot(y, legend=False)
-    >>> print(text.splitlines()[4])
-      v0 [label="{x | data 2 | grad -3}" shape=record fillcolor="#cfe8ff" style="filled"];
+    >>> print(next(line for line in text.splitlines() if line.startswith("  v0 ")))
+      v0 [label="{x | data 2 | grad -3}" shape=record fillcolor="#cfe8ff" color="#1f5fa8" style="filled"];
     """
     _check_rankdir(rankdir)
     body = dot_body(root, **options)
