@@ -21,7 +21,7 @@ def backward_grads(root, nodes):
 
 
 def test_neuron_steps_name_node_local_derivative_and_what_is_passed():
-    y, (x, w, b) = neuron()
+    y, (x, _w, b) = neuron()
     s = BackwardStepper(y)
     assert len(s) == len(topological_order((y,), reset=False)) == 3
     t = math.tanh(0.88)
@@ -41,7 +41,7 @@ def test_neuron_steps_name_node_local_derivative_and_what_is_passed():
 
 
 def test_back_and_seek_restore_the_gradients_exactly():
-    loss, params = mlp_loss(sizes=(3, 2, 1), points=((0.5, -0.5), (1.0, 0.25)))
+    loss, _params = mlp_loss(sizes=(3, 2, 1), points=((0.5, -0.5), (1.0, 0.25)))
     s = BackwardStepper(loss)
     snapshots = [dict(s.grads)]
     for _ in range(len(s)):
@@ -68,7 +68,7 @@ def test_reused_nodes_final_grads_equal_backward():
 
 @pytest.mark.parametrize("fused", [False, True])
 def test_mlp_final_grads_equal_backward_bit_for_bit(fused):
-    loss, params = mlp_loss(sizes=(4, 3, 1), fused=fused)
+    loss, _params = mlp_loss(sizes=(4, 3, 1), fused=fused)
     s = BackwardStepper(loss)
     s.run()
     order = forward_order(loss)
@@ -77,13 +77,24 @@ def test_mlp_final_grads_equal_backward_bit_for_bit(fused):
     assert mine == backward_grads(loss, order)
 
 
-OPS = [lambda v: v.tanh(), lambda v: v.sigmoid(), lambda v: v * v, lambda v: v.exp(),
-       lambda v: (v * v + 1).log(), lambda v: v.relu(), lambda v: 2.0 - v, lambda v: v ** 3,
-       lambda v: v.sin(), lambda v: v / 3.0]
+OPS = [
+    lambda v: v.tanh(),
+    lambda v: v.sigmoid(),
+    lambda v: v * v,
+    lambda v: v.exp(),
+    lambda v: (v * v + 1).log(),
+    lambda v: v.relu(),
+    lambda v: 2.0 - v,
+    lambda v: v**3,
+    lambda v: v.sin(),
+    lambda v: v / 3.0,
+]
 
 
-@given(st.lists(st.tuples(st.integers(0, len(OPS) - 1), st.integers(0, 5)), min_size=1,
-                max_size=25), st.floats(-1.5, 1.5))
+@given(
+    st.lists(st.tuples(st.integers(0, len(OPS) - 1), st.integers(0, 5)), min_size=1, max_size=25),
+    st.floats(-1.5, 1.5),
+)
 def test_random_graphs_final_grads_equal_backward(program, x0):
     x = Value(x0, "x")
     pool = [x]
@@ -121,18 +132,20 @@ def test_failing_user_rule_raises_before_any_step():
 
 
 def test_frames_one_per_step_and_position_kept():
-    y, (x, w, b) = neuron()
+    y, (_x, _w, _b) = neuron()
     s = BackwardStepper(y)
     s.seek(1)
     frames = s.frames(legend=False)
     assert len(frames) == len(s) == 3 and s.position == 1
     for frame, vid in zip(frames, ("v5", "v4", "v2")):
-        assert f'class="current"' in next(l for l in frame.splitlines() if l.startswith(f"  {vid} "))
+        assert 'class="current"' in next(
+            line for line in frame.splitlines() if line.startswith(f"  {vid} ")
+        )
     assert "grad ·" in frames[0] and "grad ·" not in frames[-1]  # leaves get theirs at the end
 
 
 def test_forward_stepper_order_and_values():
-    y, (x, w, b) = neuron()
+    y, (x, w, _b) = neuron()
     f = ForwardStepper(y)
     assert [step.node for step in f] == forward_order(y)
     assert [f.describe(st) for st in f][2] == "step 3: mul#v2 = mul(x, w) = -6"

@@ -23,7 +23,7 @@ def edges(text):
 
 
 def test_neuron_labels_values_grads_and_edges():
-    y, (x, w, b) = neuron()
+    y, (x, _w, _b) = neuron()
     y.backward()
     text = to_dot(y, legend=False)
     recs = records(text)
@@ -35,9 +35,14 @@ def test_neuron_labels_values_grads_and_edges():
     assert math.isclose(x.grad, -3 * (1 - math.tanh(0.88) ** 2))
     # 3 op nodes, each with one edge out and one per input: 3 + 2 + 2 + 1 = 8, in forward order
     assert edges(text) == [
-        ("v2_op", "v2"), ("v0", "v2_op"), ("v1", "v2_op"),
-        ("v4_op", "v4"), ("v2", "v4_op"), ("v3", "v4_op"),
-        ("v5_op", "v5"), ("v4", "v5_op"),
+        ("v2_op", "v2"),
+        ("v0", "v2_op"),
+        ("v1", "v2_op"),
+        ("v4_op", "v4"),
+        ("v2", "v4_op"),
+        ("v3", "v4_op"),
+        ("v5_op", "v5"),
+        ("v4", "v5_op"),
     ]
     assert 'v2_op [label="×"' in text and 'v5_op [label="tanh"' in text
     assert to_dot(y, legend=False) == text  # deterministic
@@ -88,7 +93,7 @@ def test_grad_flow_log_scale_and_exact_zero():
 
 
 def test_highlight_and_override_grads_and_computed():
-    y, (x, w, b) = neuron()
+    y, (x, _w, _b) = neuron()
     text = to_dot(y, highlight=x, grads={y: 1.0}, computed=[x], legend=False)
     recs = records(text)
     assert 'class="current"' in recs["v0"][1] and "penwidth=4" in recs["v0"][1]
@@ -127,7 +132,7 @@ def test_mlp_groups_every_neuron_and_leaves_the_loss_outside(fused):
 
 @pytest.mark.parametrize("fused", [False, True])
 def test_big_mlp_collapses_with_a_visible_note(fused):
-    loss, params = mlp_loss(fused=fused)
+    loss, _params = mlp_loss(fused=fused)
     loss.backward()
     n = len(forward_order(loss))
     assert n > 2000
