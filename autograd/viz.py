@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .engine import Value, topological_order
 from .rules import CONST
+from .viz_render import GraphvizNotFound, drawing_class, render, render_svgs
 
-INSTALL_HINT = (
-    "the Graphviz 'dot' program was not found on PATH. Install Graphviz: "
-    "'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS), "
-    "'conda install graphviz' or https://graphviz.org/download/; "
-    "to_dot() needs nothing and returns the DOT text."
-)
+__all__ = ["GraphvizNotFound", "draw_dot", "flow_colour", "render", "render_svgs", "to_dot"]
 
 # Labels the nn layer gives its parameters: L{layer}.N{neuron}.w{i} and L{layer}.N{neuron}.b
 PARAM_LABEL = re.compile(r"^L(\d+)\.N(\d+)\.(w\d+|b)$")
@@ -30,10 +24,6 @@ KIND_STYLE = {  # (style, fill, border): inputs, parameters, constants and resul
     "output": ("filled,bold", "#d9f2d0", "#1e7b1e"),
 }
 HIGHLIGHT = "#ff3b30"
-
-
-class GraphvizNotFound(RuntimeError):
-    """Raised when rendering needs Graphviz's ``dot`` program and it is not installed."""
 
 
 def fmt(x: float) -> str:
@@ -345,7 +335,7 @@ def to_dot(root: Value, rankdir: str = "LR", **options: Any) -> str:
     >>> y = x * w
     >>> y.backward()
     >>> text = to_dot(y, legend=False)
-    >>> [line.split(" shape")[0] for line in text.splitlines() if line.startswith("  v0 ")]
+    >>> [line.split(" shape")[0] for line in text.splitlines() if line.startswith("  v0 [")]
     ['  v0 [label="{x | data 2 | grad -3}"']
     """
     _check_rankdir(rankdir)
@@ -356,39 +346,6 @@ def to_dot(root: Value, rankdir: str = "LR", **options: Any) -> str:
 def _check_rankdir(rankdir: str) -> None:
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"to_dot: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
-
-
-def dot_program() -> str:
-    """Path of Graphviz's ``dot``, or :class:`GraphvizNotFound` saying how to install it."""
-    path = shutil.which("dot")
-    if path is None:
-        raise GraphvizNotFound(INSTALL_HINT)
-    return path
-
-
-def render(dot: str | Sequence[str], format: str = "svg") -> bytes:
-    """Run ``dot`` on DOT text (several graphs are rendered by one process); returns the output.
-
-    >>> svg = render("digraph { a -> b }")  # doctest: +SKIP
-    """
-    if format not in ("svg", "png", "pdf"):
-        raise ValueError(f"render: format must be svg, png or pdf, got {format!r}")
-    text = dot if isinstance(dot, str) else "\n".join(dot)
-    proc = subprocess.run(
-        [dot_program(), f"-T{format}"], input=text.encode(), capture_output=True, check=False
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"render: dot failed: {proc.stderr.decode(errors='replace').strip()}")
-    return proc.stdout
-
-
-def render_svgs(dots: Sequence[str]) -> list[str]:
-    """Several DOT graphs to SVG strings (no XML header) with one run of ``dot``."""
-    out = render(list(dots), "svg").decode()
-    parts = [p[p.index("<svg") :] + "</svg>" for p in out.split("</svg>") if "<svg" in p]
-    if len(parts) != len(dots):
-        raise RuntimeError(f"render_svgs: {len(dots)} graphs in but {len(parts)} SVGs out")
-    return parts
 
 
 def draw_dot(root: Value, rankdir: str = "LR", **options: Any) -> Any:
@@ -410,31 +367,4 @@ def draw_dot(root: Value, rankdir: str = "LR", **options: Any) -> Any:
         ) from e
     _check_rankdir(rankdir)
     body = [f"  rankdir={rankdir};", *dot_body(root, **options)]
-    return _drawing_class(graphviz)("autograd", body=[line + "\n" for line in body])
-
-
-_DRAWING: list[type] = []
-
-
-def _drawing_class(graphviz: Any) -> type:
-    if _DRAWING:
-        return _DRAWING[0]
-
-    class Drawing(graphviz.Digraph):
-        """A Digraph that falls back to its DOT text where ``dot`` is missing."""
-
-        def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kw: Any) -> Any:
-            if shutil.which("dot") is None:
-                return {"text/plain": self.source}
-            return super()._repr_mimebundle_(include, exclude, **kw)
-
-        def pipe(self, *args: Any, **kw: Any) -> Any:
-            dot_program()
-            return super().pipe(*args, **kw)
-
-        def render(self, *args: Any, **kw: Any) -> Any:
-            dot_program()
-            return super().render(*args, **kw)
-
-    _DRAWING.append(Drawing)
-    return Drawing
+    return drawing_class(graphviz)("autograd", body=[line + "\n" for line in body])

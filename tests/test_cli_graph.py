@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from autograd import viz
+from autograd import viz_render
 from autograd.cli import main
 
 ARGS = ["graph", "tanh(x*w + b)", "--set", "x=2", "w=-3", "b=6.88"]
@@ -70,7 +70,7 @@ def test_bad_set_exits_2(bad, capsys):
 
 
 def test_without_dot_falls_back_to_dot_text(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz_render.shutil, "which", lambda name: None)
     assert main([*ARGS, "--out", str(tmp_path / "g.svg")]) == 0
     err = capsys.readouterr().err
     assert "apt-get install graphviz" in err and "g.dot instead" in err

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from graphs import neuron
 
-from autograd import viz
+from autograd import viz_render
 from autograd.stepper import BackwardStepper
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -97,7 +97,7 @@ def test_clicking_next_and_back_moves_the_highlight(tmp_path):
 
 def test_page_is_self_contained_and_falls_back_to_dot_text(tmp_path, monkeypatch):
     y, _ = neuron()
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz_render.shutil, "which", lambda name: None)
     text = BackwardStepper(y).to_html(str(tmp_path / "p.html"))
     assert text.count('<div class="frame"') == 3 and text.count("<pre>digraph autograd") == 3
     assert "http://" not in text.replace("http://www.w3.org", "") and "https://" not in text

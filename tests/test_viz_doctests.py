@@ -11,6 +11,7 @@ MODULES = [
     "autograd.stepper",
     "autograd.stepper_html",
     "autograd.expr",
+    "autograd.viz_render",
 ]
 
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from graphs import mlp_loss, neuron
 
-from autograd import viz
+from autograd import viz_render
 from autograd.viz import GraphvizNotFound, draw_dot, render, render_svgs, to_dot
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -66,7 +66,7 @@ def test_draw_dot_is_a_digraph_with_the_same_source():
 
 def test_without_dot_rendering_explains_how_to_install(monkeypatch):
     pytest.importorskip("graphviz")
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz_render.shutil, "which", lambda name: None)
     y, _ = neuron()
     with pytest.raises(GraphvizNotFound, match="apt-get install graphviz"):
         render(to_dot(y))
