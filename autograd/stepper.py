@@ -113,11 +113,17 @@ class _Stepper:
 
     def frames(self, **options: Any) -> list[str]:
         """DOT text after each step (one frame per step); the position is left unchanged."""
+        return [dot for dot, _ in self._replay(options)]
+
+    def _replay(self, options: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
+        """(DOT, {node id, text}) after each step, from the start; the position is restored."""
         keep, out = self.position, []
         self.seek(0)
         for _ in self.steps:
-            self.next()
-            out.append(self.dot(**options))
+            step = self.next()
+            out.append(
+                (self.dot(**options), {"node": self.ids[step.node], "text": self.describe(step)})
+            )
         self.seek(keep)
         return out
 
@@ -135,18 +141,13 @@ class _Stepper:
             )
         from .stepper_html import page
 
-        dots = self.frames(**options)
+        frames = self._replay(options)
+        dots = [dot for dot, _ in frames]
         try:
             pictures = render_svgs(dots) if dots else []
         except GraphvizNotFound:
             pictures = [f"<pre>{html.escape(d)}</pre>" for d in dots]
-        keep, info = self.position, []
-        self.seek(0)
-        for s in self.steps:
-            self.next()
-            info.append({"node": self.ids[s.node], "text": self.describe(s)})
-        self.seek(keep)
-        text = page(type(self).__name__, pictures, json.dumps(info))
+        text = page(type(self).__name__, pictures, json.dumps([i for _, i in frames]))
         if path is not None:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)

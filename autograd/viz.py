@@ -177,7 +177,6 @@ class _Dot:
         self.root = root
         self.opts = opts
         self.lines: list[str] = []
-        self.ids: dict[Value, str] = {}
         self.group_of: Mapping[Value, str] = {}
 
     def grad(self, node: Value) -> float | None:
@@ -318,7 +317,6 @@ def _full_lines(
             *block,
             "  }",
         ]
-    d.ids = ids
     return lines + edges
 
 

@@ -83,7 +83,6 @@ def collapsed_lines(
                 pairs[key] = pairs.get(key, 0) + 1
     edges.update(pairs)
     lines += _bundled_edges(edges)
-    d.ids = ids
     return lines
 
 
