@@ -58,7 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser(
         "explain", help="a single neuron's forward and backward pass, by hand and by engine"
     )
+    from . import cli_graph  # the `graph` command (issue 4)
+
+    cli_graph.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "graph":
+        return cli_graph.run(args)
     if args.command in (None, "explain"):
         explain()
     return 0

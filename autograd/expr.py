@@ -1,0 +1,191 @@
+"""A safe one-line expression language over Values: parsed with ``ast``, never evaluated."""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Mapping
+from typing import Union
+
+from .engine import Value
+
+FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "softplus", "sin")
+FUNCTIONS += ("cos", "abs")
+MAX_EXPONENT = 1000.0  # |k| in x ** k; larger powers only overflow or underflow
+MAX_LENGTH = 2000
+MAX_DEPTH = 100
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+Num = Union[Value, float]
+
+
+class ExpressionError(ValueError):
+    """A refused expression; the message quotes it and underlines the offending part."""
+
+
+def _point(text: str, node: ast.AST | None, why: str) -> ExpressionError:
+    if node is None or not hasattr(node, "col_offset"):
+        return ExpressionError(f"{why}\n  {text}")
+    line = text.splitlines()[node.lineno - 1] if text.strip() else text
+    end = node.end_col_offset if node.end_lineno == node.lineno else len(line)
+    start = node.col_offset
+    return ExpressionError(f"{why}\n  {line}\n  {' ' * start}{'^' * max(1, (end or 0) - start)}")
+
+
+def parse(text: str, names: Mapping[str, Value | float]) -> Value:
+    """Build the graph of a one-line expression over ``names``; refuse anything else.
+
+    Allowed: numbers, the given names, ``+ - * / **``, unary ``-``/``+`` and the functions in
+    FUNCTIONS. Anything else (attributes, other calls, lambdas, comprehensions, subscripts,
+    strings, exponents beyond MAX_EXPONENT, ...) raises ExpressionError pointing at it.
+
+    >>> x = Value(2.0, "x")
+    >>> parse("tanh(x * 3) + x ** 2", {"x": x}).data == math.tanh(6.0) + 4.0
+    True
+    >>> parse("x.data", {"x": x})
+    Traceback (most recent call last):
+    ...
+    autograd.expr.ExpressionError: attribute access is not allowed
+      x.data
+      ^^^^^^
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"the expression must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is {len(text)} characters long (at most {MAX_LENGTH})"
+        )
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as e:
+        col = (e.offset or 1) - 1
+        raise ExpressionError(f"syntax error: {e.msg}\n  {text.strip()}\n  {' ' * col}^") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("the expression is nested too deeply or is not valid") from None
+    _check_depth(tree)
+    values = {k: v if isinstance(v, Value) else Value(v, k) for k, v in names.items()}
+    result = _Eval(text.strip(), values).visit(tree.body)
+    if not isinstance(result, Value):
+        raise ExpressionError(f"the expression uses no name, so there is nothing to draw\n  {text}")
+    return result
+
+
+def _check_depth(tree: ast.AST) -> None:
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep")
+        stack.extend((c, depth + 1) for c in ast.iter_child_nodes(node))
+
+
+class _Eval:
+    """Walks the tree: each allowed form builds Values, anything else is refused."""
+
+    def __init__(self, text: str, names: Mapping[str, Value]) -> None:
+        self.text = text
+        self.names = names
+
+    def refuse(self, node: ast.AST, why: str) -> ExpressionError:
+        return _point(self.text, node, why)
+
+    def visit(self, node: ast.AST) -> Num:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            raise self.refuse(node, _WHAT.get(type(node).__name__, "this form is not allowed"))
+        return method(node)
+
+    def visit_Constant(self, node: ast.Constant) -> Num:
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise self.refuse(node, f"only numbers are allowed as constants, not {v!r:.40}")
+        if isinstance(v, int) and abs(v) > 10**308:
+            raise self.refuse(node, "number too large for a float")
+        if not math.isfinite(float(v)):
+            raise self.refuse(node, "number too large for a float")
+        return float(v)
+
+    def visit_Name(self, node: ast.Name) -> Num:
+        if node.id not in self.names:
+            known = ", ".join(sorted(self.names)) or "none"
+            raise self.refuse(node, f"unknown name {node.id!r} (set with --set; known: {known})")
+        return self.names[node.id]
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Num:
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise self.refuse(node, "only unary - and + are allowed")
+        v = self.visit(node.operand)
+        return -v if isinstance(node.op, ast.USub) else v
+
+    def visit_BinOp(self, node: ast.BinOp) -> Num:
+        sym = _BINOPS.get(type(node.op))
+        if sym is None:
+            raise self.refuse(node, "only + - * / ** are allowed")
+        a, b = self.visit(node.left), self.visit(node.right)
+        if sym == "**":
+            k = b.data if isinstance(b, Value) else b
+            if abs(k) > MAX_EXPONENT:
+                raise self.refuse(node.right, f"exponent {k:g} too large (|k| <= {MAX_EXPONENT:g})")
+        return self._apply(node, lambda: _arith(sym, a, b))
+
+    def visit_Call(self, node: ast.Call) -> Num:
+        f = node.func
+        if not isinstance(f, ast.Name) or f.id not in FUNCTIONS:
+            raise self.refuse(f, f"only these functions may be called: {', '.join(FUNCTIONS)}")
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.refuse(node, f"{f.id}: keyword and * arguments are not allowed")
+        want = (1, 2) if f.id == "leaky_relu" else (1,)
+        if len(node.args) not in want:
+            raise self.refuse(node, f"{f.id} takes {' or '.join(map(str, want))} argument(s)")
+        x = self.visit(node.args[0])
+        if not isinstance(x, Value):
+            x = Value(x)
+        if f.id == "leaky_relu" and len(node.args) == 2:
+            slope = self.visit(node.args[1])
+            if isinstance(slope, Value):
+                raise self.refuse(node.args[1], "leaky_relu: the slope must be a number")
+            return self._apply(node, lambda: x.leaky_relu(slope))
+        return self._apply(node, lambda: abs(x) if f.id == "abs" else getattr(x, f.id)())
+
+    def _apply(self, node: ast.AST, fn) -> Num:  # type: ignore[no-untyped-def]
+        try:
+            out = fn()
+        except (ArithmeticError, ValueError, TypeError) as e:
+            raise self.refuse(node, f"cannot compute this part: {e}") from None
+        if not isinstance(out, Value) and not math.isfinite(out):
+            raise self.refuse(node, "this part overflows a float")
+        return out
+
+
+def _arith(sym: str, a: Num, b: Num) -> Num:
+    if sym == "+":
+        return a + b
+    if sym == "-":
+        return a - b
+    if sym == "*":
+        return a * b
+    if sym == "/":
+        return a / b
+    return a**b
+
+
+_WHAT = {
+    "Attribute": "attribute access is not allowed",
+    "Lambda": "lambda is not allowed",
+    "ListComp": "comprehensions are not allowed",
+    "SetComp": "comprehensions are not allowed",
+    "DictComp": "comprehensions are not allowed",
+    "GeneratorExp": "comprehensions are not allowed",
+    "Subscript": "subscripts are not allowed",
+    "Compare": "comparisons are not allowed",
+    "BoolOp": "and/or are not allowed",
+    "IfExp": "conditional expressions are not allowed",
+    "NamedExpr": "assignment (:=) is not allowed",
+    "JoinedStr": "strings are not allowed",
+    "List": "lists are not allowed",
+    "Tuple": "tuples are not allowed",
+    "Dict": "dicts are not allowed",
+    "Set": "sets are not allowed",
+    "Await": "await is not allowed",
+    "Yield": "yield is not allowed",
+    "Starred": "* unpacking is not allowed",
+}

@@ -1,0 +1,368 @@
+"""Drawings of a gradient graph: DOT text, Graphviz rendering, gradient-flow colouring."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .engine import Value, topological_order
+from .rules import CONST
+from .viz_render import GraphvizNotFound, drawing_class, render, render_svgs
+
+__all__ = ["GraphvizNotFound", "draw_dot", "flow_colour", "render", "render_svgs", "to_dot"]
+
+# Labels the nn layer gives its parameters: L{layer}.N{neuron}.w{i} and L{layer}.N{neuron}.b
+PARAM_LABEL = re.compile(r"^L(\d+)\.N(\d+)\.(w\d+|b)$")
+SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "neg": "−x", "pow": "x^", "powv": "x^y"}
+KIND_STYLE = {  # (style, fill, border): inputs, parameters, constants and results differ
+    "input": ("filled", "#cfe8ff", "#1f5fa8"),
+    "param": ("filled", "#ffe4a8", "#b07800"),
+    "const": ("filled,dashed", "#eeeeee", "#888888"),
+    "result": ("filled", "#ffffff", "#333333"),
+    "output": ("filled,bold", "#d9f2d0", "#1e7b1e"),
+}
+HIGHLIGHT = "#ff3b30"
+
+
+def fmt(x: float) -> str:
+    """A float in at most 4 significant digits, for labels.
+
+    >>> fmt(3.14159), fmt(-0.000123456), fmt(2.0), fmt(float("inf"))
+    ('3.142', '-0.0001235', '2', 'inf')
+    """
+    return f"{x:.4g}"
+
+
+def forward_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each after its inputs; a leaf just before its first use.
+
+    >>> a = Value(1.0, "a")
+    >>> [v.label or v.op for v in forward_order((a * 2).exp())]
+    ['a', 'const', 'mul', 'exp']
+    """
+    if root.is_leaf:
+        return [root]
+    seen: dict[Value, None] = {}
+    for node in topological_order((root,), reset=False):
+        for child in node._prev:
+            if child.is_leaf and child not in seen:
+                seen[child] = None
+        seen[node] = None
+    return list(seen)
+
+
+def kind(node: Value, root: Value | None = None, params: Iterable[Value] = ()) -> str:
+    """What a node is for the drawing: 'output', 'result', 'const', 'param' or 'input'.
+
+    >>> w = Value(0.5, "L0.N0.w0")
+    >>> kind(w), kind(Value(1.0, "x")), kind(w * 2, root=None)
+    ('param', 'input', 'result')
+    """
+    if node is root:
+        return "output"
+    if not node.is_leaf:
+        return "result"
+    if node._op is CONST:
+        return "const"
+    if PARAM_LABEL.match(node.label) or any(node is p for p in params):
+        return "param"
+    return "input"
+
+
+ACTIVATIONS = frozenset({"tanh", "relu", "sigmoid", "leaky_relu", "softplus"})
+
+
+def _param_group(node: Value) -> str | None:
+    for child in node._prev:
+        m = PARAM_LABEL.match(child.label) if child.is_leaf else None
+        if m:
+            return f"L{m[1]}.N{m[2]}"
+    return None
+
+
+def _is_weight(node: Value) -> bool:
+    m = PARAM_LABEL.match(node.label) if node.is_leaf else None
+    return bool(m) and m[3].startswith("w")  # type: ignore[index]
+
+
+def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
+    """Neuron ('L0.N3') of every node tied to one by the parameter labels (see PARAM_LABEL).
+
+    A node belongs to a neuron when it takes one of its parameters (w*x, b + ..., a fused
+    "linear"), when it sums such terms (every non-constant input in the neuron, one of them
+    taking a weight), or when it is an activation of the neuron's sum. Whatever consumes an
+    activation (the next layer aside) or a finished sum, such as a loss, stays outside.
+    """
+    groups: dict[Value, str] = {}
+    direct: set[Value] = set()
+    for node in order:
+        if node.is_leaf:
+            m = PARAM_LABEL.match(node.label)
+            if m:
+                groups[node] = f"L{m[1]}.N{m[2]}"
+            continue
+        g = _param_group(node)
+        if g is not None:
+            groups[node] = g
+            if node.op == "linear" or any(_is_weight(c) for c in node._prev):
+                direct.add(node)  # a weighted term: what sums of the neuron are made of
+            continue
+        ins = [c for c in node._prev if c._op is not CONST]
+        found = {groups.get(c) for c in ins}
+        if len(found) != 1 or None in found:
+            continue
+        activation = node.op in ACTIVATIONS and ins[0].op not in ACTIVATIONS
+        if activation or (len(node._prev) > 1 and any(c in direct for c in ins)):
+            groups[node] = found.pop()
+    return groups
+
+
+# Red-yellow-blue, reversed: small gradients cold (blue), large ones hot (red).
+_SCALE = ["#313695", "#4575b4", "#74add1", "#abd9e9", "#fee090", "#fdae61", "#f46d43", "#a50026"]
+
+
+def flow_colour(g: float) -> str:
+    """Fill colour for |grad| on a log scale: blue (1e-8, vanishing) to red (1e4, exploding).
+
+    Exact zeros are black and non-finite gradients magenta, so neither hides in the scale.
+
+    >>> flow_colour(1e-8), flow_colour(1e4), flow_colour(0.0), flow_colour(float("nan"))
+    ('#313695', '#a50026', '#000000', '#ff00ff')
+    """
+    if g == 0:
+        return "#000000"
+    if not math.isfinite(g):
+        return "#ff00ff"
+    t = min(max((math.log10(abs(g)) + 8.0) / 12.0, 0.0), 1.0) * (len(_SCALE) - 1)
+    i = min(int(t), len(_SCALE) - 2)
+    a, b, f = _SCALE[i], _SCALE[i + 1], t - i
+    rgb = [round(int(a[k : k + 2], 16) * (1 - f) + int(b[k : k + 2], 16) * f) for k in (1, 3, 5)]
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def _text_on(fill: str) -> str:
+    r, g, b = (int(fill[k : k + 2], 16) for k in (1, 3, 5))
+    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "black"
+
+
+def _esc(text: str) -> str:
+    """Escape text for a record label (braces, bars, angle brackets, quotes, backslashes)."""
+    return re.sub(r'([{}|<>"\\ ])', lambda m: "\\ " if m[1] == " " else "\\" + m[1], text)
+
+
+def _op_label(node: Value) -> str:
+    name = node.op
+    sym = SYMBOLS.get(name, name)
+    if name == "pow":
+        return f"x^{fmt(node.params[0])}"
+    if node.params:
+        return f"{sym}({', '.join(fmt(p) for p in node.params)})"
+    return sym
+
+
+def _edge_names(node: Value) -> Sequence[str]:
+    """Input names for the edges of operations where the order of operands matters."""
+    p = node._op.primitive if node._op is not None else None
+    if p is None or len(p.inputs) < 2 or p.name in ("add", "mul", "linear"):
+        return ()
+    return p.inputs
+
+
+class _Dot:
+    """Collects the lines of one drawing; knows the options that every node shares."""
+
+    def __init__(self, root: Value, opts: dict[str, Any]) -> None:
+        self.root = root
+        self.opts = opts
+        self.lines: list[str] = []
+        self.group_of: Mapping[Value, str] = {}
+
+    def grad(self, node: Value) -> float | None:
+        grads = self.opts["grads"]
+        return node.grad if grads is None else grads.get(node)
+
+    def value_node(self, node: Value, vid: str, params: Sequence[Value]) -> str:
+        k = kind(node, self.root, params)
+        style, fill, border = KIND_STYLE[k]
+        computed = self.opts["computed"]
+        known = computed is None or node in computed
+        data = fmt(node.data) if known else "?"
+        g = self.grad(node)
+        head = node.label or ("const" if k == "const" else "")
+        fields = [_esc(head)] if head else []
+        fields += [f"data {_esc(data)}", f"grad {_esc(fmt(g)) if g is not None else '·'}"]
+        if self.opts["grad_flow"] and g is not None and k != "const":
+            fill = flow_colour(g)  # the kind still shows in the border colour and style
+            if g == 0:  # exactly zero: a dead ReLU, or an input the output does not depend on
+                style += ",dashed"
+            attrs_extra = [f"fontcolor={_text_on(fill)}", "penwidth=2"]
+        else:
+            attrs_extra = []
+        attrs = [f'label="{{{" | ".join(fields)}}}"', "shape=record", f'fillcolor="{fill}"']
+        attrs += [f'color="{border}"', *attrs_extra]
+        if not known:
+            style += ",dotted"
+            attrs.append("fontcolor=gray50")
+        attrs.append(f'style="{style}"')
+        if node is self.opts["highlight"]:
+            attrs += [f'color="{HIGHLIGHT}"', "penwidth=4", 'class="current"']
+        return f"  {vid} [{' '.join(attrs)}];"
+
+    def op_node(self, node: Value, vid: str) -> str:
+        attrs = f'label="{_esc(_op_label(node))}" shape=ellipse style=filled fillcolor="#f4f4f4"'
+        if node is self.opts["highlight"]:
+            attrs += f' color="{HIGHLIGHT}" penwidth=3'
+        if node.op == "relu" and node.data == 0:
+            attrs += ' xlabel="dead" fontcolor="#b00000"'
+        return f"  {vid}_op [{attrs}];"
+
+
+def _legend(grad_flow: bool) -> list[str]:
+    rows = [
+        f'l_{k} [label="{k}" shape=box style="{s}" fillcolor="{c}" color="{b}"];'
+        for k, (s, c, b) in KIND_STYLE.items()
+    ]
+    if grad_flow:
+        for e in (-8, -4, 0, 4):
+            c = flow_colour(10.0**e)
+            rows.append(
+                f'l_g{e + 8} [label="|grad| 1e{e}" shape=box style=filled '
+                f'fillcolor="{c}" fontcolor={_text_on(c)}];'
+            )
+        rows.append(
+            'l_zero [label="grad exactly 0" shape=box style="filled,dashed" '
+            'fillcolor="#000000" fontcolor=white];'
+        )
+    names = [r.split(" ", 1)[0] for r in rows]
+    return [
+        "  subgraph cluster_legend {",
+        '    label="legend"; fontsize=10; color=gray70;',
+        *[f"    {r}" for r in rows],
+        f"    {' -> '.join(names)} [style=invis];",
+        "  }",
+    ]
+
+
+def dot_body(
+    root: Value,
+    *,
+    grads: Mapping[Value, float] | None = None,
+    computed: Iterable[Value] | None = None,
+    highlight: Value | None = None,
+    grad_flow: bool = False,
+    params: Sequence[Value] = (),
+    max_nodes: int | None = 150,
+    legend: bool = True,
+    title: str = "",
+) -> list[str]:
+    """The lines inside ``digraph { ... }``; see :func:`to_dot` for the options."""
+    if not isinstance(root, Value):
+        raise TypeError(f"to_dot: root must be a Value, got {type(root).__name__}")
+    order = forward_order(root)
+    opts = {"grads": grads, "highlight": highlight, "grad_flow": grad_flow}
+    opts["computed"] = None if computed is None else set(computed)
+    d = _Dot(root, opts)
+    groups = neuron_groups(order)
+    collapse = max_nodes is not None and len(order) > max_nodes and len(set(groups.values())) > 0
+    if collapse:
+        from .viz_groups import collapsed_lines  # large graphs only
+
+        body = collapsed_lines(d, order, groups, params)
+        note = (
+            f"{len(order)} nodes > max_nodes={max_nodes}: each neuron drawn as one box "
+            "(pass max_nodes=None to draw every node)"
+        )
+        title = f"{title}\\n{note}" if title else note
+    else:
+        body = _full_lines(d, order, groups, params)
+    head = [
+        "  compound=true;",
+        "  node [fontname=Helvetica fontsize=11];",
+        "  edge [color=gray40 arrowsize=0.7];",
+    ]
+    if title:
+        head.append(f'  label="{title}"; labelloc=t; fontsize=13;')
+    return head + body + (_legend(grad_flow) if legend else [])
+
+
+def _full_lines(
+    d: _Dot, order: Sequence[Value], groups: Mapping[Value, str], params: Sequence[Value]
+) -> list[str]:
+    ids = {node: f"v{i}" for i, node in enumerate(order)}
+    clusters: dict[str, list[str]] = {}
+    lines: list[str] = []
+    edges: list[str] = []
+    for node in order:
+        vid = ids[node]
+        block = [d.value_node(node, vid, params)]
+        if not node.is_leaf:
+            block.append(d.op_node(node, vid))
+            edges.append(f"  {vid}_op -> {vid};")
+            names = _edge_names(node)
+            for i, child in enumerate(node._prev):
+                lab = f' [label="{names[i]}"]' if names else ""
+                edges.append(f"  {ids[child]} -> {vid}_op{lab};")
+        g = groups.get(node)
+        if g is None:
+            lines += block
+        else:
+            clusters.setdefault(g, []).extend(block)
+    for name, block in clusters.items():
+        cid = name.replace(".", "_")
+        lines += [
+            f"  subgraph cluster_{cid} {{",
+            f'    label="{name}"; color=gray60;',
+            *block,
+            "  }",
+        ]
+    return lines + edges
+
+
+def to_dot(root: Value, rankdir: str = "LR", **options: Any) -> str:
+    """The graph behind ``root`` as Graphviz DOT text; needs no package and no program.
+
+    One record per Value (label, data, grad), one small node per operation, edges in a fixed
+    order. Options: ``grad_flow`` colours nodes by |grad| on a log scale and marks exact zeros;
+    ``grads`` shows these gradients instead of ``.grad``; ``highlight`` outlines one node;
+    ``computed`` shows data only for these nodes; ``params`` marks extra leaves as parameters;
+    ``max_nodes`` (default 150) draws each neuron of a bigger network as one box, with a note.
+
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> y = x * w
+    >>> y.backward()
+    >>> text = to_dot(y, legend=False)
+    >>> [line.split(" shape")[0] for line in text.splitlines() if line.startswith("  v0 [")]
+    ['  v0 [label="{x | data 2 | grad -3}"']
+    """
+    _check_rankdir(rankdir)
+    body = dot_body(root, **options)
+    return "\n".join(["digraph autograd {", f"  rankdir={rankdir};", *body, "}"]) + "\n"
+
+
+def _check_rankdir(rankdir: str) -> None:
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"to_dot: rankdir must be LR, RL, TB or BT, got {rankdir!r}")
+
+
+def draw_dot(root: Value, rankdir: str = "LR", **options: Any) -> Any:
+    """A ``graphviz.Digraph`` of the graph (needs the ``viz`` extra); shows inline in Jupyter.
+
+    Takes the options of :func:`to_dot`. In a notebook without the ``dot`` program it shows
+    the DOT text instead of failing; ``.render()`` then raises :class:`GraphvizNotFound`.
+
+    >>> x = Value(2.0, "x")
+    >>> g = draw_dot(x.tanh())
+    >>> g.source == to_dot(x.tanh())
+    True
+    """
+    try:
+        import graphviz
+    except ImportError as e:
+        raise ImportError(
+            "draw_dot needs the graphviz package: pip install 'scalar-autograd[viz]'"
+        ) from e
+    _check_rankdir(rankdir)
+    body = [f"  rankdir={rankdir};", *dot_body(root, **options)]
+    return drawing_class(graphviz)("autograd", body=[line + "\n" for line in body])

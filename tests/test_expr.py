@@ -1,0 +1,86 @@
+"""The safe expression parser: what it builds, and every unsafe form it refuses."""
+
+import math
+
+import pytest
+
+from autograd import Value
+from autograd.expr import ExpressionError, parse
+
+NAMES = {"x": 2.0, "w": -3.0, "b": 6.88}
+
+
+def test_builds_the_graph_and_differentiates():
+    x, w, b = (Value(NAMES[k], k) for k in "xwb")
+    y = parse(
+        "tanh(x*w + b) + leaky_relu(-x, 0.2) + x ** 2 / 4 - sqrt(abs(w))", {"x": x, "w": w, "b": b}
+    )
+    expect = math.tanh(0.88) + (-0.4) + 1.0 - math.sqrt(3.0)
+    assert math.isclose(y.data, expect, rel_tol=1e-12)
+    y.backward()
+    h = 1e-6  # independent oracle: central differences of the same formula in floats
+    f = lambda xv: math.tanh(xv * -3 + 6.88) + 0.2 * -xv + xv**2 / 4 - math.sqrt(3.0)
+    assert math.isclose(x.grad, (f(2 + h) - f(2 - h)) / (2 * h), rel_tol=1e-6)
+    assert y.op == "sub" and y.inputs[1].op == "sqrt"
+
+
+def test_pow_with_a_number_keeps_a_constant_exponent():
+    x = Value(-2.0, "x")
+    y = parse("x ** 3", {"x": x})
+    assert y.op == "pow" and y.params == (3.0,) and y.data == -8.0
+
+
+UNSAFE = {
+    "x.data": ("attribute access", "^^^^^^"),
+    "exp(x).__class__": ("attribute access", "^^^^^^^^^^^^^^^^"),
+    "print(x)": ("only these functions", "^^^^^"),
+    "__import__('os')": ("only these functions", "^^^^^^^^^^"),
+    "(lambda: 1)()": ("only these functions", " ^^^^^^^^^"),
+    "tanh(lambda: 1)": ("lambda is not allowed", "     ^^^^^^^^^"),
+    "[a for a in x]": ("comprehensions", "^^^^^^^^^^^^^^"),
+    "sum(a for a in x)": ("only these functions", "^^^"),
+    "x + {a: 1 for a in x}": ("comprehensions", "    ^^^^^^^^^^^^^^^^^"),
+    "x ** 100000": ("exponent 100000 too large", "     ^^^^^^"),
+    "2 ** 10 ** 10": ("exponent 1e+10 too large", "     ^^^^^^^^"),
+    "x ** -5000": ("exponent -5000 too large", "     ^^^^^"),
+    "x[0]": ("subscripts", "^^^^"),
+    "'a' + x": ("only numbers", "^^^"),
+    "exp(x=1)": ("keyword", "^^^^^^^^"),
+    "exp(*x)": ("keyword and *", "^^^^^^^"),
+    "x if w else b": ("conditional", "^^^^^^^^^^^^^"),
+    "y + 1": ("unknown name 'y'", "^"),
+    "x == 1": ("comparisons", "^^^^^^"),
+    "x and w": ("and/or", "^^^^^^^"),
+    "(z := x)": ("assignment", " ^^^^^^"),
+    "x @ w": ("only + - * /", "^^^^^"),
+    "~x": ("only unary", "^^"),
+    "True * x": ("only numbers", "^^^^"),
+    "1e999 * x": ("too large", "^^^^^"),
+    "f'{x}'": ("strings", "^^^^^^"),
+    "log(-x)": ("log: operand outside the domain", "^^^^^^^"),
+    "exp(x * 1000)": ("exp", "^^^^^^^^^^^^^"),
+    "2 +": ("syntax error", "^"),
+    "tanh(x, w)": ("tanh takes 1", "^^^^^^^^^^"),
+}
+
+
+@pytest.mark.parametrize("text", list(UNSAFE))
+def test_refuses_unsafe_forms_pointing_at_them(text):
+    why, caret = UNSAFE[text]
+    with pytest.raises(ExpressionError) as e:
+        parse(text, NAMES)
+    msg = str(e.value)
+    assert why in msg
+    lines = msg.splitlines()
+    assert lines[-2] == f"  {text}" and lines[-1] == f"  {caret}"
+
+
+def test_refuses_too_long_and_too_deep_and_non_strings():
+    with pytest.raises(ExpressionError, match="characters long"):
+        parse("x+" * 2000 + "x", NAMES)
+    with pytest.raises(ExpressionError, match="nested"):
+        parse("-" * 150 + "x", NAMES)
+    with pytest.raises(ExpressionError, match="must be a string"):
+        parse(b"x", NAMES)
+    with pytest.raises(ExpressionError, match="no name"):
+        parse("1 + 2", NAMES)

@@ -1,0 +1,147 @@
+"""DOT text of gradient graphs, checked without the dot program."""
+
+import math
+import re
+
+import pytest
+from graphs import mlp_loss, neuron
+
+from autograd import Value
+from autograd.viz import flow_colour, forward_order, neuron_groups, to_dot
+
+
+def records(text):
+    """{node id: (fields, attributes)} of every record node in DOT text."""
+    out = {}
+    for m in re.finditer(r'^\s+(v\d+) \[label="\{(.*?)\}" shape=record (.*)\];$', text, re.M):
+        out[m[1]] = ([f.strip() for f in m[2].split(" | ")], m[3])
+    return out
+
+
+def edges(text):
+    return re.findall(r"^\s+(\w+) -> (\w+)(?: \[.*\])?;$", text, re.M)
+
+
+def test_neuron_labels_values_grads_and_edges():
+    y, (x, _w, _b) = neuron()
+    y.backward()
+    text = to_dot(y, legend=False)
+    recs = records(text)
+    assert len(recs) == 6  # x, w, x*w, b, x*w+b, tanh
+    assert recs["v0"][0] == ["x", "data 2", "grad -1.503"]
+    assert recs["v1"][0] == ["w", "data -3", "grad 1.002"]
+    assert recs["v3"][0] == ["b", "data 6.88", "grad 0.501"]
+    assert recs["v5"][0] == ["data 0.7064", "grad 1"]
+    assert math.isclose(x.grad, -3 * (1 - math.tanh(0.88) ** 2))
+    # 3 op nodes, each with one edge out and one per input: 3 + 2 + 2 + 1 = 8, in forward order
+    assert edges(text) == [
+        ("v2_op", "v2"),
+        ("v0", "v2_op"),
+        ("v1", "v2_op"),
+        ("v4_op", "v4"),
+        ("v2", "v4_op"),
+        ("v3", "v4_op"),
+        ("v5_op", "v5"),
+        ("v4", "v5_op"),
+    ]
+    assert 'v2_op [label="×"' in text and 'v5_op [label="tanh"' in text
+    assert to_dot(y, legend=False) == text  # deterministic
+
+
+def test_kinds_look_different_and_legend_lists_them():
+    x = Value(1.5, "x")
+    w = Value(0.5, "L0.N0.w0")
+    y = (w * x + 2).relu()
+    y.backward()
+    recs = records(to_dot(y))
+    fills = {fields[0]: re.search(r'fillcolor="(#\w+)"', a)[1] for fields, a in recs.values()}
+    assert len({fills["x"], fills["L0.N0.w0"], fills["const"]}) == 3
+    output_attrs = recs[f"v{len(recs) - 1}"][1]
+    assert "bold" in output_attrs
+    text = to_dot(y)
+    for k in ("input", "param", "const", "result", "output"):
+        assert f'l_{k} [label="{k}"' in text
+
+
+def test_reused_node_gets_two_edges_and_sub_edges_are_named():
+    a = Value(3.0, "a")
+    c = (a + a) - a
+    c.backward()
+    text = to_dot(c, legend=False)
+    assert edges(text).count(("v0", "v1_op")) == 2
+    assert ("v1", "v2_op") in edges(text) and 'v0 -> v2_op [label="y"]' in text
+    assert records(text)["v0"][0] == ["a", "data 3", "grad 1"]
+
+
+def test_grad_flow_log_scale_and_exact_zero():
+    dead = Value(-1.0, "d")
+    live = Value(1e-6, "s")
+    big = Value(1e3, "g")
+    y = dead.relu() + live * big
+    y.backward()
+    assert dead.grad == 0.0
+    text = to_dot(y, grad_flow=True, legend=False)
+    recs = {f[0]: a for f, a in records(text).values() if f[0] in "dsg"}
+    assert 'fillcolor="#000000"' in recs["d"] and "dashed" in recs["d"]
+    assert f'fillcolor="{flow_colour(1e-6)}"' in recs["g"]  # d y/d g = s = 1e-6
+    assert f'fillcolor="{flow_colour(1e3)}"' in recs["s"]
+    assert 'xlabel="dead"' in text  # the ReLU whose output is 0
+    # every decade has its own colour; beyond the ends the colour saturates
+    decades = [flow_colour(10.0**e) for e in range(-8, 5)]
+    assert len(set(decades)) == 13 and decades[0] == "#313695" and decades[-1] == "#a50026"
+    assert flow_colour(1e-30) == decades[0] and flow_colour(-1e9) == decades[-1]
+
+
+def test_highlight_and_override_grads_and_computed():
+    y, (x, _w, _b) = neuron()
+    text = to_dot(y, highlight=x, grads={y: 1.0}, computed=[x], legend=False)
+    recs = records(text)
+    assert 'class="current"' in recs["v0"][1] and "penwidth=4" in recs["v0"][1]
+    assert recs["v0"][0] == ["x", "data 2", "grad ·"]
+    assert recs["v1"][0] == ["w", "data ?", "grad ·"]
+    assert recs["v5"][0] == ["data ?", "grad 1"]
+
+
+def test_labels_are_escaped():
+    x = Value(1.0, 'a|b{c}<d> "q"')
+    text = to_dot(x * 2, legend=False)
+    assert 'a\\|b\\{c\\}\\<d\\>\\ \\"q\\"' in text
+
+
+def test_bad_arguments():
+    with pytest.raises(TypeError, match="root must be a Value"):
+        to_dot(1.0)
+    with pytest.raises(ValueError, match="rankdir"):
+        to_dot(Value(1.0), rankdir="XX")
+
+
+@pytest.mark.parametrize("fused", [False, True])
+def test_mlp_groups_every_neuron_and_leaves_the_loss_outside(fused):
+    loss, params = mlp_loss(sizes=(3, 2, 1), points=((0.5, -0.5),), fused=fused)
+    order = forward_order(loss)
+    groups = neuron_groups(order)
+    names = {g for g in groups.values()}
+    assert names == {"L0.N0", "L0.N1", "L0.N2", "L1.N0", "L1.N1", "L2.N0"}
+    for p in params:
+        assert groups[p] == p.label.rsplit(".", 1)[0]
+    # each hidden neuron: 2 (or 3 inputs) products, the sums, the tanh: all in the group
+    tanhs = [v for v in order if v.op == "tanh"]
+    assert all(v in groups for v in tanhs) and len(tanhs) == 5
+    assert loss not in groups and all(v not in groups for v in order if v.op == "relu")
+
+
+@pytest.mark.parametrize("fused", [False, True])
+def test_big_mlp_collapses_with_a_visible_note(fused):
+    loss, _params = mlp_loss(fused=fused)
+    loss.backward()
+    n = len(forward_order(loss))
+    assert n > 2000
+    text = to_dot(loss, grad_flow=True)
+    assert f"{n} nodes > max_nodes=150" in text
+    boxes = re.findall(r"^\s+g_(L\d_N\d+) \[", text, re.M)
+    assert len(boxes) == 33 and len(set(boxes)) == 33
+    assert len(text.splitlines()) < 250  # readable: one line per box, bundled edges
+    assert "lhead=cluster_L1" in text and "ltail=cluster_L0" in text
+    assert re.search(r'label="1024 edges"', text)  # 16 x 16 weights x 4 points
+    full = to_dot(loss, max_nodes=None, legend=False)
+    assert len(records(full)) == n
