@@ -45,6 +45,7 @@ class Op:
         op = self._bound.get(params)
         if op is None:
             op = Op(self.primitive, self.name, self.vjp, self.partials, self.partials_graph, params)
+            op._bound = self._bound  # siblings share one cache
             if len(self._bound) < 512:  # common exponents are shared; odd ones are not kept
                 self._bound[params] = op
         return op

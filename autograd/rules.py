@@ -113,7 +113,11 @@ def _make_source(p: Primitive, fname: str, args: Sequence[str], fwd: str, checke
     for i in ins:
         lines.append(f"    if type({i}) is not Value:")
         lines.append(f"        {i} = _lift({i}, {p.name!r})")
-    lines.append(f"    _op = OP.bind({', '.join(p.params)})" if p.params else "    _op = OP")
+    if p.params:  # the cache lookup is inlined: most calls reuse an exponent seen before
+        key = f"({', '.join(p.params)},)"
+        lines.append(f"    _op = BOUND.get({key}) or OP.bind(*{key})")
+    else:
+        lines.append("    _op = OP")
     lines += [f"    {n} = _{n}.data" for n in p.inputs]
     result = f"real({fwd}, {p.name!r})" if checked else fwd
     lines += [
@@ -189,6 +193,7 @@ def compile_primitive(p: Primitive) -> Op:
     exec(compile(sources["partials_graph"], f"<autograd rule {p.name}: graph>", "exec"), gns)
     op = Op(p, p.name, ns["vjp"], ns["partials"], gns["partials_graph"])  # type: ignore[arg-type]
     ns["OP"] = op
+    ns["BOUND"] = op._bound
     p.compiled.update({k: ns[k] for k in ("make", "rmake") if k in ns})
     p.compiled["source"] = "\n".join(sources.values())
     p.compiled["op"] = op
@@ -228,6 +233,9 @@ _pow_const, _pow_value = _make("pow"), _make("powv")
 
 def _pow(self: Value, other: object) -> Value:
     """``x ** k``: a number k is a constant exponent; a Value exponent is differentiated too."""
+    kind = type(other)
+    if kind is float or kind is int:
+        return _pow_const(self, float(other))
     if isinstance(other, Value):
         return _pow_value(self, other)
     return _pow_const(self, real(other, "pow"))

@@ -31,14 +31,18 @@ def _fmt(x: float) -> str:
 def table(results: dict) -> str:
     """Markdown for the harness's JSON: one row per workload, one column pair per engine."""
     engines = results["meta"]["engines"]
-    lines = ["| workload | " + " | ".join(engines) + " | autograd vs micrograd |",
-             "|---|" + "---|" * (len(engines) + 1)]
+    lines = [
+        "| workload | " + " | ".join(engines) + " | autograd vs micrograd |",
+        "|---|" + "---|" * (len(engines) + 1),
+    ]
     for w in IN_PROCESS:
         if w not in results:
             continue
         row = results[w]
-        cells = [f"{_fmt(row[e]['median'])} ms" if e in row and "median" in row[e] else "n/a"
-                 for e in engines]
+        cells = [
+            f"{_fmt(row[e]['median'])} ms" if e in row and "median" in row[e] else "n/a"
+            for e in engines
+        ]
         ratio = ""
         if "median" in row.get("autograd", {}) and "median" in row.get("micrograd", {}):
             ratio = f"{row['micrograd']['median'] / row['autograd']['median']:.1f}x faster"
@@ -64,14 +68,19 @@ def table(results: dict) -> str:
         lines += ["", *chain_table(results["chain_depth"], engines)]
     gc = "off (diagnostic)" if results["meta"].get("gc_off") else "on"
     lines.append("")
-    lines.append(f"Python {results['meta']['python']}, garbage collector {gc}, medians over "
-                 f"{results['meta']['rounds']} rounds.")
+    lines.append(
+        f"Python {results['meta']['python']}, garbage collector {gc}, medians over "
+        f"{results['meta']['rounds']} rounds."
+    )
     return "\n".join(lines) + "\n"
 
 
 def chain_table(chain: dict, engines: list[str]) -> list[str]:
     """Largest depth that worked per engine and variant, with build and backward seconds."""
-    lines = ["| chain variant | engine | max depth | build s | backward s |", "|---|---|---|---|---|"]
+    lines = [
+        "| chain variant | engine | max depth | build s | backward s |",
+        "|---|---|---|---|---|",
+    ]
     for variant, per in chain.items():
         for e in engines:
             p = per.get(e, {})
@@ -81,14 +90,16 @@ def chain_table(chain: dict, engines: list[str]) -> list[str]:
                 lines.append(f"| {variant} | {e} | none | | {why} |")
                 continue
             r = p["tries"][str(d)] if str(d) in p["tries"] else p["tries"][d]
-            lines.append(f"| {variant} | {e} | {d:.0e} | {r['build_s']:.2f} | "
-                         f"{r['backward_s']:.2f} |")
+            lines.append(
+                f"| {variant} | {e} | {d:.0e} | {r['build_s']:.2f} | {r['backward_s']:.2f} |"
+            )
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--engines", default="autograd,micrograd,torch,floor")
     ap.add_argument("--workloads", default="mlp_step,wide_sum,ops_mix,ops_mix_basic,mem_per_node")
     ap.add_argument("--rounds", type=int, default=5)
@@ -99,8 +110,18 @@ def main(argv: list[str] | None = None) -> int:
     name = args.name or ("gc-off" if args.gc_off else "gc-on")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, args.harness, "--engines", args.engines, "--workloads",
-           args.workloads, "--rounds", str(args.rounds), "--json", str(out / f"{name}.json")]
+    cmd = [
+        sys.executable,
+        args.harness,
+        "--engines",
+        args.engines,
+        "--workloads",
+        args.workloads,
+        "--rounds",
+        str(args.rounds),
+        "--json",
+        str(out / f"{name}.json"),
+    ]
     if args.gc_off:
         cmd.append("--gc-off")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
