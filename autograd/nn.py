@@ -121,8 +121,10 @@ class Module:
     def state_dict(self) -> dict[str, float]:
         """Parameter values by label.
 
-        >>> Neuron(1, seed=0).state_dict()
-        {'L0.N0.w0': 1.4894003613577232, 'L0.N0.b': 0.0}
+        >>> n = Neuron(1, seed=0)
+        >>> n.w[0].data = 0.25
+        >>> n.state_dict()
+        {'L0.N0.w0': 0.25, 'L0.N0.b': 0.0}
         """
         return {name: p.data for name, p in self.named_parameters()}
 
