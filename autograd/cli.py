@@ -58,7 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser(
         "explain", help="a single neuron's forward and backward pass, by hand and by engine"
     )
+    from . import demo
+
+    demo.add_arguments(sub.add_parser("demo", help="train an MLP on a 2-D dataset, write plots"))
     args = parser.parse_args(argv)
     if args.command in (None, "explain"):
         explain()
+    elif args.command == "demo":
+        return demo.run(args)
     return 0

@@ -102,7 +102,7 @@ class Adam(Optimizer):
     >>> from autograd import Value
     >>> p = Value(1.0)
     >>> opt = Adam([p], lr=0.1)
-    >>> (p * p).backward(); opt.step(); round(p.data, 12)  # the first step moves by lr
+    >>> (p * p).backward(); opt.step(); round(p.data, 6)  # the first step moves by about lr
     0.9
     """
 
