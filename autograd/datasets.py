@@ -130,7 +130,7 @@ DATASETS = {"moons": moons, "circles": circles, "spirals": spirals, "xor": xor, 
 def train_test_split(
     X: Sequence[T], y: Sequence[int], test_fraction: float = 0.25, seed: int = 0
 ) -> tuple[list[T], list[T], list[int], list[int]]:
-    """Shuffle, then hold out ``test_fraction`` of the examples: ``X_train, X_test, y_train, y_test``.
+    """Shuffle, hold out ``test_fraction``: returns ``X_train, X_test, y_train, y_test``.
 
     >>> X, y = moons(20)
     >>> X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_fraction=0.25)
@@ -140,7 +140,9 @@ def train_test_split(
     if len(X) != len(y):
         raise ValueError(f"train_test_split: {len(X)} inputs but {len(y)} labels")
     if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"train_test_split: test_fraction must lie in (0, 1), got {test_fraction!r}")
+        raise ValueError(
+            f"train_test_split: test_fraction must lie in (0, 1), got {test_fraction!r}"
+        )
     n_test = round(len(X) * test_fraction)
     if not 0 < n_test < len(X):
         raise ValueError(f"train_test_split: {len(X)} examples are too few to split")

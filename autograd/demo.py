@@ -223,7 +223,10 @@ def neuron_dot(model: MLP, x: Sequence[float]) -> str:
 def draw_neuron(model: MLP, x: Sequence[float], outdir: str, out: TextIO) -> list[str]:
     """The first neuron's graph as SVG, or a one-line note when Graphviz is missing."""
     if shutil.which("dot") is None:
-        print("note: Graphviz's `dot` is not installed, so no neuron.svg (apt install graphviz)", file=out)
+        print(
+            "note: Graphviz's `dot` is not installed, so no neuron.svg (apt install graphviz)",
+            file=out,
+        )
         return []
     import subprocess
 

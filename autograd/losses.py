@@ -129,8 +129,7 @@ def softmax_cross_entropy(
     for row, k in zip(rows, targets):
         if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(row):
             raise ValueError(
-                f"softmax_cross_entropy: target must be a class index in [0, {len(row)}), "
-                f"got {k!r}"
+                f"softmax_cross_entropy: target must be a class index in [0, {len(row)}), got {k!r}"
             )
         terms.append(-log_softmax(row)[k])  # type: ignore[arg-type]
     return _reduce(terms, reduction, "softmax_cross_entropy")

@@ -156,7 +156,7 @@ class Module:
         save(self, path)
 
     def load(self, path: str) -> None:
-        """Read parameters saved by ``save``; a bad or mismatched file raises and changes nothing."""
+        """Read parameters saved by ``save``; a bad or mismatched file raises, changing nothing."""
         from .serialize import load_into
 
         load_into(self, path)

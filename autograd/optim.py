@@ -83,10 +83,8 @@ class SGD(Optimizer):
                 self._buf = list(grads)
             else:
                 self._buf = [mu * b + g for b, g in zip(self._buf, grads)]
-            if self.nesterov:
-                grads = [g + mu * b for g, b in zip(grads, self._buf)]
-            else:
-                grads = self._buf
+            buf = self._buf
+            grads = [g + mu * b for g, b in zip(grads, buf)] if self.nesterov else buf
         for p, g in zip(self.params, grads):
             p.data -= lr * g
         self.steps += 1

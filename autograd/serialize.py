@@ -14,6 +14,7 @@ model in memory as it was.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -88,15 +89,13 @@ def read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, float]
 
 def _check_document(text: str) -> dict[str, Any]:
     try:
-        doc = json.loads(
-            text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant
-        )
+        doc = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
         raise ModelFileError(f"not valid JSON (truncated or corrupted?): {e}") from None
     except RecursionError:
         raise ModelFileError("not a model file: nesting too deep") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise ModelFileError(f"not a model file (no \"format\": \"{FORMAT}\")")
+        raise ModelFileError(f'not a model file (no "format": "{FORMAT}")')
     version = doc.get("version")
     if version != VERSION or isinstance(version, bool):
         raise ModelFileError(f"format version {version!r} is not supported (expected {VERSION})")
@@ -106,7 +105,7 @@ def _check_document(text: str) -> dict[str, Any]:
     _check_architecture(doc.get("architecture"))
     params = doc.get("parameters")
     if not isinstance(params, dict):
-        raise ModelFileError("\"parameters\" must be an object of label: number")
+        raise ModelFileError('"parameters" must be an object of label: number')
     for name, v in params.items():
         if not _finite_number(v):
             raise ModelFileError(f"parameter {name!r} is {v!r:.40}, not a finite number")
@@ -131,7 +130,7 @@ _FIELDS = {
 
 def _check_architecture(arch: object) -> None:
     if not isinstance(arch, dict) or arch.get("type") not in _FIELDS:
-        raise ModelFileError(f"\"architecture\" must be an object with a type in {list(_FIELDS)}")
+        raise ModelFileError(f'"architecture" must be an object with a type in {list(_FIELDS)}')
     if set(arch) != _FIELDS[arch["type"]]:
         raise ModelFileError(
             f"{arch['type']} architecture needs exactly the fields {sorted(_FIELDS[arch['type']])}"
@@ -139,7 +138,7 @@ def _check_architecture(arch: object) -> None:
     sizes = [("nin", arch["nin"])] + ([("nout", arch["nout"])] if "nout" in arch else [])
     if "nouts" in arch:
         if not isinstance(arch["nouts"], list) or not arch["nouts"]:
-            raise ModelFileError("\"nouts\" must be a non-empty list of layer sizes")
+            raise ModelFileError('"nouts" must be a non-empty list of layer sizes')
         sizes += [("nouts", n) for n in arch["nouts"]]
     for key, n in sizes:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
@@ -155,7 +154,7 @@ def _parameter_count(arch: dict[str, Any]) -> int:
     if arch["type"] == "Layer":
         return (arch["nin"] + 1) * arch["nout"]
     sizes = [arch["nin"], *arch["nouts"]]
-    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 
 
 def build(arch: dict[str, Any]) -> Module:
@@ -191,9 +190,7 @@ def load_into(module: Module, path: str | os.PathLike[str]) -> None:
     _load_checked(module, params, path)
 
 
-def _load_checked(
-    module: Module, params: dict[str, float], path: str | os.PathLike[str]
-) -> None:
+def _load_checked(module: Module, params: dict[str, float], path: str | os.PathLike[str]) -> None:
     expected = [name for name, _ in module.named_parameters()]
     missing = [n for n in expected if n not in params]
     extra = [n for n in params if n not in set(expected)]

@@ -27,8 +27,10 @@ def mlp_to_torch(model: MLP, dtype: Any = None) -> Any:
             raise ValueError(f"to_torch: activation {act!r} has no PyTorch equivalent here")
         lin = torch.nn.Linear(layer.nin, layer.nout, dtype=dtype)
         with torch.no_grad():
-            lin.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons]))
-            lin.bias.copy_(torch.tensor([n.b.data for n in layer.neurons]))
+            lin.weight.copy_(
+                torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=dtype)
+            )
+            lin.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=dtype))
         modules.append(lin)
         if act != "linear":
             modules.append(getattr(torch.nn, _TORCH_ACTIVATIONS[act])())

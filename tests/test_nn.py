@@ -126,7 +126,7 @@ def test_bad_inputs_raise_clearly_and_leave_gradients():
     before = [p.grad for p in model.parameters()], x.grad
     with pytest.raises(ValueError, match="MLP: expected 2 inputs, got 3"):
         model([1.0, 2.0, 3.0])
-    with pytest.raises(TypeError, match="MLP: .*str"):
+    with pytest.raises(TypeError, match=r"MLP: .*str"):
         model([1.0, "2"])
     with pytest.raises(TypeError, match="sequence of 2 inputs"):
         model(Value(1.0))
@@ -140,7 +140,7 @@ def test_state_dict_rejects_mismatch_atomically():
     state = model.state_dict()
     bad = dict(state)
     bad["L1.N0.b"] = float("nan")
-    with pytest.raises(ValueError, match="L1.N0.b must be a finite number"):
+    with pytest.raises(ValueError, match=r"L1\.N0\.b must be a finite number"):
         model.load_state_dict(bad)
     with pytest.raises(ValueError, match="expected parameters"):
         model.load_state_dict({"L0.N0.w0": 1.0})

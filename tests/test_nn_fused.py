@@ -24,8 +24,15 @@ def leaves(ws, xs, b):
 
 
 @settings(max_examples=40)
-@given(st.integers(1, 6).flatmap(lambda n: st.tuples(
-    st.lists(floats, min_size=n, max_size=n), st.lists(floats, min_size=n, max_size=n), floats)))
+@given(
+    st.integers(1, 6).flatmap(
+        lambda n: st.tuples(
+            st.lists(floats, min_size=n, max_size=n),
+            st.lists(floats, min_size=n, max_size=n),
+            floats,
+        )
+    )
+)
 def test_value_and_first_derivatives_match_unfused(case):
     ws, xs, b = case
     w1, x1, b1 = leaves(ws, xs, b)

@@ -70,13 +70,20 @@ def close(a, b):
 
 @pytest.mark.parametrize(
     "kw",
-    [{}, {"momentum": 0.9}, {"momentum": 0.8, "nesterov": True}, {"weight_decay": 0.1},
-     {"momentum": 0.5, "weight_decay": 0.05, "nesterov": True}],
+    [
+        {},
+        {"momentum": 0.9},
+        {"momentum": 0.8, "nesterov": True},
+        {"weight_decay": 0.1},
+        {"momentum": 0.5, "weight_decay": 0.05, "nesterov": True},
+    ],
 )
 def test_sgd_matches_update_rule(kw):
     got = engine_run(lambda ps: SGD(ps, lr=0.01, **kw))
     want = sgd_reference(
-        0.01, kw.get("momentum", 0.0), nesterov=kw.get("nesterov", False),
+        0.01,
+        kw.get("momentum", 0.0),
+        nesterov=kw.get("nesterov", False),
         wd=kw.get("weight_decay", 0.0),
     )
     close(got, want)

@@ -18,8 +18,12 @@ def bits(x):
 
 @pytest.mark.parametrize(
     "model",
-    [MLP(2, [16, 16, 1], seed=1), MLP(3, [4, 2], "tanh", "sigmoid", seed=2), Layer(3, 2, seed=3),
-     Neuron(4, "sigmoid", seed=4)],
+    [
+        MLP(2, [16, 16, 1], seed=1),
+        MLP(3, [4, 2], "tanh", "sigmoid", seed=2),
+        Layer(3, 2, seed=3),
+        Neuron(4, "sigmoid", seed=4),
+    ],
 )
 def test_round_trip_is_exact(model, tmp_path):
     model.parameters()[0].data = 0.1 + 0.2  # a float whose shortest repr is long
@@ -45,8 +49,12 @@ def write(tmp_path, doc):
 
 def good_doc():
     m = MLP(2, [2, 1], seed=0)
-    return {"format": "scalar-autograd-model", "version": 1, "architecture": m.config(),
-            "parameters": m.state_dict()}
+    return {
+        "format": "scalar-autograd-model",
+        "version": 1,
+        "architecture": m.config(),
+        "parameters": m.state_dict(),
+    }
 
 
 def mutate(doc, path, value):

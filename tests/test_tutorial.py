@@ -21,8 +21,10 @@ def sig(z):
 
 
 def matmul(a, b):
-    return [[sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))]
-            for i in range(len(a))]
+    return [
+        [sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))]
+        for i in range(len(a))
+    ]
 
 
 def transpose(a):
@@ -74,8 +76,10 @@ def test_one_sigmoid_layer_matches_hand_formulas():
     engine_error([layer(x) for x in X], Y).backward()
 
     Z, A = forward(X, W, b)
-    dZ = [[(a - y) * sig(z) * (1 - sig(z)) for a, y, z in zip(ra, ry, rz)]
-          for ra, ry, rz in zip(A, Y, Z)]
+    dZ = [
+        [(a - y) * sig(z) * (1 - sig(z)) for a, y, z in zip(ra, ry, rz)]
+        for ra, ry, rz in zip(A, Y, Z)
+    ]
     dW = [[v / m for v in row] for row in matmul(transpose(X), dZ)]
     db = [sum(col) / m for col in zip(*dZ)]
     got_dW, got_db = layer_grads(layer)
@@ -85,8 +89,10 @@ def test_one_sigmoid_layer_matches_hand_formulas():
 
     # The tutorial's snippet applies sigmoid' after the product X^T (A - Y); that is not the
     # gradient, and the engine tells them apart.
-    wrong = [[sig(v) * (1 - sig(v)) / m for v in row]
-             for row in matmul(transpose(X), [[a - y for a, y in zip(ra, ry)] for ra, ry in zip(A, Y)])]
+    wrong = [
+        [sig(v) * (1 - sig(v)) / m for v in row]
+        for row in matmul(transpose(X), [[a - y for a, y in zip(ra, ry)] for ra, ry in zip(A, Y)])
+    ]
     assert any(abs(g - w) > 1e-3 for gr, wr in zip(got_dW, wrong) for g, w in zip(gr, wr))
 
 
@@ -105,8 +111,10 @@ def test_two_sigmoid_layers_match_hand_formulas():
 
     Z1, A1 = forward(X, W1, b1)
     Z2, A2 = forward(A1, W2, b2)
-    dZ2 = [[(a - y) * sig(z) * (1 - sig(z)) for a, y, z in zip(ra, ry, rz)]
-           for ra, ry, rz in zip(A2, Y, Z2)]
+    dZ2 = [
+        [(a - y) * sig(z) * (1 - sig(z)) for a, y, z in zip(ra, ry, rz)]
+        for ra, ry, rz in zip(A2, Y, Z2)
+    ]
     dW2 = [[v / m for v in row] for row in matmul(transpose(A1), dZ2)]
     db2 = [sum(col) / m for col in zip(*dZ2)]
     dA1 = matmul(dZ2, transpose(W2))
