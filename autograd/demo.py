@@ -202,7 +202,8 @@ def neuron_dot(model: MLP, x: Sequence[float]) -> str:
     def node_id(v: Value) -> str:
         if v not in ids:
             ids[v] = f"n{len(ids)}"
-            text = f"{v.label or v.op} | data {v.data:.4f} | grad {v.grad:.4f}"
+            name = v.label or ("linear: b + Σ w_i x_i" if v.op == "linear" else v.op)
+            text = f"{name} | data {v.data:.4f} | grad {v.grad:.4f}"
             lines.append(f'  {ids[v]} [shape=record, label="{{ {text} }}"];')
         return ids[v]
 
