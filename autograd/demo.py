@@ -51,7 +51,14 @@ def _positive(kind: type) -> Callable[[str], Any]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The demo's options, added to its ``argparse`` subcommand."""
+    """The demo's options, added to its ``argparse`` subcommand.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--hidden", "8,4", "--optimizer", "adam"])
+    >>> args.hidden, args.optimizer, args.epochs, args.out
+    ([8, 4], 'adam', 100, 'demo-output')
+    """
     parser.add_argument("--dataset", choices=sorted(datasets.DATASETS), default="moons")
     parser.add_argument("--points", type=_positive(int), default=100, help="training points")
     parser.add_argument("--hidden", type=_hidden, default=[16, 16], help="e.g. 16,16")
@@ -66,7 +73,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 class Task:
-    """A dataset with its loss: hinge on ±1 labels for 2 classes, softmax cross-entropy else."""
+    """A dataset with its loss: hinge on ±1 labels for 2 classes, softmax cross-entropy else.
+
+    >>> task = Task([0, 2, 1])
+    >>> task.classes, task.binary, task.predict([Value(0.1), Value(0.9), Value(0.3)])
+    (3, False, 1)
+    """
 
     def __init__(self, y: Sequence[int]) -> None:
         self.classes = max(y) + 1
@@ -84,7 +96,13 @@ class Task:
 
 
 def accuracy(model: MLP, task: Task, X: Sequence[Sequence[float]], y: Sequence[int]) -> float:
-    """Fraction of ``X`` classified as ``y``."""
+    """Fraction of ``X`` classified as ``y``.
+
+    >>> model = MLP(1, [1], seed=0)
+    >>> model.layers[0].neurons[0].w[0].data = 1.0
+    >>> accuracy(model, Task([0, 1]), [[-2.0], [3.0], [1.0]], [0, 1, 0])
+    0.6666666666666666
+    """
     with no_grad():
         hits = sum(task.predict(model(x)) == c for x, c in zip(X, y))
     return hits / len(y)
@@ -99,7 +117,15 @@ def _progress(epochs: int, out: TextIO) -> Any:
 
 
 def train(args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
-    """Build data and model from the options, train, and return what was learned."""
+    """Build data and model from the options, train, and return what was learned.
+
+    >>> import io
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> result = train(parser.parse_args(["--epochs", "2", "--points", "20"]), io.StringIO())
+    >>> len(result["history"]), len(result["X"]), result["model"].nouts
+    (2, 20, [16, 16, 1])
+    """
     make = datasets.DATASETS[args.dataset]
     n_test = max(args.points // 2, 2)
     X, y = make(args.points + n_test, seed=args.seed)
@@ -192,7 +218,12 @@ def plot(result: dict[str, Any], outdir: str, out: TextIO) -> list[str]:
 
 
 def neuron_dot(model: MLP, x: Sequence[float]) -> str:
-    """Graphviz source for the graph of the first neuron of the first layer on input ``x``."""
+    """Graphviz source for the graph of the first neuron of the first layer on input ``x``.
+
+    >>> src = neuron_dot(MLP(2, [3, 1], seed=0), [0.5, -1.0])
+    >>> src.splitlines()[0], src.count("->")
+    ('digraph neuron {', 6)
+    """
     neuron = model.layers[0].neurons[0]
     out = neuron([Value(v, f"x{i}") for i, v in enumerate(x)])
     out.backward()

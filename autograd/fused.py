@@ -75,6 +75,10 @@ def linear_values(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:
     """The fast path for callers that already hold Values (``nn`` lifts inputs once per layer).
 
     ``w`` and ``x`` must have the same length and hold only Values; nothing is checked.
+
+    >>> from autograd import Value
+    >>> linear_values([Value(2.0)], [Value(3.0)], Value(1.0)).data
+    7.0
     """
     s = b.data
     for wi, xi in zip(w, x):

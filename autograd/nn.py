@@ -84,7 +84,11 @@ class Module:
     """
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        """(label, parameter) pairs in a fixed order; the label is also ``parameter.label``."""
+        """(label, parameter) pairs in a fixed order; the label is also ``parameter.label``.
+
+        >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
+        ['L0.N0.w0', 'L0.N0.w1', 'L0.N0.b']
+        """
         raise NotImplementedError
 
     def parameters(self) -> list[Value]:
@@ -115,7 +119,11 @@ class Module:
             p.grad = 0.0
 
     def config(self) -> dict[str, Any]:
-        """The architecture as JSON-ready data (no weights)."""
+        """The architecture as JSON-ready data (no weights).
+
+        >>> Layer(3, 2, activation="tanh", seed=0).config()
+        {'type': 'Layer', 'nin': 3, 'nout': 2, 'activation': 'tanh'}
+        """
         raise NotImplementedError
 
     def state_dict(self) -> dict[str, float]:
@@ -150,13 +158,24 @@ class Module:
             p.data = v
 
     def save(self, path: str) -> None:
-        """Write architecture and parameters to ``path`` as JSON (see ``autograd.serialize``)."""
+        """Write architecture and parameters to ``path`` as JSON (see ``autograd.serialize``).
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "neuron.json")
+        >>> a, b = Neuron(2, seed=1), Neuron(2, seed=2)
+        >>> a.save(path); b.load(path)
+        >>> a.state_dict() == b.state_dict()
+        True
+        """
         from .serialize import save
 
         save(self, path)
 
     def load(self, path: str) -> None:
-        """Read parameters saved by ``save``; a bad or mismatched file raises, changing nothing."""
+        """Read parameters saved by ``save``; a bad or mismatched file raises, changing nothing.
+
+        See ``save`` for an example.
+        """
         from .serialize import load_into
 
         load_into(self, path)
@@ -333,6 +352,10 @@ class MLP(Module):
         """An equivalent ``torch.nn.Sequential`` with copies of the weights (float64 default).
 
         Needs the ``torch`` extra; only named activations can be converted.
+
+        >>> net = MLP(2, [4, 1], seed=0).to_torch()  # doctest: +SKIP
+        >>> [type(m).__name__ for m in net]  # doctest: +SKIP
+        ['Linear', 'ReLU', 'Linear']
         """
         from .torch_bridge import mlp_to_torch
 

@@ -21,7 +21,10 @@ def _hyper(x: object, name: str, where: str, low: float = 0.0, below: float | No
 
 
 class Optimizer:
-    """Base class: holds the parameters and the learning rate ``lr`` (which schedules change)."""
+    """Base class: holds the parameters and the learning rate ``lr`` (which schedules change).
+
+    Subclasses implement ``step``; see ``SGD`` and ``Adam`` for examples.
+    """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         where = type(self).__name__
@@ -199,7 +202,12 @@ class LinearLR:
         optimizer.lr = self.base_lr * self.start
 
     def factor(self, k: int) -> float:
-        """The multiplier of the base learning rate after ``k`` steps."""
+        """The multiplier of the base learning rate after ``k`` steps.
+
+        >>> from autograd import Value
+        >>> LinearLR(SGD([Value(0.0)], lr=1.0), 1.0, 0.5, total_iters=4).factor(2)
+        0.75
+        """
         t = min(k, self.total) / self.total
         return self.start + (self.end - self.start) * t
 

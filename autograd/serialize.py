@@ -27,7 +27,18 @@ VERSION = 1
 
 
 class ModelFileError(ValueError):
-    """A model file that cannot be loaded: unreadable, malformed, wrong version or wrong shape."""
+    """A model file that cannot be loaded: unreadable, malformed, wrong version or wrong shape.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write('{"format": "scalar-autograd-model", "version": 9}')
+    >>> try:
+    ...     load(path)
+    ... except ModelFileError as e:
+    ...     print(str(e).split(": ", 1)[1])
+    format version 9 is not supported (expected 1)
+    """
 
 
 def save(module: Module, path: str | os.PathLike[str]) -> None:
@@ -74,7 +85,15 @@ def _reject_constant(name: str) -> None:
 
 
 def read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, float]]:
-    """Parse and check a model file: ``(architecture, parameters)``, or ``ModelFileError``."""
+    """Parse and check a model file: ``(architecture, parameters)``, or ``ModelFileError``.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> save(Neuron(1, seed=0), path)
+    >>> arch, params = read(path)
+    >>> arch["type"], sorted(params)
+    ('Neuron', ['L0.N0.b', 'L0.N0.w0'])
+    """
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -158,7 +177,12 @@ def _parameter_count(arch: dict[str, Any]) -> int:
 
 
 def build(arch: dict[str, Any]) -> Module:
-    """A fresh Module (weights still random) for a checked architecture."""
+    """A fresh Module (weights still random) for a checked architecture.
+
+    >>> build({"type": "MLP", "nin": 2, "nouts": [3, 1], "activation": "relu",
+    ...        "output_activation": "linear"}).num_parameters()
+    13
+    """
     kind = arch["type"]
     if kind == "MLP":
         return MLP(arch["nin"], arch["nouts"], arch["activation"], arch["output_activation"], 0)
@@ -168,7 +192,10 @@ def build(arch: dict[str, Any]) -> Module:
 
 
 def load(path: str | os.PathLike[str]) -> Module:
-    """A new Module rebuilt from the file's architecture, with its parameters."""
+    """A new Module rebuilt from the file's architecture, with its parameters.
+
+    See ``save`` for an example.
+    """
     arch, params = read(path)
     if len(params) != _parameter_count(arch):
         raise ModelFileError(
@@ -181,7 +208,16 @@ def load(path: str | os.PathLike[str]) -> Module:
 
 
 def load_into(module: Module, path: str | os.PathLike[str]) -> None:
-    """Copy the file's parameters into ``module``, whose architecture must match the file's."""
+    """Copy the file's parameters into ``module``, whose architecture must match the file's.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> save(Neuron(2, seed=0), path)
+    >>> load_into(Neuron(3, seed=0), path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd.serialize.ModelFileError: ...
+    """
     arch, params = read(path)
     if arch != module.config():
         raise ModelFileError(
