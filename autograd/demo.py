@@ -199,8 +199,10 @@ def plot(result: dict[str, Any], outdir: str, out: TextIO) -> list[str]:
     with no_grad():
         grid = [[task.predict(model([a, b])) for a in gx] for b in gy]
     fig, ax = plt.subplots(figsize=(6, 5))
-    ax.contourf(gx, gy, grid, levels=task.classes - 1 or 1, cmap="Spectral", alpha=0.6)
-    ax.scatter(xs, ys, c=y, s=30, cmap="Spectral", edgecolors="k")
+    levels = [c - 0.5 for c in range(task.classes + 1)]  # one band per class
+    top = task.classes - 1
+    ax.contourf(gx, gy, grid, levels=levels, cmap="Spectral", alpha=0.6, vmin=0, vmax=top)
+    ax.scatter(xs, ys, c=y, s=30, cmap="Spectral", edgecolors="k", vmin=0, vmax=top)
     ax.set_title(f"decision boundary (training accuracy {result['train_accuracy']:.1%})")
     boundary = os.path.join(outdir, "decision_boundary.png")
     fig.savefig(boundary, dpi=100)
