@@ -19,8 +19,12 @@ $(VENV)/.installed-test: $(VENV)/.installed setup.cfg
 	$(PIP) install -e '.[test,lint]'
 	touch $@
 
-demo: $(VENV)/.installed
-	$(PY) -m autograd
+$(VENV)/.installed-demo: $(VENV)/.installed setup.cfg
+	$(PIP) install -e '.[plot,viz]'
+	touch $@
+
+demo: $(VENV)/.installed-demo
+	$(PY) -m autograd demo
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .

@@ -1,5 +1,6 @@
 """autograd: a pure-Python scalar automatic-differentiation engine for learning and testing."""
 
+from . import fused as _fused  # noqa: F401  (the one-node weighted sum used by autograd.nn)
 from . import rules as _rules  # noqa: F401  (attaches the table's operators to Value)
 from .engine import Value
 from .functional import grad

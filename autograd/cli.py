@@ -58,12 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser(
         "explain", help="a single neuron's forward and backward pass, by hand and by engine"
     )
-    from . import cli_graph  # the `graph` command (issue 4)
+    from . import cli_graph, demo
 
     cli_graph.add_parser(sub)
+    demo.add_arguments(sub.add_parser("demo", help="train an MLP on a 2-D dataset, write plots"))
     args = parser.parse_args(argv)
     if args.command == "graph":
         return cli_graph.run(args)
     if args.command in (None, "explain"):
         explain()
+    elif args.command == "demo":
+        return demo.run(args)
     return 0

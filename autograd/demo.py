@@ -1,0 +1,288 @@
+"""The training demo behind ``python -m autograd demo``: an MLP learns a 2-D dataset.
+
+Forward ``y = f(xW + b)`` layer by layer, a loss E, ``E.backward()``, an optimiser step: repeated
+for every epoch (full batch). Writes the decision boundary and loss curve (PNG, needs matplotlib),
+the trained model (JSON) and the graph of one neuron (SVG, needs Graphviz) into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from . import datasets, losses, optim
+from .engine import Value
+from .mode import no_grad
+from .nn import ACTIVATIONS, MLP
+
+DEFAULT_LR = {"sgd": 1.0, "adam": 0.05, "adamw": 0.05}
+L2 = 1e-4  # weight of the L2 penalty added to the loss
+
+
+def _hidden(text: str) -> list[int]:
+    try:
+        sizes = [int(s) for s in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated positive layer sizes such as 16,16; got {text!r}"
+        )
+    return sizes
+
+
+def _positive(kind: type) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            v = kind(text)
+        except ValueError:
+            v = None
+        if v is None or not v > 0 or v != v or v == float("inf"):
+            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}")
+        return v
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The demo's options, added to its ``argparse`` subcommand.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--hidden", "8,4", "--optimizer", "adam"])
+    >>> args.hidden, args.optimizer, args.epochs, args.out
+    ([8, 4], 'adam', 100, 'demo-output')
+    """
+    parser.add_argument("--dataset", choices=sorted(datasets.DATASETS), default="moons")
+    parser.add_argument("--points", type=_positive(int), default=100, help="training points")
+    parser.add_argument("--hidden", type=_hidden, default=[16, 16], help="e.g. 16,16")
+    parser.add_argument(
+        "--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="relu"
+    )
+    parser.add_argument("--optimizer", choices=sorted(DEFAULT_LR), default="sgd")
+    parser.add_argument("--lr", type=_positive(float), help="default: 1.0 for sgd, else 0.05")
+    parser.add_argument("--epochs", type=_positive(int), default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="demo-output", help="directory for the output files")
+
+
+class Task:
+    """A dataset with its loss: hinge on ±1 labels for 2 classes, softmax cross-entropy else.
+
+    >>> task = Task([0, 2, 1])
+    >>> task.classes, task.binary, task.predict([Value(0.1), Value(0.9), Value(0.3)])
+    (3, False, 1)
+    """
+
+    def __init__(self, y: Sequence[int]) -> None:
+        self.classes = max(y) + 1
+        self.binary = self.classes == 2
+
+    def loss(self, outputs: list[Any], y: Sequence[int]) -> Value:
+        if self.binary:
+            return losses.hinge(outputs, [2.0 * c - 1.0 for c in y])
+        return losses.softmax_cross_entropy(outputs, list(y))
+
+    def predict(self, out: Any) -> int:
+        if self.binary:
+            return int(out.data > 0)
+        return max(range(len(out)), key=lambda k: out[k].data)
+
+
+def accuracy(model: MLP, task: Task, X: Sequence[Sequence[float]], y: Sequence[int]) -> float:
+    """Fraction of ``X`` classified as ``y``.
+
+    >>> model = MLP(1, [1], seed=0)
+    >>> model.layers[0].neurons[0].w[0].data = 1.0
+    >>> accuracy(model, Task([0, 1]), [[-2.0], [3.0], [1.0]], [0, 1, 0])
+    0.6666666666666666
+    """
+    with no_grad():
+        hits = sum(task.predict(model(x)) == c for x, c in zip(X, y))
+    return hits / len(y)
+
+
+def _progress(epochs: int, out: TextIO) -> Any:
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=epochs, desc="training", unit="epoch", file=out, leave=True)
+
+
+def train(args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
+    """Build data and model from the options, train, and return what was learned.
+
+    >>> import io
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> result = train(parser.parse_args(["--epochs", "2", "--points", "20"]), io.StringIO())
+    >>> len(result["history"]), len(result["X"]), result["model"].nouts
+    (2, 20, [16, 16, 1])
+    """
+    make = datasets.DATASETS[args.dataset]
+    n_test = max(args.points // 2, 2)
+    X, y = make(args.points + n_test, seed=args.seed)
+    X_tr, X_te, y_tr, y_te = datasets.train_test_split(
+        X, y, test_fraction=n_test / (args.points + n_test), seed=args.seed
+    )
+    task = Task(y)
+    nout = 1 if task.binary else task.classes
+    model = MLP(2, [*args.hidden, nout], activation=args.activation, seed=args.seed)
+    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
+    params = model.parameters()
+    if args.optimizer == "sgd":
+        opt: optim.Optimizer = optim.SGD(params, lr=lr)
+        schedule = optim.LinearLR(opt, 1.0, 0.1, total_iters=args.epochs)
+    else:
+        opt = (optim.Adam if args.optimizer == "adam" else optim.AdamW)(params, lr=lr)
+        schedule = None
+    print(f"{args.dataset}: {len(X_tr)} training, {len(X_te)} held-out points", file=out)
+    print(model, file=out)
+    bar = _progress(args.epochs, out)
+    history: list[float] = []
+    start = time.perf_counter()
+    for epoch in range(args.epochs):
+        outputs = [model(x) for x in X_tr]
+        loss = task.loss(outputs, y_tr) + losses.l2_penalty(params, L2)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if schedule is not None:
+            schedule.step()
+        acc = sum(task.predict(o) == c for o, c in zip(outputs, y_tr)) / len(y_tr)
+        history.append(loss.data)
+        if bar is not None:
+            bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{acc:.1%}")
+            bar.update()
+        elif epoch % 10 == 9 or epoch == args.epochs - 1:
+            print(f"epoch {epoch + 1:4d}  loss {loss.data:.4f}  accuracy {acc:.1%}", file=out)
+    if bar is not None:
+        bar.close()
+    seconds = time.perf_counter() - start
+    train_acc, test_acc = accuracy(model, task, X_tr, y_tr), accuracy(model, task, X_te, y_te)
+    print(f"trained {args.epochs} epochs in {seconds:.1f} s", file=out)
+    print(f"training accuracy {train_acc:.1%}   held-out accuracy {test_acc:.1%}", file=out)
+    return {
+        "model": model,
+        "task": task,
+        "X": X_tr,
+        "y": y_tr,
+        "history": history,
+        "train_accuracy": train_acc,
+        "test_accuracy": test_acc,
+    }
+
+
+def plot(result: dict[str, Any], outdir: str, out: TextIO) -> list[str]:
+    """Decision boundary and loss curve as PNG files; a note instead if matplotlib is absent."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("note: matplotlib is not installed, so no plots (pip install matplotlib)", file=out)
+        return []
+    model, task, X, y = result["model"], result["task"], result["X"], result["y"]
+    xs, ys = [p[0] for p in X], [p[1] for p in X]
+    lo_x, hi_x, lo_y, hi_y = min(xs) - 0.5, max(xs) + 0.5, min(ys) - 0.5, max(ys) + 0.5
+    n = 60
+    gx = [lo_x + (hi_x - lo_x) * i / (n - 1) for i in range(n)]
+    gy = [lo_y + (hi_y - lo_y) * j / (n - 1) for j in range(n)]
+    with no_grad():
+        grid = [[task.predict(model([a, b])) for a in gx] for b in gy]
+    fig, ax = plt.subplots(figsize=(6, 5))
+    levels = [c - 0.5 for c in range(task.classes + 1)]  # one band per class
+    top = task.classes - 1
+    ax.contourf(gx, gy, grid, levels=levels, cmap="Spectral", alpha=0.6, vmin=0, vmax=top)
+    ax.scatter(xs, ys, c=y, s=30, cmap="Spectral", edgecolors="k", vmin=0, vmax=top)
+    ax.set_title(f"decision boundary (training accuracy {result['train_accuracy']:.1%})")
+    boundary = os.path.join(outdir, "decision_boundary.png")
+    fig.savefig(boundary, dpi=100)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(range(1, len(result["history"]) + 1), result["history"])
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.set_yscale("log")
+    ax.set_title("training loss")
+    curve = os.path.join(outdir, "loss_curve.png")
+    fig.savefig(curve, dpi=100)
+    plt.close(fig)
+    return [boundary, curve]
+
+
+def neuron_dot(model: MLP, x: Sequence[float]) -> str:
+    """Graphviz source for the graph of the first neuron of the first layer on input ``x``.
+
+    >>> src = neuron_dot(MLP(2, [3, 1], seed=0), [0.5, -1.0])
+    >>> src.splitlines()[0], src.count("->")
+    ('digraph neuron {', 6)
+    """
+    neuron = model.layers[0].neurons[0]
+    out = neuron([Value(v, f"x{i}") for i, v in enumerate(x)])
+    out.backward()
+    lines = ["digraph neuron {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
+    ids: dict[Value, str] = {}
+
+    def node_id(v: Value) -> str:
+        if v not in ids:
+            ids[v] = f"n{len(ids)}"
+            name = v.label or ("linear: b + Σ w_i x_i" if v.op == "linear" else v.op)
+            text = f"{name} | data {v.data:.4f} | grad {v.grad:.4f}"
+            lines.append(f'  {ids[v]} [shape=record, label="{{ {text} }}"];')
+        return ids[v]
+
+    stack, seen = [out], set()
+    while stack:
+        v = stack.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        for child in v.inputs:
+            lines.append(f"  {node_id(child)} -> {node_id(v)};")
+            stack.append(child)
+    node_id(out)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def draw_neuron(model: MLP, x: Sequence[float], outdir: str, out: TextIO) -> list[str]:
+    """The first neuron's graph as SVG, or a one-line note when Graphviz is missing."""
+    if shutil.which("dot") is None:
+        print(
+            "note: Graphviz's `dot` is not installed, so no neuron.svg (apt install graphviz)",
+            file=out,
+        )
+        return []
+    import subprocess
+
+    path = os.path.join(outdir, "neuron.svg")
+    dot = neuron_dot(model, x)
+    subprocess.run(["dot", "-Tsvg", "-o", path], input=dot.encode(), check=True)
+    return [path]
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Train, then write every output file; returns the exit status."""
+    out = out or sys.stdout
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as e:
+        print(f"demo: cannot create output directory {args.out!r}: {e}", file=sys.stderr)
+        return 2
+    result = train(args, out)
+    files = plot(result, args.out, out)
+    model_path = os.path.join(args.out, "model.json")
+    result["model"].save(model_path)
+    files.append(model_path)
+    files += draw_neuron(result["model"], result["X"][0], args.out, out)
+    print("wrote " + ", ".join(files), file=out)
+    return 0

@@ -1,0 +1,368 @@
+"""Neural networks on the engine: ``Module``, ``Neuron``, ``Layer`` and ``MLP``.
+
+A neuron computes ``y = f(b + sum_i w_i * x_i)``; a layer is neurons that read the same inputs;
+an MLP is layers in sequence. The weighted sum is one fused graph node (``autograd.fused``), so
+a neuron costs two nodes (sum and activation) however many inputs it has.
+
+Initialisation (biases start at 0), chosen so that the variance of the signal neither explodes
+nor vanishes from layer to layer:
+
+- ``relu``: He uniform, ``w ~ U(-a, a)`` with ``a = sqrt(6 / nin)``;
+- ``tanh``, ``sigmoid``, ``linear`` and callables: Glorot uniform, ``a = sqrt(6 / (nin + nout))``
+  (a lone ``Neuron`` counts ``nout = 1``).
+
+Pass ``seed`` (an int or a ``random.Random``) to make it reproducible.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Union
+
+from .engine import Operand, Value
+from .fused import _lift, linear_values
+
+Activation = Union[str, Callable[[Value], Value]]
+Seed = Union[int, random.Random, None]
+
+ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": None,
+}
+
+
+def _activation(activation: Activation, where: str) -> Callable[[Value], Value] | None:
+    if callable(activation):
+        return activation
+    if isinstance(activation, str) and activation in ACTIVATIONS:
+        return ACTIVATIONS[activation]
+    raise ValueError(
+        f"{where}: unknown activation {activation!r}; use one of "
+        f"{', '.join(map(repr, ACTIVATIONS))} or a callable Value -> Value"
+    )
+
+
+def _rng(seed: Seed) -> random.Random:
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
+        return random.Random(seed)
+    raise TypeError(f"seed: expected an int, a random.Random or None, got {type(seed).__name__}")
+
+
+def _count(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {n!r}")
+    return n
+
+
+def init_bound(activation: Activation, nin: int, nout: int = 1) -> float:
+    """Half-width ``a`` of the uniform initialisation ``U(-a, a)`` used for the weights.
+
+    >>> init_bound("relu", 6), init_bound("tanh", 2, 1)
+    (1.0, 1.4142135623730951)
+    """
+    return math.sqrt(6.0 / nin) if activation == "relu" else math.sqrt(6.0 / (nin + nout))
+
+
+def _lifted(x: Sequence[Operand], nin: int, where: str) -> list[Value]:
+    if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"{where}: expected a sequence of {nin} inputs, got {type(x).__name__}")
+    if len(x) != nin:
+        raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
+    return [v if type(v) is Value else _lift(v, where) for v in x]
+
+
+class Module:
+    """Base class: something with parameters (Values) that can be called on inputs.
+
+    Subclasses define ``named_parameters`` and ``config`` (the architecture as plain data).
+    """
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """(label, parameter) pairs in a fixed order; the label is also ``parameter.label``.
+
+        >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
+        ['L0.N0.w0', 'L0.N0.w1', 'L0.N0.b']
+        """
+        raise NotImplementedError
+
+    def parameters(self) -> list[Value]:
+        """All parameters: layer by layer, neuron by neuron, the weights then the bias.
+
+        >>> len(MLP(2, [16, 16, 1], seed=0).parameters())
+        337
+        """
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        """How many parameters the module has.
+
+        >>> Layer(3, 2, seed=0).num_parameters()
+        8
+        """
+        return len(self.named_parameters())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0.0 (call before each ``backward``).
+
+        >>> n = Neuron(2, seed=0)
+        >>> n([1.0, 2.0]).backward()
+        >>> n.zero_grad(); [p.grad for p in n.parameters()]
+        [0.0, 0.0, 0.0]
+        """
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def config(self) -> dict[str, Any]:
+        """The architecture as JSON-ready data (no weights).
+
+        >>> Layer(3, 2, activation="tanh", seed=0).config()
+        {'type': 'Layer', 'nin': 3, 'nout': 2, 'activation': 'tanh'}
+        """
+        raise NotImplementedError
+
+    def state_dict(self) -> dict[str, float]:
+        """Parameter values by label.
+
+        >>> n = Neuron(1, seed=0)
+        >>> n.w[0].data = 0.25
+        >>> n.state_dict()
+        {'L0.N0.w0': 0.25, 'L0.N0.b': 0.0}
+        """
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, float]) -> None:
+        """Set every parameter from ``state``; on any mismatch raise and change nothing.
+
+        >>> n = Neuron(1, seed=0)
+        >>> n.load_state_dict({"L0.N0.w0": 2.0, "L0.N0.b": -1.0}); n([3.0]).data
+        5.0
+        """
+        named = self.named_parameters()
+        names = [name for name, _ in named]
+        if not isinstance(state, dict) or set(state) != set(names):
+            got = sorted(state) if isinstance(state, dict) else type(state).__name__
+            raise ValueError(f"load_state_dict: expected parameters {names}, got {got}")
+        values = []
+        for name in names:
+            v = state[name]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"load_state_dict: parameter {name} must be a finite number")
+            values.append(float(v))
+        for (_, p), v in zip(named, values):
+            p.data = v
+
+    def save(self, path: str) -> None:
+        """Write architecture and parameters to ``path`` as JSON (see ``autograd.serialize``).
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "neuron.json")
+        >>> a, b = Neuron(2, seed=1), Neuron(2, seed=2)
+        >>> a.save(path); b.load(path)
+        >>> a.state_dict() == b.state_dict()
+        True
+        """
+        from .serialize import save
+
+        save(self, path)
+
+    def load(self, path: str) -> None:
+        """Read parameters saved by ``save``; a bad or mismatched file raises, changing nothing.
+
+        See ``save`` for an example.
+        """
+        from .serialize import load_into
+
+        load_into(self, path)
+
+    def __call__(self, x: Sequence[Operand]) -> Any:
+        raise NotImplementedError
+
+
+class Neuron(Module):
+    """One unit: ``f(b + w . x)``.
+
+    >>> n = Neuron(2, activation="linear", seed=0)
+    >>> n.w[0].data, n.w[1].data = 0.5, -2.0
+    >>> y = n([4.0, 1.0])
+    >>> y.data, y.op
+    (0.0, 'linear')
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: Activation = "relu",
+        seed: Seed = None,
+        *,
+        nout: int = 1,
+        layer: int = 0,
+        index: int = 0,
+    ) -> None:
+        self.nin = _count(nin, "Neuron: nin")
+        self.activation = activation
+        self._act = _activation(activation, "Neuron")
+        a = init_bound(activation, nin, nout)
+        rng = _rng(seed)
+        prefix = f"L{layer}.N{index}"
+        self.w = [Value(rng.uniform(-a, a), f"{prefix}.w{i}") for i in range(nin)]
+        self.b = Value(0.0, f"{prefix}.b")
+
+    def _fire(self, xs: list[Value]) -> Value:
+        s = linear_values(self.w, xs, self.b)
+        act = self._act
+        return s if act is None else act(s)
+
+    def __call__(self, x: Sequence[Operand]) -> Value:
+        return self._fire(_lifted(x, self.nin, "Neuron"))
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [(p.label, p) for p in (*self.w, self.b)]
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "Neuron", "nin": self.nin, "activation": _name(self.activation)}
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin} inputs, {_name(self.activation)})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same inputs; calling it returns a list of ``nout`` Values.
+
+    >>> layer = Layer(3, 2, activation="tanh", seed=0)
+    >>> ys = layer([1.0, 0.0, -1.0])
+    >>> len(ys), ys[0].op
+    (2, 'tanh')
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: Activation = "relu",
+        seed: Seed = None,
+        *,
+        index: int = 0,
+    ) -> None:
+        self.nin, self.nout = _count(nin, "Layer: nin"), _count(nout, "Layer: nout")
+        self.activation = activation
+        _activation(activation, "Layer")
+        rng = _rng(seed)
+        self.neurons = [
+            Neuron(nin, activation, rng, nout=nout, layer=index, index=j) for j in range(nout)
+        ]
+
+    def _forward(self, xs: list[Value]) -> list[Value]:
+        return [n._fire(xs) for n in self.neurons]
+
+    def __call__(self, x: Sequence[Operand]) -> list[Value]:
+        return self._forward(_lifted(x, self.nin, "Layer"))
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [item for n in self.neurons for item in n.named_parameters()]
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "type": "Layer",
+            "nin": self.nin,
+            "nout": self.nout,
+            "activation": _name(self.activation),
+        }
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin} -> {self.nout}, {_name(self.activation)})"
+
+
+class MLP(Module):
+    """Multi-layer perceptron: hidden layers with ``activation``, last with ``output_activation``.
+
+    ``MLP(2, [16, 16, 1])`` has 337 parameters, ReLU hidden layers and a linear output. Calling
+    it returns one Value when the last layer has one output, else a list.
+
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> model
+    MLP(2 -> [16, 16, 1], 337 parameters)
+      (L0): Layer(2 -> 16, relu)
+      (L1): Layer(16 -> 16, relu)
+      (L2): Layer(16 -> 1, linear)
+    >>> type(model([0.5, -1.0])).__name__
+    'Value'
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: Activation = "relu",
+        output_activation: Activation = "linear",
+        seed: Seed = None,
+    ) -> None:
+        self.nin = _count(nin, "MLP: nin")
+        if isinstance(nouts, (str, bytes)) or not hasattr(nouts, "__iter__"):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {nouts!r}")
+        self.nouts = [_count(n, "MLP: each layer size") for n in nouts]
+        if not self.nouts:
+            raise ValueError("MLP: nouts must name at least one layer")
+        self.activation, self.output_activation = activation, output_activation
+        rng = _rng(seed)
+        sizes = [nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                output_activation if i == last else activation,
+                rng,
+                index=i,
+            )
+            for i in range(len(self.nouts))
+        ]
+
+    def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
+        xs = _lifted(x, self.nin, "MLP")
+        for layer in self.layers:
+            xs = layer._forward(xs)
+        return xs[0] if len(xs) == 1 else xs
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [item for layer in self.layers for item in layer.named_parameters()]
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "type": "MLP",
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": _name(self.activation),
+            "output_activation": _name(self.output_activation),
+        }
+
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(self.layers)
+
+    def __repr__(self) -> str:
+        head = f"MLP({self.nin} -> {self.nouts}, {self.num_parameters()} parameters)"
+        return "\n".join([head, *(f"  (L{i}): {layer!r}" for i, layer in enumerate(self.layers))])
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """An equivalent ``torch.nn.Sequential`` with copies of the weights (float64 default).
+
+        Needs the ``torch`` extra; only named activations can be converted.
+
+        >>> net = MLP(2, [4, 1], seed=0).to_torch()  # doctest: +SKIP
+        >>> [type(m).__name__ for m in net]  # doctest: +SKIP
+        ['Linear', 'ReLU', 'Linear']
+        """
+        from .torch_bridge import mlp_to_torch
+
+        return mlp_to_torch(self, dtype)
+
+
+def _name(activation: Activation) -> str:
+    if isinstance(activation, str):
+        return activation
+    return getattr(activation, "__name__", type(activation).__name__)

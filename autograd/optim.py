@@ -1,0 +1,217 @@
+"""Optimisers that update parameters from their ``.grad``, and learning-rate schedules.
+
+The update rules are PyTorch's (``torch.optim.SGD``, ``Adam``, ``AdamW``), written over plain
+floats: ``step()`` reads ``p.grad`` and writes ``p.data``; it records nothing in any graph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from .engine import Value, real
+
+
+def _hyper(x: object, name: str, where: str, low: float = 0.0, below: float | None = None) -> float:
+    v = real(x, f"{where}({name})")
+    if not math.isfinite(v) or v < low or (below is not None and v >= below):
+        bound = f"in [{low}, {below})" if below is not None else f">= {low}"
+        raise ValueError(f"{where}: {name} must be finite and {bound}, got {x!r}")
+    return v
+
+
+class Optimizer:
+    """Base class: holds the parameters and the learning rate ``lr`` (which schedules change).
+
+    Subclasses implement ``step``; see ``SGD`` and ``Adam`` for examples.
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        where = type(self).__name__
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{where}: got an empty parameter list")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{where}: parameter {i} is a {type(p).__name__}, not a Value")
+        if len({id(p) for p in self.params}) != len(self.params):
+            raise ValueError(f"{where}: a parameter appears more than once")
+        self.lr = _hyper(lr, "lr", where)
+        self.steps = 0
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0.0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Update every parameter once from its current ``.grad``."""
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
+
+    With ``g = grad + weight_decay * p``: ``buf = momentum * buf + g`` (``buf = g`` on the first
+    step), then ``p -= lr * (g + momentum * buf)`` if ``nesterov`` else ``p -= lr * buf``.
+
+    >>> from autograd import Value
+    >>> p = Value(1.0)
+    >>> opt = SGD([p], lr=0.1)
+    >>> (p * p).backward(); opt.step(); p.data
+    0.8
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        self.momentum = _hyper(momentum, "momentum", "SGD")
+        self.weight_decay = _hyper(weight_decay, "weight_decay", "SGD")
+        if nesterov and self.momentum == 0.0:
+            raise ValueError("SGD: nesterov needs a momentum > 0")
+        self.nesterov = bool(nesterov)
+        self._buf: list[float] | None = None
+
+    def step(self) -> None:
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        grads = [p.grad + wd * p.data if wd else p.grad for p in self.params]
+        if mu:
+            if self._buf is None:
+                self._buf = list(grads)
+            else:
+                self._buf = [mu * b + g for b, g in zip(self._buf, grads)]
+            buf = self._buf
+            grads = [g + mu * b for g, b in zip(grads, buf)] if self.nesterov else buf
+        for p, g in zip(self.params, grads):
+            p.data -= lr * g
+        self.steps += 1
+
+
+class Adam(Optimizer):
+    """Adam: per-parameter steps from bias-corrected running moments of the gradient.
+
+    ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``, then
+    ``p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)``. ``weight_decay`` adds
+    ``weight_decay * p`` to g (L2, as ``torch.optim.Adam``); ``AdamW`` decouples it.
+
+    >>> from autograd import Value
+    >>> p = Value(1.0)
+    >>> opt = Adam([p], lr=0.1)
+    >>> (p * p).backward(); opt.step(); round(p.data, 6)  # the first step moves by about lr
+    0.9
+    """
+
+    decoupled = False
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        where = type(self).__name__
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = (
+            _hyper(betas[0], "beta1", where, below=1.0),
+            _hyper(betas[1], "beta2", where, below=1.0),
+        )
+        self.eps = _hyper(eps, "eps", where)
+        self.weight_decay = _hyper(weight_decay, "weight_decay", where)
+        self._m = [0.0] * len(self.params)
+        self._v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        self.steps += 1
+        c1, c2 = 1.0 - b1**self.steps, 1.0 - b2**self.steps
+        m, v = self._m, self._v
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if self.decoupled:
+                p.data *= 1.0 - lr * wd
+            elif wd:
+                g = g + wd * p.data
+            m[i] = b1 * m[i] + (1.0 - b1) * g
+            v[i] = b2 * v[i] + (1.0 - b2) * g * g
+            p.data -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: ``p *= 1 - lr * weight_decay`` before the Adam step.
+
+    >>> from autograd import Value
+    >>> p = Value(2.0)
+    >>> opt = AdamW([p], lr=0.1, weight_decay=0.5)
+    >>> opt.step(); p.data  # zero gradient: only the decay acts
+    1.9
+    """
+
+    decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+
+class LinearLR:
+    """Scale the learning rate linearly from ``start_factor`` to ``end_factor`` over
+    ``total_iters`` calls of ``step()``, then hold it (as ``torch.optim.lr_scheduler.LinearLR``).
+
+    >>> from autograd import Value
+    >>> opt = SGD([Value(0.0)], lr=1.0)
+    >>> sched = LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=100)
+    >>> for _ in range(50):
+    ...     sched.step()
+    >>> round(opt.lr, 12)
+    0.55
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0,
+        end_factor: float = 0.1,
+        total_iters: int = 100,
+    ) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"LinearLR: expected an Optimizer, got {type(optimizer).__name__}")
+        if isinstance(total_iters, bool) or not isinstance(total_iters, int) or total_iters < 1:
+            raise ValueError(f"LinearLR: total_iters must be a positive int, got {total_iters!r}")
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.start = _hyper(start_factor, "start_factor", "LinearLR")
+        self.end = _hyper(end_factor, "end_factor", "LinearLR")
+        self.total = total_iters
+        self.last = 0
+        optimizer.lr = self.base_lr * self.start
+
+    def factor(self, k: int) -> float:
+        """The multiplier of the base learning rate after ``k`` steps.
+
+        >>> from autograd import Value
+        >>> LinearLR(SGD([Value(0.0)], lr=1.0), 1.0, 0.5, total_iters=4).factor(2)
+        0.75
+        """
+        t = min(k, self.total) / self.total
+        return self.start + (self.end - self.start) * t
+
+    def step(self) -> None:
+        """Advance one iteration and set the optimiser's ``lr``."""
+        self.last += 1
+        self.optimizer.lr = self.base_lr * self.factor(self.last)

@@ -1,0 +1,238 @@
+"""Model files: a Module's architecture and parameters as validated JSON (never pickle).
+
+The format (version 1)::
+
+    {"format": "scalar-autograd-model", "version": 1,
+     "architecture": {"type": "MLP", "nin": 2, "nouts": [16, 16, 1],
+                      "activation": "relu", "output_activation": "linear"},
+     "parameters": {"L0.N0.w0": 0.123..., ..., "L2.N0.b": 0.0}}
+
+Floats are written with ``repr`` precision, so they read back bit for bit. Loading checks every
+field; anything wrong raises ``ModelFileError`` naming the file and the problem, and leaves the
+model in memory as it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+from typing import Any
+
+from .nn import ACTIVATIONS, MLP, Layer, Module, Neuron
+
+FORMAT = "scalar-autograd-model"
+VERSION = 1
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be loaded: unreadable, malformed, wrong version or wrong shape.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write('{"format": "scalar-autograd-model", "version": 9}')
+    >>> try:
+    ...     load(path)
+    ... except ModelFileError as e:
+    ...     print(str(e).split(": ", 1)[1])
+    format version 9 is not supported (expected 1)
+    """
+
+
+def save(module: Module, path: str | os.PathLike[str]) -> None:
+    """Write ``module`` to ``path`` (replaced atomically, so a crash never leaves half a file).
+
+    >>> import os, tempfile
+    >>> from autograd.nn import MLP
+    >>> model = MLP(2, [3, 1], seed=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> save(model, path)
+    >>> load(path).state_dict() == model.state_dict()
+    True
+    """
+    arch = module.config()
+    for key in ("activation", "output_activation"):
+        if key in arch and arch[key] not in ACTIVATIONS:
+            raise ValueError(
+                f"save: activation {arch[key]!r} is a callable and cannot be stored; "
+                f"use one of {', '.join(ACTIVATIONS)}"
+            )
+    params = module.state_dict()
+    bad = [name for name, v in params.items() if not math.isfinite(v)]
+    if bad:
+        raise ValueError(f"save: parameter {bad[0]} is not finite ({params[bad[0]]!r})")
+    doc = {"format": FORMAT, "version": VERSION, "architecture": arch, "parameters": params}
+    text = json.dumps(doc, indent=1, allow_nan=False)
+    tmp = f"{os.fspath(path)}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+    os.replace(tmp, path)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ModelFileError(f"key {k!r} appears twice")
+        out[k] = v
+    return out
+
+
+def _reject_constant(name: str) -> None:
+    raise ModelFileError(f"{name} is not a finite number")
+
+
+def read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, float]]:
+    """Parse and check a model file: ``(architecture, parameters)``, or ``ModelFileError``.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> save(Neuron(1, seed=0), path)
+    >>> arch, params = read(path)
+    >>> arch["type"], sorted(params)
+    ('Neuron', ['L0.N0.b', 'L0.N0.w0'])
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ModelFileError(f"{os.fspath(path)}: cannot read model file: {e}") from None
+    try:
+        doc = _check_document(text)
+    except ModelFileError as e:
+        raise ModelFileError(f"{os.fspath(path)}: {e}") from None
+    return doc["architecture"], doc["parameters"]
+
+
+def _check_document(text: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"not valid JSON (truncated or corrupted?): {e}") from None
+    except RecursionError:
+        raise ModelFileError("not a model file: nesting too deep") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ModelFileError(f'not a model file (no "format": "{FORMAT}")')
+    version = doc.get("version")
+    if version != VERSION or isinstance(version, bool):
+        raise ModelFileError(f"format version {version!r} is not supported (expected {VERSION})")
+    extra = set(doc) - {"format", "version", "architecture", "parameters"}
+    if extra:
+        raise ModelFileError(f"unexpected fields {sorted(extra)}")
+    _check_architecture(doc.get("architecture"))
+    params = doc.get("parameters")
+    if not isinstance(params, dict):
+        raise ModelFileError('"parameters" must be an object of label: number')
+    for name, v in params.items():
+        if not _finite_number(v):
+            raise ModelFileError(f"parameter {name!r} is {v!r:.40}, not a finite number")
+    return doc
+
+
+def _finite_number(v: object) -> bool:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+_FIELDS = {
+    "MLP": {"type", "nin", "nouts", "activation", "output_activation"},
+    "Layer": {"type", "nin", "nout", "activation"},
+    "Neuron": {"type", "nin", "activation"},
+}
+
+
+def _check_architecture(arch: object) -> None:
+    if not isinstance(arch, dict) or arch.get("type") not in _FIELDS:
+        raise ModelFileError(f'"architecture" must be an object with a type in {list(_FIELDS)}')
+    if set(arch) != _FIELDS[arch["type"]]:
+        raise ModelFileError(
+            f"{arch['type']} architecture needs exactly the fields {sorted(_FIELDS[arch['type']])}"
+        )
+    sizes = [("nin", arch["nin"])] + ([("nout", arch["nout"])] if "nout" in arch else [])
+    if "nouts" in arch:
+        if not isinstance(arch["nouts"], list) or not arch["nouts"]:
+            raise ModelFileError('"nouts" must be a non-empty list of layer sizes')
+        sizes += [("nouts", n) for n in arch["nouts"]]
+    for key, n in sizes:
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ModelFileError(f"architecture {key} must hold positive ints, got {n!r}")
+    for key in ("activation", "output_activation"):
+        if key in arch and arch[key] not in ACTIVATIONS:
+            raise ModelFileError(f"unknown {key} {arch[key]!r}")
+
+
+def _parameter_count(arch: dict[str, Any]) -> int:
+    if arch["type"] == "Neuron":
+        return arch["nin"] + 1
+    if arch["type"] == "Layer":
+        return (arch["nin"] + 1) * arch["nout"]
+    sizes = [arch["nin"], *arch["nouts"]]
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def build(arch: dict[str, Any]) -> Module:
+    """A fresh Module (weights still random) for a checked architecture.
+
+    >>> build({"type": "MLP", "nin": 2, "nouts": [3, 1], "activation": "relu",
+    ...        "output_activation": "linear"}).num_parameters()
+    13
+    """
+    kind = arch["type"]
+    if kind == "MLP":
+        return MLP(arch["nin"], arch["nouts"], arch["activation"], arch["output_activation"], 0)
+    if kind == "Layer":
+        return Layer(arch["nin"], arch["nout"], arch["activation"], 0)
+    return Neuron(arch["nin"], arch["activation"], 0)
+
+
+def load(path: str | os.PathLike[str]) -> Module:
+    """A new Module rebuilt from the file's architecture, with its parameters.
+
+    See ``save`` for an example.
+    """
+    arch, params = read(path)
+    if len(params) != _parameter_count(arch):
+        raise ModelFileError(
+            f"{os.fspath(path)}: architecture has {_parameter_count(arch)} parameters, "
+            f"file holds {len(params)}"
+        )
+    module = build(arch)
+    _load_checked(module, params, path)
+    return module
+
+
+def load_into(module: Module, path: str | os.PathLike[str]) -> None:
+    """Copy the file's parameters into ``module``, whose architecture must match the file's.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> save(Neuron(2, seed=0), path)
+    >>> load_into(Neuron(3, seed=0), path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd.serialize.ModelFileError: ...
+    """
+    arch, params = read(path)
+    if arch != module.config():
+        raise ModelFileError(
+            f"{os.fspath(path)}: file holds {arch}, but the model is {module.config()}"
+        )
+    _load_checked(module, params, path)
+
+
+def _load_checked(module: Module, params: dict[str, float], path: str | os.PathLike[str]) -> None:
+    expected = [name for name, _ in module.named_parameters()]
+    missing = [n for n in expected if n not in params]
+    extra = [n for n in params if n not in set(expected)]
+    if missing or extra:
+        raise ModelFileError(
+            f"{os.fspath(path)}: parameters do not fit the architecture "
+            f"(missing {missing[:3]}, unexpected {extra[:3]})"
+        )
+    module.load_state_dict(params)
