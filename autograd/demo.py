@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -219,54 +218,37 @@ def plot(result: dict[str, Any], outdir: str, out: TextIO) -> list[str]:
     return [boundary, curve]
 
 
-def neuron_dot(model: MLP, x: Sequence[float]) -> str:
-    """Graphviz source for the graph of the first neuron of the first layer on input ``x``.
+def neuron_graph(model: MLP, x: Sequence[float]) -> Value:
+    """A first-layer neuron applied to ``x``, after backward (ready to draw).
 
-    >>> src = neuron_dot(MLP(2, [3, 1], seed=0), [0.5, -1.0])
-    >>> src.splitlines()[0], src.count("->")
-    ('digraph neuron {', 6)
+    >>> out = neuron_graph(MLP(2, [3, 1], seed=0), [0.5, -1.0])
+    >>> out.op, [v.label for v in out.inputs[0].inputs][2:]
+    ('relu', ['x0', 'x1'])
     """
-    neuron = model.layers[0].neurons[0]
-    out = neuron([Value(v, f"x{i}") for i, v in enumerate(x)])
+    inputs = [Value(v, f"x{i}") for i, v in enumerate(x)]
+    outs = [neuron(inputs) for neuron in model.layers[0].neurons]
+    # Prefer a neuron that is active on x: a dead ReLU draws as all-zero gradients.
+    out = next((o for o in outs if o.data > 0), outs[0])
     out.backward()
-    lines = ["digraph neuron {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
-    ids: dict[Value, str] = {}
-
-    def node_id(v: Value) -> str:
-        if v not in ids:
-            ids[v] = f"n{len(ids)}"
-            name = v.label or ("linear: b + Σ w_i x_i" if v.op == "linear" else v.op)
-            text = f"{name} | data {v.data:.4f} | grad {v.grad:.4f}"
-            lines.append(f'  {ids[v]} [shape=record, label="{{ {text} }}"];')
-        return ids[v]
-
-    stack, seen = [out], set()
-    while stack:
-        v = stack.pop()
-        if v in seen:
-            continue
-        seen.add(v)
-        for child in v.inputs:
-            lines.append(f"  {node_id(child)} -> {node_id(v)};")
-            stack.append(child)
-    node_id(out)
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return out
 
 
 def draw_neuron(model: MLP, x: Sequence[float], outdir: str, out: TextIO) -> list[str]:
-    """The first neuron's graph as SVG, or a one-line note when Graphviz is missing."""
-    if shutil.which("dot") is None:
+    """One neuron's graph as SVG (drawn by autograd.viz), or a note without Graphviz."""
+    from .viz import GraphvizNotFound, to_dot
+    from .viz_render import render
+
+    try:
+        svg = render(to_dot(neuron_graph(model, x)), "svg")
+    except GraphvizNotFound:
         print(
-            "note: Graphviz's `dot` is not installed, so no neuron.svg (apt install graphviz)",
+            "note: Graphviz's `dot` is not installed, so no neuron.svg (apt-get install graphviz)",
             file=out,
         )
         return []
-    import subprocess
-
     path = os.path.join(outdir, "neuron.svg")
-    dot = neuron_dot(model, x)
-    subprocess.run(["dot", "-Tsvg", "-o", path], input=dot.encode(), check=True)
+    with open(path, "wb") as f:
+        f.write(svg)
     return [path]
 
 
