@@ -222,8 +222,8 @@ def neuron_graph(model: MLP, x: Sequence[float]) -> Value:
     """A first-layer neuron applied to ``x``, after backward (ready to draw).
 
     >>> out = neuron_graph(MLP(2, [3, 1], seed=0), [0.5, -1.0])
-    >>> out.op, [v.label for v in out.inputs[0].inputs][2:]
-    ('relu', ['x0', 'x1'])
+    >>> out.op, [v.label for v in out.inputs[0].inputs]
+    ('relu', ['L0.N1.w0', 'L0.N1.w1', 'x0', 'x1', 'L0.N1.b'])
     """
     inputs = [Value(v, f"x{i}") for i, v in enumerate(x)]
     outs = [neuron(inputs) for neuron in model.layers[0].neurons]
