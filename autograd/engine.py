@@ -231,11 +231,20 @@ def topological_order(roots: Iterable[Value], reset: bool = True) -> list[Value]
                 node.grad = 0.0
             emit(node)
         elif mark is not done:
-            node._mark = entered
             push(node)
+            waiting = False
             for child in node._prev:
                 if child._prev and child._mark is not done:
                     push(child)
+                    waiting = True
+            if waiting:
+                node._mark = entered
+            else:  # every input is a leaf or done: emit now instead of on a second visit
+                pop()
+                node._mark = done
+                if reset:
+                    node.grad = 0.0
+                emit(node)
     return order
 
 

@@ -195,10 +195,11 @@ def powv(x: float, y: float) -> float:
 
 
 def pow_grad(x: float, k: float) -> float:
-    # x ** k where k may be negative at x = 0: +inf instead of ZeroDivisionError.
+    # x ** k where k may be negative at x = 0: +inf instead of ZeroDivisionError. The forward
+    # pass already refused a negative base with a non-integer power, so no complex result here.
     if x == 0 and k < 0:
         return math.inf
-    return powf(x, k)
+    return x**k
 
 
 def xlogy(x: float, y: float) -> float:

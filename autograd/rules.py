@@ -107,10 +107,15 @@ def _bind_lines(p: Primitive, exprs: Sequence[str], graph: bool) -> list[str]:
     return lines
 
 
-def _make_source(p: Primitive, fname: str, args: Sequence[str], fwd: str, checked: bool) -> str:
+def _make_source(
+    p: Primitive, fname: str, args: Sequence[str], fwd: str, checked: bool, trusted: str = ""
+) -> str:
+    """Forward source; ``trusted`` names the argument that is ``self`` (a Value already)."""
     ins = [f"_{n}" for n in p.inputs]
     lines = [f"def {fname}({', '.join(args)}):"]
     for i in ins:
+        if i == trusted:
+            continue
         lines.append(f"    if type({i}) is not Value:")
         lines.append(f"        {i} = _lift({i}, {p.name!r})")
     if p.params:  # the cache lookup is inlined: most calls reuse an exponent seen before
@@ -174,8 +179,10 @@ def compile_primitive(p: Primitive) -> Op:
         "partials": _partials_source(p, ders, "partials", graph=False),
         "partials_graph": _partials_source(p, ders, "partials_graph", graph=True),
     }
+    # As a method the first operand is self, a Value: no need to check its type.
+    sources["method"] = _make_source(p, "method", [*ins, *p.params], fwd, checked, ins[0])
     if len(p.inputs) == 2 and not p.params:  # reflected operator: 2 - v calls v.__rsub__(2)
-        sources["rmake"] = _make_source(p, "rmake", ins[::-1], fwd, checked)
+        sources["rmake"] = _make_source(p, "rmake", ins[::-1], fwd, checked, ins[1])
     common = {
         "Value": Value,
         "_new": object.__new__,
@@ -187,14 +194,14 @@ def compile_primitive(p: Primitive) -> Op:
     }
     ns.update(common)
     gns.update(common)
-    for name in ("make", "rmake", "vjp", "partials"):
+    for name in ("make", "method", "rmake", "vjp", "partials"):
         if name in sources:
             exec(compile(sources[name], f"<autograd rule {p.name}: {name}>", "exec"), ns)
     exec(compile(sources["partials_graph"], f"<autograd rule {p.name}: graph>", "exec"), gns)
     op = Op(p, p.name, ns["vjp"], ns["partials"], gns["partials_graph"])  # type: ignore[arg-type]
     ns["OP"] = op
     ns["BOUND"] = op._bound
-    p.compiled.update({k: ns[k] for k in ("make", "rmake") if k in ns})
+    p.compiled.update({k: ns[k] for k in ("make", "method", "rmake") if k in ns})
     p.compiled["source"] = "\n".join(sources.values())
     p.compiled["op"] = op
     return op
@@ -215,20 +222,20 @@ for _p in OPS.values():
     compile_primitive(_p)
 
 
-def _make(name: str) -> Callable[..., Value]:
-    return OPS[name].compiled["make"]  # type: ignore[return-value]
+def _method(name: str) -> Callable[..., Value]:
+    return OPS[name].compiled["method"]  # type: ignore[return-value]
 
 
 _OPERATORS = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__"}
 for _name, _dunder in _OPERATORS.items():
-    setattr(Value, _dunder, _make(_name))
+    setattr(Value, _dunder, _method(_name))
     setattr(Value, "__r" + _dunder[2:], OPS[_name].compiled["rmake"])
-Value.__neg__ = _make("neg")  # type: ignore[assignment]
-Value.__abs__ = _make("abs")  # type: ignore[assignment]
+Value.__neg__ = _method("neg")  # type: ignore[assignment]
+Value.__abs__ = _method("abs")  # type: ignore[assignment]
 for _name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softplus", "sin", "cos"):
-    setattr(Value, _name, _make(_name))
+    setattr(Value, _name, _method(_name))
 
-_pow_const, _pow_value = _make("pow"), _make("powv")
+_pow_const, _pow_value = _method("pow"), _method("powv")
 
 
 def _pow(self: Value, other: object) -> Value:
@@ -246,7 +253,7 @@ def _rpow(self: Value, other: object) -> Value:
 
 
 def _leaky_relu(self: Value, slope: float = 0.01) -> Value:
-    return _make("leaky_relu")(self, real(slope, "leaky_relu(slope)"))
+    return _method("leaky_relu")(self, real(slope, "leaky_relu(slope)"))
 
 
 def _pos(self: Value) -> Value:
