@@ -15,19 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .engine import Op, Operand, Value, real
-from .mode import STATE, _enabled
-from .rules import CONST
-
-_new = object.__new__
-
-
-def _lift(x: Operand, where: str) -> Value:
-    if isinstance(x, Value):
-        return x
-    node = Value(real(x, where))
-    node._op = CONST
-    return node
+from .engine import Op, Operand, Value
+from .rules import _lift, record
 
 
 def _vjp(node: Value) -> None:
@@ -58,19 +47,6 @@ def _partials_graph(node: Value) -> tuple[object, ...]:
 LINEAR = Op(None, "linear", _vjp, _partials, _partials_graph)
 
 
-def _record(data: float, prev: tuple[Value, ...]) -> Value:
-    if STATE.switched and not _enabled.get():  # under no_grad: a detached leaf
-        return Value(data)
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node._prev = prev
-    node._op = LINEAR
-    node._mark = None
-    return node
-
-
 def linear_values(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:
     """The fast path for callers that already hold Values (``nn`` lifts inputs once per layer).
 
@@ -83,7 +59,7 @@ def linear_values(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:
     s = b.data
     for wi, xi in zip(w, x):
         s += wi.data * xi.data
-    return _record(s, (*w, *x, b))
+    return record(s, (*w, *x, b), LINEAR)
 
 
 def linear(w: Sequence[Operand], x: Sequence[Operand], b: Operand = 0.0) -> Value:

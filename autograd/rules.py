@@ -38,6 +38,27 @@ def _lift(x: object, where: str) -> Value:
     return node
 
 
+def record(data: float, prev: tuple[Value, ...], op: Op) -> Value:
+    """A new node made by ``op`` from ``prev`` (a leaf under ``no_grad``).
+
+    The generated ``make`` functions inline these same lines; hand-written operations whose
+    number of inputs varies (``fused.linear``) call this.
+    """
+    if STATE.switched and not _enabled.get():
+        return Value(data)
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._prev = prev
+    node._op = op
+    node._mark = None
+    return node
+
+
+_new = object.__new__
+
+
 def _domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
     p = op.primitive
     names = p.inputs if p is not None else tuple(f"x{i}" for i in range(len(args)))
