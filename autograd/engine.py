@@ -157,7 +157,8 @@ class Value:
         Leaves accumulate across calls, as in PyTorch (call ``zero_grad`` between steps);
         intermediate nodes are recomputed from zero each call, so a second backward never
         double-counts through them. The traversal is iterative: depth is limited by memory,
-        not by Python's recursion limit.
+        not by Python's recursion limit. One graph is differentiated by one thread at a time
+        (the traversal marks nodes); separate graphs may run backward in parallel threads.
         """
         seed = real(gradient, "backward(gradient)")
         if STATE.fallible_rules:  # a user rule may raise: keep what to restore if it does
