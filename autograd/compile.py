@@ -74,7 +74,8 @@ def _build(
     asked = len(params)
     known = set(params)
     params += [v for v in seen if v not in known]
-    return Trace(order, leaves, params, outs), asked
+    border = topological_order(outs[:1], reset=False)  # the order loss.backward() would use
+    return Trace(order, border, leaves, params, outs), asked
 
 
 class Compiled:
@@ -86,28 +87,30 @@ class Compiled:
     current ``.data`` is read on every call, so an optimiser can update them between calls.
 
     >>> import autograd
-    >>> f = autograd.compile(lambda x, y: x * y + x.sin(), [1.0, 2.0])
+    >>> f = autograd.compile(lambda x, y: x * y + x.sin() - y, [1.0, 2.0])
     >>> print(f.source)
     def forward_backward(x0, x1):
         # forward: each node from its inputs
         v0 = sin(x0)  # sin
         v1 = x0 * x1  # mul
         v2 = v1 + v0  # add
-        # backward: d v2 / d everything, nodes in reverse, chain rule per input
-        gx0 = gx1 = g0 = g1 = g2 = 0.0
-        g2 += 1.0
+        v3 = v2 - x1  # sub
+        # backward: d v3 / d everything, nodes in reverse, chain rule per input
+        # sub -> v3
+        g3 = 1.0
         # add -> v2
-        g1 += g2
-        g0 += g2
+        g2 = g3
         # mul -> v1
-        gx0 += g1 * (x1)
-        gx1 += g1 * (x0)
+        g1 = g2
         # sin -> v0
-        gx0 += g0 * (cos(x0))
-        return v2, (gx0, gx1, ), (), ()
+        g0 = g2
+        # parameters and inputs
+        gx0 = g1 * (x1) + g0 * (cos(x0))
+        gx1 = -g3 + g1 * (x0)
+        return v3, (gx0, gx1, ), (), ()
     <BLANKLINE>
     >>> f(0.0, 3.0)
-    Result(value=0.0, grads=(4.0, 0.0), param_grads=(), extras=())
+    Result(value=-3.0, grads=(4.0, -1.0), param_grads=(), extras=())
     """
 
     def __init__(

@@ -27,7 +27,8 @@ from .rules import CONST
 class Trace:
     """One recorded graph, numbered: the nodes, leaves and outputs the generated code names."""
 
-    order: list[Value]  # interior nodes, inputs first
+    order: list[Value]  # interior nodes, inputs first (every output's)
+    border: list[Value]  # the first output's nodes in the order its eager backward uses
     inputs: list[Value]  # leaves standing for the compiled function's arguments
     params: list[Value]  # other non-constant leaves: read at call time, gradients returned
     outputs: list[Value]  # the differentiated output first, then the extra outputs
@@ -74,6 +75,9 @@ def _power(base: str, k: float, rule: str) -> str | None:
     return None
 
 
+CHUNK = 100  # terms per gradient statement
+
+
 class Emitter:
     """Turns each node of a Trace into forward and backward lines."""
 
@@ -83,6 +87,7 @@ class Emitter:
         self.ns["real"] = real
         self._templates: dict[int, tuple[str, list[str]]] = {}
         self._callables: dict[int, str] = {}
+        self.pending: dict[Value, list[tuple[str, str]]] = {}
 
     def ref(self, v: Value) -> str:
         r = self.trace.refs.get(v)
@@ -140,16 +145,18 @@ class Emitter:
         return f"{out} = {fwd.format(**self._slots(node))}  # {p.name}"
 
     def backward(self, node: Value) -> list[str]:
+        """The node's gradient is complete now: write it, then pass its share to the inputs."""
+        lines = self.flush(node)
         g = self.trace.grads[node]
         op = node._op
-        lines = [f"# {op.name} -> {self.trace.refs[node]}"]
         if op is LINEAR:
             n = len(node._prev) >> 1
             prev = node._prev
             for w, x in zip(prev[:n], prev[n:-1]):
-                lines += self._add(w, f"{g} * {self.ref(x)}")
-                lines += self._add(x, f"{g} * {self.ref(w)}")
-            return lines + self._add(prev[-1], g)
+                self._add(w, f"{g} * {self.ref(x)}")
+                self._add(x, f"{g} * {self.ref(w)}")
+            self._add(prev[-1], g)
+            return lines
         p = op.primitive
         _, ders = self._rules(p)  # type: ignore[arg-type]
         slots = self._slots(node)
@@ -160,16 +167,38 @@ class Emitter:
                 if fast:
                     text = f"{slots['k0']} * {fast}"
             if text in ("1", "1.0"):
-                lines += self._add(child, g)
+                self._add(child, g)
             elif text in ("-1", "-1.0"):
-                lines += self._add(child, g, "-=")
+                self._add(child, g, "-")
             else:
-                lines += self._add(child, f"{g} * ({text})")
+                self._add(child, f"{g} * ({text})")
         return lines
 
-    def _add(self, child: Value, term: str, how: str = "+=") -> list[str]:
-        target = self.trace.grads.get(child)
-        return [] if target is None else [f"{target} {how} {term}"]  # constants need no grad
+    def _add(self, child: Value, term: str, sign: str = "+") -> None:
+        """Queue ``grad(child) += term``; constants need no gradient."""
+        if child in self.trace.grads:
+            self.pending.setdefault(child, []).append((sign, term))
+
+    def flush(self, v: Value) -> list[str]:
+        """``g = t1 + t2 - t3 ...``: a gradient's contributions as one left-to-right sum.
+
+        Adding left to right in one expression is the same float arithmetic, in the same order,
+        as the eager engine's ``grad += t`` one contribution at a time, but it is one statement
+        instead of many, which is what makes compiling a large graph fast.
+        """
+        g = self.trace.grads[v]
+        terms = self.pending.pop(v, None)
+        if not terms:
+            return [f"{g} = 0.0"]
+        lines = []
+        for start in range(0, len(terms), CHUNK):  # a bounded depth for the compiler
+            chunk = terms[start : start + CHUNK]
+            head = [g] if start else []
+            text = " ".join(f"{sign} {t}" for sign, t in chunk)
+            if not head:
+                text = text[2:] if text[0] == "+" else "-" + text[2:]
+            lines.append(f"{g} = {' '.join([*head, text])}" if head else f"{g} = {text}")
+        return lines
 
 
 def number(trace: Trace) -> None:
@@ -193,14 +222,15 @@ def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[st
     lines += [em.forward(node) for node in trace.order]
     outs = [em.ref(v) for v in trace.outputs]
     lines.append(f"# backward: d {outs[0]} / d everything, nodes in reverse, chain rule per input")
-    grads = [trace.grads[v] for v in (*trace.inputs, *trace.params, *trace.order)]
-    if grads:
-        lines.append(" = ".join(grads) + " = 0.0")
-    seed = trace.grads.get(trace.outputs[0])
-    if seed is not None:
-        lines.append(f"{seed} += 1.0")
-    for node in reversed(trace.order):
+    seed = trace.outputs[0]
+    if seed in trace.grads:
+        em.pending[seed] = [("+", "1.0")]
+    for node in reversed(trace.border):
+        lines.append(f"# {node._op.name} -> {trace.refs[node]}")
         lines += em.backward(node)
+    lines.append("# parameters and inputs")
+    for v in (*trace.inputs, *trace.params):
+        lines += em.flush(v)
     gx = "".join(f"gx{i}, " for i in range(len(trace.inputs)))
     gp = "".join(f"gp{i}, " for i in range(len(trace.params)))
     extras = "".join(f"{o}, " for o in outs[1:])
