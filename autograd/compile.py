@@ -51,8 +51,7 @@ def _trace(fn: Callable[..., Any], xs: Sequence[float]) -> tuple[list[Value], li
         outs = [got[0], *extra]
     else:
         raise TypeError(
-            "compile: fn must return a Value, or (Value, [extra Values]); got "
-            f"{type(got).__name__}"
+            f"compile: fn must return a Value, or (Value, [extra Values]); got {type(got).__name__}"
         )
     for i, o in enumerate(outs):
         if not isinstance(o, Value):
@@ -105,8 +104,8 @@ class Compiled:
         # sin -> v0
         g0 = g2
         # parameters and inputs
-        gx0 = g1 * (x1) + g0 * (cos(x0))
-        gx1 = -g3 + g1 * (x0)
+        gx0 = 0.0 + g1 * (x1) + g0 * (cos(x0))
+        gx1 = 0.0 - g3 + g1 * (x0)
         return v3, (gx0, gx1, ), (), ()
     <BLANKLINE>
     >>> f(0.0, 3.0)

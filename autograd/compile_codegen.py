@@ -7,7 +7,8 @@ called by reference through the function's namespace, never turned into source.
 Every line repeats the eager engine's arithmetic in the eager engine's order: the forward rule of
 each node inputs-first, then for each node in reverse order one ``grad += g * (derivative)`` per
 input, in input order, exactly as ``rules._vjp_source`` writes them. So the compiled results are
-the eager ones bit for bit (up to the sign of a zero gradient).
+the eager ones bit for bit (interior gradients start from their first term rather than
+0.0 + it, which can only change the sign of a zero; leaf gradients start from 0.0).
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class Emitter:
         """(forward, [derivative per input]) as format templates, or call templates."""
         got = self._templates.get(id(p))
         if got is None:
-            args = ", ".join("{i%d}" % k for k in range(len(p.inputs)))
+            args = ", ".join("{i" + str(k) + "}" for k in range(len(p.inputs)))
             if isinstance(p.forward, str):
                 fwd = _template(p.forward, p)
             else:
@@ -179,7 +180,7 @@ class Emitter:
         if child in self.trace.grads:
             self.pending.setdefault(child, []).append((sign, term))
 
-    def flush(self, v: Value) -> list[str]:
+    def flush(self, v: Value, leaf: bool = False) -> list[str]:
         """``g = t1 + t2 - t3 ...``: a gradient's contributions as one left-to-right sum.
 
         Adding left to right in one expression is the same float arithmetic, in the same order,
@@ -195,7 +196,9 @@ class Emitter:
             chunk = terms[start : start + CHUNK]
             head = [g] if start else []
             text = " ".join(f"{sign} {t}" for sign, t in chunk)
-            if not head:
+            if not head and leaf:  # a leaf's .grad starts at 0.0: 0.0 + -0.0 is 0.0
+                text = "0.0 " + text
+            elif not head:
                 text = text[2:] if text[0] == "+" else "-" + text[2:]
             lines.append(f"{g} = {' '.join([*head, text])}" if head else f"{g} = {text}")
         return lines
@@ -230,7 +233,7 @@ def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[st
         lines += em.backward(node)
     lines.append("# parameters and inputs")
     for v in (*trace.inputs, *trace.params):
-        lines += em.flush(v)
+        lines += em.flush(v, leaf=True)
     gx = "".join(f"gx{i}, " for i in range(len(trace.inputs)))
     gp = "".join(f"gp{i}, " for i in range(len(trace.params)))
     extras = "".join(f"{o}, " for o in outs[1:])
@@ -242,7 +245,8 @@ def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[st
 def _header(trace: Trace) -> list[str]:
     named = [(f"x{i}", v) for i, v in enumerate(trace.inputs)]
     named += [(f"p{i}", v) for i, v in enumerate(trace.params)]
-    shown = [f"{n} = {v.label}" for n, v in named if v.label and v.label != n]
+    # repr: a label is user text, and must not end the comment line
+    shown = [f"{n} = {v.label!r}" for n, v in named if v.label and v.label != n]
     if not shown:
         return []
     return ["# arguments: " + ", ".join(shown[:12]) + (", ..." if len(shown) > 12 else "")]

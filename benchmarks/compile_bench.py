@@ -91,12 +91,15 @@ def bench_mlp(H, rounds, steps, lr=0.05):
             for _ in range(steps):
                 losses[name].append(fn())
             times[name].append((perf() - t) / steps * 1e3)
-    worst = max(
-        abs(a - b) / max(1.0, abs(b)) for a, b in zip(losses["compiled"], losses["floor"])
-    )
+    worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(losses["compiled"], losses["floor"]))
     same = losses["compiled"] == losses["eager"]
-    return times, {"compile_s": t_compile, "nodes": compiled.nodes, "lines":
-                   compiled.source.count("\n"), "vs_floor": worst, "bitwise_eager": same}
+    return times, {
+        "compile_s": t_compile,
+        "nodes": compiled.nodes,
+        "lines": compiled.source.count("\n"),
+        "vs_floor": worst,
+        "bitwise_eager": same,
+    }
 
 
 def bench_mix(H, rounds, n_ops):
@@ -138,10 +141,16 @@ def bench_mix(H, rounds, n_ops):
             times[name].append((perf() - t) * 1e3)
     ref_out, ref_g = results["floor"]
     out, gs = results["compiled"]
-    worst = max([abs(out - ref_out) / max(1.0, abs(ref_out))] + [
-        abs(a - b) / max(1.0, abs(a), abs(b)) for a, b in zip(gs, ref_g)])
-    return times, {"compile_s": t_compile, "nodes": compiled.nodes, "vs_floor": worst,
-                   "bitwise_eager": results["compiled"] == results["eager"]}
+    worst = max(
+        [abs(out - ref_out) / max(1.0, abs(ref_out))]
+        + [abs(a - b) / max(1.0, abs(a), abs(b)) for a, b in zip(gs, ref_g)]
+    )
+    return times, {
+        "compile_s": t_compile,
+        "nodes": compiled.nodes,
+        "vs_floor": worst,
+        "bitwise_eager": results["compiled"] == results["eager"],
+    }
 
 
 def report(name, unit, times, info):
