@@ -54,7 +54,7 @@ def mlp_loss_fn(H, model, X, Y):
     return loss
 
 
-def bench_mlp(H, rounds, steps, lr=0.05):
+def bench_mlp(H, rounds, steps, micrograd=False, lr=0.05):
     X, Y = H.make_moons(64)
     floor_layers = H.nest_weights(H.init_weights())
     eager = mlp_model(H)
@@ -83,6 +83,10 @@ def bench_mlp(H, rounds, steps, lr=0.05):
         return r.value
 
     fns = {"floor": step_floor, "eager": step_eager, "compiled": step_compiled}
+    if micrograd:  # the harness's own engine adapter and step
+        E = H.load_micrograd()
+        m = E.make_mlp(list(H.init_weights()))
+        fns["micrograd"] = lambda: H.mlp_step_graph(E, m, X, Y, lr)
     times = {k: [] for k in fns}
     losses = {k: [] for k in fns}
     for _ in range(rounds):
@@ -90,6 +94,7 @@ def bench_mlp(H, rounds, steps, lr=0.05):
             t = perf()
             for _ in range(steps):
                 losses[name].append(fn())
+            gc.collect()  # timed, as in the harness: each engine frees its own garbage
             times[name].append((perf() - t) / steps * 1e3)
     worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(losses["compiled"], losses["floor"]))
     same = losses["compiled"] == losses["eager"]
@@ -159,6 +164,8 @@ def report(name, unit, times, info):
     for k, m in med.items():
         print(f"  {k:9s} {m:9.3f} {unit}   ({m / med['floor']:.2f}x floor)")
     print(f"  compiled is {med['eager'] / med['compiled']:.1f}x faster than eager")
+    if "micrograd" in med:
+        print(f"  compiled is {med['micrograd'] / med['compiled']:.0f}x faster than micrograd")
     for k, v in info.items():
         print(f"  {k}: {v:.3g}" if isinstance(v, float) else f"  {k}: {v}")
 
@@ -169,10 +176,11 @@ def main(argv=None):
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--steps", type=int, default=5, help="mlp steps per round")
     ap.add_argument("--mix-ops", type=int, default=20000)
+    ap.add_argument("--micrograd", action="store_true", help="time micrograd's mlp_step too")
     args = ap.parse_args(argv)
     H = load_harness(args.harness)
     print(f"python {sys.version.split()[0]}, gc enabled: {gc.isenabled()}")
-    report("mlp_step", "ms/step", *bench_mlp(H, args.rounds, args.steps))
+    report("mlp_step", "ms/step", *bench_mlp(H, args.rounds, args.steps, args.micrograd))
     report("ops_mix", "ms", *bench_mix(H, args.rounds, args.mix_ops))
 
 
