@@ -21,6 +21,10 @@ from .nn import ACTIVATIONS, MLP
 
 DEFAULT_LR = {"sgd": 1.0, "adam": 0.05, "adamw": 0.05}
 L2 = 1e-4  # weight of the L2 penalty added to the loss
+# Compiling the step costs about as much as 25 eager steps and then runs ~6x faster
+# (benchmarks/README.md), so shorter runs stay eager. Softmax is not compiled: its stable form
+# subtracts max(logits), a data-dependent constant a trace would freeze.
+COMPILE_MIN_EPOCHS = 25
 
 
 def _hidden(text: str) -> list[int]:
@@ -147,21 +151,27 @@ def train(args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
     bar = _progress(args.epochs, out)
     history: list[float] = []
     start = time.perf_counter()
+    step = _compiled_step(model, task, X_tr, y_tr, opt, args.epochs)
     for epoch in range(args.epochs):
-        outputs = [model(x) for x in X_tr]
-        loss = task.loss(outputs, y_tr) + losses.l2_penalty(params, L2)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        if step is not None:  # the same arithmetic as the eager branch, as generated code
+            result = step()
+            value, outputs = result.value, [_Score(s) for s in result.extras]
+        else:
+            outputs = [model(x) for x in X_tr]
+            loss = task.loss(outputs, y_tr) + losses.l2_penalty(params, L2)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            value = loss.data
         if schedule is not None:
             schedule.step()
         acc = sum(task.predict(o) == c for o, c in zip(outputs, y_tr)) / len(y_tr)
-        history.append(loss.data)
+        history.append(value)
         if bar is not None:
-            bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{acc:.1%}")
+            bar.set_postfix(loss=f"{value:.4f}", acc=f"{acc:.1%}")
             bar.update()
         elif epoch % 10 == 9 or epoch == args.epochs - 1:
-            print(f"epoch {epoch + 1:4d}  loss {loss.data:.4f}  accuracy {acc:.1%}", file=out)
+            print(f"epoch {epoch + 1:4d}  loss {value:.4f}  accuracy {acc:.1%}", file=out)
     if bar is not None:
         bar.close()
     seconds = time.perf_counter() - start
@@ -177,6 +187,32 @@ def train(args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
         "train_accuracy": train_acc,
         "test_accuracy": test_acc,
     }
+
+
+class _Score:
+    """A compiled step's output score where ``Task.predict`` expects a Value (reads ``.data``)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: float) -> None:
+        self.data = data
+
+
+def _compiled_step(
+    model: MLP, task: Task, X: Any, y: Sequence[int], opt: optim.Optimizer, epochs: int
+) -> Callable[[], Any] | None:
+    """The training step as generated code (``autograd.compile``), when that is faster."""
+    if not task.binary or epochs < COMPILE_MIN_EPOCHS:
+        return None
+    from .compile import train_step
+
+    params = model.parameters()
+
+    def loss() -> tuple[Value, list[Value]]:
+        outputs = [model(x) for x in X]
+        return task.loss(outputs, y) + losses.l2_penalty(params, L2), outputs
+
+    return train_step(loss, opt)
 
 
 def plot(result: dict[str, Any], outdir: str, out: TextIO) -> list[str]:

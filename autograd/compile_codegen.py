@@ -1,0 +1,293 @@
+"""Writes a traced graph out as one straight-line Python function: forward, then backward.
+
+The text is built only from the operation table's rule texts (``autograd.ops``), from generated
+local names and from float literals (``repr`` round-trips exactly). User-defined primitives are
+called by reference through the function's namespace, never turned into source.
+
+Every line repeats the eager engine's arithmetic in the eager engine's order: the forward rule of
+each node inputs-first, then for each node in reverse order one ``grad += g * (derivative)`` per
+input, in input order, exactly as ``rules._vjp_source`` writes them. So the compiled results are
+the eager ones bit for bit (interior gradients start from their first term rather than
+0.0 + it, which can only change the sign of a zero; leaf gradients start from 0.0).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .engine import Value, real
+from .fused import LINEAR
+from .ops import FLOAT_NAMESPACE, Primitive
+from .rules import CONST
+
+
+@dataclass
+class Trace:
+    """One recorded graph, numbered: the nodes, leaves and outputs the generated code names."""
+
+    order: list[Value]  # interior nodes, inputs first (every output's)
+    border: list[Value]  # the first output's nodes in the order its eager backward uses
+    inputs: list[Value]  # leaves standing for the compiled function's arguments
+    params: list[Value]  # other non-constant leaves: read at call time, gradients returned
+    outputs: list[Value]  # the differentiated output first, then the extra outputs
+    refs: dict[Value, str] = field(default_factory=dict)  # node -> local name or literal
+    grads: dict[Value, str] = field(default_factory=dict)  # node -> gradient local name
+
+
+def _literal(x: float, ns: dict[str, object]) -> str:
+    """A float as source text that evaluates to exactly that float."""
+    if math.isfinite(x):
+        text = repr(float(x))
+        return f"({text})" if text.startswith("-") else text
+    name = f"_c{len(ns)}"  # inf and nan have no literal: keep them in the namespace
+    ns[name] = x
+    return name
+
+
+class _Names(ast.NodeTransformer):
+    """Replaces the rule's variable names by ``{slot}`` placeholders for ``str.format``."""
+
+    def __init__(self, slots: dict[str, str]) -> None:
+        self.slots = slots
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        slot = self.slots.get(node.id)
+        return ast.Name(id="{" + slot + "}", ctx=node.ctx) if slot else node
+
+
+def _template(text: str, p: Primitive) -> str:
+    slots = {n: f"i{k}" for k, n in enumerate(p.inputs)}
+    slots["out"] = "out"
+    slots.update({n: f"k{k}" for k, n in enumerate(p.params)})
+    return ast.unparse(_Names(slots).visit(ast.parse(text.strip(), mode="eval")))
+
+
+def _power(base: str, k: float, rule: str) -> str | None:
+    """``powf(x, k)`` / ``pow_grad(x, k)`` as a plain ``x ** k`` where that is the same float.
+
+    Both helpers only add checks for a negative base to a fractional power, and (pow_grad) a
+    pole at 0 for k < 0, so an integral k (non-negative for pow_grad) needs no call at all.
+    """
+    if math.isfinite(k) and k == int(k) and (rule == "powf" or k >= 0):
+        return f"{base} ** {_literal(k, {})}"
+    return None
+
+
+CHUNK = 100  # terms per gradient statement
+
+
+class Emitter:
+    """Turns each node of a Trace into forward and backward lines."""
+
+    def __init__(self, trace: Trace) -> None:
+        self.trace = trace
+        self.ns: dict[str, object] = dict(FLOAT_NAMESPACE)
+        self.ns["real"] = real
+        self._templates: dict[int, tuple[str, list[str]]] = {}
+        self._callables: dict[int, str] = {}
+        self.pending: dict[Value, list[tuple[str, str]]] = {}
+
+    def ref(self, v: Value) -> str:
+        r = self.trace.refs.get(v)
+        if r is None:  # a constant leaf: its value as a literal
+            r = _literal(v.data, self.ns)
+            self.trace.refs[v] = r
+        return r
+
+    def _callable(self, fn: object, stem: str) -> str:
+        name = self._callables.get(id(fn))
+        if name is None:
+            name = f"_{stem}{len(self._callables)}"
+            self._callables[id(fn)] = name
+            self.ns[name] = fn
+        return name
+
+    def _rules(self, p: Primitive) -> tuple[str, list[str]]:
+        """(forward, [derivative per input]) as format templates, or call templates."""
+        got = self._templates.get(id(p))
+        if got is None:
+            args = ", ".join("{i" + str(k) + "}" for k in range(len(p.inputs)))
+            if isinstance(p.forward, str):
+                fwd = _template(p.forward, p)
+            else:
+                fwd = f"real({self._callable(p.forward, 'f')}({args}), {p.name!r})"
+            ders = [
+                _template(d, p) if isinstance(d, str) else f"{self._callable(d, 'd')}({args})"
+                for d in p.derivatives
+            ]
+            got = self._templates[id(p)] = (fwd, ders)
+        return got
+
+    def _slots(self, node: Value) -> dict[str, str]:
+        slots = {f"i{k}": self.ref(v) for k, v in enumerate(node._prev)}
+        slots["out"] = self.trace.refs[node]
+        slots.update({f"k{k}": _literal(x, self.ns) for k, x in enumerate(node._op.params)})
+        return slots
+
+    def forward(self, node: Value) -> str:
+        op = node._op
+        out = self.trace.refs[node]
+        if op is LINEAR:
+            n = len(node._prev) >> 1
+            ins = [self.ref(v) for v in node._prev]
+            terms = [f"{w} * {x}" for w, x in zip(ins[:n], ins[n:-1])]
+            return f"{out} = " + " + ".join([ins[-1], *terms])
+        p = op.primitive
+        if p is None:
+            raise TypeError(f"compile: operation {op.name!r} has no rule to compile")
+        if p.name == "pow":
+            fast = _power(self.ref(node._prev[0]), op.params[0], "powf")
+            if fast:
+                return f"{out} = {fast}  # pow"
+        fwd, _ = self._rules(p)
+        return f"{out} = {fwd.format(**self._slots(node))}  # {p.name}"
+
+    def backward(self, node: Value) -> list[str]:
+        """The node's gradient is complete now: write it, then pass its share to the inputs."""
+        lines = self.flush(node)
+        g = self.trace.grads[node]
+        op = node._op
+        if op is LINEAR:
+            n = len(node._prev) >> 1
+            prev = node._prev
+            for w, x in zip(prev[:n], prev[n:-1]):
+                self._add(w, f"{g} * {self.ref(x)}")
+                self._add(x, f"{g} * {self.ref(w)}")
+            self._add(prev[-1], g)
+            return lines
+        p = op.primitive
+        _, ders = self._rules(p)  # type: ignore[arg-type]
+        slots = self._slots(node)
+        for k, (child, d) in enumerate(zip(node._prev, ders)):
+            text = d.format(**slots).strip()
+            if p.name == "pow" and k == 0:
+                fast = _power(slots["i0"], op.params[0] - 1, "pow_grad")
+                if fast:
+                    text = f"{slots['k0']} * {fast}"
+            if text in ("1", "1.0"):
+                self._add(child, g)
+            elif text in ("-1", "-1.0"):
+                self._add(child, g, "-")
+            else:
+                self._add(child, f"{g} * ({text})")
+        return lines
+
+    def _add(self, child: Value, term: str, sign: str = "+") -> None:
+        """Queue ``grad(child) += term``; constants need no gradient."""
+        if child in self.trace.grads:
+            self.pending.setdefault(child, []).append((sign, term))
+
+    def flush(self, v: Value, leaf: bool = False) -> list[str]:
+        """``g = t1 + t2 - t3 ...``: a gradient's contributions as one left-to-right sum.
+
+        Adding left to right in one expression is the same float arithmetic, in the same order,
+        as the eager engine's ``grad += t`` one contribution at a time, but it is one statement
+        instead of many, which is what makes compiling a large graph fast.
+        """
+        g = self.trace.grads[v]
+        terms = self.pending.pop(v, None)
+        if not terms:
+            return [f"{g} = 0.0"]
+        lines = []
+        for start in range(0, len(terms), CHUNK):  # a bounded depth for the compiler
+            chunk = terms[start : start + CHUNK]
+            head = [g] if start else []
+            text = " ".join(f"{sign} {t}" for sign, t in chunk)
+            if not head and leaf:  # a leaf's .grad starts at 0.0: 0.0 + -0.0 is 0.0
+                text = "0.0 " + text
+            elif not head:
+                text = text[2:] if text[0] == "+" else "-" + text[2:]
+            lines.append(f"{g} = {' '.join([*head, text])}" if head else f"{g} = {text}")
+        return lines
+
+
+def number(trace: Trace) -> None:
+    """Give every input, parameter and interior node its local names (value and gradient)."""
+    for i, v in enumerate(trace.inputs):
+        trace.refs[v], trace.grads[v] = f"x{i}", f"gx{i}"
+    for i, v in enumerate(trace.params):
+        trace.refs[v], trace.grads[v] = f"p{i}", f"gp{i}"
+    for i, v in enumerate(trace.order):
+        trace.refs[v], trace.grads[v] = f"v{i}", f"g{i}"
+
+
+def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[str, object]]:
+    """The source of ``name(x0, .., p0, ..)`` returning (out, input grads, param grads, extras)."""
+    number(trace)
+    em = Emitter(trace)
+    args = [f"x{i}" for i in range(len(trace.inputs))] + [f"p{i}" for i in range(len(trace.params))]
+    lines = [f"def {name}({', '.join(args)}):"]
+    lines += _header(trace)
+    lines.append("# forward: each node from its inputs")
+    lines += [em.forward(node) for node in trace.order]
+    outs = [em.ref(v) for v in trace.outputs]
+    lines.append(f"# backward: d {outs[0]} / d everything, nodes in reverse, chain rule per input")
+    seed = trace.outputs[0]
+    if seed in trace.grads:
+        em.pending[seed] = [("+", "1.0")]
+    for node in reversed(trace.border):
+        lines.append(f"# {node._op.name} -> {trace.refs[node]}")
+        lines += em.backward(node)
+    lines.append("# parameters and inputs")
+    for v in (*trace.inputs, *trace.params):
+        lines += em.flush(v, leaf=True)
+    gx = "".join(f"gx{i}, " for i in range(len(trace.inputs)))
+    gp = "".join(f"gp{i}, " for i in range(len(trace.params)))
+    extras = "".join(f"{o}, " for o in outs[1:])
+    lines.append(f"return {outs[0]}, ({gx}), ({gp}), ({extras})")
+    body = "\n".join(lines[:1] + ["    " + line for line in lines[1:]])
+    return body + "\n", em.ns
+
+
+def _header(trace: Trace) -> list[str]:
+    named = [(f"x{i}", v) for i, v in enumerate(trace.inputs)]
+    named += [(f"p{i}", v) for i, v in enumerate(trace.params)]
+    # repr: a label is user text, and must not end the comment line
+    shown = [f"{n} = {v.label!r}" for n, v in named if v.label and v.label != n]
+    if not shown:
+        return []
+    return ["# arguments: " + ", ".join(shown[:12]) + (", ..." if len(shown) > 12 else "")]
+
+
+def signature(trace: Trace, asked: int) -> list[tuple[object, ...]]:
+    """The graph's shape as plain data: op, params and what each input is, node by node.
+
+    Two traces of the same function take the same path exactly when their signatures are equal
+    (constants are compared by value, since data-dependent Python code often shows up as a
+    constant, e.g. the max subtracted in a stable softmax). The first ``asked`` parameters are
+    matched by identity; other captured leaves, like constants, by value.
+    """
+    index: dict[Value, tuple[object, ...]] = {}
+    for i, v in enumerate(trace.inputs):
+        index[v] = ("x", i)
+    for i, v in enumerate(trace.params):
+        index[v] = ("p", i) if i < asked else ("leaf", v.data)
+    rows = []
+    for i, node in enumerate(trace.order):
+        ins = tuple(index.get(c) or ("const", c.data) for c in node._prev)
+        rows.append((node._op.name, node._op.params, ins))
+        index[node] = ("v", i)
+    rows.append(("outputs", tuple(index.get(o) or ("const", o.data) for o in trace.outputs)))
+    return rows
+
+
+def describe(row: tuple[object, ...]) -> str:
+    """One signature row as text, for error messages."""
+    if row[0] == "outputs":
+        return "outputs " + ", ".join(_show(r) for r in row[1])  # type: ignore[union-attr]
+    op, params, ins = row
+    args = [_show(r) for r in ins] + [repr(k) for k in params]  # type: ignore[union-attr]
+    return f"{op}({', '.join(args)})"
+
+
+def _show(ref: Sequence[object]) -> str:
+    kind, what = ref
+    return repr(what) if kind in ("const", "leaf") else f"{kind}{what}"
+
+
+def is_const(v: Value) -> bool:
+    """A lifted number (op ``const``): becomes a literal in the generated code."""
+    return v._op is CONST
