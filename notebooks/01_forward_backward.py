@@ -76,7 +76,9 @@ print(f"z = {z:.6f}\ny = {y:.6f}\nE = {E:.6f}")
 # |---|---|
 # | $E = \frac12(y-t)^2$ | $\partial E/\partial y = y - t$ |
 # | $y = \sigma(z)$ | $\partial y/\partial z = \sigma(z)\,(1-\sigma(z)) = y(1-y)$ |
-# | $z = x_0W_0 + x_1W_1 + b$ | $\partial z/\partial W_i = x_i$, $\partial z/\partial b = 1$, $\partial z/\partial x_i = W_i$ |
+# | $z = xW + b$ | $\partial z/\partial W_i = x_i$, $\partial z/\partial b = 1$ |
+#
+# (and towards the inputs, $\partial z/\partial x_i = W_i$).
 #
 # The product of the first two, $\partial E/\partial z$, is shared by every weight: compute it
 # once and reuse it. That reuse is the whole trick of backpropagation.

@@ -25,6 +25,8 @@
 # %%
 import math
 
+from IPython.display import display
+
 from autograd import Value
 from autograd.engine import topological_order
 from autograd.stepper import BackwardStepper, ForwardStepper
@@ -118,7 +120,7 @@ draw_dot(o)
 
 # %%
 player = BackwardStepper(o).play()
-player
+display(player)
 
 # %% [markdown]
 # ## Reused nodes: why the order matters

@@ -106,11 +106,13 @@ for name, make_opt in [("SGD", lambda p: SGD(p, lr=0.5)), ("Adam", lambda p: Ada
     model = MLP(2, [16, 16, 1], activation="relu", seed=1)
     history = train(model, make_opt(model.parameters()), X, y, EPOCHS)
     runs[name] = (model, history)
-    print(f"{name:4}: loss {history[0]:.3f} -> {history[-1]:.3f}, "
-          f"accuracy {accuracy(model, X, y):.0%}")
+    print(
+        f"{name:4}: loss {history[0]:.3f} -> {history[-1]:.3f}, "
+        f"accuracy {accuracy(model, X, y):.0%}"
+    )
 
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
-for name, (model, history) in runs.items():
+for name, (_, history) in runs.items():
     axes[0].plot(history, label=name)
 axes[0].set(xlabel="epoch", ylabel="hinge loss", yscale="log", title="loss curves")
 axes[0].legend()
@@ -170,8 +172,10 @@ acts = {}
 for act in ("sigmoid", "tanh", "relu"):
     model = MLP(2, [8, 8, 1], activation=act, seed=2)
     acts[act] = train(model, Adam(model.parameters(), lr=0.05), X, y, 40)
-    print(f"{act:8} loss {acts[act][0]:.3f} -> {acts[act][-1]:.3f}, "
-          f"accuracy {accuracy(model, X, y):.0%}")
+    print(
+        f"{act:8} loss {acts[act][0]:.3f} -> {acts[act][-1]:.3f}, "
+        f"accuracy {accuracy(model, X, y):.0%}"
+    )
 
 fig, ax = plt.subplots(figsize=(6, 4))
 for act, history in acts.items():
@@ -210,7 +214,9 @@ flow = {act: layer_gradients(MLP(2, DEPTH, activation=act, seed=3), X[:10]) for 
 fig, ax = plt.subplots(figsize=(6, 4))
 for act, g in flow.items():
     ax.plot(range(len(g)), g, marker="o", label=act)
-ax.set(xlabel="layer (0 = first)", ylabel="mean |d out/dw|", yscale="log", title="gradient by layer")
+ax.set(
+    xlabel="layer (0 = first)", ylabel="mean |d out/dw|", yscale="log", title="gradient by layer"
+)
 ax.legend()
 plt.show()
 for act, g in flow.items():
