@@ -225,15 +225,19 @@ assert flow["sigmoid"][0] < 1e-4 * flow["sigmoid"][-1]  # vanished
 assert flow["tanh"][0] > 0.1 * flow["tanh"][-1]  # survives
 
 # %% [markdown]
-# The gradient-flow drawing makes the same point for one training point: every node is
-# coloured by |grad| on a log scale, red for large, blue for small. In a sigmoid network
-# the colours cool from right (the loss) to left (the first layer).
+# The gradient-flow drawing makes the same point for one input: after `out.backward()`
+# every node is coloured by its |d out / d node| on a log scale, red for large, blue for
+# small. In a sigmoid network the colours cool from right (the output) to left (the first
+# layer).
 
 # %%
 small = MLP(2, [3, 3, 3, 3, 1], activation="sigmoid", seed=3)
-point_loss = hinge(small(X[0]), 2.0 * y[0] - 1.0)
-point_loss.backward()
-draw_dot(point_loss, grad_flow=True, legend=True)
+out = small(X[0])
+out.backward()
+first_w = [w.grad for neuron in small.layers[0].neurons for w in neuron.w]
+last_w = [w.grad for w in small.layers[-1].neurons[0].w]
+assert max(map(abs, first_w)) < min(map(abs, last_w))  # every first-layer weight gets less
+draw_dot(out, grad_flow=True)
 
 # %% [markdown]
 # ## Dead ReLUs
@@ -269,15 +273,20 @@ assert all(before[j] == after[j] for j in range(3))  # dead: exactly no change
 assert all(before[j] != after[j] for j in range(3, 6))  # alive: learning
 
 # %% [markdown]
-# In the gradient-flow drawing of one point, a gradient of exactly zero is black with a
-# dashed border, and a ReLU whose output is 0 is marked "dead". The three dead neurons and
-# their weights stand out at once.
+# In the gradient-flow drawing of one input, a gradient of exactly zero is black with a
+# dashed border, and a ReLU whose output is 0 for this input is marked "dead". The three
+# dead first-layer neurons and their weights stand out at once. (A ReLU that is off for
+# this one input but on for others is marked too: only neurons off for *every* input are
+# truly dead. And a weight that reads a zero output, `w * 0`, gets exactly zero gradient
+# for this input as well.)
 
 # %%
-point_loss = hinge(net(X[0]), 2.0 * y[0] - 1.0)
+out = net(X[0])
 net.zero_grad()
-point_loss.backward()
-draw_dot(point_loss, grad_flow=True)
+out.backward()
+assert all(w.grad == 0 for neuron in first[:3] for w in (*neuron.w, neuron.b))
+assert any(w.grad != 0 for neuron in first[3:] for w in neuron.w)
+draw_dot(out, grad_flow=True)
 
 # %% [markdown]
 # ## What to remember
