@@ -225,7 +225,10 @@ db_right = [sum(col) for col in zip(*dZ)]
 # $\sigma'$. After the sum there is no single $Z$ left for an entry of $dW$: that line either
 # fails with a shape error or, once the shapes are forced to fit, uses a slope averaged over
 # the batch. We write that forced version, $dW \approx \big(X^\top (A-Y)/m\big) \odot
-# \overline{\sigma'(Z)}$, to see how far off it is.
+# \overline{\sigma'(Z)}$, to see how far off it is. (The version in the source tutorial has
+# two more slips worth knowing: it multiplies by the layer's output $A^\top$ where the input
+# $X^\top$ belongs, and its backward function reads a $Z$ it was never given, so it cannot
+# even run. Keep $Z$, or $A$, from the forward pass: backward needs it.)
 
 # %%
 slope = [[a * (1 - a) for a in row] for row in A]
