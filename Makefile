@@ -19,6 +19,10 @@ $(VENV)/.installed-test: $(VENV)/.installed setup.cfg
 	$(PIP) install -e '.[test,lint]'
 	touch $@
 
+$(VENV)/.installed-notebooks: $(VENV)/.installed setup.cfg
+	$(PIP) install -e '.[notebooks]'
+	touch $@
+
 $(VENV)/.installed-demo: $(VENV)/.installed setup.cfg
 	$(PIP) install -e '.[plot,viz]'
 	touch $@
@@ -30,8 +34,9 @@ lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-test: lint
+test: lint $(VENV)/.installed-notebooks
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q --nbmake notebooks/*.ipynb
 
 format: $(VENV)/.installed-test
 	$(PY) -m ruff format .
