@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = sorted(p for p in DOCS.rglob("*.md") if "_build" not in p.parts and "notebooks" not in p.parts)
+PAGES = sorted(
+    p for p in DOCS.rglob("*.md") if "_build" not in p.parts and "notebooks" not in p.parts
+)
 BLOCK = re.compile(r"^```pycon\n(.*?)^```", re.S | re.M)
 
 
