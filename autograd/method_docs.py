@@ -41,7 +41,7 @@ DOCS: dict[str, str] = {
     >>> round(y.data, 6), round(x.grad, 6)
     (0.462117, 0.786448)
     """,
-    "sigmoid": """1 / (1 + e^-x), stable for large |x|; the derivative is y (1 - y), from the result.
+    "sigmoid": """1 / (1 + e^-x), stable for large |x|; the derivative is y (1 - y), from y itself.
 
     >>> from autograd import Value
     >>> x = Value(0.0)

@@ -1,4 +1,4 @@
-"""Sphinx configuration: furo theme, MyST Markdown, notebooks through myst-nb, engine-drawn diagrams."""
+"""Sphinx configuration: furo theme, MyST Markdown, notebooks via myst-nb, engine-drawn diagrams."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))  # the package itself, without needing an install
 sys.path.insert(0, str(DOCS / "_scripts"))
 
-import autograd  # noqa: E402
 import diagrams  # noqa: E402
 import notebooks  # noqa: E402
+
+import autograd  # noqa: E402
 
 project = "autograd"
 author = "the autograd developers"
@@ -49,4 +50,3 @@ intersphinx_mapping: dict[str, tuple[str, None]] = {}
 # in place as documents, and the diagrams as images.
 notebooks.collect(ROOT / "notebooks", DOCS / "notebooks")
 diagrams.write_all(DOCS / "_static" / "generated")
-

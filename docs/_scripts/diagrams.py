@@ -1,4 +1,4 @@
-"""The docs' diagrams, drawn by the engine itself: autograd.viz.to_dot rendered by Graphviz's dot."""
+"""The docs' diagrams, drawn by the engine itself: autograd.viz.to_dot rendered by dot."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def neuron() -> str:
 
 
 def reuse() -> str:
-    """``b = a + a; c = b + b``: a reused node whose gradient must be complete before it is passed on."""
+    """``b = a + a; c = b + b``: a reused node, complete only after both uses."""
     a = Value(3.0, "a")
     b = a + a
     b.label = "b"
