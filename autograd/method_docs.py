@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import rules  # noqa: F401  (the methods must exist before their docstrings are set)
 from .engine import Value
 
 DOCS: dict[str, str] = {
