@@ -42,7 +42,7 @@ DOCS: dict[str, str] = {
     >>> round(y.data, 6), round(x.grad, 6)
     (0.462117, 0.786448)
     """,
-    "sigmoid": """1 / (1 + e^-x), stable for large |x|; the derivative is y (1 - y), from y itself.
+    "sigmoid": """1 / (1 + e^-x), stable for any x; the derivative is y (1 - y), from y itself.
 
     >>> from autograd import Value
     >>> x = Value(0.0)
@@ -59,7 +59,7 @@ DOCS: dict[str, str] = {
     >>> a.relu().data, b.relu().data, a.grad, b.grad
     (2.0, 0.0, 1.0, 0.0)
     """,
-    "softplus": """log(1 + e^x), stable for large |x|; the derivative is sigmoid(x).
+    "softplus": """log(1 + e^x), stable for large ``|x|``; the derivative is sigmoid(x).
 
     >>> from autograd import Value
     >>> x = Value(0.0)

@@ -46,7 +46,7 @@ def collapsed_lines(
 
     An edge between two boxes stands for all the edges between their members; its label counts
     them when there is more than one. A box shows the neuron's last value (its activation for
-    the data point drawn last), how many nodes it holds, and its parameters' largest |grad|.
+    the data point drawn last), how many nodes it holds, and its parameters' largest ``|grad|``.
 
     >>> from autograd.nn import MLP
     >>> from autograd.viz import to_dot

@@ -24,6 +24,7 @@ extensions = [
     "myst_nb",  # registers the MyST Markdown parser too, and reads .ipynb files
     "sphinx.ext.autodoc",
     "sphinx.ext.viewcode",
+    "sphinx-mathjax-offline",  # MathJax copied into the site: formulas render without a network
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 exclude_patterns = ["_build", "_scripts", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]

@@ -44,7 +44,7 @@ class Row:
 
     @property
     def error(self) -> float:
-        """|analytic - numeric|.
+        """The absolute difference ``|analytic - numeric|``.
 
         >>> Row("d/dx", 1.0, 0.75, 0.1).error
         0.25

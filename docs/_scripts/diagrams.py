@@ -33,14 +33,14 @@ def reuse() -> str:
 
 
 def vanishing() -> str:
-    """Five stacked sigmoids coloured by |grad|: the gradient shrinks by at most 1/4 per layer."""
+    """Six stacked sigmoids coloured by |grad|: the gradient shrinks by at most 1/4 per layer."""
     x = Value(2.0, "x")
     h = x
-    for i in range(5):
-        h = (h * 2.0).sigmoid()
+    for i in range(6):
+        h = h.sigmoid()
         h.label = f"h{i + 1}"
     h.backward()
-    return to_dot(h, grad_flow=True)
+    return to_dot(h, rankdir="TB", grad_flow=True)
 
 
 DIAGRAMS: dict[str, Callable[[], str]] = {
