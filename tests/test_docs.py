@@ -29,12 +29,18 @@ def run_examples(text: str, name: str) -> doctest.TestResults:
     return runner.summarize(verbose=False)
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+WITH_EXAMPLES = [p for p in PAGES if ">>>" in examples(p)]
+
+
+def test_the_teaching_pages_have_examples() -> None:
+    names = {p.relative_to(DOCS).as_posix() for p in WITH_EXAMPLES}
+    teaching = {"getting-started.md", "tutorial.md", "concepts.md", "faq.md", "zh/tutorial.md"}
+    assert teaching <= names
+
+
+@pytest.mark.parametrize("page", WITH_EXAMPLES, ids=lambda p: str(p.relative_to(DOCS)))
 def test_page_examples_run(page: Path) -> None:
-    text = examples(page)
-    if ">>>" not in text:
-        pytest.skip("no examples on this page")
-    result = run_examples(text, page.name)
+    result = run_examples(examples(page), page.name)
     assert result.failed == 0, f"{page}: {result.failed} of {result.attempted} examples failed"
 
 
@@ -51,3 +57,39 @@ def test_every_page_is_reachable_from_a_toctree() -> None:
         if rel == "index":
             continue
         assert re.search(rf"^{re.escape(rel)}$", toctrees, re.M), f"{rel} is in no toctree"
+
+
+def _scripts() -> tuple[object, object]:
+    sys.path.insert(0, str(DOCS / "_scripts"))
+    try:
+        import diagrams
+        import notebooks
+    finally:
+        sys.path.remove(str(DOCS / "_scripts"))
+    return diagrams, notebooks
+
+
+def test_reuse_diagram_shows_the_accumulated_gradient() -> None:
+    diagrams, _ = _scripts()
+    dot = diagrams.reuse()  # type: ignore[attr-defined]
+    # a feeds b twice and b feeds c twice: dc/da = 4, dc/db = 2.
+    assert '"{a | data 3 | grad 4}"' in dot
+    assert '"{b | data 6 | grad 2}"' in dot
+
+
+def test_notebook_index_lists_what_is_there(tmp_path: Path) -> None:
+    _, notebooks = _scripts()
+    source, target = tmp_path / "notebooks", tmp_path / "docs" / "notebooks"
+    source.mkdir()
+    assert notebooks.collect(source, target) == []  # type: ignore[attr-defined]
+    assert "No notebook" in (target / "index.md").read_text()
+    for name in ("02_graphs.ipynb", "01_neuron.ipynb", "01_neuron.py"):
+        (source / name).write_text("{}")
+    assert notebooks.collect(source, target) == ["01_neuron", "02_graphs"]  # type: ignore[attr-defined]
+    index = (target / "index.md").read_text()
+    assert "01_neuron\n02_graphs\n```" in index
+    assert sorted(p.name for p in target.iterdir()) == [
+        "01_neuron.ipynb",
+        "02_graphs.ipynb",
+        "index.md",
+    ]
