@@ -49,3 +49,12 @@ bench:
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+# The documentation site: Sphinx with furo and MyST, warnings are errors (see docs/conf.py).
+.PHONY: docs
+$(VENV)/.installed-docs: $(VENV)/.installed setup.cfg
+	$(PIP) install -e '.[docs]'
+	touch $@
+
+docs: $(VENV)/.installed-docs
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html

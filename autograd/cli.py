@@ -11,7 +11,17 @@ from .engine import Value
 
 
 def explain(out=None) -> None:
-    """Print the neuron y = sigmoid(x*w + b) with E = (y - t)^2 / 2, by hand and by engine."""
+    """Print the neuron y = sigmoid(x*w + b) with E = (y - t)^2 / 2, by hand and by engine.
+
+    >>> import io
+    >>> buf = io.StringIO()
+    >>> explain(buf)
+    >>> lines = buf.getvalue().splitlines()
+    >>> lines[2]
+    '  z = -0.900000   y = 0.289050   E = 0.252725'
+    >>> lines[-1]
+    'The engine agrees with the hand derivation.'
+    """
     out = out or sys.stdout
     xv, wv, bv, tv = 1.5, -0.8, 0.3, 1.0
     x, w, b = Value(xv, "x"), Value(wv, "w"), Value(bv, "b")
@@ -53,6 +63,12 @@ def explain(out=None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m autograd [command]`` (``explain`` by default); returns the exit status.
+
+    >>> main(["explain"])  # doctest: +ELLIPSIS
+    One neuron, forward:  z = x*w + b, ...The engine agrees with the hand derivation.
+    0
+    """
     parser = argparse.ArgumentParser(prog="python -m autograd", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     sub.add_parser(

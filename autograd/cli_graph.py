@@ -16,7 +16,14 @@ EXAMPLE = 'python -m autograd graph "tanh(x*w + b)" --set x=2 w=-3 b=6.88 --out 
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``graph`` and its options on the main parser's subcommands."""
+    """Register ``graph`` and its options on the main parser's subcommands.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_parser(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["graph", "x*y", "--set", "x=2", "y=3"])
+    >>> args.command, args.expression, args.set, args.out
+    ('graph', 'x*y', ['x=2', 'y=3'], None)
+    """
     p = sub.add_parser(
         "graph",
         help="draw the gradient graph of a one-line expression",
@@ -48,7 +55,24 @@ def _names(pairs: list[str]) -> dict[str, Value]:
 
 
 def run(args: argparse.Namespace, out=None, err=None) -> int:  # type: ignore[no-untyped-def]
-    """Parse, build, backward and draw; 2 for a refused expression, 1 for a failed render."""
+    """Parse, build, backward and draw; 2 for a refused expression, 1 for a failed render.
+
+    >>> import io, os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "g.dot")
+    >>> args = argparse.Namespace(expression="x*y + x", set=["x=2", "y=3"], out=path,
+    ...                           grad_flow=False, rankdir="LR", steps=False, html=None)
+    >>> buf = io.StringIO()
+    >>> run(args, out=buf)
+    0
+    >>> print(buf.getvalue().replace(path, "g.dot"), end="")
+    x*y + x = 8
+      d/dx = 4
+      d/dy = 2
+    wrote g.dot
+    >>> args.expression = "x +* y"
+    >>> run(args, out=buf, err=io.StringIO())
+    2
+    """
     out, err = out or sys.stdout, err or sys.stderr
     try:
         names = _names(args.set)

@@ -88,11 +88,22 @@ class Task:
         self.binary = self.classes == 2
 
     def loss(self, outputs: list[Any], y: Sequence[int]) -> Value:
+        """The mean loss of ``outputs`` (one per example) against the class labels ``y``.
+
+        >>> task = Task([0, 1])
+        >>> task.loss([Value(2.0), Value(0.5)], [1, 1]).data  # hinge: mean of max(0, 1 - y*s)
+        0.25
+        """
         if self.binary:
             return losses.hinge(outputs, [2.0 * c - 1.0 for c in y])
         return losses.softmax_cross_entropy(outputs, list(y))
 
     def predict(self, out: Any) -> int:
+        """The predicted class: the sign of one score, or the index of the largest of several.
+
+        >>> Task([0, 1]).predict(Value(-0.3)), Task([0, 1, 2]).predict([Value(0.1), Value(0.9)])
+        (0, 1)
+        """
         if self.binary:
             return int(out.data > 0)
         return max(range(len(out)), key=lambda k: out[k].data)
@@ -216,7 +227,17 @@ def _compiled_step(
 
 
 def plot(result: dict[str, Any], outdir: str, out: TextIO) -> list[str]:
-    """Decision boundary and loss curve as PNG files; a note instead if matplotlib is absent."""
+    """Decision boundary and loss curve as PNG files; a note instead if matplotlib is absent.
+
+    >>> import io, tempfile
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--points", "20", "--hidden", "4", "--epochs", "2"])
+    >>> result = train(args, io.StringIO())
+    >>> files = plot(result, tempfile.mkdtemp(), io.StringIO())
+    >>> [os.path.basename(f) for f in files]
+    ['decision_boundary.png', 'loss_curve.png']
+    """
     try:
         import matplotlib
 
@@ -270,7 +291,13 @@ def neuron_graph(model: MLP, x: Sequence[float]) -> Value:
 
 
 def draw_neuron(model: MLP, x: Sequence[float], outdir: str, out: TextIO) -> list[str]:
-    """One neuron's graph as SVG (drawn by autograd.viz), or a note without Graphviz."""
+    """One neuron's graph as SVG (drawn by autograd.viz), or a note without Graphviz.
+
+    >>> import io, tempfile
+    >>> files = draw_neuron(MLP(2, [3, 1], seed=0), [0.5, -1.0], tempfile.mkdtemp(), io.StringIO())
+    >>> all(f.endswith("neuron.svg") and os.path.getsize(f) > 0 for f in files)
+    True
+    """
     from .viz import GraphvizNotFound, to_dot
     from .viz_render import render
 
@@ -289,7 +316,19 @@ def draw_neuron(model: MLP, x: Sequence[float], outdir: str, out: TextIO) -> lis
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Train, then write every output file; returns the exit status."""
+    """Train, then write every output file; returns the exit status.
+
+    >>> import io, tempfile
+    >>> outdir = tempfile.mkdtemp()
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--points", "20", "--hidden", "4", "--epochs", "2",
+    ...                           "--out", outdir])
+    >>> run(args, io.StringIO())
+    0
+    >>> "model.json" in os.listdir(outdir)
+    True
+    """
     out = out or sys.stdout
     try:
         os.makedirs(args.out, exist_ok=True)

@@ -20,6 +20,11 @@ class Op:
 
     ``params`` holds constant arguments (the exponent of ``x ** 2``, the slope of ``leaky_relu``);
     an Op with other params is a sibling made by ``bind``, sharing the compiled functions.
+
+    >>> from autograd import Value
+    >>> op = (Value(2.0) ** 3)._op
+    >>> op, op.name, op.params
+    (Op('pow', 3.0), 'pow', (3.0,))
     """
 
     __slots__ = ("_bound", "name", "params", "partials", "partials_graph", "primitive", "vjp")
@@ -42,6 +47,14 @@ class Op:
         self._bound: dict[tuple[float, ...], Op] = {}
 
     def bind(self, *params: float) -> Op:
+        """A sibling Op with constant ``params``, sharing the compiled functions (cached).
+
+        >>> from autograd.ops import OPS
+        >>> pow_op = OPS["pow"].compiled["op"]
+        >>> cube = pow_op.bind(3.0)
+        >>> cube, cube.vjp is pow_op.vjp, pow_op.bind(3.0) is cube
+        (Op('pow', 3.0), True, True)
+        """
         op = self._bound.get(params)
         if op is None:
             op = Op(self.primitive, self.name, self.vjp, self.partials, self.partials_graph, params)
@@ -55,7 +68,15 @@ class Op:
 
 
 def real(x: object, where: str) -> float:
-    """``x`` as a float if it is a real number (int, float, NumPy scalar), else a TypeError."""
+    """``x`` as a float if it is a real number (int, float, NumPy scalar), else a TypeError.
+
+    >>> real(2, "scale"), real(0.5, "scale")
+    (2.0, 0.5)
+    >>> real("2", "scale")
+    Traceback (most recent call last):
+    ...
+    TypeError: scale: expected a real number (int, float, NumPy scalar), got str: '2'
+    """
     if type(x) is float:
         return x  # type: ignore[return-value]
     if isinstance(x, numbers.Real) and not isinstance(x, Value):
@@ -96,22 +117,41 @@ class Value:
 
     @property
     def op(self) -> str:
-        """Name of the operation that produced this value ('' for a leaf)."""
+        """Name of the operation that produced this value ('' for a leaf).
+
+        >>> x = Value(2.0)
+        >>> x.op, (x * 3).op, x.exp().op
+        ('', 'mul', 'exp')
+        """
         return self._op.name if self._op is not None else ""
 
     @property
     def inputs(self) -> tuple[Value, ...]:
-        """The operands of that operation, in call order (empty for a leaf)."""
+        """The operands of that operation, in call order (empty for a leaf).
+
+        >>> a, b = Value(1.0, "a"), Value(2.0, "b")
+        >>> [v.label for v in (a - b).inputs]
+        ['a', 'b']
+        """
         return self._prev
 
     @property
     def params(self) -> tuple[float, ...]:
-        """Constant arguments of the operation (the 2 of ``x ** 2``), if any."""
+        """Constant arguments of the operation (the 2 of ``x ** 2``), if any.
+
+        >>> (Value(3.0) ** 2).params, (Value(3.0) * 2).params
+        ((2.0,), ())
+        """
         return self._op.params if self._op is not None else ()
 
     @property
     def is_leaf(self) -> bool:
-        """True for values created by the user (or under ``no_grad``), not by an operation."""
+        """True for values created by the user (or under ``no_grad``), not by an operation.
+
+        >>> x = Value(1.0)
+        >>> x.is_leaf, (x + 1).is_leaf
+        (True, False)
+        """
         return not self._prev
 
     def __repr__(self) -> str:
@@ -122,7 +162,11 @@ class Value:
         return self.data
 
     def item(self) -> float:
-        """The value as a plain float (as ``tensor.item()`` in PyTorch)."""
+        """The value as a plain float (as ``tensor.item()`` in PyTorch).
+
+        >>> (Value(1.5) * 2).item()
+        3.0
+        """
         return self.data
 
     # Comparisons look at the data only (as PyTorch does); equality stays identity, so a Value
@@ -142,11 +186,29 @@ class Value:
     __hash__ = object.__hash__
 
     def detach(self) -> Value:
-        """A new leaf with the same data: gradients do not flow through it."""
+        """A new leaf with the same data: gradients do not flow through it.
+
+        >>> x = Value(3.0)
+        >>> c = (x * x).detach()  # a constant 9 as far as gradients go
+        >>> c.is_leaf, c.data
+        (True, 9.0)
+        >>> (c * x).backward()
+        >>> x.grad
+        9.0
+        """
         return Value(self.data, self.label)
 
     def zero_grad(self) -> None:
-        """Set this value's gradient to 0.0."""
+        """Set this value's gradient to 0.0.
+
+        >>> x = Value(2.0)
+        >>> (x * x).backward()
+        >>> x.grad
+        4.0
+        >>> x.zero_grad()
+        >>> x.grad
+        0.0
+        """
         self.grad = 0.0
 
     # -- reverse mode -----------------------------------------------------------------------
@@ -159,6 +221,15 @@ class Value:
         double-counts through them. The traversal is iterative: depth is limited by memory,
         not by Python's recursion limit. One graph is differentiated by one thread at a time
         (the traversal marks nodes); separate graphs may run backward in parallel threads.
+
+        >>> x = Value(3.0)
+        >>> y = x * x + x
+        >>> y.backward()
+        >>> x.grad  # dy/dx = 2x + 1
+        7.0
+        >>> y.backward()  # leaves accumulate
+        >>> x.grad
+        14.0
         """
         seed = real(gradient, "backward(gradient)")
         if STATE.fallible_rules:  # a user rule may raise: keep what to restore if it does
@@ -218,6 +289,12 @@ def topological_order(roots: Iterable[Value], reset: bool = True) -> list[Value]
     sentinel objects (entered, done), so no reset pass is needed and no visited set is built.
     Leaves are neither marked nor listed. With ``reset`` every listed node's grad is set to 0.0
     on the way, which is what backward wants before it accumulates.
+
+    >>> a = Value(1.0, "a")
+    >>> b = a + a
+    >>> c = b * b
+    >>> [n.op for n in topological_order([c])]
+    ['add', 'mul']
     """
     entered, done = object(), object()
     order: list[Value] = []
@@ -250,7 +327,13 @@ def topological_order(roots: Iterable[Value], reset: bool = True) -> list[Value]
 
 
 def leaves(order: Iterable[Value]) -> list[Value]:
-    """Distinct leaves feeding the interior nodes in ``order``, in first-seen order."""
+    """Distinct leaves feeding the interior nodes in ``order``, in first-seen order.
+
+    >>> a, b = Value(1.0, "a"), Value(2.0, "b")
+    >>> c = (a * b + a).tanh()
+    >>> [v.label for v in leaves(topological_order([c]))]
+    ['a', 'b']
+    """
     seen: dict[Value, None] = {}
     for node in order:
         for child in node._prev:

@@ -19,7 +19,16 @@ Num = Union[Value, float]
 
 
 class ExpressionError(ValueError):
-    """A refused expression; the message quotes it and underlines the offending part."""
+    """A refused expression; the message quotes it and underlines the offending part.
+
+    >>> try:
+    ...     parse("x + import", {})
+    ... except ExpressionError as e:
+    ...     print(e)
+    syntax error: invalid syntax
+      x + import
+          ^
+    """
 
 
 def _point(text: str, node: ast.AST | None, why: str) -> ExpressionError:

@@ -35,7 +35,15 @@ STATE = _State()
 
 
 def is_grad_enabled() -> bool:
-    """True when operations are being recorded in the current thread or task."""
+    """True when operations are being recorded in the current thread or task.
+
+    >>> from autograd import no_grad
+    >>> is_grad_enabled()
+    True
+    >>> with no_grad():
+    ...     is_grad_enabled()
+    False
+    """
     return _enabled.get()
 
 
@@ -81,6 +89,15 @@ class no_grad(_GradMode):
 
 
 class enable_grad(_GradMode):
-    """Context manager and decorator that turns recording back on inside ``no_grad``."""
+    """Context manager and decorator that turns recording back on inside ``no_grad``.
+
+    >>> from autograd import Value, no_grad
+    >>> x = Value(2.0)
+    >>> with no_grad():
+    ...     with enable_grad():
+    ...         y = x * x
+    >>> y.is_leaf, y.op
+    (False, 'mul')
+    """
 
     _value = True

@@ -81,6 +81,10 @@ class Module:
     """Base class: something with parameters (Values) that can be called on inputs.
 
     Subclasses define ``named_parameters`` and ``config`` (the architecture as plain data).
+
+    >>> model = MLP(2, [3, 1], seed=0)
+    >>> isinstance(model, Module), len(model.parameters()), model.config()["type"]
+    (True, 13, 'MLP')
     """
 
     def named_parameters(self) -> list[tuple[str, Value]]:
@@ -175,6 +179,14 @@ class Module:
         """Read parameters saved by ``save``; a bad or mismatched file raises, changing nothing.
 
         See ``save`` for an example.
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+        >>> MLP(2, [3, 1], seed=1).save(path)
+        >>> model = MLP(2, [3, 1], seed=2)
+        >>> model.load(path)
+        >>> model.state_dict() == MLP(2, [3, 1], seed=1).state_dict()
+        True
         """
         from .serialize import load_into
 

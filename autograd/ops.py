@@ -26,6 +26,10 @@ class Primitive:
     is defined, ``sample`` gives per-input intervals inside the domain and away from kinks and
     overflow, ``param_samples`` gives test values for each parameter, and ``kinks`` documents the
     derivative chosen where the function is not differentiable.
+
+    >>> mul = OPS["mul"]
+    >>> mul.inputs, mul.forward, mul.derivatives
+    (('x', 'y'), 'x * y', ('y', 'x'))
     """
 
     name: str
@@ -166,6 +170,11 @@ OPS: dict[str, Primitive] = {p.name: p for p in TABLE}
 
 
 def sigmoid(x: float) -> float:
+    """1 / (1 + e^-x) without overflow for any float x.
+
+    >>> sigmoid(0.0), sigmoid(-1000.0), sigmoid(1000.0)
+    (0.5, 0.0, 1.0)
+    """
     # Two branches so exp never overflows: exp(-|x|) <= 1.
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -174,19 +183,40 @@ def sigmoid(x: float) -> float:
 
 
 def softplus(x: float) -> float:
+    """log(1 + e^x) without overflow for any float x.
+
+    >>> softplus(0.0) == math.log(2.0), softplus(1000.0), softplus(-1000.0)
+    (True, 1000.0, 0.0)
+    """
     # log(1 + e^x) = max(x, 0) + log1p(e^-|x|), exact and overflow-free for any x.
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
 def powf(x: float, k: float) -> float:
-    """x ** k over the reals: refuses what would silently become a complex number."""
+    """x ** k over the reals: refuses what would silently become a complex number.
+
+    >>> powf(4.0, 0.5), powf(-2.0, 3.0)
+    (2.0, -8.0)
+    >>> powf(-2.0, 0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: a negative base to a non-integer power has no real value
+    """
     if x < 0 and k != int(k):
         raise ValueError("a negative base to a non-integer power has no real value")
     return x**k
 
 
 def powv(x: float, y: float) -> float:
-    """x ** y when both are differentiable: d/dy = out * log(x) needs x > 0 (or 0 ** y, y > 0)."""
+    """x ** y when both are differentiable: d/dy = out * log(x) needs x > 0 (or 0 ** y, y > 0).
+
+    >>> powv(2.0, 3.0), powv(0.0, 2.0)
+    (8.0, 0.0)
+    >>> powv(0.0, -1.0)
+    Traceback (most recent call last):
+    ...
+    ZeroDivisionError: 0 to a power <= 0 has no derivative with respect to the power
+    """
     if x < 0:
         raise ValueError("the base must be >= 0 when the exponent is a Value (d/dy needs log(x))")
     if x == 0 and y <= 0:
@@ -195,6 +225,11 @@ def powv(x: float, y: float) -> float:
 
 
 def pow_grad(x: float, k: float) -> float:
+    """x ** k for a derivative rule: +inf at x = 0 with k < 0, where plain ** would raise.
+
+    >>> pow_grad(0.0, -0.5), pow_grad(4.0, -0.5)
+    (inf, 0.5)
+    """
     # x ** k where k may be negative at x = 0: +inf instead of ZeroDivisionError. The forward
     # pass already refused a negative base with a non-integer power, so no complex result here.
     if x == 0 and k < 0:
@@ -203,15 +238,30 @@ def pow_grad(x: float, k: float) -> float:
 
 
 def xlogy(x: float, y: float) -> float:
+    """x * log(y), with 0 * log(0) = 0.
+
+    >>> xlogy(0.0, 0.0), xlogy(2.0, math.e)
+    (0.0, 2.0)
+    """
     # x * log(y) with 0 * log(0) = 0, the limit PyTorch uses for d(0 ** y)/dy.
     return 0.0 if x == 0 else x * math.log(y)
 
 
 def recip(x: float) -> float:
+    """1 / x, with 1 / 0 = +inf (the slope of sqrt at 0).
+
+    >>> recip(4.0), recip(0.0)
+    (0.25, inf)
+    """
     return math.inf if x == 0 else 1.0 / x
 
 
 def sign(x: float) -> float:
+    """-1, 0 or 1: the derivative of abs, 0 at the kink as in PyTorch.
+
+    >>> sign(-3.0), sign(0.0), sign(2.5)
+    (-1.0, 0.0, 1.0)
+    """
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 

@@ -24,6 +24,12 @@ class Optimizer:
     """Base class: holds the parameters and the learning rate ``lr`` (which schedules change).
 
     Subclasses implement ``step``; see ``SGD`` and ``Adam`` for examples.
+
+    >>> from autograd import Value
+    >>> p = Value(3.0)
+    >>> opt = Adam([p], lr=0.1)
+    >>> isinstance(opt, Optimizer), opt.lr
+    (True, 0.1)
     """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
@@ -40,12 +46,29 @@ class Optimizer:
         self.steps = 0
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0.0."""
+        """Set every parameter's ``.grad`` to 0.0.
+
+        >>> from autograd import Value
+        >>> p = Value(3.0)
+        >>> opt = SGD([p], lr=0.1)
+        >>> (p * p).backward(); p.grad
+        6.0
+        >>> opt.zero_grad(); p.grad
+        0.0
+        """
         for p in self.params:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter once from its current ``.grad``."""
+        """Update every parameter once from its current ``.grad``.
+
+        >>> from autograd import Value
+        >>> p = Value(1.0)
+        >>> opt = SGD([p], lr=0.5)
+        >>> (3 * p).backward()
+        >>> opt.step(); p.data  # each subclass has its own rule; SGD: p -= lr * grad
+        -0.5
+        """
         raise NotImplementedError
 
 
@@ -79,6 +102,17 @@ class SGD(Optimizer):
         self._buf: list[float] | None = None
 
     def step(self) -> None:
+        """One SGD update of every parameter from its current ``.grad``.
+
+        >>> from autograd import Value
+        >>> p = Value(1.0)
+        >>> opt = SGD([p], lr=0.1, momentum=0.9)
+        >>> for _ in range(2):
+        ...     (p * 1.0).backward()  # the grad accumulates to 1.0, then 2.0
+        ...     opt.step()
+        >>> round(p.data, 6)  # -0.1 * 1, then -0.1 * (0.9 * 1 + 2)
+        0.61
+        """
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         grads = [p.grad + wd * p.data if wd else p.grad for p in self.params]
         if mu:
@@ -131,6 +165,15 @@ class Adam(Optimizer):
         self._v = [0.0] * len(self.params)
 
     def step(self) -> None:
+        """One Adam update of every parameter from its current ``.grad``.
+
+        >>> from autograd import Value
+        >>> p = Value(1.0)
+        >>> opt = Adam([p], lr=0.1)
+        >>> (p * 5.0).backward()
+        >>> opt.step(); round(p.data, 6)  # the first Adam step moves by lr, whatever the scale
+        0.9
+        """
         lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
         self.steps += 1
         c1, c2 = 1.0 - b1**self.steps, 1.0 - b2**self.steps
@@ -212,6 +255,17 @@ class LinearLR:
         return self.start + (self.end - self.start) * t
 
     def step(self) -> None:
-        """Advance one iteration and set the optimiser's ``lr``."""
+        """Advance one iteration and set the optimiser's ``lr``.
+
+        >>> from autograd import Value
+        >>> opt = SGD([Value(0.0)], lr=1.0)
+        >>> sched = LinearLR(opt, start_factor=0.5, end_factor=1.0, total_iters=2)
+        >>> lrs = [opt.lr]
+        >>> for _ in range(3):
+        ...     sched.step()
+        ...     lrs.append(opt.lr)
+        >>> lrs
+        [0.5, 0.75, 1.0, 1.0]
+        """
         self.last += 1
         self.optimizer.lr = self.base_lr * self.factor(self.last)

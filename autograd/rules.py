@@ -184,7 +184,15 @@ def _partials_source(p: Primitive, ders: Sequence[str], fname: str, graph: bool)
 
 
 def compile_primitive(p: Primitive) -> Op:
-    """Compile one table row into an Op and its ``make`` functions (stored in ``p.compiled``)."""
+    """Compile one table row into an Op and its ``make`` functions (stored in ``p.compiled``).
+
+    >>> from autograd.ops import Primitive
+    >>> cube = Primitive("cube", ("x",), "x * x * x", ("3 * x * x",))
+    >>> op = compile_primitive(cube)
+    >>> y = cube.compiled["make"](Value(2.0))
+    >>> y.data, op.partials(y)
+    (8.0, (12.0,))
+    """
     ns: dict[str, object] = dict(FLOAT_NAMESPACE)
     gns: dict[str, object] = dict(VALUE_NAMESPACE)
     fwd = _rule_text(p.forward, "_forward", p.inputs, ns)
@@ -229,7 +237,12 @@ def compile_primitive(p: Primitive) -> Op:
 
 
 def source(name: str) -> str:
-    """The generated Python source of a built-in primitive, for reading."""
+    """The generated Python source of a built-in primitive, for reading.
+
+    >>> text = source("tanh")
+    >>> "def vjp" in text, "1 - out * out" in text
+    (True, True)
+    """
     return str(OPS[name].compiled["source"])
 
 
@@ -274,6 +287,14 @@ def _rpow(self: Value, other: object) -> Value:
 
 
 def _leaky_relu(self: Value, slope: float = 0.01) -> Value:
+    """``x`` where x > 0, else ``slope * x``; the derivative is 1 or ``slope`` (at 0: ``slope``).
+
+    >>> x = Value(-2.0)
+    >>> y = x.leaky_relu(0.1)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (-0.2, 0.1)
+    """
     return _method("leaky_relu")(self, real(slope, "leaky_relu(slope)"))
 
 

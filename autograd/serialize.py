@@ -195,6 +195,15 @@ def load(path: str | os.PathLike[str]) -> Module:
     """A new Module rebuilt from the file's architecture, with its parameters.
 
     See ``save`` for an example.
+
+    >>> import os, tempfile
+    >>> from autograd.nn import MLP
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> MLP(3, [4, 2], activation="tanh", seed=0).save(path)
+    >>> load(path)
+    MLP(3 -> [4, 2], 26 parameters)
+      (L0): Layer(3 -> 4, tanh)
+      (L1): Layer(4 -> 2, linear)
     """
     arch, params = read(path)
     if len(params) != _parameter_count(arch):

@@ -18,7 +18,13 @@ def _name(node: Value, ids: dict[Value, str]) -> str:
 
 @dataclass(frozen=True)
 class BackwardStep:
-    """One node's share of the backward pass: d out/d node times each local derivative."""
+    """One node's share of the backward pass: d out/d node times each local derivative.
+
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> step = BackwardStepper(x * w).next()
+    >>> step.grad, step.local, step.passed  # d(xw)/dx = w, d(xw)/dw = x
+    (1.0, (-3.0, 2.0), (-3.0, 2.0))
+    """
 
     index: int
     node: Value
@@ -30,7 +36,13 @@ class BackwardStep:
 
 @dataclass(frozen=True)
 class ForwardStep:
-    """One value computed: its operation, its inputs' data and its own."""
+    """One value computed: its operation, its inputs' data and its own.
+
+    >>> x = Value(2.0, "x")
+    >>> steps = list(ForwardStepper(x.exp()))
+    >>> [(s.index, s.node.op or s.node.label) for s in steps]
+    [(0, 'x'), (1, 'exp')]
+    """
 
     index: int
     node: Value
@@ -249,7 +261,13 @@ class BackwardStepper(_Stepper):
         return {"grads": self.grads}
 
     def describe(self, step: BackwardStep) -> str:
-        """One line: the node, its gradient, each local derivative and what each input gets."""
+        """One line: the node, its gradient, each local derivative and what each input gets.
+
+        >>> a = Value(3.0, "a")
+        >>> s = BackwardStepper(a * a)
+        >>> print(s.describe(s.next()))
+        step 1: mul#v1 (grad 1) local d/d input: a 3, a 3 -> a += 3, a += 3
+        """
         ids, n = self.ids, step.node
         if not step.undo:
             return f"step {step.index + 1}: {_name(n, ids)} (not yet run)"
@@ -261,7 +279,16 @@ class BackwardStepper(_Stepper):
         )
 
     def apply(self) -> None:
-        """Run every step, then add the gradients to ``.grad`` as ``backward()`` would."""
+        """Run every step, then add the gradients to ``.grad`` as ``backward()`` would.
+
+        >>> a = Value(3.0, "a")
+        >>> s = BackwardStepper(a * a)
+        >>> a.grad
+        0.0
+        >>> s.apply()
+        >>> a.grad
+        6.0
+        """
         self.run()
         for node in self._order:
             node.grad = 0.0
@@ -294,7 +321,16 @@ class ForwardStepper(_Stepper):
         return {"computed": self.computed, "grads": {}}
 
     def describe(self, step: ForwardStep) -> str:
-        """One line: the value, how it was computed, and from what."""
+        """One line: the value, how it was computed, and from what.
+
+        >>> x = Value(2.0, "x")
+        >>> s = ForwardStepper(x + 1)
+        >>> for step in s:
+        ...     print(s.describe(step))
+        step 1: x = 2 (given)
+        step 2: const#v1 = 1 (constant)
+        step 3: add#v2 = add(x, const#v1) = 3
+        """
         n, ids = step.node, self.ids
         if n.is_leaf:
             how = "constant" if n.op == "const" else "given"

@@ -14,6 +14,18 @@ def mlp_to_torch(model: MLP, dtype: Any = None) -> Any:
     """``torch.nn.Sequential`` of ``Linear`` and activation modules holding ``model``'s weights.
 
     Row j of a ``Linear``'s weight is neuron j's weights; its bias is neuron j's bias.
+
+    >>> from autograd.nn import MLP
+    >>> model = MLP(2, [3, 1], activation="tanh", seed=0)
+    >>> try:
+    ...     import torch
+    ... except ImportError:  # PyTorch is an extra; without it the call says how to install it
+    ...     torch = None
+    >>> if torch is not None:
+    ...     net = mlp_to_torch(model)
+    ...     assert [type(m).__name__ for m in net] == ["Linear", "Tanh", "Linear"]
+    ...     y = net(torch.tensor([0.5, -1.0], dtype=torch.float64)).item()
+    ...     assert abs(y - model([0.5, -1.0]).data) < 1e-12
     """
     try:
         import torch

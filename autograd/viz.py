@@ -124,7 +124,7 @@ _SCALE = ["#313695", "#4575b4", "#74add1", "#abd9e9", "#fee090", "#fdae61", "#f4
 
 
 def flow_colour(g: float) -> str:
-    """Fill colour for |grad| on a log scale: blue (1e-8, vanishing) to red (1e4, exploding).
+    """Fill colour for ``|grad|`` on a log scale: blue (1e-8, vanishing) to red (1e4, exploding).
 
     Exact zeros are black and non-finite gradients magenta, so neither hides in the scale.
 
@@ -324,7 +324,7 @@ def to_dot(root: Value, rankdir: str = "LR", **options: Any) -> str:
     """The graph behind ``root`` as Graphviz DOT text; needs no package and no program.
 
     One record per Value (label, data, grad), one small node per operation, edges in a fixed
-    order. Options: ``grad_flow`` colours nodes by |grad| on a log scale and marks exact zeros;
+    order. Options: ``grad_flow`` colours nodes by ``|grad|`` on a log scale and marks exact zeros;
     ``grads`` shows these gradients instead of ``.grad``; ``highlight`` outlines one node;
     ``computed`` shows data only for these nodes; ``params`` marks extra leaves as parameters;
     ``max_nodes`` (default 150) draws each neuron of a bigger network as one box, with a note.

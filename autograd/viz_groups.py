@@ -46,7 +46,14 @@ def collapsed_lines(
 
     An edge between two boxes stands for all the edges between their members; its label counts
     them when there is more than one. A box shows the neuron's last value (its activation for
-    the data point drawn last), how many nodes it holds, and its parameters' largest |grad|.
+    the data point drawn last), how many nodes it holds, and its parameters' largest ``|grad|``.
+
+    >>> from autograd.nn import MLP
+    >>> from autograd.viz import to_dot
+    >>> model = MLP(2, [4, 1], seed=0)
+    >>> text = to_dot(model([0.5, -1.0]), max_nodes=5, params=model.parameters())
+    >>> [line.strip() for line in text.splitlines() if "subgraph cluster_L" in line]
+    ['subgraph cluster_L0 {', 'subgraph cluster_L1 {']
     """
     groups = d.group_of = absorb_constants(order, groups)
     index = {node: i for i, node in enumerate(order)}

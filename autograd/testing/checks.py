@@ -30,7 +30,12 @@ class GradcheckError(AssertionError):
 
 @dataclass
 class Row:
-    """One derivative compared: its name, both numbers, and whether they agree."""
+    """One derivative compared: its name, both numbers, and whether they agree.
+
+    >>> row = Row("d/dx", analytic=2.0, numeric=2.0000001, tolerance=1e-5)
+    >>> row.ok, f"{row.error:.1e}", f"{row.badness:.1e}"
+    (True, '1.0e-07', '1.0e-02')
+    """
 
     name: str
     analytic: float
@@ -39,16 +44,30 @@ class Row:
 
     @property
     def error(self) -> float:
+        """The absolute difference ``|analytic - numeric|``.
+
+        >>> Row("d/dx", 1.0, 0.75, 0.1).error
+        0.25
+        """
         return abs(self.analytic - self.numeric)
 
     @property
     def ok(self) -> bool:
+        """Whether the two agree within the tolerance (NaN never does; equal infinities do).
+
+        >>> Row("d/dx", 1.0, 0.75, 0.1).ok, Row("d/dx", 1.0, float("nan"), 0.1).ok
+        (False, False)
+        """
         # Written so that NaN on either side fails; equal infinities pass.
         return self.analytic == self.numeric or self.error <= self.tolerance
 
     @property
     def badness(self) -> float:
-        """How far outside the tolerance (inf for NaN), for sorting worst first."""
+        """How far outside the tolerance (inf for NaN), for sorting worst first.
+
+        >>> Row("d/dx", 1.0, 0.75, 0.1).badness
+        2.5
+        """
         if self.ok:
             return self.error / self.tolerance if self.tolerance else 0.0
         return math.inf if math.isnan(self.error) else self.error / max(self.tolerance, 1e-300)

@@ -64,15 +64,27 @@ class Symbolic:
             return float(self._fn(wrt)(*(mpmath.mpf(v) for v in (*xs, *params))))
 
     def value(self, xs: Sequence[float], params: Sequence[float] = ()) -> float:
-        """The exact value, rounded to a float."""
+        """The exact value, rounded to a float.
+
+        >>> symbolic("mul").value([2.0, 3.0])
+        6.0
+        """
         return self._eval((), xs, params)
 
     def derivative(self, xs: Sequence[float], i: int, params: Sequence[float] = ()) -> float:
-        """d expr / d input i."""
+        """d expr / d input i.
+
+        >>> symbolic("mul").derivative([2.0, 3.0], 0)  # d(xy)/dx = y
+        3.0
+        """
         return self._eval((i,), xs, params)
 
     def second(self, xs: Sequence[float], i: int, j: int, params: Sequence[float] = ()) -> float:
-        """d2 expr / d input i d input j."""
+        """d2 expr / d input i d input j.
+
+        >>> symbolic("mul").second([2.0, 3.0], 0, 1), symbolic("mul").second([2.0, 3.0], 0, 0)
+        (1.0, 0.0)
+        """
         return self._eval((i, j), xs, params)
 
 

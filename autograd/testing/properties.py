@@ -41,7 +41,11 @@ def apply(op: OpLike, args: Sequence[Any], params: Sequence[float] = ()) -> Valu
 
 
 def forward_float(p: Primitive, xs: Sequence[float], params: Sequence[float]) -> float:
-    """The forward rule evaluated directly on floats, outside the engine's generated code."""
+    """The forward rule evaluated directly on floats, outside the engine's generated code.
+
+    >>> forward_float(OPS["pow"], [3.0], [2.0]), forward_float(OPS["sub"], [5.0, 2.0], [])
+    (9.0, 3.0)
+    """
     if callable(p.forward):
         return float(p.forward(*xs, *params))  # type: ignore[call-arg]
     scope = dict(zip(p.inputs, xs)) | dict(zip(p.params, params))

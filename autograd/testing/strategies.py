@@ -94,7 +94,12 @@ def arguments(op: OpLike) -> st.SearchStrategy[tuple[tuple[float, ...], tuple[fl
 
 
 class Const(NamedTuple):
-    """A number operand of an expression node (it becomes a constant leaf)."""
+    """A number operand of an expression node (it becomes a constant leaf).
+
+    >>> e = Expression((2.0,), (Node(OPS["mul"], (0, Const(10.0))),))
+    >>> e.build().data
+    20.0
+    """
 
     value: float
 
@@ -104,7 +109,12 @@ Arg = Union[int, Const]  # int: the index of an earlier slot (inputs first, then
 
 @dataclass(frozen=True)
 class Node:
-    """One operation of an expression: the primitive, its operands, its constant parameters."""
+    """One operation of an expression: the primitive, its operands, its constant parameters.
+
+    >>> node = Node(OPS["pow"], (0,), params=(3.0,))
+    >>> Expression((2.0,), (node,)).build().data
+    8.0
+    """
 
     primitive: Primitive
     args: tuple[Arg, ...]
@@ -117,17 +127,37 @@ class Expression:
 
     Slot ``i`` is input ``i`` for ``i < len(inputs)``, then node ``i - len(inputs)``.
     A slot may feed several nodes: that is a shared sub-expression.
+
+    >>> e = Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)), Node(OPS["add"], (2, 0))))
+    >>> print(e)
+    x0 = 2.0
+    x1 = 3.0
+    v2 = mul(x0, x1)
+    v3 = add(v2, x0)
     """
 
     inputs: tuple[float, ...]
     nodes: tuple[Node, ...]
 
     def leaves(self) -> list[Value]:
-        """Fresh leaf Values ``x0, x1, ...`` holding the input values."""
+        """Fresh leaf Values ``x0, x1, ...`` holding the input values.
+
+        >>> e = Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)),))
+        >>> [(v.label, v.data) for v in e.leaves()]
+        [('x0', 2.0), ('x1', 3.0)]
+        """
         return [Value(x, f"x{i}") for i, x in enumerate(self.inputs)]
 
     def build(self, leaves: Sequence[Any] | None = None) -> Value:
-        """Run the graph on ``leaves`` (Values or floats) with the engine; return the output."""
+        """Run the graph on ``leaves`` (Values or floats) with the engine; return the output.
+
+        >>> e = Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)), Node(OPS["add"], (2, 0))))
+        >>> x0, x1 = e.leaves()
+        >>> out = e.build([x0, x1])
+        >>> out.backward()
+        >>> out.data, x0.grad, x1.grad, e.build([1.0, 1.0]).data
+        (8.0, 4.0, 2.0, 2.0)
+        """
         slots: list[Any] = list(self.leaves() if leaves is None else leaves)
         for node in self.nodes:
             args = [a.value if isinstance(a, Const) else slots[a] for a in node.args]
@@ -135,7 +165,13 @@ class Expression:
         return slots[-1]
 
     def sympy(self, symbols: Sequence[Any]) -> Any:
-        """The same graph as one sympy expression over ``symbols`` (needs sympy)."""
+        """The same graph as one sympy expression over ``symbols`` (needs sympy).
+
+        >>> import sympy
+        >>> e = Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)), Node(OPS["add"], (2, 0))))
+        >>> e.sympy(sympy.symbols("a b"))
+        a*b + a
+        """
         import sympy
 
         from .oracle import symbolic
@@ -147,7 +183,12 @@ class Expression:
         return slots[-1]
 
     def uses(self) -> list[int]:
-        """How many node operands refer to each slot (a count above 1 means sharing)."""
+        """How many node operands refer to each slot (a count above 1 means sharing).
+
+        >>> e = Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)), Node(OPS["add"], (2, 0))))
+        >>> e.uses()  # x0 feeds both nodes
+        [2, 1, 1, 0]
+        """
         counts = [0] * (len(self.inputs) + len(self.nodes))
         for node in self.nodes:
             for a in node.args:

@@ -1,0 +1,63 @@
+"""The docs' diagrams, drawn by the engine itself: autograd.viz.to_dot rendered by dot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from autograd import Value
+from autograd.viz import to_dot
+from autograd.viz_render import render_svgs
+
+
+def neuron() -> str:
+    """One sigmoid neuron and a squared error, after backward: the tutorial's running example."""
+    x, w, b = Value(1.5, "x"), Value(-0.8, "w"), Value(0.3, "b")
+    y = (x * w + b).sigmoid()
+    y.label = "y"
+    loss = 0.5 * (y - 1.0) ** 2
+    loss.label = "E"
+    loss.backward()
+    return to_dot(loss)
+
+
+def reuse() -> str:
+    """``b = a + a; c = b + b``: a reused node, complete only after both uses."""
+    a = Value(3.0, "a")
+    b = a + a
+    b.label = "b"
+    c = b + b
+    c.label = "c"
+    c.backward()
+    return to_dot(c)
+
+
+def vanishing() -> str:
+    """Six stacked sigmoids coloured by |grad|: the gradient shrinks by at most 1/4 per layer."""
+    x = Value(2.0, "x")
+    h = x
+    for i in range(6):
+        h = h.sigmoid()
+        h.label = f"h{i + 1}"
+    h.backward()
+    return to_dot(h, rankdir="TB", grad_flow=True)
+
+
+DIAGRAMS: dict[str, Callable[[], str]] = {
+    "neuron": neuron,
+    "reuse": reuse,
+    "vanishing": vanishing,
+}
+
+
+def write_all(target: Path) -> list[Path]:
+    """Render every diagram to ``target/<name>.svg`` with one run of ``dot``; return the paths."""
+    target.mkdir(parents=True, exist_ok=True)
+    names = list(DIAGRAMS)
+    svgs = render_svgs([DIAGRAMS[n]() for n in names])
+    paths = []
+    for name, svg in zip(names, svgs):
+        path = target / f"{name}.svg"
+        path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -1,0 +1,53 @@
+"""Sphinx configuration: furo theme, MyST Markdown, notebooks via myst-nb, engine-drawn diagrams."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+sys.path.insert(0, str(ROOT))  # the package itself, without needing an install
+sys.path.insert(0, str(DOCS / "_scripts"))
+
+import diagrams  # noqa: E402
+
+import autograd  # noqa: E402
+import notebooks  # noqa: E402
+
+project = "autograd"
+author = "the autograd developers"
+copyright = "2026, the autograd developers"
+release = version = autograd.__version__
+
+extensions = [
+    "myst_nb",  # registers the MyST Markdown parser too, and reads .ipynb files
+    "sphinx.ext.autodoc",
+    "sphinx.ext.viewcode",
+    "sphinx-mathjax-offline",  # MathJax copied into the site: formulas render without a network
+]
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+exclude_patterns = ["_build", "_scripts", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
+
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# The notebooks are saved executed (nbmake runs them in `make test`); the docs never run them.
+nb_execution_mode = "off"
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+
+html_theme = "furo"
+html_title = f"autograd {release}"
+html_static_path = ["_static"]
+language = "en"
+
+# The build must not need the network: no intersphinx, nothing fetched.
+intersphinx_mapping: dict[str, tuple[str, None]] = {}
+
+# Both run when this file is read, before Sphinx looks for source files: the notebooks must be
+# in place as documents, and the diagrams as images.
+notebooks.collect(ROOT / "notebooks", DOCS / "notebooks")
+diagrams.write_all(DOCS / "_static" / "generated")

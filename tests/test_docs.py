@@ -1,0 +1,96 @@
+"""The documentation's ``pycon`` examples run as doctests, and its build inputs are consistent."""
+
+from __future__ import annotations
+
+import doctest
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+PAGES = sorted(
+    p for p in DOCS.rglob("*.md") if "_build" not in p.parts and "notebooks" not in p.parts
+)
+BLOCK = re.compile(r"^```pycon\n(.*?)^```", re.S | re.M)
+
+
+def examples(page: Path) -> str:
+    """The text of every ```pycon block of a page, in order, as one doctest document."""
+    return "\n".join(BLOCK.findall(page.read_text(encoding="utf-8")))
+
+
+def run_examples(text: str, name: str) -> doctest.TestResults:
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(text, {}, name, name, 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test, out=sys.stdout.write)
+    return runner.summarize(verbose=False)
+
+
+WITH_EXAMPLES = [p for p in PAGES if ">>>" in examples(p)]
+
+
+def test_the_teaching_pages_have_examples() -> None:
+    names = {p.relative_to(DOCS).as_posix() for p in WITH_EXAMPLES}
+    teaching = {"getting-started.md", "tutorial.md", "concepts.md", "faq.md", "zh/tutorial.md"}
+    assert teaching <= names
+
+
+@pytest.mark.parametrize("page", WITH_EXAMPLES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_page_examples_run(page: Path) -> None:
+    result = run_examples(examples(page), page.name)
+    assert result.failed == 0, f"{page}: {result.failed} of {result.attempted} examples failed"
+
+
+def test_example_runner_catches_a_wrong_output() -> None:
+    # The runner above must fail on a wrong expected value, or the page tests prove nothing.
+    result = run_examples(">>> 1 + 1\n3\n", "wrong")
+    assert (result.failed, result.attempted) == (1, 1)
+
+
+def test_every_page_is_reachable_from_a_toctree() -> None:
+    toctrees = "\n".join(p.read_text(encoding="utf-8") for p in PAGES)
+    for page in PAGES:
+        rel = page.relative_to(DOCS).with_suffix("").as_posix()
+        if rel == "index":
+            continue
+        assert re.search(rf"^{re.escape(rel)}$", toctrees, re.M), f"{rel} is in no toctree"
+
+
+def _scripts() -> tuple[object, object]:
+    sys.path.insert(0, str(DOCS / "_scripts"))
+    try:
+        import diagrams
+
+        import notebooks
+    finally:
+        sys.path.remove(str(DOCS / "_scripts"))
+    return diagrams, notebooks
+
+
+def test_reuse_diagram_shows_the_accumulated_gradient() -> None:
+    diagrams, _ = _scripts()
+    dot = diagrams.reuse()  # type: ignore[attr-defined]
+    # a feeds b twice and b feeds c twice: dc/da = 4, dc/db = 2.
+    assert '"{a | data 3 | grad 4}"' in dot
+    assert '"{b | data 6 | grad 2}"' in dot
+
+
+def test_notebook_index_lists_what_is_there(tmp_path: Path) -> None:
+    _, notebooks = _scripts()
+    source, target = tmp_path / "notebooks", tmp_path / "docs" / "notebooks"
+    source.mkdir()
+    assert notebooks.collect(source, target) == []  # type: ignore[attr-defined]
+    assert "No notebook" in (target / "index.md").read_text()
+    for name in ("02_graphs.ipynb", "01_neuron.ipynb", "01_neuron.py"):
+        (source / name).write_text("{}")
+    assert notebooks.collect(source, target) == ["01_neuron", "02_graphs"]  # type: ignore[attr-defined]
+    index = (target / "index.md").read_text()
+    assert "01_neuron\n02_graphs\n```" in index
+    assert sorted(p.name for p in target.iterdir()) == [
+        "01_neuron.ipynb",
+        "02_graphs.ipynb",
+        "index.md",
+    ]
