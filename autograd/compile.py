@@ -28,11 +28,25 @@ _counter = itertools.count()
 
 
 class TracePathError(RuntimeError):
-    """The function no longer takes the path that was traced (data-dependent control flow)."""
+    """The function no longer takes the path that was traced (data-dependent control flow).
+
+    >>> import autograd
+    >>> f = autograd.compile(lambda x: x.relu() if x.data > 0 else x * 2, [1.0], check=True)
+    >>> f(-1.0)
+    Traceback (most recent call last):
+    ...
+    autograd.compile.TracePathError: ...
+    """
 
 
 class Result(NamedTuple):
-    """What a compiled function returns: the output, its gradients, and extra outputs."""
+    """What a compiled function returns: the output, its gradients, and extra outputs.
+
+    >>> import autograd
+    >>> r = autograd.compile(lambda x, y: x * y, [1.0, 2.0])(3.0, 4.0)
+    >>> r.value, r.grads, r.param_grads, r.extras
+    (12.0, (4.0, 3.0), (), ())
+    """
 
     value: float
     grads: tuple[float, ...]  # d value / d each input

@@ -23,10 +23,23 @@ from .fused import LINEAR
 from .ops import FLOAT_NAMESPACE, Primitive
 from .rules import CONST
 
+# The code generator behind autograd.compile; everything else here is its internal machinery.
+__all__ = ["Trace", "generate"]
+
 
 @dataclass
 class Trace:
-    """One recorded graph, numbered: the nodes, leaves and outputs the generated code names."""
+    """One recorded graph, numbered: the nodes, leaves and outputs the generated code names.
+
+    >>> from autograd import Value
+    >>> from autograd.engine import topological_order
+    >>> x = Value(2.0)
+    >>> y = x * x
+    >>> order = topological_order([y], reset=False)
+    >>> trace = Trace(order, order, [x], [], [y])
+    >>> len(trace.order), trace.refs
+    (1, {})
+    """
 
     order: list[Value]  # interior nodes, inputs first (every output's)
     border: list[Value]  # the first output's nodes in the order its eager backward uses
@@ -215,7 +228,20 @@ def number(trace: Trace) -> None:
 
 
 def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[str, object]]:
-    """The source of ``name(x0, .., p0, ..)`` returning (out, input grads, param grads, extras)."""
+    """The source of ``name(x0, .., p0, ..)`` returning (out, input grads, param grads, extras).
+
+    >>> from autograd import Value
+    >>> from autograd.engine import topological_order
+    >>> x = Value(2.0)
+    >>> y = x * x
+    >>> order = topological_order([y], reset=False)
+    >>> source, namespace = generate(Trace(order, order, [x], [], [y]))
+    >>> print(source.splitlines()[0])
+    def forward_backward(x0):
+    >>> exec(source, namespace)
+    >>> namespace["forward_backward"](3.0)
+    (9.0, (6.0,), (), ())
+    """
     number(trace)
     em = Emitter(trace)
     args = [f"x{i}" for i in range(len(trace.inputs))] + [f"p{i}" for i in range(len(trace.params))]

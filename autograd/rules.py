@@ -24,7 +24,7 @@ from typing import Any
 
 from . import ops as _ops
 from .domain import normalize_sample, parse_domain
-from .engine import Op, Value, real
+from .engine import MANY, Op, Value, real
 from .mode import STATE, _enabled
 from .ops import FLOAT_NAMESPACE, OPS, Primitive
 
@@ -43,6 +43,12 @@ def record(data: float, prev: tuple[Value, ...], op: Op) -> Value:
 
     The generated ``make`` functions inline these same lines; hand-written operations whose
     number of inputs varies (``fused.linear``) call this.
+
+    >>> a, b = Value(2.0), Value(3.0)
+    >>> c = record(a.data * b.data, (a, b), OPS["mul"].compiled["op"])
+    >>> c.backward()
+    >>> c.data, c.op, a.grad, b.grad
+    (6.0, 'mul', 3.0, 2.0)
     """
     if STATE.switched and not _enabled.get():
         return Value(data)
@@ -50,7 +56,12 @@ def record(data: float, prev: tuple[Value, ...], op: Op) -> Value:
     node.data = data
     node.grad = 0.0
     node.label = ""
-    node._prev = prev
+    if len(prev) == 1:
+        node._a, node._b = prev[0], None
+    elif len(prev) == 2:
+        node._a, node._b = prev
+    else:
+        node._a, node._b = prev, MANY
     node._op = op
     node._mark = None
     return node
@@ -117,7 +128,7 @@ def _bind_lines(p: Primitive, exprs: Sequence[str], graph: bool) -> list[str]:
     """Lines that bind the names the rules use: inputs, ``out``, parameters."""
     used = set().union(*(_names(e) for e in exprs)) if exprs else set()
     ins = [f"_{n}" for n in p.inputs]
-    lines = [f"    {', '.join(ins)}, = node._prev"]
+    lines = [_load_inputs(ins)]
     for n in p.inputs:
         if n in used:
             lines.append(f"    {n} = _{n}" + ("" if graph else ".data"))
@@ -157,12 +168,29 @@ def _make_source(
         "    node.data = data",
         "    node.grad = 0.0",
         '    node.label = ""',
-        f"    node._prev = ({', '.join(ins)},)",
+        *_store_inputs(ins),
         "    node._op = _op",
         "    node._mark = None",
         "    return node",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _store_inputs(ins: Sequence[str]) -> list[str]:
+    """Lines that put the inputs in the node's two slots (see engine.Value)."""
+    if len(ins) == 1:
+        return [f"    node._a = {ins[0]}", "    node._b = None"]
+    if len(ins) == 2:
+        return [f"    node._a = {ins[0]}", f"    node._b = {ins[1]}"]
+    return [f"    node._a = ({', '.join(ins)},)", "    node._b = MANY"]
+
+
+def _load_inputs(ins: Sequence[str]) -> str:
+    if len(ins) == 1:
+        return f"    {ins[0]} = node._a"
+    if len(ins) == 2:
+        return f"    {ins[0]}, {ins[1]} = node._a, node._b"
+    return f"    {', '.join(ins)}, = node._a"
 
 
 def _vjp_source(p: Primitive, ders: Sequence[str]) -> str:
@@ -214,6 +242,7 @@ def compile_primitive(p: Primitive) -> Op:
         sources["rmake"] = _make_source(p, "rmake", ins[::-1], fwd, checked, ins[1])
     common = {
         "Value": Value,
+        "MANY": MANY,
         "_new": object.__new__,
         "_lift": _lift,
         "real": real,
