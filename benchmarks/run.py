@@ -64,8 +64,14 @@ def table(results: dict) -> str:
         if a.get("status") == "ok" and m.get("status") == "ok":
             ratio = f"{a['peak_per_node'] / m['peak_per_node']:.2f}x the memory"
         lines.append("| mem_per_node (peak bytes/node) | " + " | ".join(cells) + f" | {ratio} |")
+    if len(lines) == 2:  # no in-process workload or memory row: drop the empty table
+        lines = []
     if "chain_depth" in results:
-        lines += ["", *chain_table(results["chain_depth"], engines)]
+        lines += (
+            ["", *chain_table(results["chain_depth"], engines)]
+            if lines
+            else [*chain_table(results["chain_depth"], engines)]
+        )
     gc = "off (diagnostic)" if results["meta"].get("gc_off") else "on"
     lines.append("")
     lines.append(
@@ -106,10 +112,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gc-off", action="store_true")
     ap.add_argument("--name", help="output file stem (default: gc-on or gc-off)")
     ap.add_argument("--harness", default=str(HARNESS))
+    ap.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite the Markdown from the JSON already in results/, run nothing",
+    )
     args = ap.parse_args(argv)
     name = args.name or ("gc-off" if args.gc_off else "gc-on")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
+    if args.render_only:
+        (out / f"{name}.md").write_text(table(json.loads((out / f"{name}.json").read_text())))
+        return 0
     cmd = [
         sys.executable,
         args.harness,
