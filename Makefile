@@ -33,6 +33,7 @@ demo: $(VENV)/.installed-demo
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 test: lint $(VENV)/.installed-notebooks
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q

@@ -6,11 +6,12 @@ import argparse
 import math
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from .engine import Value
 
 
-def explain(out=None) -> None:
+def explain(out: TextIO | None = None) -> None:
     """Print the neuron y = sigmoid(x*w + b) with E = (y - t)^2 / 2, by hand and by engine.
 
     >>> import io

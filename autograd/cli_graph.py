@@ -6,6 +6,7 @@ import argparse
 import math
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from .engine import Value
 from .expr import ExpressionError, parse
@@ -54,7 +55,7 @@ def _names(pairs: list[str]) -> dict[str, Value]:
     return out
 
 
-def run(args: argparse.Namespace, out=None, err=None) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Parse, build, backward and draw; 2 for a refused expression, 1 for a failed render.
 
     >>> import io, os, tempfile
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace, out=None, err=None) -> int:  # type: ignore[no
     return _write(Path(args.out), dot, out, err)
 
 
-def _write(path: Path, dot: str, out, err) -> int:  # type: ignore[no-untyped-def]
+def _write(path: Path, dot: str, out: TextIO, err: TextIO) -> int:
     fmt = path.suffix.lower().lstrip(".")
     if fmt in ("dot", "gv"):
         path.write_text(dot, encoding="utf-8")

@@ -17,7 +17,7 @@ import builtins
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, cast
 
 from .compile_codegen import Trace, describe, generate, is_const, signature
 from .engine import Value, real, topological_order
@@ -37,6 +37,10 @@ class TracePathError(RuntimeError):
     ...
     autograd.compile.TracePathError: ...
     """
+
+
+# The generated ``forward_backward``: value, input gradients, parameter gradients, extras.
+_Generated = Callable[..., tuple[float, tuple[float, ...], tuple[float, ...], tuple[float, ...]]]
 
 
 class Result(NamedTuple):
@@ -154,7 +158,7 @@ class Compiled:
         name = getattr(fn, "__name__", "fn")
         code = builtins.compile(self.source, f"<autograd.compile {name} #{next(_counter)}>", "exec")
         exec(code, ns)  # the text comes from the traced graph only, see compile_codegen
-        self._run = ns["forward_backward"]
+        self._run = cast("_Generated", ns["forward_backward"])
         self._params = self._trace.params
         self.nodes = len(self._trace.order)
 
@@ -238,7 +242,7 @@ class Compiled:
         got = self._call(xs)
         wrt = [*leaves, *self._params[: self._asked]]
         eager = [v.data for v in grad(outs[0], wrt)] if wrt else []
-        pairs = [(got.value, outs[0].data, "value")]
+        pairs: list[tuple[float, float | Value, str]] = [(got.value, outs[0].data, "value")]
         pairs += [(a, b, f"extra output {i}") for i, (a, b) in enumerate(zip(got.extras, outs[1:]))]
         pairs += [(a, b, "gradient") for a, b in zip([*got.grads, *got.param_grads], eager)]
         for a, b, what in pairs:
@@ -329,9 +333,23 @@ def compile(
     return Compiled(fn, example_inputs, parameters, check)
 
 
-def train_step(
-    loss: Callable[[], Any], optimizer: Any, *, check: bool = False
-) -> Callable[[], Result]:
+class TrainStep(Protocol):
+    """What :func:`train_step` returns: call it for one step; ``compiled`` is the traced loss.
+
+    >>> from autograd import nn, optim, losses
+    >>> model = nn.MLP(1, [1], seed=0)
+    >>> opt = optim.SGD(model.parameters(), lr=0.1)
+    >>> step = train_step(lambda: losses.mse(model([2.0]), 1.0), opt)
+    >>> isinstance(step().value, float), step.compiled.parameters == model.parameters()
+    (True, True)
+    """
+
+    compiled: Compiled
+
+    def __call__(self) -> Result: ...
+
+
+def train_step(loss: Callable[[], Any], optimizer: Any, *, check: bool = False) -> TrainStep:
     """A compiled training step: zero the gradients, forward, backward, ``optimizer.step()``.
 
     ``loss()`` builds the loss from the model's current weights (and may return
@@ -358,5 +376,6 @@ def train_step(
         optimizer.step()
         return result
 
-    step.compiled = compiled  # type: ignore[attr-defined]
-    return step
+    made = cast(TrainStep, step)
+    made.compiled = compiled
+    return made

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from .engine import Value, real
+from .engine import Op, Value, real
 from .fused import LINEAR
 from .ops import FLOAT_NAMESPACE, Primitive
 from .rules import CONST
@@ -137,11 +137,11 @@ class Emitter:
     def _slots(self, node: Value) -> dict[str, str]:
         slots = {f"i{k}": self.ref(v) for k, v in enumerate(node._prev)}
         slots["out"] = self.trace.refs[node]
-        slots.update({f"k{k}": _literal(x, self.ns) for k, x in enumerate(node._op.params)})
+        slots.update({f"k{k}": _literal(x, self.ns) for k, x in enumerate(_op(node).params)})
         return slots
 
     def forward(self, node: Value) -> str:
-        op = node._op
+        op = _op(node)
         out = self.trace.refs[node]
         if op is LINEAR:
             n = len(node._prev) >> 1
@@ -162,7 +162,7 @@ class Emitter:
         """The node's gradient is complete now: write it, then pass its share to the inputs."""
         lines = self.flush(node)
         g = self.trace.grads[node]
-        op = node._op
+        op = _op(node)
         if op is LINEAR:
             n = len(node._prev) >> 1
             prev = node._prev
@@ -172,7 +172,8 @@ class Emitter:
             self._add(prev[-1], g)
             return lines
         p = op.primitive
-        _, ders = self._rules(p)  # type: ignore[arg-type]
+        assert p is not None  # forward() already refused an operation with no rule
+        _, ders = self._rules(p)
         slots = self._slots(node)
         for k, (child, d) in enumerate(zip(node._prev, ders)):
             text = d.format(**slots).strip()
@@ -255,7 +256,7 @@ def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[st
     if seed in trace.grads:
         em.pending[seed] = [("+", "1.0")]
     for node in reversed(trace.border):
-        lines.append(f"# {node._op.name} -> {trace.refs[node]}")
+        lines.append(f"# {_op(node).name} -> {trace.refs[node]}")
         lines += em.backward(node)
     lines.append("# parameters and inputs")
     for v in (*trace.inputs, *trace.params):
@@ -278,6 +279,10 @@ def _header(trace: Trace) -> list[str]:
     return ["# arguments: " + ", ".join(shown[:12]) + (", ..." if len(shown) > 12 else "")]
 
 
+# What a signature says an input is: ("x", i), ("p", i), ("v", node index), ("const", value)...
+_Ref = tuple[str, object]
+
+
 def signature(trace: Trace, asked: int) -> list[tuple[object, ...]]:
     """The graph's shape as plain data: op, params and what each input is, node by node.
 
@@ -291,10 +296,11 @@ def signature(trace: Trace, asked: int) -> list[tuple[object, ...]]:
         index[v] = ("x", i)
     for i, v in enumerate(trace.params):
         index[v] = ("p", i) if i < asked else ("leaf", v.data)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for i, node in enumerate(trace.order):
         ins = tuple(index.get(c) or ("const", c.data) for c in node._prev)
-        rows.append((node._op.name, node._op.params, ins))
+        op = _op(node)
+        rows.append((op.name, op.params, ins))
         index[node] = ("v", i)
     rows.append(("outputs", tuple(index.get(o) or ("const", o.data) for o in trace.outputs)))
     return rows
@@ -303,15 +309,20 @@ def signature(trace: Trace, asked: int) -> list[tuple[object, ...]]:
 def describe(row: tuple[object, ...]) -> str:
     """One signature row as text, for error messages."""
     if row[0] == "outputs":
-        return "outputs " + ", ".join(_show(r) for r in row[1])  # type: ignore[union-attr]
-    op, params, ins = row
-    args = [_show(r) for r in ins] + [repr(k) for k in params]  # type: ignore[union-attr]
+        return "outputs " + ", ".join(_show(r) for r in cast("tuple[_Ref, ...]", row[1]))
+    op, params, ins = cast("tuple[str, tuple[float, ...], tuple[_Ref, ...]]", row)
+    args = [_show(r) for r in ins] + [repr(k) for k in params]
     return f"{op}({', '.join(args)})"
 
 
-def _show(ref: Sequence[object]) -> str:
+def _show(ref: _Ref) -> str:
     kind, what = ref
     return repr(what) if kind in ("const", "leaf") else f"{kind}{what}"
+
+
+def _op(node: Value) -> Op:
+    """The operation of an interior node: every node of a trace's order has one."""
+    return cast(Op, node._op)
 
 
 def is_const(v: Value) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -124,7 +124,13 @@ def blobs(n: int = 100, k: int = 3, std: float = 0.5, seed: int = 0) -> Data:
     return _finish(pts, std, rng)
 
 
-DATASETS = {"moons": moons, "circles": circles, "spirals": spirals, "xor": xor, "blobs": blobs}
+DATASETS: dict[str, Callable[..., Data]] = {
+    "moons": moons,
+    "circles": circles,
+    "spirals": spirals,
+    "xor": xor,
+    "blobs": blobs,
+}
 
 
 def train_test_split(

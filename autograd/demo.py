@@ -161,6 +161,7 @@ def train(args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
     print(model, file=out)
     bar = _progress(args.epochs, out)
     history: list[float] = []
+    outputs: list[Value | list[Value] | _Score]  # one per example, what Task.predict reads
     start = time.perf_counter()
     step = _compiled_step(model, task, X_tr, y_tr, opt, args.epochs)
     for epoch in range(args.epochs):
@@ -219,7 +220,7 @@ def _compiled_step(
 
     params = model.parameters()
 
-    def loss() -> tuple[Value, list[Value]]:
+    def loss() -> tuple[Value, list[Value | list[Value]]]:
         outputs = [model(x) for x in X]
         return task.loss(outputs, y) + losses.l2_penalty(params, L2), outputs
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Mapping
-from typing import Union
+from collections.abc import Callable, Mapping
+from typing import Protocol, Union, cast
 
 from .engine import Value
 
-FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "softplus", "sin")
+FUNCTIONS: tuple[str, ...] = (
+    "exp",
+    "log",
+    "sqrt",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "leaky_relu",
+    "softplus",
+    "sin",
+)
 FUNCTIONS += ("cos", "abs")
 MAX_EXPONENT = 1000.0  # |k| in x ** k; larger powers only overflow or underflow
 MAX_LENGTH = 2000
@@ -31,12 +41,22 @@ class ExpressionError(ValueError):
     """
 
 
+class _Located(Protocol):
+    """An ast node with a source position (expressions, statements, arguments, ...)."""
+
+    lineno: int
+    col_offset: int
+    end_lineno: int | None
+    end_col_offset: int | None
+
+
 def _point(text: str, node: ast.AST | None, why: str) -> ExpressionError:
     if node is None or not hasattr(node, "col_offset"):
         return ExpressionError(f"{why}\n  {text}")
-    line = text.splitlines()[node.lineno - 1] if text.strip() else text
-    end = node.end_col_offset if node.end_lineno == node.lineno else len(line)
-    start = node.col_offset
+    at = cast(_Located, node)
+    line = text.splitlines()[at.lineno - 1] if text.strip() else text
+    end = at.end_col_offset if at.end_lineno == at.lineno else len(line)
+    start = at.col_offset
     return ExpressionError(f"{why}\n  {line}\n  {' ' * start}{'^' * max(1, (end or 0) - start)}")
 
 
@@ -155,7 +175,7 @@ class _Eval:
             return self._apply(node, lambda: x.leaky_relu(slope))
         return self._apply(node, lambda: abs(x) if f.id == "abs" else getattr(x, f.id)())
 
-    def _apply(self, node: ast.AST, fn) -> Num:  # type: ignore[no-untyped-def]
+    def _apply(self, node: ast.AST, fn: Callable[[], Num]) -> Num:
         try:
             out = fn()
         except (ArithmeticError, ValueError, TypeError) as e:

@@ -45,8 +45,10 @@ def grad(
     if grad_outputs is None:
         seeds: list[float | Value] = [1.0] * len(outs)
     else:
-        single = isinstance(grad_outputs, (Value, int, float))
-        seeds = [grad_outputs] if single else list(grad_outputs)  # type: ignore[list-item,arg-type]
+        if isinstance(grad_outputs, (Value, int, float)):
+            seeds = [grad_outputs]
+        else:
+            seeds = list(grad_outputs)
         if len(seeds) != len(outs):
             raise ValueError(f"grad: {len(outs)} outputs but {len(seeds)} grad_outputs")
     if create_graph:
@@ -63,9 +65,11 @@ def grad(
     return tuple(result)
 
 
-def _accumulate(outs: list[Value], seeds: list, graph: bool) -> dict[Value, object]:
+def _accumulate(
+    outs: list[Value], seeds: Sequence[float | Value], graph: bool
+) -> dict[Value, float | Value]:
     """Reverse sweep keeping gradients in a dict; with ``graph`` the arithmetic is on Values."""
-    grads: dict[Value, object] = {}
+    grads: dict[Value, float | Value] = {}
     for o, s in zip(outs, seeds):
         if graph and not isinstance(s, Value):
             s = Value(real(s, "grad"))
@@ -74,7 +78,7 @@ def _accumulate(outs: list[Value], seeds: list, graph: bool) -> dict[Value, obje
         g = grads.get(node)
         if g is None:
             continue
-        op = node._op
+        op = node._op  # set: the order holds interior nodes only (no cast in this loop)
         local = op.partials_graph(node) if graph else op.partials(node)  # type: ignore[union-attr]
         for child, d in zip(node._prev, local):
             contrib = g if (type(d) is not Value and d == 1) else g * d

@@ -78,6 +78,6 @@ def linear(w: Sequence[Operand], x: Sequence[Operand], b: Operand = 0.0) -> Valu
     ws, xs = list(w), list(x)
     if len(ws) != len(xs):
         raise ValueError(f"linear: {len(ws)} weights but {len(xs)} inputs")
-    ws = [_lift(v, "linear(w)") for v in ws]
-    xs = [_lift(v, "linear(x)") for v in xs]
-    return linear_values(ws, xs, _lift(b, "linear(b)"))
+    wv = [_lift(v, "linear(w)") for v in ws]
+    xv = [_lift(v, "linear(x)") for v in xs]
+    return linear_values(wv, xv, _lift(b, "linear(b)"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Union
+from typing import Union, cast
 
 from .engine import Operand, Value, real
 
@@ -17,7 +17,8 @@ Targets = Union[float, Sequence[float]]
 
 
 def _pairs(pred: Predictions, target: Targets, where: str) -> list[tuple[Operand, float]]:
-    ps = list(pred) if isinstance(pred, (list, tuple)) else [pred]
+    # A single prediction is a Value or a number; anything else is refused by real() below.
+    ps: list[Operand] = list(pred) if isinstance(pred, (list, tuple)) else [cast(Operand, pred)]
     ts = list(target) if isinstance(target, (list, tuple)) else [target]
     if len(ps) != len(ts):
         raise ValueError(f"{where}: {len(ps)} predictions but {len(ts)} targets")
@@ -121,17 +122,21 @@ def softmax_cross_entropy(
     0.407606
     """
     batch = bool(logits) and isinstance(logits[0], (list, tuple))
-    rows = list(logits) if batch else [logits]
+    rows: list[Sequence[Operand]]
+    if batch:
+        rows = list(cast("Sequence[Sequence[Operand]]", logits))
+    else:
+        rows = [cast("Sequence[Operand]", logits)]
     targets = list(target) if isinstance(target, (list, tuple)) else [target]
     if len(rows) != len(targets):
         raise ValueError(f"softmax_cross_entropy: {len(rows)} rows but {len(targets)} targets")
-    terms = []
+    terms: list[Value] = []
     for row, k in zip(rows, targets):
         if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(row):
             raise ValueError(
                 f"softmax_cross_entropy: target must be a class index in [0, {len(row)}), got {k!r}"
             )
-        terms.append(-log_softmax(row)[k])  # type: ignore[arg-type]
+        terms.append(-log_softmax(row)[k])
     return _reduce(terms, reduction, "softmax_cross_entropy")
 
 

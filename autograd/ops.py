@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING, Any, TypedDict, Union
 
-Rule = Union[str, Callable[..., object]]
+if TYPE_CHECKING:
+    from .engine import Op, Value
+
+Rule = Union[str, Callable[..., Any]]  # a callable rule returns a float, or a Value
 Interval = tuple[float, float]
+
+
+class CompiledFunctions(TypedDict, total=False):
+    """What the engine stores in ``Primitive.compiled`` (see ``rules.compile_primitive``).
+
+    >>> sorted(OPS["tanh"].compiled), sorted(OPS["mul"].compiled)
+    (['make', 'method', 'op', 'source'], ['make', 'method', 'op', 'rmake', 'source'])
+    """
+
+    make: Callable[..., Value]  # forward: operands (and params) to a new node
+    method: Callable[..., Value]  # the same with the first operand known to be a Value
+    rmake: Callable[..., Value]  # reflected operator (binary primitives without params)
+    source: str  # the generated Python source, for reading
+    op: Op  # the Op that nodes made by this primitive refer to
 
 
 @dataclass
@@ -47,7 +64,9 @@ class Primitive:
     # by autograd.testing.strategies; None when ``sample`` intervals already stay inside it.
     in_domain: Callable[..., bool] | None = field(default=None, repr=False, compare=False)
     # Filled in by the engine when it compiles the table (see engine.compile_primitive).
-    compiled: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    compiled: CompiledFunctions = field(
+        default_factory=CompiledFunctions, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if len(self.derivatives) != len(self.inputs):
@@ -63,7 +82,9 @@ POS = ((0.05, 5.0),)
 NONZERO = ((-4.0, -0.2), (0.2, 4.0))
 
 
-def _p(name, inputs, forward, derivatives, **kw) -> Primitive:
+def _p(
+    name: str, inputs: Iterable[str], forward: Rule, derivatives: Iterable[Rule], **kw: Any
+) -> Primitive:
     return Primitive(name, tuple(inputs), forward, tuple(derivatives), **kw)
 
 

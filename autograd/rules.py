@@ -19,12 +19,12 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, cast
 
 from . import ops as _ops
 from .domain import normalize_sample, parse_domain
-from .engine import MANY, Op, Value, real
+from .engine import MANY, Op, Operand, Value, real
 from .mode import STATE, _enabled
 from .ops import FLOAT_NAMESPACE, OPS, Primitive
 
@@ -76,6 +76,7 @@ def _domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
     shown = ", ".join(f"{n}={a!r}" for n, a in zip(names, args))
     if op.params and p is not None:
         shown += ", " + ", ".join(f"{n}={v!r}" for n, v in zip(p.params, op.params))
+    kind: type[Exception]
     if isinstance(exc, ZeroDivisionError):
         kind, why = ZeroDivisionError, "division by zero"
     elif isinstance(exc, OverflowError):
@@ -256,10 +257,19 @@ def compile_primitive(p: Primitive) -> Op:
         if name in sources:
             exec(compile(sources[name], f"<autograd rule {p.name}: {name}>", "exec"), ns)
     exec(compile(sources["partials_graph"], f"<autograd rule {p.name}: graph>", "exec"), gns)
-    op = Op(p, p.name, ns["vjp"], ns["partials"], gns["partials_graph"])  # type: ignore[arg-type]
+    op = Op(
+        p,
+        p.name,
+        cast("Callable[[Value], None]", ns["vjp"]),
+        cast("Callable[[Value], tuple[Any, ...]]", ns["partials"]),
+        cast("Callable[[Value], tuple[Any, ...]]", gns["partials_graph"]),
+    )
     ns["OP"] = op
     ns["BOUND"] = op._bound
-    p.compiled.update({k: ns[k] for k in ("make", "method", "rmake") if k in ns})
+    p.compiled["make"] = cast("Callable[..., Value]", ns["make"])
+    p.compiled["method"] = cast("Callable[..., Value]", ns["method"])
+    if "rmake" in ns:
+        p.compiled["rmake"] = cast("Callable[..., Value]", ns["rmake"])
     p.compiled["source"] = "\n".join(sources.values())
     p.compiled["op"] = op
     return op
@@ -286,22 +296,22 @@ for _p in OPS.values():
 
 
 def _method(name: str) -> Callable[..., Value]:
-    return OPS[name].compiled["method"]  # type: ignore[return-value]
+    return OPS[name].compiled["method"]
 
 
 _OPERATORS = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__"}
 for _name, _dunder in _OPERATORS.items():
     setattr(Value, _dunder, _method(_name))
     setattr(Value, "__r" + _dunder[2:], OPS[_name].compiled["rmake"])
-Value.__neg__ = _method("neg")  # type: ignore[assignment]
-Value.__abs__ = _method("abs")  # type: ignore[assignment]
+Value.__neg__ = _method("neg")  # type: ignore[method-assign]
+Value.__abs__ = _method("abs")  # type: ignore[method-assign]
 for _name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softplus", "sin", "cos"):
     setattr(Value, _name, _method(_name))
 
 _pow_const, _pow_value = _method("pow"), _method("powv")
 
 
-def _pow(self: Value, other: object) -> Value:
+def _pow(self: Value, other: Operand) -> Value:
     """``x ** k``: a number k is a constant exponent; a Value exponent is differentiated too."""
     kind = type(other)
     if kind is float or kind is int:
@@ -331,10 +341,25 @@ def _pos(self: Value) -> Value:
     return self
 
 
-Value.__pow__ = _pow  # type: ignore[assignment]
-Value.__rpow__ = _rpow  # type: ignore[assignment]
-Value.__pos__ = _pos  # type: ignore[assignment]
-Value.leaky_relu = _leaky_relu  # type: ignore[assignment]
+Value.__pow__ = _pow  # type: ignore[method-assign]
+Value.__rpow__ = _rpow  # type: ignore[method-assign]
+Value.__pos__ = _pos  # type: ignore[method-assign]
+Value.leaky_relu = _leaky_relu  # type: ignore[method-assign]
+
+
+class PrimitiveFunction(Protocol):
+    """What :func:`primitive` makes: a function on Values (or numbers) keeping its table row.
+
+    >>> @primitive(derivatives=[lambda x: 2 * x])
+    ... def square(x):
+    ...     return x * x
+    >>> square(Value(3.0)).data, square.primitive.inputs
+    (9.0, ('x',))
+    """
+
+    primitive: Primitive
+
+    def __call__(self, *operands: Any) -> Value: ...
 
 
 def primitive(
@@ -343,7 +368,7 @@ def primitive(
     name: str | None = None,
     domain: str | Callable[..., bool] | None = None,
     sample: Sequence[Any] = (),
-) -> Callable[[Callable[..., float]], Callable[..., Value]]:
+) -> Callable[[Callable[..., float]], PrimitiveFunction]:
     """Decorator: turn a function on floats into a differentiable operation on Values.
 
     ``derivatives`` holds one rule per argument, each taking the same arguments and returning
@@ -366,7 +391,7 @@ def primitive(
     """
     rules = _check_rules(derivatives)
 
-    def wrap(fn: Callable[..., float]) -> Callable[..., Value]:
+    def wrap(fn: Callable[..., float]) -> PrimitiveFunction:
         op = name or getattr(fn, "__name__", "")
         if not isinstance(op, str) or not op:
             raise ValueError(f"primitive: a name is needed for {fn!r}")
@@ -400,10 +425,11 @@ def primitive(
         def apply(*operands: Any) -> Value:
             if len(operands) != len(args):
                 raise TypeError(f"{op}: takes {len(args)} arguments, got {len(operands)}")
-            return make(*operands)  # type: ignore[operator]
+            return make(*operands)
 
-        apply.primitive = p  # type: ignore[attr-defined]
-        return apply
+        made = cast(PrimitiveFunction, apply)
+        made.primitive = p
+        return made
 
     return wrap
 
@@ -414,11 +440,13 @@ def _check_rules(derivatives: object) -> tuple[Callable[..., Any], ...]:
             "primitive: derivatives must be a list with one rule per argument, "
             "e.g. derivatives=[lambda x: 3 * x ** 2]"
         )
-    rules = tuple(derivatives)  # type: ignore[arg-type]
-    for i, d in enumerate(rules):
+    items = tuple(cast("Iterable[object]", derivatives))
+    rules: list[Callable[..., Any]] = []
+    for i, d in enumerate(items):
         if not callable(d):
             raise TypeError(f"primitive: derivatives[{i}] is not callable: {d!r}")
-    return rules
+        rules.append(d)
+    return tuple(rules)
 
 
 def _positional_args(fn: Callable[..., float], op: str) -> list[str]:

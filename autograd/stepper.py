@@ -6,9 +6,9 @@ import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from .engine import Value, real, topological_order
+from .engine import Op, Value, real, topological_order
 from .viz import GraphvizNotFound, fmt, forward_order, render_svgs, to_dot
 
 
@@ -232,7 +232,7 @@ class BackwardStepper(_Stepper):
         # Local derivatives are read now, as floats: a failing user rule raises here, before
         # any step, and later steps cannot fail.
         self._order = list(reversed(topological_order((root,), reset=False)))
-        self._local = [tuple(n._op.partials(n)) for n in self._order]  # type: ignore[union-attr]
+        self._local = [tuple(cast(Op, n._op).partials(n)) for n in self._order]  # interior nodes
         self.steps = [self._placeholder(i) for i in range(len(self._order))]
 
     def _placeholder(self, i: int) -> BackwardStep:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from .engine import Value, topological_order
 from .rules import CONST
@@ -84,7 +84,7 @@ def _param_group(node: Value) -> str | None:
 
 def _is_weight(node: Value) -> bool:
     m = PARAM_LABEL.match(node.label) if node.is_leaf else None
-    return bool(m) and m[3].startswith("w")  # type: ignore[index]
+    return m is not None and m[3].startswith("w")
 
 
 def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
@@ -111,11 +111,14 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
             continue
         ins = [c for c in node._prev if c._op is not CONST]
         found = {groups.get(c) for c in ins}
-        if len(found) != 1 or None in found:
+        if len(found) != 1:
+            continue
+        group = found.pop()
+        if group is None:
             continue
         activation = node.op in ACTIVATIONS and ins[0].op not in ACTIVATIONS
         if activation or (len(node._prev) > 1 and any(c in direct for c in ins)):
-            groups[node] = found.pop()
+            groups[node] = group
     return groups
 
 
@@ -170,10 +173,19 @@ def _edge_names(node: Value) -> Sequence[str]:
     return p.inputs
 
 
+class _Options(TypedDict):
+    """The drawing options every node shares (see :func:`to_dot`)."""
+
+    grads: Mapping[Value, float] | None
+    highlight: Value | None
+    grad_flow: bool
+    computed: set[Value] | None
+
+
 class _Dot:
     """Collects the lines of one drawing; knows the options that every node shares."""
 
-    def __init__(self, root: Value, opts: dict[str, Any]) -> None:
+    def __init__(self, root: Value, opts: _Options) -> None:
         self.root = root
         self.opts = opts
         self.lines: list[str] = []
@@ -261,8 +273,12 @@ def dot_body(
     if not isinstance(root, Value):
         raise TypeError(f"to_dot: root must be a Value, got {type(root).__name__}")
     order = forward_order(root)
-    opts = {"grads": grads, "highlight": highlight, "grad_flow": grad_flow}
-    opts["computed"] = None if computed is None else set(computed)
+    opts: _Options = {
+        "grads": grads,
+        "highlight": highlight,
+        "grad_flow": grad_flow,
+        "computed": None if computed is None else set(computed),
+    }
     d = _Dot(root, opts)
     groups = neuron_groups(order)
     collapse = max_nodes is not None and len(order) > max_nodes and len(set(groups.values())) > 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from ..engine import Value
+from ..engine import Op, Value
 from ..mode import no_grad
 from ..ops import FLOAT_NAMESPACE, OPS, Primitive
 from .checks import GradcheckError, Row, _report, gradcheck, gradgradcheck
@@ -37,7 +37,7 @@ def apply(op: OpLike, args: Sequence[Any], params: Sequence[float] = ()) -> Valu
     >>> apply("pow", [Value(3.0)], [2.0]).data
     9.0
     """
-    return resolve(op).compiled["make"](*args, *params)  # type: ignore[operator]
+    return resolve(op).compiled["make"](*args, *params)
 
 
 def forward_float(p: Primitive, xs: Sequence[float], params: Sequence[float]) -> float:
@@ -47,7 +47,7 @@ def forward_float(p: Primitive, xs: Sequence[float], params: Sequence[float]) ->
     (9.0, 3.0)
     """
     if callable(p.forward):
-        return float(p.forward(*xs, *params))  # type: ignore[call-arg]
+        return float(p.forward(*xs, *params))
     scope = dict(zip(p.inputs, xs)) | dict(zip(p.params, params))
     return float(eval(p.forward, dict(FLOAT_NAMESPACE), scope))
 
@@ -86,8 +86,9 @@ def check_primitive(
         raise GradcheckError(f"{p.name}: recorded node is wrong: {out.op} {out.inputs}", [])
     if not detached.is_leaf:
         raise GradcheckError(f"{p.name}: recorded a node under no_grad", [])
-    floats = out._op.partials(out)  # type: ignore[union-attr]
-    values = out._op.partials_graph(out)  # type: ignore[union-attr]
+    node_op = cast(Op, out._op)  # out.op == p.name was checked above
+    floats = node_op.partials(out)
+    values = node_op.partials_graph(out)
     as_float = [v.data if isinstance(v, Value) else float(v) for v in values]
     rows = [
         Row(f"d{p.name}/d{n} floats vs Values", a, b, 1e-12 * (1 + abs(b)))
@@ -95,8 +96,9 @@ def check_primitive(
     ]
     _report("partials check", rows, raise_exception=True)
     fn = lambda *vs: apply(p, vs, params)
-    tol = {"eps": eps, "atol": atol, "rtol": rtol}
-    return gradcheck(fn, leaves, **tol) and gradgradcheck(fn, leaves, **tol)
+    return gradcheck(fn, leaves, eps=eps, atol=atol, rtol=rtol) and gradgradcheck(
+        fn, leaves, eps=eps, atol=atol, rtol=rtol
+    )
 
 
 def primitive_test(op: OpLike, *, settings: Any = None, **tolerances: float) -> Callable[[], None]:

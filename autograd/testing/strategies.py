@@ -214,7 +214,8 @@ def _fits(p: Primitive, index: int, x: float) -> bool:
 @st.composite
 def _expression(draw: Any, prims: list[Primitive], inputs: tuple[int, int], ops: int) -> Expression:
     xs = [draw(st.floats(-3.0, 3.0)) for _ in range(draw(st.integers(*inputs)))]
-    data, nodes = list(xs), []
+    data: list[float] = list(xs)
+    nodes: list[Node] = []
     target = draw(st.integers(1, ops))
     for _ in range(4 * target):  # a draw may be refused (domain check); retries are bounded
         if len(nodes) == target:
