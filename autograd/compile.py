@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Protocol, cast
 
 from .compile_codegen import Trace, describe, generate, is_const, signature
 from .engine import Value, real, topological_order
+from .engine import leaves as graph_leaves
 from .functional import grad
 from .mode import enable_grad, no_grad
 
@@ -84,8 +85,8 @@ def _build(
     order = topological_order(outs, reset=False)
     inputs = set(leaves)
     seen: dict[Value, None] = {}
-    for v in [*outs, *(c for node in order for c in node._prev)]:
-        if not v._prev and v not in inputs and not is_const(v):
+    for v in [*(o for o in outs if o.is_leaf), *graph_leaves(order)]:
+        if v not in inputs and not is_const(v):
             seen[v] = None
     params = list(parameters) if parameters is not None else []
     asked = len(params)

@@ -38,6 +38,9 @@ def _lift(x: object, where: str) -> Value:
     return node
 
 
+_new = object.__new__
+
+
 def record(data: float, prev: tuple[Value, ...], op: Op) -> Value:
     """A new node made by ``op`` from ``prev`` (a leaf under ``no_grad``).
 
@@ -65,9 +68,6 @@ def record(data: float, prev: tuple[Value, ...], op: Op) -> Value:
     node._op = op
     node._mark = None
     return node
-
-
-_new = object.__new__
 
 
 def _domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
