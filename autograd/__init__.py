@@ -1,15 +1,33 @@
-"""autograd: a pure-Python scalar automatic-differentiation engine for learning and testing."""
+"""autograd: a pure-Python scalar automatic-differentiation engine for learning and testing.
 
-from . import fused as _fused  # noqa: F401  (the one-node weighted sum used by autograd.nn)
-from . import method_docs as _method_docs  # noqa: F401  (docstrings of those methods)
-from . import rules as _rules  # noqa: F401  (attaches the table's operators to Value)
-from .compile import compile
+The layers, from the ground up: the operation table (``ops``) and the ``Value`` node
+(``engine``), with the code generator that joins them (``codegen``) and user primitives
+(``primitive``); grad mode (``mode``) and the functional ``grad`` (``functional``); neural
+networks (``nn``); drawings and steppers (``viz``), property tests (``testing``) and the
+tracer behind ``compile`` (``tracer``); the command line (``cli``). Each imports only the
+layers below it.
+"""
+
+from . import codegen as _codegen  # noqa: F401  (attaches the table's methods to Value)
 from .engine import Value
 from .functional import grad
 from .mode import enable_grad, is_grad_enabled, no_grad
-from .rules import primitive
+from .nn import datasets, losses, optim
+from .primitive import primitive
+from .tracer import compile
 
 __version__ = "0.1.0"
 
-__all__ = ["Value", "__version__", "enable_grad", "grad", "is_grad_enabled", "no_grad", "primitive"]
-__all__ += ["compile"]  # autograd.compile: trace once, replay as straight-line code
+__all__ = [
+    "Value",
+    "__version__",
+    "compile",
+    "datasets",
+    "enable_grad",
+    "grad",
+    "is_grad_enabled",
+    "losses",
+    "no_grad",
+    "optim",
+    "primitive",
+]

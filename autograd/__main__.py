@@ -1,6 +1,6 @@
 """Entry point for ``python -m autograd``."""
 
-from .cli import main
+from .cli.main import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,4 +1,29 @@
-"""The `Value` node: one float, the operation that made it, its inputs, and reverse mode."""
+"""The `Value` node: one float, the operation that made it, its inputs, and reverse mode.
+
+Read this module top to bottom: ``Value`` holds a number and remembers the operation (``Op``)
+and the inputs that produced it; ``topological_order`` lists a graph's nodes inputs-first; and
+``Value.backward`` walks that list in reverse, calling each node's backward function. Every
+backward function is one application of the chain rule. ``autograd.codegen`` writes them all
+from one template (``BACKWARD_TEMPLATE`` there), one per row of the operation table
+(``autograd.ops``). For ``mul`` (``out = x * y``) and ``tanh`` it writes::
+
+    def backward_mul(node):
+        _x, _y = node._a, node._b
+        x = _x.data
+        y = _y.data
+        _x.grad += node.grad * (y)
+        _y.grad += node.grad * (x)
+
+    def backward_tanh(node):
+        _x = node._a
+        out = node.data
+        _x.grad += node.grad * (1 - out * out)
+
+that is, for each input: ``input.grad += node.grad * local_derivative``, where the local
+derivative is the row's d out / d input. (``_x`` is the input node, ``x`` its float.) Print
+``autograd.codegen.source("mul")`` for all the code of a row, or ``autograd.ops.describe("mul")``
+for the row itself. The test suite checks that this text is what the generator writes.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +32,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Union
 
 from .mode import STATE
-
-if TYPE_CHECKING:
-    from .ops import Primitive
+from .ops import Primitive
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
@@ -39,7 +62,17 @@ class Op:
     (Op('pow', 3.0), 'pow', (3.0,))
     """
 
-    __slots__ = ("_bound", "name", "params", "partials", "partials_graph", "primitive", "vjp")
+    __slots__ = (
+        "_bound",
+        "make",
+        "name",
+        "params",
+        "partials",
+        "partials_graph",
+        "primitive",
+        "source",
+        "vjp",
+    )
 
     def __init__(
         self,
@@ -56,13 +89,15 @@ class Op:
         self.vjp = vjp  # first order, floats: adds node.grad * d/d input into each input's .grad
         self.partials = partials  # local derivatives as floats
         self.partials_graph = partials_graph  # local derivatives as Values (differentiable)
+        self.make: Callable[..., Value] | None = None  # forward: operands (and params) to a node
+        self.source = ""  # the generated code, for reading
         self._bound: dict[tuple[float, ...], Op] = {}
 
     def bind(self, *params: float) -> Op:
         """A sibling Op with constant ``params``, sharing the compiled functions (cached).
 
-        >>> from autograd.ops import OPS
-        >>> pow_op = OPS["pow"].compiled["op"]
+        >>> from autograd.codegen import OPERATIONS
+        >>> pow_op = OPERATIONS["pow"]
         >>> cube = pow_op.bind(3.0)
         >>> cube, cube.vjp is pow_op.vjp, pow_op.bind(3.0) is cube
         (Op('pow', 3.0), True, True)
@@ -70,6 +105,7 @@ class Op:
         op = self._bound.get(params)
         if op is None:
             op = Op(self.primitive, self.name, self.vjp, self.partials, self.partials_graph, params)
+            op.make, op.source = self.make, self.source
             op._bound = self._bound  # siblings share one cache
             if len(self._bound) < 512:  # common exponents are shared; odd ones are not kept
                 self._bound[params] = op
@@ -142,18 +178,6 @@ class Value:
         return self._op.name if self._op is not None else ""
 
     @property
-    def _prev(self) -> tuple[Value, ...]:
-        """The inputs as a tuple (the storage is the two slots described above)."""
-        a, b = self._a, self._b
-        if a is None:
-            return ()
-        if b is None:
-            return (a,)
-        if b is MANY:
-            return a
-        return (a, b)
-
-    @property
     def inputs(self) -> tuple[Value, ...]:
         """The operands of that operation, in call order (empty for a leaf).
 
@@ -161,7 +185,14 @@ class Value:
         >>> [v.label for v in (a - b).inputs]
         ['a', 'b']
         """
-        return self._prev
+        a, b = self._a, self._b
+        if a is None:
+            return ()
+        if b is None:
+            return (a,)
+        if b is MANY:
+            return a  # the tuple of its inputs
+        return (a, b)
 
     @property
     def params(self) -> tuple[float, ...]:
@@ -271,7 +302,9 @@ class Value:
         self.grad += seed
         try:
             for node in reversed(order):
-                # Every node in the order is interior, so _op is set; no cast in the hot loop.
+                # The chain rule, one node at a time: its backward function does
+                # ``input.grad += node.grad * local_derivative`` for each of its inputs (see the
+                # module docstring). Every node in the order is interior, so _op is set.
                 node._op.vjp(node)  # type: ignore[union-attr]
         except BaseException:
             if snapshot is not None:
@@ -279,7 +312,7 @@ class Value:
             raise
 
     # Operators and methods (``__add__``, ``exp``, ...) are generated from the operation table
-    # by autograd.rules and attached below; their declarations here are for type checkers.
+    # by autograd.codegen and attached below; their declarations here are for type checkers.
     if TYPE_CHECKING:
 
         def __add__(self, other: Operand) -> Value: ...
@@ -305,6 +338,29 @@ class Value:
         def softplus(self) -> Value: ...
         def sin(self) -> Value: ...
         def cos(self) -> Value: ...
+
+
+def _no_backward(node: Value) -> None:  # constants and leaves are never interior nodes
+    return None
+
+
+# The operation of a number lifted into the graph (the 2 in ``x * 2``): a leaf that drawings
+# show as a constant and compiled code writes as a literal.
+CONST = Op(None, "const", _no_backward, lambda node: (), lambda node: ())
+
+
+def lift(x: object, where: str) -> Value:
+    """An operand as a Value: Values pass through, real numbers become constant leaves.
+
+    >>> c = lift(2, "mul")
+    >>> c.data, c.is_leaf, c._op is CONST, lift(c, "mul") is c
+    (2.0, True, True, True)
+    """
+    if isinstance(x, Value):
+        return x
+    node = Value(real(x, where))
+    node._op = CONST
+    return node
 
 
 def _data(other: Operand, where: str) -> float:
@@ -374,7 +430,7 @@ def leaves(order: Iterable[Value]) -> list[Value]:
     """
     seen: dict[Value, None] = {}
     for node in order:
-        for child in node._prev:
+        for child in node.inputs:
             if child._a is None:
                 seen[child] = None
     return list(seen)

@@ -80,7 +80,7 @@ def _accumulate(
             continue
         op = node._op  # set: the order holds interior nodes only (no cast in this loop)
         local = op.partials_graph(node) if graph else op.partials(node)  # type: ignore[union-attr]
-        for child, d in zip(node._prev, local):
+        for child, d in zip(node.inputs, local):
             contrib = g if (type(d) is not Value and d == 1) else g * d
             prev = grads.get(child)
             grads[child] = contrib if prev is None else prev + contrib

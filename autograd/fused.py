@@ -15,36 +15,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .engine import Op, Operand, Value
-from .rules import _lift, record
+from .codegen import record
+from .engine import Op, Operand, Value, lift
+
+__all__ = ["LINEAR", "linear", "linear_values"]
 
 
-def _vjp(node: Value) -> None:
+def backward_linear(node: Value) -> None:
     """``w_i.grad += g * x_i``, ``x_i.grad += g * w_i``, ``b.grad += g``."""
     g = node.grad
-    prev = node._prev
+    prev = node.inputs
     n = len(prev) >> 1
-    for w, x in zip(prev[:n], prev[n:-1]):
+    for w, x in zip(prev[:n], prev[n:-1], strict=True):
         w.grad += g * x.data
         x.grad += g * w.data
     prev[-1].grad += g
 
 
-def _partials(node: Value) -> tuple[float, ...]:
-    prev = node._prev
+def partials_linear(node: Value) -> tuple[float, ...]:
+    prev = node.inputs
     n = len(prev) >> 1
     return (*(x.data for x in prev[n:-1]), *(w.data for w in prev[:n]), 1.0)
 
 
-def _partials_graph(node: Value) -> tuple[object, ...]:
+def partials_graph_linear(node: Value) -> tuple[object, ...]:
     # The partials are the other operand of each product: the Values themselves, so a
     # derivative taken with create_graph=True can be differentiated again.
-    prev = node._prev
+    prev = node.inputs
     n = len(prev) >> 1
     return (*prev[n:-1], *prev[:n], 1.0)
 
 
-LINEAR = Op(None, "linear", _vjp, _partials, _partials_graph)
+LINEAR = Op(None, "linear", backward_linear, partials_linear, partials_graph_linear)
 
 
 def linear_values(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:
@@ -57,7 +59,7 @@ def linear_values(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:
     7.0
     """
     s = b.data
-    for wi, xi in zip(w, x):
+    for wi, xi in zip(w, x, strict=True):
         s += wi.data * xi.data
     return record(s, (*w, *x, b), LINEAR)
 
@@ -78,6 +80,6 @@ def linear(w: Sequence[Operand], x: Sequence[Operand], b: Operand = 0.0) -> Valu
     ws, xs = list(w), list(x)
     if len(ws) != len(xs):
         raise ValueError(f"linear: {len(ws)} weights but {len(xs)} inputs")
-    wv = [_lift(v, "linear(w)") for v in ws]
-    xv = [_lift(v, "linear(x)") for v in xs]
-    return linear_values(wv, xv, _lift(b, "linear(b)"))
+    wv = [lift(v, "linear(w)") for v in ws]
+    xv = [lift(v, "linear(x)") for v in xs]
+    return linear_values(wv, xv, lift(b, "linear(b)"))

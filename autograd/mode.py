@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_enabled: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=True)
+grad_enabled: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=True)
 
 
 class _State:
@@ -44,7 +44,7 @@ def is_grad_enabled() -> bool:
     ...     is_grad_enabled()
     False
     """
-    return _enabled.get()
+    return grad_enabled.get()
 
 
 class _GradMode:
@@ -56,10 +56,10 @@ class _GradMode:
     def __enter__(self) -> None:
         with STATE.lock:
             STATE.switched += 1
-        self._tokens.append(_enabled.set(self._value))
+        self._tokens.append(grad_enabled.set(self._value))
 
     def __exit__(self, *exc: object) -> None:
-        _enabled.reset(self._tokens.pop())
+        grad_enabled.reset(self._tokens.pop())
         with STATE.lock:
             STATE.switched -= 1
 

@@ -1,34 +1,26 @@
-"""The operation table: every primitive's forward rule beside its local derivatives."""
+"""The operation table: every primitive's forward rule beside its local derivatives.
+
+One row per operation, and the row is the single source of everything the project knows about
+it: ``autograd.codegen`` writes the ``Value`` method and the backward function from it, the
+method's docstring (with its example) is ``doc``, drawings and the stepper show ``symbol``, the
+``graph`` command's expression language calls every row that has a plain method name,
+``autograd.compile`` writes its rules into generated code, and the test suite checks ``formula``
+with sympy and the derivatives on ``sample``. ``describe(name)`` shows a row as a learner reads
+it. This module imports nothing from the rest of the package: it is data and float arithmetic.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict, Union
-
-if TYPE_CHECKING:
-    from .engine import Op, Value
+from typing import Any, Union
 
 Rule = Union[str, Callable[..., Any]]  # a callable rule returns a float, or a Value
 Interval = tuple[float, float]
 
 
-class CompiledFunctions(TypedDict, total=False):
-    """What the engine stores in ``Primitive.compiled`` (see ``rules.compile_primitive``).
-
-    >>> sorted(OPS["tanh"].compiled), sorted(OPS["mul"].compiled)
-    (['make', 'method', 'op', 'source'], ['make', 'method', 'op', 'rmake', 'source'])
-    """
-
-    make: Callable[..., Value]  # forward: operands (and params) to a new node
-    method: Callable[..., Value]  # the same with the first operand known to be a Value
-    rmake: Callable[..., Value]  # reflected operator (binary primitives without params)
-    source: str  # the generated Python source, for reading
-    op: Op  # the Op that nodes made by this primitive refer to
-
-
-@dataclass
+@dataclass(eq=False)
 class Primitive:
     """One differentiable operation.
 
@@ -38,15 +30,18 @@ class Primitive:
     compiles each rule twice: once over floats (the fast first-order backward) and once over
     ``Value`` objects (differentiable derivatives, for higher order), so one rule serves both.
 
-    The remaining fields are for people and for the test suite: ``formula`` is the mathematical
-    definition in sympy syntax (the symbolic oracle), ``domain`` says in words where the operation
-    is defined, ``sample`` gives per-input intervals inside the domain and away from kinks and
-    overflow, ``param_samples`` gives test values for each parameter, and ``kinks`` documents the
-    derivative chosen where the function is not differentiable.
+    How the operation reaches people: ``method`` is its name on ``Value`` (``""`` means the
+    row's name, ``None`` no method, ``"__add__"`` an operator, with ``reflected`` for ``2 + v``);
+    ``param_defaults`` are defaults for trailing parameters; ``doc`` is the method's docstring;
+    ``symbol`` is what drawings show; ``activation`` marks a neuron's non-linearity, for grouping
+    in drawings. For checking it: ``formula`` is the definition in sympy syntax (the symbolic
+    oracle), ``domain`` says in words where the operation is defined, ``sample`` gives per-input
+    intervals inside the domain and away from kinks and overflow, ``param_samples`` test values
+    for each parameter, and ``kinks`` the derivative chosen where there is none.
 
     >>> mul = OPS["mul"]
-    >>> mul.inputs, mul.forward, mul.derivatives
-    (('x', 'y'), 'x * y', ('y', 'x'))
+    >>> mul.inputs, mul.forward, mul.derivatives, mul.method
+    (('x', 'y'), 'x * y', ('y', 'x'), '__mul__')
     """
 
     name: str
@@ -54,19 +49,20 @@ class Primitive:
     forward: Rule
     derivatives: tuple[Rule, ...]
     params: tuple[str, ...] = ()
+    param_defaults: tuple[float, ...] = ()
+    method: str | None = ""
+    reflected: str | None = None
+    symbol: str = ""
+    activation: bool = False
+    doc: str = ""
     formula: str | None = None
     domain: str = "all real numbers"
     sample: tuple[tuple[Interval, ...], ...] = ()
     param_samples: tuple[tuple[float, ...], ...] = ()
     kinks: str = ""
-    doc: str = ""
     # A machine check of ``domain`` over float inputs (user primitives), used by the forward and
     # by autograd.testing.strategies; None when ``sample`` intervals already stay inside it.
-    in_domain: Callable[..., bool] | None = field(default=None, repr=False, compare=False)
-    # Filled in by the engine when it compiles the table (see engine.compile_primitive).
-    compiled: CompiledFunctions = field(
-        default_factory=CompiledFunctions, repr=False, compare=False
-    )
+    in_domain: Callable[..., bool] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.derivatives) != len(self.inputs):
@@ -74,6 +70,137 @@ class Primitive:
                 f"primitive {self.name!r}: {len(self.inputs)} inputs but "
                 f"{len(self.derivatives)} derivative rules"
             )
+        if len(self.param_defaults) > len(self.params):
+            raise ValueError(f"primitive {self.name!r}: more param_defaults than params")
+        if self.method == "":
+            self.method = self.name
+        if not self.symbol:
+            self.symbol = self.name
+
+    @property
+    def function(self) -> str | None:
+        """The name the expression language calls it by: a plain method name, or ``abs``.
+
+        >>> OPS["tanh"].function, OPS["abs"].function, OPS["add"].function
+        ('tanh', 'abs', None)
+        """
+        if self.method == "__abs__":
+            return "abs"
+        if self.method is None or self.method.startswith("__"):
+            return None
+        return self.method
+
+
+# The docstrings of the generated methods, with examples that run as tests.
+DOC_EXP = """e to the power of this value; the derivative is the result itself.
+
+    >>> from autograd import Value
+    >>> x = Value(1.0)
+    >>> y = x.exp()
+    >>> y.backward()
+    >>> round(y.data, 6), round(x.grad, 6)
+    (2.718282, 2.718282)
+    """
+
+DOC_LOG = """The natural logarithm, for x > 0; the derivative is 1/x.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0)
+    >>> y = x.log()
+    >>> y.backward()
+    >>> round(y.data, 6), x.grad
+    (0.693147, 0.5)
+    """
+
+DOC_SQRT = """The square root, for x >= 0; the derivative is 1/(2 sqrt x), +inf at 0 as in PyTorch.
+
+    >>> from autograd import Value
+    >>> x = Value(4.0)
+    >>> y = x.sqrt()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (2.0, 0.25)
+    """
+
+DOC_TANH = """The hyperbolic tangent; the derivative is 1 - tanh(x)**2, from the result.
+
+    >>> from autograd import Value
+    >>> x = Value(0.5)
+    >>> y = x.tanh()
+    >>> y.backward()
+    >>> round(y.data, 6), round(x.grad, 6)
+    (0.462117, 0.786448)
+    """
+
+DOC_SIGMOID = """1 / (1 + e^-x), stable for any x; the derivative is y (1 - y), from y itself.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.sigmoid()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (0.5, 0.25)
+    """
+
+DOC_RELU = """max(0, x); the derivative is 1 for x > 0, else 0 (also at the kink, as in PyTorch).
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(-1.0)
+    >>> (a.relu() + b.relu()).backward()
+    >>> a.relu().data, b.relu().data, a.grad, b.grad
+    (2.0, 0.0, 1.0, 0.0)
+    """
+
+DOC_SOFTPLUS = """log(1 + e^x), stable for large ``|x|``; the derivative is sigmoid(x).
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.softplus()
+    >>> y.backward()
+    >>> round(y.data, 6), x.grad
+    (0.693147, 0.5)
+    """
+
+DOC_SIN = """The sine (radians); the derivative is cos x.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.sin()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (0.0, 1.0)
+    """
+
+DOC_COS = """The cosine (radians); the derivative is -sin x.
+
+    >>> import math
+    >>> from autograd import Value
+    >>> x = Value(math.pi / 2)
+    >>> y = x.cos()
+    >>> y.backward()
+    >>> abs(y.data) < 1e-15, x.grad
+    (True, -1.0)
+    """
+
+DOC_LEAKY_RELU = """``x`` where x > 0, else ``slope * x``; the derivative is 1 there, or ``slope``.
+
+    >>> from autograd import Value
+    >>> x = Value(-2.0)
+    >>> y = x.leaky_relu(0.1)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (-0.2, 0.1)
+    """
+
+DOC_ABS = """``|x|``; the derivative is the sign of x, 0 at the kink as in PyTorch.
+
+    >>> from autograd import Value
+    >>> x = Value(-3.0)
+    >>> y = abs(x)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (3.0, -1.0)
+    """
 
 
 # Interval helpers for the test samples: keep clear of kinks, poles and overflow.
@@ -88,100 +215,102 @@ def _p(
     return Primitive(name, tuple(inputs), forward, tuple(derivatives), **kw)
 
 
-#   name           inputs        forward (floats)                 d out / d input, per input
+def _binary(method: str, symbol: str) -> dict[str, Any]:
+    """An arithmetic operator: ``x.method(y)``, reflected for ``2 op x``, drawn as ``symbol``."""
+    return {"method": f"__{method}__", "reflected": f"__r{method}__", "symbol": symbol}
+
+
+#   name     inputs  forward (floats)  d out / d input, per input       how it reaches people
 TABLE: list[Primitive] = [
-    _p("add", "xy", "x + y", ["1", "1"], sample=(ANY, ANY)),
-    _p("sub", "xy", "x - y", ["1", "-1"], sample=(ANY, ANY)),
-    _p("mul", "xy", "x * y", ["y", "x"], sample=(ANY, ANY)),
-    _p("div", "xy", "x / y", ["1 / y", "-out / y"], domain="y != 0", sample=(ANY, NONZERO)),
-    _p("neg", "x", "-x", ["-1"], sample=(ANY,)),
+    _p("add", "xy", "x + y", ["1", "1"], sample=(ANY, ANY), **_binary("add", "+")),
+    _p("sub", "xy", "x - y", ["1", "-1"], sample=(ANY, ANY), **_binary("sub", "−")),
+    _p("mul", "xy", "x * y", ["y", "x"], sample=(ANY, ANY), **_binary("mul", "×")),
+    _p(
+        "div", "xy", "x / y", ["1 / y", "-out / y"], domain="y != 0",
+        sample=(ANY, NONZERO), **_binary("truediv", "÷"),
+    ),
+    _p("neg", "x", "-x", ["-1"], sample=(ANY,), method="__neg__", symbol="−x"),
     # x ** k for a constant k: a negative base needs an integer k, and 0 ** k needs k >= 0.
     # The derivative at x = 0 for k < 1 is infinite, as in PyTorch (pow_grad keeps it total).
+    # ``x ** k`` and ``x ** y`` share one operator, so Value.__pow__ chooses between the rows.
     _p(
-        "pow",
-        "x",
-        "powf(x, k)",
-        ["k * pow_grad(x, k - 1)"],
-        params=("k",),
-        formula="x**k",
-        domain="x >= 0, or an integer k; x != 0 when k < 0",
-        sample=(POS,),
-        param_samples=((-2.5, -1.0, 0.5, 2.0, 3.0),),
+        "pow", "x", "powf(x, k)", ["k * pow_grad(x, k - 1)"], params=("k",),
+        formula="x**k", domain="x >= 0, or an integer k; x != 0 when k < 0",
+        sample=(POS,), param_samples=((-2.5, -1.0, 0.5, 2.0, 3.0),), method=None, symbol="x^",
     ),
     # x ** y with both differentiable: the base must be positive, since d/dy = out * log(x).
     _p(
-        "powv",
-        "xy",
-        "powv(x, y)",
-        ["y * pow_grad(x, y - 1)", "xlogy(out, x)"],
-        formula="x**y",
-        domain="x > 0 (x = 0 needs y > 0)",
-        sample=(POS, ((-2.0, 2.0),)),
+        "powv", "xy", "powv(x, y)", ["y * pow_grad(x, y - 1)", "xlogy(out, x)"],
+        formula="x**y", domain="x > 0 (x = 0 needs y > 0)", sample=(POS, ((-2.0, 2.0),)),
+        method=None, symbol="x^y",
     ),
     _p(
-        "abs",
-        "x",
-        "abs(x)",
-        ["sign(x)"],
-        formula="Abs(x)",
-        sample=(NONZERO,),
-        kinks="abs'(0) = 0, as in PyTorch",
+        "abs", "x", "abs(x)", ["sign(x)"], formula="Abs(x)", sample=(NONZERO,),
+        kinks="abs'(0) = 0, as in PyTorch", method="__abs__", doc=DOC_ABS,
     ),
-    _p("exp", "x", "exp(x)", ["out"], domain="x <= 709.78", sample=(ANY,)),
-    _p("log", "x", "log(x)", ["1 / x"], domain="x > 0", sample=(POS,)),
+    _p("exp", "x", "exp(x)", ["out"], domain="x <= 709.78", sample=(ANY,), doc=DOC_EXP),
+    _p("log", "x", "log(x)", ["1 / x"], domain="x > 0", sample=(POS,), doc=DOC_LOG),
     _p(
-        "sqrt",
-        "x",
-        "sqrt(x)",
-        ["0.5 * recip(out)"],
-        domain="x >= 0",
-        sample=(POS,),
-        kinks="sqrt'(0) = +inf, as in PyTorch",
+        "sqrt", "x", "sqrt(x)", ["0.5 * recip(out)"], domain="x >= 0", sample=(POS,),
+        kinks="sqrt'(0) = +inf, as in PyTorch", doc=DOC_SQRT,
     ),
-    _p("tanh", "x", "tanh(x)", ["1 - out * out"], sample=(ANY,)),
+    _p("tanh", "x", "tanh(x)", ["1 - out * out"], sample=(ANY,), activation=True, doc=DOC_TANH),
     _p(
-        "sigmoid",
-        "x",
-        "sigmoid(x)",
-        ["out * (1 - out)"],
-        formula="1 / (1 + exp(-x))",
-        sample=(ANY,),
-        doc="numerically stable for large |x|",
+        "sigmoid", "x", "sigmoid(x)", ["out * (1 - out)"], formula="1 / (1 + exp(-x))",
+        sample=(ANY,), activation=True, doc=DOC_SIGMOID,
     ),
     _p(
-        "relu",
-        "x",
-        "x if x > 0 else 0.0",
-        ["1.0 if x > 0 else 0.0"],
-        formula="Max(0, x)",
-        sample=(NONZERO,),
-        kinks="relu'(0) = 0, as in PyTorch",
+        "relu", "x", "x if x > 0 else 0.0", ["1.0 if x > 0 else 0.0"], formula="Max(0, x)",
+        sample=(NONZERO,), kinks="relu'(0) = 0, as in PyTorch", activation=True, doc=DOC_RELU,
     ),
     _p(
-        "leaky_relu",
-        "x",
-        "x if x > 0 else slope * x",
-        ["1.0 if x > 0 else slope"],
-        params=("slope",),
-        formula="Piecewise((x, x > 0), (slope * x, True))",
-        sample=(NONZERO,),
-        param_samples=((0.01, 0.2),),
-        kinks="leaky_relu'(0) = slope, as in PyTorch",
+        "leaky_relu", "x", "x if x > 0 else slope * x", ["1.0 if x > 0 else slope"],
+        params=("slope",), param_defaults=(0.01,),
+        formula="Piecewise((x, x > 0), (slope * x, True))", sample=(NONZERO,),
+        param_samples=((0.01, 0.2),), kinks="leaky_relu'(0) = slope, as in PyTorch",
+        activation=True, doc=DOC_LEAKY_RELU,
     ),
     _p(
-        "softplus",
-        "x",
-        "softplus(x)",
-        ["sigmoid(x)"],
-        formula="log(1 + exp(x))",
-        sample=(ANY,),
-        doc="numerically stable for large |x|",
+        "softplus", "x", "softplus(x)", ["sigmoid(x)"], formula="log(1 + exp(x))",
+        sample=(ANY,), activation=True, doc=DOC_SOFTPLUS,
     ),
-    _p("sin", "x", "sin(x)", ["cos(x)"], domain="finite x", sample=(ANY,)),
-    _p("cos", "x", "cos(x)", ["-sin(x)"], domain="finite x", sample=(ANY,)),
-]
+    _p("sin", "x", "sin(x)", ["cos(x)"], domain="finite x", sample=(ANY,), doc=DOC_SIN),
+    _p("cos", "x", "cos(x)", ["-sin(x)"], domain="finite x", sample=(ANY,), doc=DOC_COS),
+]  # fmt: skip
 
 OPS: dict[str, Primitive] = {p.name: p for p in TABLE}
+
+# The method examples are docstrings of functions generated at import time, which the doctest
+# collector cannot find; listing them here runs each once.
+__test__ = {f"Value.{p.method}": p.doc for p in TABLE if ">>>" in p.doc}
+
+
+def describe(name: str) -> str:
+    """An operation's row as a learner reads it: forward, local derivatives, domain, kinks.
+
+    >>> print(describe("tanh"))
+    tanh(x)
+      forward:  out = tanh(x)
+      d out/dx = 1 - out * out
+      domain:   all real numbers
+    >>> print(describe("relu").splitlines()[-1])
+      at kinks: relu'(0) = 0, as in PyTorch
+    """
+    p = OPS[name]
+    args = ", ".join([*p.inputs, *p.params])
+    lines = [f"{p.name}({args})", f"  forward:  out = {_rule_text(p.forward, p)}"]
+    for n, d in zip(p.inputs, p.derivatives, strict=True):
+        lines.append(f"  d out/d{n} = {_rule_text(d, p)}")
+    lines.append(f"  domain:   {p.domain}")
+    if p.kinks:
+        lines.append(f"  at kinks: {p.kinks}")
+    return "\n".join(lines)
+
+
+def _rule_text(rule: Rule, p: Primitive) -> str:
+    if isinstance(rule, str):
+        return rule
+    return f"{getattr(rule, '__name__', 'a function')}({', '.join(p.inputs)})  (Python code)"
 
 
 # ----------------------------------------------------------------------------------------------

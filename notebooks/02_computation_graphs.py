@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -29,7 +31,7 @@ from IPython.display import display
 
 from autograd import Value
 from autograd.engine import topological_order
-from autograd.stepper import BackwardStepper, ForwardStepper
+from autograd.viz import BackwardStepper, ForwardStepper
 from autograd.viz import draw_dot, to_dot
 
 # %% [markdown]

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -26,10 +28,10 @@
 import matplotlib.pyplot as plt
 
 from autograd import no_grad
-from autograd.datasets import moons, spirals
-from autograd.losses import hinge, softmax_cross_entropy
+from autograd.nn.datasets import moons, spirals
+from autograd.nn.losses import hinge, softmax_cross_entropy
 from autograd.nn import MLP
-from autograd.optim import SGD, Adam
+from autograd.nn.optim import SGD, Adam
 from autograd.viz import draw_dot
 
 

@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 
-from autograd.cli import main
+from autograd.cli.main import main
 
 
 def test_explain_prints_matching_hand_and_engine_gradients(capsys):

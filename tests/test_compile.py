@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, losses, optim, primitive
-from autograd.compile import TracePathError, train_step
+from autograd.tracer import TracePathError, train_step
 from autograd.nn import MLP
 from autograd.testing.strategies import expressions
 

@@ -3,7 +3,7 @@
 import argparse
 import io
 
-from autograd import demo
+from autograd.cli import demo
 
 
 def train(monkeypatch, threshold, extra=()):

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd.datasets import DATASETS, blobs, circles, moons, spirals, train_test_split, xor
+from autograd.nn.datasets import DATASETS, blobs, circles, moons, spirals, train_test_split, xor
 
 
 @pytest.mark.parametrize("name", sorted(DATASETS))

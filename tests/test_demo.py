@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from autograd import demo
-from autograd.cli import main
+from autograd.cli import demo
+from autograd.cli.main import main
 from autograd.nn import MLP
-from autograd.serialize import load
+from autograd.nn import load
 
 
 def test_writes_every_output(tmp_path, capsys):

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from autograd import Value
-from autograd.expr import ExpressionError, parse
+from autograd.cli.expr import ExpressionError, parse
 
 NAMES = {"x": 2.0, "w": -3.0, "b": 6.88}
 

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value
-from autograd.losses import bce_with_logits, hinge, l2_penalty, log_softmax, mse
-from autograd.losses import softmax_cross_entropy as sce
+from autograd.nn.losses import bce_with_logits, hinge, l2_penalty, log_softmax, mse
+from autograd.nn.losses import softmax_cross_entropy as sce
 
 
 def test_mse_value_and_gradient():

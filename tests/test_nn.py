@@ -6,7 +6,7 @@ import random
 import pytest
 
 from autograd import Value
-from autograd.nn import MLP, Layer, Neuron, init_bound
+from autograd.nn.modules import MLP, Layer, Neuron, init_bound
 
 
 def test_micrograd_shape_and_parameter_order():

@@ -4,7 +4,7 @@ import pytest
 
 from autograd import Value
 from autograd.nn import MLP
-from autograd.optim import SGD, Adam, AdamW
+from autograd.nn.optim import SGD, Adam, AdamW
 
 pytestmark = pytest.mark.torch
 

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from autograd import Value
-from autograd.optim import SGD, Adam, AdamW, LinearLR
+from autograd.nn.optim import SGD, Adam, AdamW, LinearLR
 
 START = [1.5, -0.5]
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd.nn import MLP, Layer, Neuron
-from autograd.serialize import ModelFileError, load, save
+from autograd.nn.modules import MLP, Layer, Neuron
+from autograd.nn import ModelFileError, load
+from autograd.nn.files import save
 
 
 def bits(x):

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from autograd import Value, primitive
 from autograd.engine import topological_order
-from autograd.stepper import BackwardStepper, ForwardStepper
-from autograd.viz import forward_order
+from autograd.viz import BackwardStepper, ForwardStepper
+from autograd.viz.dot import forward_order
 
 
 def backward_grads(root, nodes):

@@ -177,23 +177,5 @@ def test_gradcheck_agrees_with_hand_derivative(x):
     assert gradcheck(lambda t: cube(t) + t.sin(), [x])
 
 
-def test_public_names_and_doctests():
-    import doctest
-
-    import autograd.domain
-    import autograd.testing.checks
-    import autograd.testing.oracle
-    import autograd.testing.properties
-    import autograd.testing.strategies
-
+def test_public_names():
     assert set(agt.__all__) >= {"gradcheck", "gradgradcheck", "GradcheckError", "primitive_test"}
-    mods = [
-        autograd.domain,
-        autograd.testing.checks,
-        autograd.testing.oracle,
-        autograd.testing.properties,
-        autograd.testing.strategies,
-    ]
-    for mod in mods:
-        result = doctest.testmod(mod)
-        assert result.failed == 0 and result.attempted > 0, mod.__name__

@@ -10,10 +10,10 @@ import random
 
 import pytest
 
-from autograd.datasets import DATASETS
-from autograd.losses import hinge, softmax_cross_entropy
-from autograd.nn import MLP, Layer
-from autograd.optim import SGD, Adam
+from autograd.nn.datasets import DATASETS
+from autograd.nn.losses import hinge, softmax_cross_entropy
+from autograd.nn.modules import MLP, Layer
+from autograd.nn.optim import SGD, Adam
 
 
 def sig(z):

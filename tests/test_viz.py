@@ -7,7 +7,7 @@ import pytest
 from graphs import mlp_loss, neuron
 
 from autograd import Value
-from autograd.viz import flow_colour, forward_order, neuron_groups, to_dot
+from autograd.viz.dot import flow_colour, forward_order, neuron_groups, to_dot
 
 
 def records(text):

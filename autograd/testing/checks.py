@@ -111,7 +111,12 @@ def _first(fn: Function, xs: Sequence[float]) -> list[list[float]]:
     return [[g.data for g in grad(o, leaves)] for o in outs]
 
 
-def _report(kind: str, rows: list[Row], raise_exception: bool) -> bool:
+def report(kind: str, rows: list[Row], raise_exception: bool) -> bool:
+    """Raise ``GradcheckError`` with the table of rows if any failed (or return False).
+
+    >>> report("gradcheck", [], raise_exception=True)
+    True
+    """
     bad = [r for r in rows if not r.ok]
     if not bad:
         return True
@@ -162,7 +167,7 @@ def gradcheck(
             numeric = (up[j] - down[j]) / (2 * eps)
             out = f"out[{j}]" if len(analytic) > 1 else "out"
             rows.append(Row(f"d{out}/d{name}", per_input[i], numeric, atol + rtol * abs(numeric)))
-    return _report("gradcheck", rows, raise_exception)
+    return report("gradcheck", rows, raise_exception)
 
 
 def gradgradcheck(
@@ -197,4 +202,4 @@ def gradgradcheck(
                 numeric = (up[j][k] - down[j][k]) / (2 * eps)
                 wrt = f"d{name}2" if i == k else f"d{labels[k]} d{name}"
                 rows.append(Row(f"d2{out}/{wrt}", a.data, numeric, atol + rtol * abs(numeric)))
-    return _report("gradgradcheck", rows, raise_exception)
+    return report("gradgradcheck", rows, raise_exception)

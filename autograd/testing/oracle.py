@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..ops import Primitive
-from .properties import OpLike, resolve
+from .operations import OpLike, resolve
 
 _CACHE: dict[int, tuple[Primitive, Symbolic]] = {}
 DIGITS = 30

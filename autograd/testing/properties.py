@@ -7,49 +7,8 @@ from typing import Any, cast
 
 from ..engine import Op, Value
 from ..mode import no_grad
-from ..ops import FLOAT_NAMESPACE, OPS, Primitive
-from .checks import GradcheckError, Row, _report, gradcheck, gradgradcheck
-
-OpLike = Any  # an operation name, an ops.Primitive, or a function made by @autograd.primitive
-
-
-def resolve(op: OpLike) -> Primitive:
-    """The table row behind ``op``: a built-in name, a Primitive, or a user primitive.
-
-    >>> resolve("mul").inputs
-    ('x', 'y')
-    """
-    if isinstance(op, Primitive):
-        return op
-    if isinstance(op, str):
-        if op not in OPS:
-            raise ValueError(f"unknown operation {op!r}; built-ins are {', '.join(OPS)}")
-        return OPS[op]
-    p = getattr(op, "primitive", None)
-    if isinstance(p, Primitive):
-        return p
-    raise TypeError(f"expected an operation name, a Primitive or an @primitive function: {op!r}")
-
-
-def apply(op: OpLike, args: Sequence[Any], params: Sequence[float] = ()) -> Value:
-    """Run an operation on Values (or numbers) through its compiled forward.
-
-    >>> apply("pow", [Value(3.0)], [2.0]).data
-    9.0
-    """
-    return resolve(op).compiled["make"](*args, *params)
-
-
-def forward_float(p: Primitive, xs: Sequence[float], params: Sequence[float]) -> float:
-    """The forward rule evaluated directly on floats, outside the engine's generated code.
-
-    >>> forward_float(OPS["pow"], [3.0], [2.0]), forward_float(OPS["sub"], [5.0, 2.0], [])
-    (9.0, 3.0)
-    """
-    if callable(p.forward):
-        return float(p.forward(*xs, *params))
-    scope = dict(zip(p.inputs, xs)) | dict(zip(p.params, params))
-    return float(eval(p.forward, dict(FLOAT_NAMESPACE), scope))
+from .checks import GradcheckError, Row, gradcheck, gradgradcheck, report
+from .operations import OpLike, apply, forward_float, resolve
 
 
 def check_primitive(
@@ -81,7 +40,7 @@ def check_primitive(
         Row("value", out.data, expected, 0.0),
         Row("value under no_grad", detached.data, expected, 0.0),
     ]
-    _report("value check", rows, raise_exception=True)
+    report("value check", rows, raise_exception=True)
     if out.op != p.name or out.inputs != tuple(leaves) or out.params != tuple(params):
         raise GradcheckError(f"{p.name}: recorded node is wrong: {out.op} {out.inputs}", [])
     if not detached.is_leaf:
@@ -94,7 +53,7 @@ def check_primitive(
         Row(f"d{p.name}/d{n} floats vs Values", a, b, 1e-12 * (1 + abs(b)))
         for n, a, b in zip(p.inputs, floats, as_float)
     ]
-    _report("partials check", rows, raise_exception=True)
+    report("partials check", rows, raise_exception=True)
     fn = lambda *vs: apply(p, vs, params)
     return gradcheck(fn, leaves, eps=eps, atol=atol, rtol=rtol) and gradgradcheck(
         fn, leaves, eps=eps, atol=atol, rtol=rtol

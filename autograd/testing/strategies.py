@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ..engine import Value
 from ..mode import no_grad
 from ..ops import OPS, Primitive
-from .properties import OpLike, apply, resolve
+from .operations import OpLike, apply, resolve
 
 DEFAULT: tuple[tuple[float, float], ...] = ((-3.0, 3.0),)
 """Where inputs are drawn when an operation gives no ``sample`` intervals."""

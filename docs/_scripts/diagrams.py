@@ -1,4 +1,4 @@
-"""The docs' diagrams, drawn by the engine itself: autograd.viz.to_dot rendered by dot."""
+"""The docs' diagrams, drawn by the engine itself: autograd.viz.dot.to_dot rendered by dot."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from autograd import Value
 from autograd.viz import to_dot
-from autograd.viz_render import render_svgs
+from autograd.viz import render_svgs
 
 
 def neuron() -> str:

@@ -17,33 +17,17 @@ Pass ``seed`` (an int or a ``random.Random``) to make it reproducible.
 from __future__ import annotations
 
 import math
+import os
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Union
 
-from .engine import Operand, Value
-from .fused import _lift, linear_values
+from ..engine import Operand, Value, lift
+from ..fused import linear_values
+from . import files
+from .activations import Activation, activation_function, activation_name
 
-Activation = Union[str, Callable[[Value], Value]]
 Seed = Union[int, random.Random, None]
-
-ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "linear": None,
-}
-
-
-def _activation(activation: Activation, where: str) -> Callable[[Value], Value] | None:
-    if callable(activation):
-        return activation
-    if isinstance(activation, str) and activation in ACTIVATIONS:
-        return ACTIVATIONS[activation]
-    raise ValueError(
-        f"{where}: unknown activation {activation!r}; use one of "
-        f"{', '.join(map(repr, ACTIVATIONS))} or a callable Value -> Value"
-    )
 
 
 def _rng(seed: Seed) -> random.Random:
@@ -74,7 +58,7 @@ def _lifted(x: Sequence[Operand], nin: int, where: str) -> list[Value]:
         raise TypeError(f"{where}: expected a sequence of {nin} inputs, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
-    return [v if type(v) is Value else _lift(v, where) for v in x]
+    return [v if type(v) is Value else lift(v, where) for v in x]
 
 
 class Module:
@@ -162,7 +146,7 @@ class Module:
             p.data = v
 
     def save(self, path: str) -> None:
-        """Write architecture and parameters to ``path`` as JSON (see ``autograd.serialize``).
+        """Write architecture and parameters to ``path`` as JSON (see ``autograd.nn.files``).
 
         >>> import os, tempfile
         >>> path = os.path.join(tempfile.mkdtemp(), "neuron.json")
@@ -171,9 +155,7 @@ class Module:
         >>> a.state_dict() == b.state_dict()
         True
         """
-        from .serialize import save
-
-        save(self, path)
+        files.save(self, path)
 
     def load(self, path: str) -> None:
         """Read parameters saved by ``save``; a bad or mismatched file raises, changing nothing.
@@ -188,9 +170,7 @@ class Module:
         >>> model.state_dict() == MLP(2, [3, 1], seed=1).state_dict()
         True
         """
-        from .serialize import load_into
-
-        load_into(self, path)
+        files.load_into(self, path)
 
     def __call__(self, x: Sequence[Operand]) -> Any:
         raise NotImplementedError
@@ -218,7 +198,7 @@ class Neuron(Module):
     ) -> None:
         self.nin = _count(nin, "Neuron: nin")
         self.activation = activation
-        self._act = _activation(activation, "Neuron")
+        self._act = activation_function(activation, "Neuron")
         a = init_bound(activation, nin, nout)
         rng = _rng(seed)
         prefix = f"L{layer}.N{index}"
@@ -237,10 +217,10 @@ class Neuron(Module):
         return [(p.label, p) for p in (*self.w, self.b)]
 
     def config(self) -> dict[str, Any]:
-        return {"type": "Neuron", "nin": self.nin, "activation": _name(self.activation)}
+        return {"type": "Neuron", "nin": self.nin, "activation": activation_name(self.activation)}
 
     def __repr__(self) -> str:
-        return f"Neuron({self.nin} inputs, {_name(self.activation)})"
+        return f"Neuron({self.nin} inputs, {activation_name(self.activation)})"
 
 
 class Layer(Module):
@@ -263,7 +243,7 @@ class Layer(Module):
     ) -> None:
         self.nin, self.nout = _count(nin, "Layer: nin"), _count(nout, "Layer: nout")
         self.activation = activation
-        _activation(activation, "Layer")
+        activation_function(activation, "Layer")
         rng = _rng(seed)
         self.neurons = [
             Neuron(nin, activation, rng, nout=nout, layer=index, index=j) for j in range(nout)
@@ -283,11 +263,11 @@ class Layer(Module):
             "type": "Layer",
             "nin": self.nin,
             "nout": self.nout,
-            "activation": _name(self.activation),
+            "activation": activation_name(self.activation),
         }
 
     def __repr__(self) -> str:
-        return f"Layer({self.nin} -> {self.nout}, {_name(self.activation)})"
+        return f"Layer({self.nin} -> {self.nout}, {activation_name(self.activation)})"
 
 
 class MLP(Module):
@@ -349,8 +329,8 @@ class MLP(Module):
             "type": "MLP",
             "nin": self.nin,
             "nouts": list(self.nouts),
-            "activation": _name(self.activation),
-            "output_activation": _name(self.output_activation),
+            "activation": activation_name(self.activation),
+            "output_activation": activation_name(self.output_activation),
         }
 
     def __iter__(self) -> Iterator[Layer]:
@@ -374,7 +354,41 @@ class MLP(Module):
         return mlp_to_torch(self, dtype)
 
 
-def _name(activation: Activation) -> str:
-    if isinstance(activation, str):
-        return activation
-    return getattr(activation, "__name__", type(activation).__name__)
+def build(arch: dict[str, Any]) -> Module:
+    """A fresh Module (weights still random) for a checked architecture.
+
+    >>> build({"type": "MLP", "nin": 2, "nouts": [3, 1], "activation": "relu",
+    ...        "output_activation": "linear"}).num_parameters()
+    13
+    """
+    kind = arch["type"]
+    if kind == "MLP":
+        return MLP(arch["nin"], arch["nouts"], arch["activation"], arch["output_activation"], 0)
+    if kind == "Layer":
+        return Layer(arch["nin"], arch["nout"], arch["activation"], 0)
+    return Neuron(arch["nin"], arch["activation"], 0)
+
+
+def load(path: str | os.PathLike[str]) -> Module:
+    """A new Module rebuilt from the file's architecture, with its parameters.
+
+    See ``save`` for an example.
+
+    >>> import os, tempfile
+    >>> from autograd.nn.modules import MLP
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> MLP(3, [4, 2], activation="tanh", seed=0).save(path)
+    >>> load(path)
+    MLP(3 -> [4, 2], 26 parameters)
+      (L0): Layer(3 -> 4, tanh)
+      (L1): Layer(4 -> 2, linear)
+    """
+    arch, params = files.read(path)
+    if len(params) != files.parameter_count(arch):
+        raise files.ModelFileError(
+            f"{os.fspath(path)}: architecture has {files.parameter_count(arch)} parameters, "
+            f"file holds {len(params)}"
+        )
+    module = build(arch)
+    files.load_checked(module, params, path)
+    return module

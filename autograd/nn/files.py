@@ -18,12 +18,33 @@ import itertools
 import json
 import math
 import os
-from typing import Any
+from typing import Any, Protocol
 
-from .nn import ACTIVATIONS, MLP, Layer, Module, Neuron
+from ..engine import Value
+from .activations import ACTIVATION_FUNCTIONS
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "ModelFileError",
+    "load_checked",
+    "load_into",
+    "parameter_count",
+    "read",
+    "save",
+]
 
 FORMAT = "scalar-autograd-model"
 VERSION = 1
+
+
+class Module(Protocol):
+    """What a model file is written from and read into (``autograd.nn.Module`` has it all)."""
+
+    def config(self) -> dict[str, Any]: ...
+    def state_dict(self) -> dict[str, float]: ...
+    def load_state_dict(self, state: dict[str, float]) -> None: ...
+    def named_parameters(self) -> list[tuple[str, Value]]: ...
 
 
 class ModelFileError(ValueError):
@@ -34,7 +55,7 @@ class ModelFileError(ValueError):
     >>> with open(path, "w") as f:
     ...     _ = f.write('{"format": "scalar-autograd-model", "version": 9}')
     >>> try:
-    ...     load(path)
+    ...     read(path)
     ... except ModelFileError as e:
     ...     print(str(e).split(": ", 1)[1])
     format version 9 is not supported (expected 1)
@@ -45,7 +66,7 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
     """Write ``module`` to ``path`` (replaced atomically, so a crash never leaves half a file).
 
     >>> import os, tempfile
-    >>> from autograd.nn import MLP
+    >>> from autograd.nn import MLP, load
     >>> model = MLP(2, [3, 1], seed=0)
     >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
     >>> save(model, path)
@@ -54,10 +75,10 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
     """
     arch = module.config()
     for key in ("activation", "output_activation"):
-        if key in arch and arch[key] not in ACTIVATIONS:
+        if key in arch and arch[key] not in ACTIVATION_FUNCTIONS:
             raise ValueError(
                 f"save: activation {arch[key]!r} is a callable and cannot be stored; "
-                f"use one of {', '.join(ACTIVATIONS)}"
+                f"use one of {', '.join(ACTIVATION_FUNCTIONS)}"
             )
     params = module.state_dict()
     bad = [name for name, v in params.items() if not math.isfinite(v)]
@@ -89,6 +110,7 @@ def read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, float]
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> from autograd.nn import Neuron
     >>> save(Neuron(1, seed=0), path)
     >>> arch, params = read(path)
     >>> arch["type"], sorted(params)
@@ -163,11 +185,16 @@ def _check_architecture(arch: object) -> None:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ModelFileError(f"architecture {key} must hold positive ints, got {n!r}")
     for key in ("activation", "output_activation"):
-        if key in arch and arch[key] not in ACTIVATIONS:
+        if key in arch and arch[key] not in ACTIVATION_FUNCTIONS:
             raise ModelFileError(f"unknown {key} {arch[key]!r}")
 
 
-def _parameter_count(arch: dict[str, Any]) -> int:
+def parameter_count(arch: dict[str, Any]) -> int:
+    """How many parameters a checked architecture has (weights and a bias per neuron).
+
+    >>> parameter_count({"type": "MLP", "nin": 2, "nouts": [3, 1]})
+    13
+    """
     if arch["type"] == "Neuron":
         return arch["nin"] + 1
     if arch["type"] == "Layer":
@@ -176,66 +203,35 @@ def _parameter_count(arch: dict[str, Any]) -> int:
     return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 
 
-def build(arch: dict[str, Any]) -> Module:
-    """A fresh Module (weights still random) for a checked architecture.
-
-    >>> build({"type": "MLP", "nin": 2, "nouts": [3, 1], "activation": "relu",
-    ...        "output_activation": "linear"}).num_parameters()
-    13
-    """
-    kind = arch["type"]
-    if kind == "MLP":
-        return MLP(arch["nin"], arch["nouts"], arch["activation"], arch["output_activation"], 0)
-    if kind == "Layer":
-        return Layer(arch["nin"], arch["nout"], arch["activation"], 0)
-    return Neuron(arch["nin"], arch["activation"], 0)
-
-
-def load(path: str | os.PathLike[str]) -> Module:
-    """A new Module rebuilt from the file's architecture, with its parameters.
-
-    See ``save`` for an example.
-
-    >>> import os, tempfile
-    >>> from autograd.nn import MLP
-    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
-    >>> MLP(3, [4, 2], activation="tanh", seed=0).save(path)
-    >>> load(path)
-    MLP(3 -> [4, 2], 26 parameters)
-      (L0): Layer(3 -> 4, tanh)
-      (L1): Layer(4 -> 2, linear)
-    """
-    arch, params = read(path)
-    if len(params) != _parameter_count(arch):
-        raise ModelFileError(
-            f"{os.fspath(path)}: architecture has {_parameter_count(arch)} parameters, "
-            f"file holds {len(params)}"
-        )
-    module = build(arch)
-    _load_checked(module, params, path)
-    return module
-
-
 def load_into(module: Module, path: str | os.PathLike[str]) -> None:
     """Copy the file's parameters into ``module``, whose architecture must match the file's.
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> from autograd.nn import Neuron
     >>> save(Neuron(2, seed=0), path)
     >>> load_into(Neuron(3, seed=0), path)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    autograd.serialize.ModelFileError: ...
+    autograd.nn.files.ModelFileError: ...
     """
     arch, params = read(path)
     if arch != module.config():
         raise ModelFileError(
             f"{os.fspath(path)}: file holds {arch}, but the model is {module.config()}"
         )
-    _load_checked(module, params, path)
+    load_checked(module, params, path)
 
 
-def _load_checked(module: Module, params: dict[str, float], path: str | os.PathLike[str]) -> None:
+def load_checked(module: Module, params: dict[str, float], path: str | os.PathLike[str]) -> None:
+    """Copy ``params`` into ``module`` if their names are exactly the module's parameter names.
+
+    >>> from autograd.nn import Neuron
+    >>> n = Neuron(1, seed=0)
+    >>> load_checked(n, {"L0.N0.w0": 0.5, "L0.N0.b": 0.0}, "memory")
+    >>> n.w[0].data
+    0.5
+    """
     expected = [name for name, _ in module.named_parameters()]
     missing = [n for n in expected if n not in params]
     extra = [n for n in params if n not in set(expected)]

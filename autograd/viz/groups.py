@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .engine import Value
-from .rules import CONST
-from .viz import HIGHLIGHT, _esc, flow_colour, fmt
+from ..engine import CONST, Value
+from .style import HIGHLIGHT, escape_record, flow_colour, fmt
 
 
 def absorb_constants(order: Sequence[Value], groups: Mapping[Value, str]) -> dict[Value, str]:
@@ -16,7 +15,7 @@ def absorb_constants(order: Sequence[Value], groups: Mapping[Value, str]) -> dic
     >>> from autograd import Value
     >>> w = Value(1.0, "L0.N0.w0")
     >>> y = w * 2
-    >>> from autograd.viz import forward_order, neuron_groups
+    >>> from autograd.viz.dot import forward_order, neuron_groups
     >>> order = forward_order(y)
     >>> sorted(absorb_constants(order, neuron_groups(order)).values())
     ['L0.N0', 'L0.N0', 'L0.N0']
@@ -26,7 +25,7 @@ def absorb_constants(order: Sequence[Value], groups: Mapping[Value, str]) -> dic
         g = groups.get(node)
         if g is None:
             continue
-        for child in node._prev:
+        for child in node.inputs:
             if child._op is CONST and child not in out:
                 out[child] = g
     return out
@@ -48,8 +47,8 @@ def collapsed_lines(
     them when there is more than one. A box shows the neuron's last value (its activation for
     the data point drawn last), how many nodes it holds, and its parameters' largest ``|grad|``.
 
-    >>> from autograd.nn import MLP
-    >>> from autograd.viz import to_dot
+    >>> from autograd.nn.modules import MLP
+    >>> from autograd.viz.dot import to_dot
     >>> model = MLP(2, [4, 1], seed=0)
     >>> text = to_dot(model([0.5, -1.0]), max_nodes=5, params=model.parameters())
     >>> [line.strip() for line in text.splitlines() if "subgraph cluster_L" in line]
@@ -84,7 +83,7 @@ def collapsed_lines(
         if node.is_leaf:
             continue
         target = ids[node] if node in groups else f"{ids[node]}_op"
-        for child in node._prev:
+        for child in node.inputs:
             if ids[child] != ids[node]:
                 key = (ids[child], target)
                 pairs[key] = pairs.get(key, 0) + 1
@@ -99,11 +98,12 @@ def _box(d: Any, name: str, s: dict[str, Any]) -> str:
     known = [abs(g) for g in grads if g is not None]
     top = max(known) if known else None
     og = d.grad(out)
+    shown = og is not None
     fields = [
-        _esc(name),
+        escape_record(name),
         f"{s['n']} nodes, {len(params)} params",
-        f"last out {_esc(fmt(out.data))} grad {_esc(fmt(og)) if og is not None else '·'}",
-        f"max\\ \\|param\\ grad\\| {_esc(fmt(top)) if top is not None else '·'}",
+        f"last out {escape_record(fmt(out.data))} grad {escape_record(fmt(og)) if shown else '·'}",
+        f"max\\ \\|param\\ grad\\| {escape_record(fmt(top)) if top is not None else '·'}",
     ]
     style, fill = "filled", "#ffe4a8"
     extra = ""

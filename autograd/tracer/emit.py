@@ -18,10 +18,9 @@ import math
 from dataclasses import dataclass, field
 from typing import cast
 
-from .engine import Op, Value, real
-from .fused import LINEAR
-from .ops import FLOAT_NAMESPACE, Primitive
-from .rules import CONST
+from ..engine import CONST, Op, Value, real
+from ..fused import LINEAR
+from ..ops import FLOAT_NAMESPACE, Primitive
 
 # The code generator behind autograd.compile; everything else here is its internal machinery.
 __all__ = ["Trace", "generate"]
@@ -135,7 +134,7 @@ class Emitter:
         return got
 
     def _slots(self, node: Value) -> dict[str, str]:
-        slots = {f"i{k}": self.ref(v) for k, v in enumerate(node._prev)}
+        slots = {f"i{k}": self.ref(v) for k, v in enumerate(node.inputs)}
         slots["out"] = self.trace.refs[node]
         slots.update({f"k{k}": _literal(x, self.ns) for k, x in enumerate(_op(node).params)})
         return slots
@@ -144,15 +143,15 @@ class Emitter:
         op = _op(node)
         out = self.trace.refs[node]
         if op is LINEAR:
-            n = len(node._prev) >> 1
-            ins = [self.ref(v) for v in node._prev]
+            n = len(node.inputs) >> 1
+            ins = [self.ref(v) for v in node.inputs]
             terms = [f"{w} * {x}" for w, x in zip(ins[:n], ins[n:-1])]
             return f"{out} = " + " + ".join([ins[-1], *terms])
         p = op.primitive
         if p is None:
             raise TypeError(f"compile: operation {op.name!r} has no rule to compile")
         if p.name == "pow":
-            fast = _power(self.ref(node._prev[0]), op.params[0], "powf")
+            fast = _power(self.ref(node.inputs[0]), op.params[0], "powf")
             if fast:
                 return f"{out} = {fast}  # pow"
         fwd, _ = self._rules(p)
@@ -164,8 +163,8 @@ class Emitter:
         g = self.trace.grads[node]
         op = _op(node)
         if op is LINEAR:
-            n = len(node._prev) >> 1
-            prev = node._prev
+            n = len(node.inputs) >> 1
+            prev = node.inputs
             for w, x in zip(prev[:n], prev[n:-1]):
                 self._add(w, f"{g} * {self.ref(x)}")
                 self._add(x, f"{g} * {self.ref(w)}")
@@ -175,7 +174,7 @@ class Emitter:
         assert p is not None  # forward() already refused an operation with no rule
         _, ders = self._rules(p)
         slots = self._slots(node)
-        for k, (child, d) in enumerate(zip(node._prev, ders)):
+        for k, (child, d) in enumerate(zip(node.inputs, ders)):
             text = d.format(**slots).strip()
             if p.name == "pow" and k == 0:
                 fast = _power(slots["i0"], op.params[0] - 1, "pow_grad")
@@ -298,7 +297,7 @@ def signature(trace: Trace, asked: int) -> list[tuple[object, ...]]:
         index[v] = ("p", i) if i < asked else ("leaf", v.data)
     rows: list[tuple[object, ...]] = []
     for i, node in enumerate(trace.order):
-        ins = tuple(index.get(c) or ("const", c.data) for c in node._prev)
+        ins = tuple(index.get(c) or ("const", c.data) for c in node.inputs)
         op = _op(node)
         rows.append((op.name, op.params, ins))
         index[node] = ("v", i)

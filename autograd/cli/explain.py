@@ -1,14 +1,12 @@
-"""The command line: ``python -m autograd [command]``."""
+"""``python -m autograd explain``: one sigmoid neuron, the chain rule by hand beside the engine."""
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
-from collections.abc import Sequence
 from typing import TextIO
 
-from .engine import Value
+from ..engine import Value
 
 
 def explain(out: TextIO | None = None) -> None:
@@ -61,29 +59,3 @@ def explain(out: TextIO | None = None) -> None:
         if agree
         else "MISMATCH between hand and engine!"
     )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``python -m autograd [command]`` (``explain`` by default); returns the exit status.
-
-    >>> main(["explain"])  # doctest: +ELLIPSIS
-    One neuron, forward:  z = x*w + b, ...The engine agrees with the hand derivation.
-    0
-    """
-    parser = argparse.ArgumentParser(prog="python -m autograd", description=__doc__)
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser(
-        "explain", help="a single neuron's forward and backward pass, by hand and by engine"
-    )
-    from . import cli_graph, demo
-
-    cli_graph.add_parser(sub)
-    demo.add_arguments(sub.add_parser("demo", help="train an MLP on a 2-D dataset, write plots"))
-    args = parser.parse_args(argv)
-    if args.command == "graph":
-        return cli_graph.run(args)
-    if args.command in (None, "explain"):
-        explain()
-    elif args.command == "demo":
-        return demo.run(args)
-    return 0

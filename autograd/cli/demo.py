@@ -14,10 +14,13 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from . import datasets, losses, optim
-from .engine import Value
-from .mode import no_grad
-from .nn import ACTIVATIONS, MLP
+from ..engine import Value
+from ..mode import no_grad
+from ..nn import datasets, losses, optim
+from ..nn.activations import ACTIVATION_FUNCTIONS
+from ..nn.modules import MLP
+from ..tracer import train_step
+from ..viz import GraphvizNotFound, render, to_dot
 
 DEFAULT_LR = {"sgd": 1.0, "adam": 0.05, "adamw": 0.05}
 L2 = 1e-4  # weight of the L2 penalty added to the loss
@@ -66,7 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--points", type=_positive(int), default=100, help="training points")
     parser.add_argument("--hidden", type=_hidden, default=[16, 16], help="e.g. 16,16")
     parser.add_argument(
-        "--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="relu"
+        "--activation", choices=[a for a in ACTIVATION_FUNCTIONS if a != "linear"], default="relu"
     )
     parser.add_argument("--optimizer", choices=sorted(DEFAULT_LR), default="sgd")
     parser.add_argument("--lr", type=_positive(float), help="default: 1.0 for sgd, else 0.05")
@@ -216,8 +219,6 @@ def _compiled_step(
     """The training step as generated code (``autograd.compile``), when that is faster."""
     if not task.binary or epochs < COMPILE_MIN_EPOCHS:
         return None
-    from .compile import train_step
-
     params = model.parameters()
 
     def loss() -> tuple[Value, list[Value | list[Value]]]:
@@ -292,16 +293,13 @@ def neuron_graph(model: MLP, x: Sequence[float]) -> Value:
 
 
 def draw_neuron(model: MLP, x: Sequence[float], outdir: str, out: TextIO) -> list[str]:
-    """One neuron's graph as SVG (drawn by autograd.viz), or a note without Graphviz.
+    """One neuron's graph as SVG (drawn by autograd.viz.dot), or a note without Graphviz.
 
     >>> import io, tempfile
     >>> files = draw_neuron(MLP(2, [3, 1], seed=0), [0.5, -1.0], tempfile.mkdtemp(), io.StringIO())
     >>> all(f.endswith("neuron.svg") and os.path.getsize(f) > 0 for f in files)
     True
     """
-    from .viz import GraphvizNotFound, to_dot
-    from .viz_render import render
-
     try:
         svg = render(to_dot(neuron_graph(model, x)), "svg")
     except GraphvizNotFound:

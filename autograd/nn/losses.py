@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Union, cast
 
-from .engine import Operand, Value, real
+from ..engine import Operand, Value, real
 
 Predictions = Union[Operand, Sequence[Operand]]
 Targets = Union[float, Sequence[float]]

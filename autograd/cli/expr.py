@@ -7,25 +7,24 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Protocol, Union, cast
 
-from .engine import Value
+from ..codegen import OPERATIONS
+from ..engine import Value
+from ..ops import OPS, Primitive
 
-FUNCTIONS: tuple[str, ...] = (
-    "exp",
-    "log",
-    "sqrt",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "leaky_relu",
-    "softplus",
-    "sin",
-)
-FUNCTIONS += ("cos", "abs")
 MAX_EXPONENT = 1000.0  # |k| in x ** k; larger powers only overflow or underflow
 MAX_LENGTH = 2000
 MAX_DEPTH = 100
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 Num = Union[Value, float]
+
+
+def functions() -> dict[str, Primitive]:
+    """The functions an expression may call: every table row with a plain method name.
+
+    >>> sorted(functions())[:4]
+    ['abs', 'cos', 'exp', 'leaky_relu']
+    """
+    return {p.function: p for p in OPS.values() if p.function is not None}
 
 
 class ExpressionError(ValueError):
@@ -64,7 +63,7 @@ def parse(text: str, names: Mapping[str, Value | float]) -> Value:
     """Build the graph of a one-line expression over ``names``; refuse anything else.
 
     Allowed: numbers, the given names, ``+ - * / **``, unary ``-``/``+`` and the functions in
-    FUNCTIONS. Anything else (attributes, other calls, lambdas, comprehensions, subscripts,
+    ``functions()``. Anything else (attributes, other calls, lambdas, comprehensions, subscripts,
     strings, exponents beyond MAX_EXPONENT, ...) raises ExpressionError pointing at it.
 
     >>> x = Value(2.0, "x")
@@ -73,7 +72,7 @@ def parse(text: str, names: Mapping[str, Value | float]) -> Value:
     >>> parse("x.data", {"x": x})
     Traceback (most recent call last):
     ...
-    autograd.expr.ExpressionError: attribute access is not allowed
+    autograd.cli.expr.ExpressionError: attribute access is not allowed
       x.data
       ^^^^^^
     """
@@ -158,22 +157,29 @@ class _Eval:
 
     def visit_Call(self, node: ast.Call) -> Num:
         f = node.func
-        if not isinstance(f, ast.Name) or f.id not in FUNCTIONS:
-            raise self.refuse(f, f"only these functions may be called: {', '.join(FUNCTIONS)}")
+        table = functions()
+        if not isinstance(f, ast.Name) or f.id not in table:
+            raise self.refuse(f, f"only these functions may be called: {', '.join(table)}")
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.refuse(node, f"{f.id}: keyword and * arguments are not allowed")
-        want = (1, 2) if f.id == "leaky_relu" else (1,)
-        if len(node.args) not in want:
-            raise self.refuse(node, f"{f.id} takes {' or '.join(map(str, want))} argument(s)")
-        x = self.visit(node.args[0])
-        if not isinstance(x, Value):
-            x = Value(x)
-        if f.id == "leaky_relu" and len(node.args) == 2:
-            slope = self.visit(node.args[1])
-            if isinstance(slope, Value):
-                raise self.refuse(node.args[1], "leaky_relu: the slope must be a number")
-            return self._apply(node, lambda: x.leaky_relu(slope))
-        return self._apply(node, lambda: abs(x) if f.id == "abs" else getattr(x, f.id)())
+        p = table[f.id]
+        least = len(p.inputs) + len(p.params) - len(p.param_defaults)
+        most = len(p.inputs) + len(p.params)
+        if not least <= len(node.args) <= most:
+            counts = str(most) if least == most else f"{least} to {most}"
+            raise self.refuse(node, f"{f.id} takes {counts} argument(s)")
+        operands = [self.visit(a) for a in node.args[: len(p.inputs)]]
+        params: list[float] = []
+        for a in node.args[len(p.inputs) :]:
+            k = self.visit(a)
+            if isinstance(k, Value):
+                raise self.refuse(a, f"{f.id}: {p.params[len(params)]} must be a number")
+            params.append(k)
+        missing = len(p.params) - len(params)  # trailing parameters left to their defaults
+        params += p.param_defaults[len(p.param_defaults) - missing :]
+        make = OPERATIONS[p.name].make
+        assert make is not None  # every table row is compiled at import
+        return self._apply(node, lambda: make(*operands, *params))
 
     def _apply(self, node: ast.AST, fn: Callable[[], Num]) -> Num:
         try:

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
-from .engine import Value, topological_order
-from .rules import CONST
-from .viz_render import GraphvizNotFound, drawing_class, render, render_svgs
+from ..engine import CONST, Value, topological_order
+from ..ops import OPS
+from .groups import collapsed_lines
+from .rendering import GraphvizNotFound, drawing_class, render, render_svgs
+from .style import HIGHLIGHT, KIND_STYLE, escape_record, flow_colour, fmt, text_colour_on
 
 __all__ = ["GraphvizNotFound", "draw_dot", "flow_colour", "render", "render_svgs", "to_dot"]
 
 # Labels the nn layer gives its parameters: L{layer}.N{neuron}.w{i} and L{layer}.N{neuron}.b
 PARAM_LABEL = re.compile(r"^L(\d+)\.N(\d+)\.(w\d+|b)$")
-SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "neg": "−x", "pow": "x^", "powv": "x^y"}
-KIND_STYLE = {  # (style, fill, border): inputs, parameters, constants and results differ
-    "input": ("filled", "#cfe8ff", "#1f5fa8"),
-    "param": ("filled", "#ffe4a8", "#b07800"),
-    "const": ("filled,dashed", "#eeeeee", "#888888"),
-    "result": ("filled", "#ffffff", "#333333"),
-    "output": ("filled,bold", "#d9f2d0", "#1e7b1e"),
-}
-HIGHLIGHT = "#ff3b30"
-
-
-def fmt(x: float) -> str:
-    """A float in at most 4 significant digits, for labels.
-
-    >>> fmt(3.14159), fmt(-0.000123456), fmt(2.0), fmt(float("inf"))
-    ('3.142', '-0.0001235', '2', 'inf')
-    """
-    return f"{x:.4g}"
 
 
 def forward_order(root: Value) -> list[Value]:
@@ -46,7 +29,7 @@ def forward_order(root: Value) -> list[Value]:
         return [root]
     seen: dict[Value, None] = {}
     for node in topological_order((root,), reset=False):
-        for child in node._prev:
+        for child in node.inputs:
             if child.is_leaf and child not in seen:
                 seen[child] = None
         seen[node] = None
@@ -71,11 +54,18 @@ def kind(node: Value, root: Value | None = None, params: Iterable[Value] = ()) -
     return "input"
 
 
-ACTIVATIONS = frozenset({"tanh", "relu", "sigmoid", "leaky_relu", "softplus"})
+def is_activation(node: Value) -> bool:
+    """True for a node made by a row marked ``activation`` in the operation table.
+
+    >>> is_activation(Value(1.0).tanh()), is_activation(Value(1.0) * 2)
+    (True, False)
+    """
+    p = OPS.get(node.op)
+    return p is not None and p.activation
 
 
 def _param_group(node: Value) -> str | None:
-    for child in node._prev:
+    for child in node.inputs:
         m = PARAM_LABEL.match(child.label) if child.is_leaf else None
         if m:
             return f"L{m[1]}.N{m[2]}"
@@ -106,58 +96,25 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
         g = _param_group(node)
         if g is not None:
             groups[node] = g
-            if node.op == "linear" or any(_is_weight(c) for c in node._prev):
+            if node.op == "linear" or any(_is_weight(c) for c in node.inputs):
                 direct.add(node)  # a weighted term: what sums of the neuron are made of
             continue
-        ins = [c for c in node._prev if c._op is not CONST]
+        ins = [c for c in node.inputs if c._op is not CONST]
         found = {groups.get(c) for c in ins}
         if len(found) != 1:
             continue
         group = found.pop()
         if group is None:
             continue
-        activation = node.op in ACTIVATIONS and ins[0].op not in ACTIVATIONS
-        if activation or (len(node._prev) > 1 and any(c in direct for c in ins)):
+        activation = is_activation(node) and not is_activation(ins[0])
+        if activation or (len(node.inputs) > 1 and any(c in direct for c in ins)):
             groups[node] = group
     return groups
 
 
-# Red-yellow-blue, reversed: small gradients cold (blue), large ones hot (red).
-_SCALE = ["#313695", "#4575b4", "#74add1", "#abd9e9", "#fee090", "#fdae61", "#f46d43", "#a50026"]
-
-
-def flow_colour(g: float) -> str:
-    """Fill colour for ``|grad|`` on a log scale: blue (1e-8, vanishing) to red (1e4, exploding).
-
-    Exact zeros are black and non-finite gradients magenta, so neither hides in the scale.
-
-    >>> flow_colour(1e-8), flow_colour(1e4), flow_colour(0.0), flow_colour(float("nan"))
-    ('#313695', '#a50026', '#000000', '#ff00ff')
-    """
-    if g == 0:
-        return "#000000"
-    if not math.isfinite(g):
-        return "#ff00ff"
-    t = min(max((math.log10(abs(g)) + 8.0) / 12.0, 0.0), 1.0) * (len(_SCALE) - 1)
-    i = min(int(t), len(_SCALE) - 2)
-    a, b, f = _SCALE[i], _SCALE[i + 1], t - i
-    rgb = [round(int(a[k : k + 2], 16) * (1 - f) + int(b[k : k + 2], 16) * f) for k in (1, 3, 5)]
-    return "#" + "".join(f"{c:02x}" for c in rgb)
-
-
-def _text_on(fill: str) -> str:
-    r, g, b = (int(fill[k : k + 2], 16) for k in (1, 3, 5))
-    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "black"
-
-
-def _esc(text: str) -> str:
-    """Escape text for a record label (braces, bars, angle brackets, quotes, backslashes)."""
-    return re.sub(r'([{}|<>"\\ ])', lambda m: "\\ " if m[1] == " " else "\\" + m[1], text)
-
-
 def _op_label(node: Value) -> str:
     name = node.op
-    sym = SYMBOLS.get(name, name)
+    sym = OPS[name].symbol if name in OPS else name
     if name == "pow":
         return f"x^{fmt(node.params[0])}"
     if node.params:
@@ -203,13 +160,16 @@ class _Dot:
         data = fmt(node.data) if known else "?"
         g = self.grad(node)
         head = node.label or ("const" if k == "const" else "")
-        fields = [_esc(head)] if head else []
-        fields += [f"data {_esc(data)}", f"grad {_esc(fmt(g)) if g is not None else '·'}"]
+        fields = [escape_record(head)] if head else []
+        fields += [
+            f"data {escape_record(data)}",
+            f"grad {escape_record(fmt(g)) if g is not None else '·'}",
+        ]
         if self.opts["grad_flow"] and g is not None and k != "const":
             fill = flow_colour(g)  # the kind still shows in the border colour and style
             if g == 0:  # exactly zero: a dead ReLU, or an input the output does not depend on
                 style += ",dashed"
-            attrs_extra = [f"fontcolor={_text_on(fill)}", "penwidth=2"]
+            attrs_extra = [f"fontcolor={text_colour_on(fill)}", "penwidth=2"]
         else:
             attrs_extra = []
         attrs = [f'label="{{{" | ".join(fields)}}}"', "shape=record", f'fillcolor="{fill}"']
@@ -223,7 +183,8 @@ class _Dot:
         return f"  {vid} [{' '.join(attrs)}];"
 
     def op_node(self, node: Value, vid: str) -> str:
-        attrs = f'label="{_esc(_op_label(node))}" shape=ellipse style=filled fillcolor="#f4f4f4"'
+        label = escape_record(_op_label(node))
+        attrs = f'label="{label}" shape=ellipse style=filled fillcolor="#f4f4f4"'
         if node is self.opts["highlight"]:
             attrs += f' color="{HIGHLIGHT}" penwidth=3'
         if node.op == "relu" and node.data == 0:
@@ -241,7 +202,7 @@ def _legend(grad_flow: bool) -> list[str]:
             c = flow_colour(10.0**e)
             rows.append(
                 f'l_g{e + 8} [label="|grad| 1e{e}" shape=box style=filled '
-                f'fillcolor="{c}" fontcolor={_text_on(c)}];'
+                f'fillcolor="{c}" fontcolor={text_colour_on(c)}];'
             )
         rows.append(
             'l_zero [label="grad exactly 0" shape=box style="filled,dashed" '
@@ -283,8 +244,6 @@ def dot_body(
     groups = neuron_groups(order)
     collapse = max_nodes is not None and len(order) > max_nodes and len(set(groups.values())) > 0
     if collapse:
-        from .viz_groups import collapsed_lines  # large graphs only
-
         body = collapsed_lines(d, order, groups, params)
         note = (
             f"{len(order)} nodes > max_nodes={max_nodes}: each neuron drawn as one box "
@@ -317,7 +276,7 @@ def _full_lines(
             block.append(d.op_node(node, vid))
             edges.append(f"  {vid}_op -> {vid};")
             names = _edge_names(node)
-            for i, child in enumerate(node._prev):
+            for i, child in enumerate(node.inputs):
                 lab = f' [label="{names[i]}"]' if names else ""
                 edges.append(f"  {ids[child]} -> {vid}_op{lab};")
         g = groups.get(node)

@@ -13,19 +13,18 @@ and raises ``TracePathError`` when the recorded path no longer applies.
 
 from __future__ import annotations
 
-import builtins
-import itertools
+import linecache
 import math
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, Protocol, cast
 
-from .compile_codegen import Trace, describe, generate, is_const, signature
-from .engine import Value, real, topological_order
-from .engine import leaves as graph_leaves
-from .functional import grad
-from .mode import enable_grad, no_grad
-
-_counter = itertools.count()
+from ..codegen import run_source
+from ..engine import Value, real, topological_order
+from ..engine import leaves as graph_leaves
+from ..functional import grad
+from ..mode import enable_grad, no_grad
+from .emit import Trace, describe, generate, is_const, signature
 
 
 class TracePathError(RuntimeError):
@@ -36,7 +35,7 @@ class TracePathError(RuntimeError):
     >>> f(-1.0)
     Traceback (most recent call last):
     ...
-    autograd.compile.TracePathError: ...
+    autograd.tracer.TracePathError: ...
     """
 
 
@@ -144,7 +143,7 @@ class Compiled:
         if parameters is not None:
             parameters = list(parameters)
             for i, p in enumerate(parameters):
-                if not isinstance(p, Value) or p._prev:
+                if not isinstance(p, Value) or p.inputs:
                     raise TypeError(f"compile: parameters[{i}] must be a leaf Value, got {p!r}")
         self.fn = fn
         self.n_inputs = len(xs)
@@ -157,8 +156,10 @@ class Compiled:
         self.source, ns = generate(self._trace)
         self.parameters: list[Value] = self._trace.params[: self._asked]
         name = getattr(fn, "__name__", "fn")
-        code = builtins.compile(self.source, f"<autograd.compile {name} #{next(_counter)}>", "exec")
-        exec(code, ns)  # the text comes from the traced graph only, see compile_codegen
+        # The text comes from the traced graph only (see emit.py). Its lines stay readable in
+        # tracebacks for as long as this object lives.
+        filename = run_source(self.source, f"compile {name!r}", ns)
+        weakref.finalize(self, linecache.cache.pop, filename, None)
         self._run = cast("_Generated", ns["forward_backward"])
         self._params = self._trace.params
         self.nodes = len(self._trace.order)
@@ -234,7 +235,7 @@ class Compiled:
         >>> f.check(-5.0)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        autograd.compile.TracePathError: ...
+        autograd.tracer.TracePathError: ...
         """
         xs = self._floats(inputs, self.n_inputs, "inputs")
         leaves, outs = _trace(self.fn, xs)

@@ -8,8 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from .engine import Op, Value, real, topological_order
-from .viz import GraphvizNotFound, fmt, forward_order, render_svgs, to_dot
+from ..engine import Op, Value, real, topological_order
+from .dot import draw_dot, forward_order, to_dot
+from .page import page
+from .rendering import GraphvizNotFound, render_svgs
+from .style import fmt
 
 
 def _name(node: Value, ids: dict[Value, str]) -> str:
@@ -118,8 +121,6 @@ class _Stepper:
 
     def draw(self, **options: Any) -> Any:
         """The current frame as a ``graphviz`` drawing (shows inline in Jupyter)."""
-        from .viz import draw_dot
-
         cur = self.current
         return draw_dot(self.root, highlight=cur.node if cur else None, **self._state(), **options)
 
@@ -151,8 +152,6 @@ class _Stepper:
                 f"to_html: {len(self.steps)} steps > max_frames={max_frames}; "
                 "step through a smaller graph or raise max_frames"
             )
-        from .stepper_html import page
-
         frames = self._replay(options)
         dots = [dot for dot, _ in frames]
         try:
@@ -242,7 +241,7 @@ class BackwardStepper(_Stepper):
     def _do(self, step: BackwardStep) -> None:
         g = self.grads.get(step.node, 0.0)
         passed, undo = [], []
-        for child, d in zip(step.node._prev, step.local):
+        for child, d in zip(step.node.inputs, step.local):
             contrib = g * d
             undo.append((child, self.grads.get(child)))
             self.grads[child] = self.grads.get(child, 0.0) + contrib
@@ -271,8 +270,8 @@ class BackwardStepper(_Stepper):
         ids, n = self.ids, step.node
         if not step.undo:
             return f"step {step.index + 1}: {_name(n, ids)} (not yet run)"
-        locs = ", ".join(f"{_name(c, ids)} {fmt(d)}" for c, d in zip(n._prev, step.local))
-        sent = ", ".join(f"{_name(c, ids)} += {fmt(p)}" for c, p in zip(n._prev, step.passed))
+        locs = ", ".join(f"{_name(c, ids)} {fmt(d)}" for c, d in zip(n.inputs, step.local))
+        sent = ", ".join(f"{_name(c, ids)} += {fmt(p)}" for c, p in zip(n.inputs, step.passed))
         return (
             f"step {step.index + 1}: {_name(n, ids)} (grad {fmt(step.grad)}) "
             f"local d/d input: {locs} -> {sent}"
@@ -335,5 +334,5 @@ class ForwardStepper(_Stepper):
         if n.is_leaf:
             how = "constant" if n.op == "const" else "given"
             return f"step {step.index + 1}: {_name(n, ids)} = {fmt(n.data)} ({how})"
-        args = ", ".join(_name(c, ids) for c in n._prev)
+        args = ", ".join(_name(c, ids) for c in n.inputs)
         return f"step {step.index + 1}: {_name(n, ids)} = {n.op}({args}) = {fmt(n.data)}"

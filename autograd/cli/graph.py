@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .engine import Value
+from ..engine import Value
+from ..viz.dot import GraphvizNotFound, render, to_dot
+from ..viz.stepper import BackwardStepper
 from .expr import ExpressionError, parse
-from .stepper import BackwardStepper
-from .viz import GraphvizNotFound, render, to_dot
 
 EXAMPLE = 'python -m autograd graph "tanh(x*w + b)" --set x=2 w=-3 b=6.88 --out graph.svg'
 

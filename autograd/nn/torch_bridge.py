@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .nn import MLP
+from typing import Any
 
 _TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 
 
-def mlp_to_torch(model: MLP, dtype: Any = None) -> Any:
+def mlp_to_torch(model: Any, dtype: Any = None) -> Any:
     """``torch.nn.Sequential`` of ``Linear`` and activation modules holding ``model``'s weights.
+
+    ``model`` is an ``autograd.nn.MLP`` (anything with ``layers`` of ``neurons``).
 
     Row j of a ``Linear``'s weight is neuron j's weights; its bias is neuron j's bias.
 
-    >>> from autograd.nn import MLP
+    >>> from autograd.nn.modules import MLP
     >>> model = MLP(2, [3, 1], activation="tanh", seed=0)
     >>> try:
     ...     import torch

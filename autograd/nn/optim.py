@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .engine import Value, real
+from ..engine import Value, real
 
 
 def _hyper(x: object, name: str, where: str, low: float = 0.0, below: float | None = None) -> float:

@@ -1,0 +1,23 @@
+"""Neural networks on Values: modules, losses, optimisers, datasets and model files.
+
+>>> from autograd.nn import MLP
+>>> model = MLP(2, [3, 1], seed=0)
+>>> model.num_parameters()
+13
+"""
+
+from . import datasets, losses, optim
+from .files import ModelFileError
+from .modules import MLP, Layer, Module, Neuron, load
+
+__all__ = [
+    "MLP",
+    "Layer",
+    "ModelFileError",
+    "Module",
+    "Neuron",
+    "datasets",
+    "load",
+    "losses",
+    "optim",
+]

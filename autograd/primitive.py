@@ -1,0 +1,249 @@
+"""User-defined primitives: ``@primitive`` turns a function on floats into an operation.
+
+The decorator builds a table row (``autograd.ops.Primitive``) from the function, its derivative
+rules, its domain and sample intervals, and compiles it with the same code generator as the
+built-in rows (``autograd.codegen``). Domains are Python conditions over the argument names,
+parsed with ``ast`` and checked before they are compiled.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, cast
+
+from .codegen import RESERVED, compile_primitive, value_namespace
+from .engine import Value
+from .mode import STATE
+from .ops import FLOAT_NAMESPACE, Primitive
+
+Interval = tuple[float, float]
+
+# Names a domain condition may use besides the primitive's own arguments.
+_SAFE_NAMES: dict[str, object] = {
+    **{k: v for k, v in vars(math).items() if not k.startswith("_")},
+    "abs": abs,
+    "min": min,
+    "max": max,
+    "bool": bool,
+}
+_ALLOWED_NODES = (
+    ast.Expression,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.UnaryOp,
+    ast.Not,
+    ast.USub,
+    ast.UAdd,
+    ast.BinOp,
+    ast.operator,
+    ast.Compare,
+    ast.cmpop,
+    ast.Call,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.IfExp,
+)
+
+
+def parse_domain(
+    domain: str | Callable[..., bool] | None, args: Sequence[str], op: str
+) -> tuple[str, Callable[..., bool] | None]:
+    """Words for error messages and a predicate over float inputs (None: defined everywhere).
+
+    ``domain`` is a Python condition over the argument names (``"x > 0"``, ``"y != 0"``), a
+    callable taking the arguments and returning a bool, or None / ``"all real numbers"``.
+
+    >>> text, check = parse_domain("x > 0 and y != 0", ["x", "y"], "f")
+    >>> text, check(1.0, 2.0), check(-1.0, 2.0)
+    ('x > 0 and y != 0', True, False)
+    """
+    if domain is None or domain == "all real numbers":
+        return "all real numbers", None
+    if callable(domain):
+        return f"the inputs where {getattr(domain, '__name__', 'its domain check')} holds", domain
+    if not isinstance(domain, str):
+        raise TypeError(f"primitive {op}: domain must be a str or a callable, got {domain!r}")
+    try:
+        tree = ast.parse(domain, mode="eval")
+    except SyntaxError:
+        tree = None
+    bad = _unsupported(tree, set(args)) if tree is not None else "not a Python expression"
+    if bad:
+        raise ValueError(
+            f"primitive {op}: domain {domain!r} must be a Python condition over its arguments "
+            f"({', '.join(args)}), e.g. {args[0] + ' > 0'!r}: {bad}"
+        )
+    code = compile(f"lambda {', '.join(args)}: bool({domain})", f"<domain of {op}>", "eval")
+    check = eval(code, {"__builtins__": {}, **_SAFE_NAMES})
+    return domain, check
+
+
+def _unsupported(tree: ast.AST, args: set[str]) -> str:
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            return f"{type(node).__name__} is not allowed"
+        if isinstance(node, ast.Name) and node.id not in args and node.id not in _SAFE_NAMES:
+            return f"unknown name {node.id!r}"
+    return ""
+
+
+def normalize_sample(sample: Any, n_inputs: int, op: str) -> tuple[tuple[Interval, ...], ...]:
+    """Sample intervals, one entry per input: each ``(lo, hi)`` or a list of such intervals.
+
+    >>> normalize_sample([(0.1, 5), [(-3, -1), (1, 3)]], 2, "f")
+    (((0.1, 5.0),), ((-3.0, -1.0), (1.0, 3.0)))
+    """
+    if not sample:
+        return ()
+    entries = list(sample)
+    if len(entries) != n_inputs:
+        raise ValueError(
+            f"primitive {op}: sample needs one entry per input ({n_inputs}), got {len(entries)}"
+        )
+    return tuple(_intervals(e, op, i) for i, e in enumerate(entries))
+
+
+def _intervals(entry: Any, op: str, i: int) -> tuple[Interval, ...]:
+    pair = isinstance(entry, (tuple, list)) and len(entry) == 2
+    if pair and all(isinstance(b, (int, float)) for b in entry):
+        entry = [entry]
+    out = []
+    for iv in entry:
+        if not (isinstance(iv, (tuple, list)) and len(iv) == 2):
+            raise ValueError(f"primitive {op}: sample[{i}] must hold (low, high) pairs, got {iv!r}")
+        lo, hi = float(iv[0]), float(iv[1])
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError(f"primitive {op}: sample[{i}] interval {iv!r} needs finite low < high")
+        out.append((lo, hi))
+    if not out:
+        raise ValueError(f"primitive {op}: sample[{i}] is empty")
+    return tuple(out)
+
+
+class PrimitiveFunction(Protocol):
+    """What :func:`primitive` makes: a function on Values (or numbers) keeping its table row.
+
+    >>> @primitive(derivatives=[lambda x: 2 * x])
+    ... def square(x):
+    ...     return x * x
+    >>> square(Value(3.0)).data, square.primitive.inputs
+    (9.0, ('x',))
+    """
+
+    primitive: Primitive
+
+    def __call__(self, *operands: Any) -> Value: ...
+
+
+def primitive(
+    derivatives: Sequence[Callable[..., Any]],
+    *,
+    name: str | None = None,
+    domain: str | Callable[..., bool] | None = None,
+    sample: Sequence[Any] = (),
+) -> Callable[[Callable[..., float]], PrimitiveFunction]:
+    """Decorator: turn a function on floats into a differentiable operation on Values.
+
+    ``derivatives`` holds one rule per argument, each taking the same arguments and returning
+    d f / d argument. Write rules with arithmetic operators and Value methods so that they work
+    on floats (first order) and on Values (higher order) alike. The primitive is compiled by the
+    same code generator as the built-in operations. ``domain`` is a condition over the argument
+    names (``"x > 0"``) or a predicate: inputs outside it raise a ValueError naming the operation
+    and operand, and ``autograd.testing.strategies`` draws inside it. ``sample`` gives, per
+    argument, an interval ``(low, high)`` (or a list of them) for tests to draw from.
+
+    >>> from autograd import Value, primitive
+    >>> @primitive(derivatives=[lambda x: 3 * x ** 2])
+    ... def cube(x):
+    ...     return x ** 3
+    >>> x = Value(2.0)
+    >>> y = cube(x)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (8.0, 12.0)
+    """
+    rules = _check_rules(derivatives)
+
+    def wrap(fn: Callable[..., float]) -> PrimitiveFunction:
+        op = name or getattr(fn, "__name__", "")
+        if not isinstance(op, str) or not op:
+            raise ValueError(f"primitive: a name is needed for {fn!r}")
+        args = _positional_args(fn, op)
+        if len(args) != len(rules):
+            raise ValueError(
+                f"primitive {op}: {len(args)} arguments but {len(rules)} derivative rules"
+            )
+        text, check = parse_domain(domain, args, op)
+        # Argument names become local names in generated code: keep them only when they are safe.
+        reserved = {*RESERVED, *FLOAT_NAMESPACE, *value_namespace()}
+        names = args
+        if any(n in reserved or n.startswith("_") for n in args):
+            names = [f"x{i}" for i in range(len(args))]
+        p = Primitive(
+            op,
+            tuple(names),
+            fn if check is None else _guarded(fn, check),
+            rules,
+            domain=text,
+            sample=normalize_sample(sample, len(args), op),
+            in_domain=check,
+        )
+        compiled = compile_primitive(p)
+        with STATE.lock:
+            STATE.fallible_rules += 1
+        make = cast("Callable[..., Value]", compiled.make)
+
+        @functools.wraps(fn)
+        def apply(*operands: Any) -> Value:
+            if len(operands) != len(args):
+                raise TypeError(f"{op}: takes {len(args)} arguments, got {len(operands)}")
+            return make(*operands)
+
+        made = cast(PrimitiveFunction, apply)
+        made.primitive = p
+        return made
+
+    return wrap
+
+
+def _check_rules(derivatives: object) -> tuple[Callable[..., Any], ...]:
+    if callable(derivatives) or isinstance(derivatives, (str, bytes)):
+        raise TypeError(
+            "primitive: derivatives must be a list with one rule per argument, "
+            "e.g. derivatives=[lambda x: 3 * x ** 2]"
+        )
+    items = tuple(cast("Iterable[object]", derivatives))
+    rules: list[Callable[..., Any]] = []
+    for i, d in enumerate(items):
+        if not callable(d):
+            raise TypeError(f"primitive: derivatives[{i}] is not callable: {d!r}")
+        rules.append(d)
+    return tuple(rules)
+
+
+def _positional_args(fn: Callable[..., float], op: str) -> list[str]:
+    if not callable(fn):
+        raise TypeError(f"primitive {op}: expected a function, got {fn!r}")
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    params = list(inspect.signature(fn).parameters.values())
+    for prm in params:
+        if prm.kind not in kinds:
+            raise TypeError(f"primitive {op}: arguments must be plain positional, not {prm}")
+    if not params:
+        raise ValueError(f"primitive {op}: needs at least one argument")
+    return [prm.name for prm in params]
+
+
+def _guarded(fn: Callable[..., float], check: Callable[..., bool]) -> Callable[..., float]:
+    def forward(*args: float) -> float:
+        if not check(*args):
+            raise ValueError("operand outside the domain")
+        return fn(*args)
+
+    return forward

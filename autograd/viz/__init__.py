@@ -1,0 +1,24 @@
+"""Pictures of the graph: DOT drawings, gradient-flow colouring, steppers through the passes.
+
+>>> from autograd import Value
+>>> from autograd.viz import to_dot
+>>> x = Value(2.0, "x")
+>>> to_dot(x * 3).startswith("digraph")
+True
+"""
+
+from .dot import draw_dot, to_dot
+from .rendering import GraphvizNotFound, render, render_svgs
+from .stepper import BackwardStepper, ForwardStepper
+from .style import flow_colour
+
+__all__ = [
+    "BackwardStepper",
+    "ForwardStepper",
+    "GraphvizNotFound",
+    "draw_dot",
+    "flow_colour",
+    "render",
+    "render_svgs",
+    "to_dot",
+]

@@ -1,0 +1,66 @@
+"""How drawings look: number format, node colours, the gradient-flow scale, label escaping."""
+
+from __future__ import annotations
+
+import math
+import re
+
+KIND_STYLE = {  # (style, fill, border): inputs, parameters, constants and results differ
+    "input": ("filled", "#cfe8ff", "#1f5fa8"),
+    "param": ("filled", "#ffe4a8", "#b07800"),
+    "const": ("filled,dashed", "#eeeeee", "#888888"),
+    "result": ("filled", "#ffffff", "#333333"),
+    "output": ("filled,bold", "#d9f2d0", "#1e7b1e"),
+}
+HIGHLIGHT = "#ff3b30"
+
+
+def fmt(x: float) -> str:
+    """A float in at most 4 significant digits, for labels.
+
+    >>> fmt(3.14159), fmt(-0.000123456), fmt(2.0), fmt(float("inf"))
+    ('3.142', '-0.0001235', '2', 'inf')
+    """
+    return f"{x:.4g}"
+
+
+# Red-yellow-blue, reversed: small gradients cold (blue), large ones hot (red).
+_SCALE = ["#313695", "#4575b4", "#74add1", "#abd9e9", "#fee090", "#fdae61", "#f46d43", "#a50026"]
+
+
+def flow_colour(g: float) -> str:
+    """Fill colour for ``|grad|`` on a log scale: blue (1e-8, vanishing) to red (1e4, exploding).
+
+    Exact zeros are black and non-finite gradients magenta, so neither hides in the scale.
+
+    >>> flow_colour(1e-8), flow_colour(1e4), flow_colour(0.0), flow_colour(float("nan"))
+    ('#313695', '#a50026', '#000000', '#ff00ff')
+    """
+    if g == 0:
+        return "#000000"
+    if not math.isfinite(g):
+        return "#ff00ff"
+    t = min(max((math.log10(abs(g)) + 8.0) / 12.0, 0.0), 1.0) * (len(_SCALE) - 1)
+    i = min(int(t), len(_SCALE) - 2)
+    a, b, f = _SCALE[i], _SCALE[i + 1], t - i
+    rgb = [round(int(a[k : k + 2], 16) * (1 - f) + int(b[k : k + 2], 16) * f) for k in (1, 3, 5)]
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def text_colour_on(fill: str) -> str:
+    """Black or white, whichever reads better on the ``#rrggbb`` fill.
+
+    >>> text_colour_on("#000000"), text_colour_on("#ffffff")
+    ('white', 'black')
+    """
+    r, g, b = (int(fill[k : k + 2], 16) for k in (1, 3, 5))
+    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "black"
+
+
+def escape_record(text: str) -> str:
+    """Escape text for a record label (braces, bars, angle brackets, quotes, backslashes).
+
+    >>> print(escape_record('a|b {c} "d"'))
+    a\\|b\\ \\{c\\}\\ \\"d\\"
+    """
+    return re.sub(r'([{}|<>"\\ ])', lambda m: "\\ " if m[1] == " " else "\\" + m[1], text)
