@@ -31,8 +31,7 @@ from IPython.display import display
 
 from autograd import Value
 from autograd.engine import topological_order
-from autograd.viz import BackwardStepper, ForwardStepper
-from autograd.viz import draw_dot, to_dot
+from autograd.viz import BackwardStepper, ForwardStepper, draw_dot, to_dot
 
 # %% [markdown]
 # ## Build an expression and draw it

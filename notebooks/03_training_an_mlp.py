@@ -28,9 +28,9 @@
 import matplotlib.pyplot as plt
 
 from autograd import no_grad
+from autograd.nn import MLP
 from autograd.nn.datasets import moons, spirals
 from autograd.nn.losses import hinge, softmax_cross_entropy
-from autograd.nn import MLP
 from autograd.nn.optim import SGD, Adam
 from autograd.viz import draw_dot
 

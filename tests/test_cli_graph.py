@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from autograd.viz import rendering as viz_render
 from autograd.cli.main import main
+from autograd.viz import rendering as viz_render
 
 ARGS = ["graph", "tanh(x*w + b)", "--set", "x=2", "w=-3", "b=6.88"]
 

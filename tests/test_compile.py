@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, losses, optim, primitive
-from autograd.tracer import TracePathError, train_step
 from autograd.nn import MLP
 from autograd.testing.strategies import expressions
+from autograd.tracer import TracePathError, train_step
 
 
 def eager(fn, xs):

@@ -9,8 +9,7 @@ import pytest
 
 from autograd.cli import demo
 from autograd.cli.main import main
-from autograd.nn import MLP
-from autograd.nn import load
+from autograd.nn import MLP, load
 
 
 def test_writes_every_output(tmp_path, capsys):

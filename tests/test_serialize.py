@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd.nn.modules import MLP, Layer, Neuron
 from autograd.nn import ModelFileError, load
 from autograd.nn.files import save
+from autograd.nn.modules import MLP, Layer, Neuron
 
 
 def bits(x):

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 from graphs import neuron
 
-from autograd.viz import rendering as viz_render
 from autograd.viz import BackwardStepper
+from autograd.viz import rendering as viz_render
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [

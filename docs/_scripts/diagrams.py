@@ -6,8 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from autograd import Value
-from autograd.viz import to_dot
-from autograd.viz import render_svgs
+from autograd.viz import render_svgs, to_dot
 
 
 def neuron() -> str:
