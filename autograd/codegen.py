@@ -192,9 +192,9 @@ def domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
     """
     p = op.primitive
     names = p.inputs if p is not None else tuple(f"x{i}" for i in range(len(args)))
-    shown = ", ".join(f"{n}={a!r}" for n, a in zip(names, args, strict=False))
+    shown = ", ".join(f"{n}={a!r}" for n, a in zip(names, args, strict=True))
     if op.params and p is not None:
-        shown += ", " + ", ".join(f"{n}={v!r}" for n, v in zip(p.params, op.params, strict=False))
+        shown += ", " + ", ".join(f"{n}={v!r}" for n, v in zip(p.params, op.params, strict=True))
     kind: type[Exception]
     if isinstance(exc, ZeroDivisionError):
         kind, why = ZeroDivisionError, "division by zero"

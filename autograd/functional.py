@@ -70,7 +70,7 @@ def _accumulate(
 ) -> dict[Value, float | Value]:
     """Reverse sweep keeping gradients in a dict; with ``graph`` the arithmetic is on Values."""
     grads: dict[Value, float | Value] = {}
-    for o, s in zip(outs, seeds):
+    for o, s in zip(outs, seeds, strict=True):
         if graph and not isinstance(s, Value):
             s = Value(real(s, "grad"))
         grads[o] = grads[o] + s if o in grads else s
@@ -80,7 +80,7 @@ def _accumulate(
             continue
         op = node._op  # set: the order holds interior nodes only (no cast in this loop)
         local = op.partials_graph(node) if graph else op.partials(node)  # type: ignore[union-attr]
-        for child, d in zip(node.inputs, local):
+        for child, d in zip(node.inputs, local, strict=True):
             contrib = g if (type(d) is not Value and d == 1) else g * d
             prev = grads.get(child)
             grads[child] = contrib if prev is None else prev + contrib

@@ -36,7 +36,7 @@ def load_harness(path: Path):
 
 def mlp_model(H):
     model = MLP(H.NIN, H.NOUTS, seed=0)
-    for p, w in zip(model.parameters(), H.init_weights()):
+    for p, w in zip(model.parameters(), H.init_weights(), strict=False):
         p.data = w
     return model
 
@@ -47,7 +47,7 @@ def mlp_loss_fn(H, model, X, Y):
 
     def loss():
         scores = [model(x) for x in X]
-        losses = [(1 + -y * s).relu() for y, s in zip(Y, scores)]
+        losses = [(1 + -y * s).relu() for y, s in zip(Y, scores, strict=False)]
         data_loss = sum(losses) * (1.0 / len(losses))
         return data_loss + H.ALPHA * sum(p * p for p in params)
 
@@ -78,7 +78,7 @@ def bench_mlp(H, rounds, steps, micrograd=False, lr=0.05):
 
     def step_compiled():
         r = compiled()
-        for p, g in zip(cparams, r.param_grads):
+        for p, g in zip(cparams, r.param_grads, strict=False):
             p.data -= lr * g
         return r.value
 
@@ -96,7 +96,10 @@ def bench_mlp(H, rounds, steps, micrograd=False, lr=0.05):
                 losses[name].append(fn())
             gc.collect()  # timed, as in the harness: each engine frees its own garbage
             times[name].append((perf() - t) / steps * 1e3)
-    worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(losses["compiled"], losses["floor"]))
+    worst = max(
+        abs(a - b) / max(1.0, abs(b))
+        for a, b in zip(losses["compiled"], losses["floor"], strict=False)
+    )
     same = losses["compiled"] == losses["eager"]
     return times, {
         "compile_s": t_compile,
@@ -148,7 +151,7 @@ def bench_mix(H, rounds, n_ops):
     out, gs = results["compiled"]
     worst = max(
         [abs(out - ref_out) / max(1.0, abs(ref_out))]
-        + [abs(a - b) / max(1.0, abs(a), abs(b)) for a, b in zip(gs, ref_g)]
+        + [abs(a - b) / max(1.0, abs(a), abs(b)) for a, b in zip(gs, ref_g, strict=False)]
     )
     return times, {
         "compile_s": t_compile,

@@ -178,15 +178,18 @@ assert E_new < E
 
 # %%
 def matmul(P, Q):
-    return [[sum(p * q for p, q in zip(row, col)) for col in zip(*Q)] for row in P]
+    return [
+        [sum(p * q for p, q in zip(row, col, strict=True)) for col in zip(*Q, strict=True)]
+        for row in P
+    ]
 
 
 def transpose(P):
-    return [list(col) for col in zip(*P)]
+    return [list(col) for col in zip(*P, strict=True)]
 
 
 def forward(X, W, b):
-    Z = [[zj + bj for zj, bj in zip(row, b)] for row in matmul(X, W)]
+    Z = [[zj + bj for zj, bj in zip(row, b, strict=True)] for row in matmul(X, W)]
     A = [[sigmoid(zj) for zj in row] for row in Z]
     return Z, A
 
@@ -199,7 +202,9 @@ Wm = [[rng.uniform(-1, 1) for _ in range(k)] for _ in range(n)]
 bm = [rng.uniform(-0.5, 0.5) for _ in range(k)]
 
 Z, A = forward(X, Wm, bm)
-Eb = sum((a - yy) ** 2 for ra, ry in zip(A, Y) for a, yy in zip(ra, ry)) / (2 * m)
+Eb = sum(
+    (a - yy) ** 2 for ra, ry in zip(A, Y, strict=True) for a, yy in zip(ra, ry, strict=True)
+) / (2 * m)
 print(f"batch error E = {Eb:.6f}")
 
 # %% [markdown]
@@ -215,9 +220,12 @@ print(f"batch error E = {Eb:.6f}")
 # The product $X^\top dZ$ is where the sum over examples happens, so it must come last.
 
 # %%
-dZ = [[(a - yy) * a * (1 - a) / m for a, yy in zip(ra, ry)] for ra, ry in zip(A, Y)]
+dZ = [
+    [(a - yy) * a * (1 - a) / m for a, yy in zip(ra, ry, strict=True)]
+    for ra, ry in zip(A, Y, strict=True)
+]
 dW_right = matmul(transpose(X), dZ)
-db_right = [sum(col) for col in zip(*dZ)]
+db_right = [sum(col) for col in zip(*dZ, strict=True)]
 
 # %% [markdown]
 # ### The common wrong one
@@ -234,9 +242,12 @@ db_right = [sum(col) for col in zip(*dZ)]
 
 # %%
 slope = [[a * (1 - a) for a in row] for row in A]
-mean_slope = [sum(col) / m for col in zip(*slope)]
-XtErr = matmul(transpose(X), [[(a - yy) / m for a, yy in zip(ra, ry)] for ra, ry in zip(A, Y)])
-dW_wrong = [[g * s for g, s in zip(row, mean_slope)] for row in XtErr]
+mean_slope = [sum(col) / m for col in zip(*slope, strict=True)]
+XtErr = matmul(
+    transpose(X),
+    [[(a - yy) / m for a, yy in zip(ra, ry, strict=True)] for ra, ry in zip(A, Y, strict=True)],
+)
+dW_wrong = [[g * s for g, s in zip(row, mean_slope, strict=True)] for row in XtErr]
 
 # %% [markdown]
 # ### The referee: the engine
@@ -248,7 +259,7 @@ dW_wrong = [[g * s for g, s in zip(row, mean_slope)] for row in XtErr]
 Wval = [[Value(w, f"W{i}{j}") for j, w in enumerate(row)] for i, row in enumerate(Wm)]
 bval = [Value(v, f"b{j}") for j, v in enumerate(bm)]
 E_engine = 0
-for xr, yr in zip(X, Y):
+for xr, yr in zip(X, Y, strict=True):
     for j in range(k):
         zrj = sum((xi * Wval[i][j] for i, xi in enumerate(xr)), bval[j])
         E_engine = E_engine + (zrj.sigmoid() - yr[j]) ** 2
@@ -279,17 +290,26 @@ assert worst > 1e-3
 def both_versions(X, Y, W, b):
     mm = len(X)
     _, A = forward(X, W, b)
-    err = [[(a - yy) / mm for a, yy in zip(ra, ry)] for ra, ry in zip(A, Y)]
-    dZ = [[e * a * (1 - a) for e, a in zip(re, ra)] for re, ra in zip(err, A)]
+    err = [
+        [(a - yy) / mm for a, yy in zip(ra, ry, strict=True)] for ra, ry in zip(A, Y, strict=True)
+    ]
+    dZ = [
+        [e * a * (1 - a) for e, a in zip(re, ra, strict=True)]
+        for re, ra in zip(err, A, strict=True)
+    ]
     right = matmul(transpose(X), dZ)
-    mean_slope = [sum(a * (1 - a) for a in col) / mm for col in zip(*A)]
-    wrong = [[g * s for g, s in zip(row, mean_slope)] for row in matmul(transpose(X), err)]
+    mean_slope = [sum(a * (1 - a) for a in col) / mm for col in zip(*A, strict=True)]
+    wrong = [
+        [g * s for g, s in zip(row, mean_slope, strict=True)] for row in matmul(transpose(X), err)
+    ]
     return right, wrong
 
 
 for rows in (1, 5):
     right, wrong = both_versions(X[:rows], Y[:rows], Wm, bm)
-    gap = max(abs(r - w) for rr, rw in zip(right, wrong) for r, w in zip(rr, rw))
+    gap = max(
+        abs(r - w) for rr, rw in zip(right, wrong, strict=True) for r, w in zip(rr, rw, strict=True)
+    )
     print(f"{rows} example(s): largest difference between the versions {gap:.2e}")
     assert (gap < 1e-15) if rows == 1 else (gap > 1e-3)
 

@@ -162,7 +162,7 @@ def backward_overwrite(root):
     grads = {root: 1.0}
 
     def visit(node):
-        for child, d in zip(node.inputs, node._op.partials(node)):
+        for child, d in zip(node.inputs, node._op.partials(node), strict=True):
             grads[child] = grads[node] * d  # overwrites whatever arrived before
             if not child.is_leaf:
                 visit(child)
@@ -187,7 +187,7 @@ def backward_eager(root):
     def visit(node):
         nonlocal visits
         visits += 1
-        for child, d in zip(node.inputs, node._op.partials(node)):
+        for child, d in zip(node.inputs, node._op.partials(node), strict=True):
             grads[child] = grads.get(child, 0.0) + grads[node] * d
             if not child.is_leaf:
                 visit(child)  # the child may not have received all its gradient yet
@@ -212,7 +212,7 @@ print("topological order:", [v.label for v in order])
 
 grads = {c: 1.0}
 for node in reversed(order):
-    for child, d in zip(node.inputs, node._op.partials(node)):
+    for child, d in zip(node.inputs, node._op.partials(node), strict=True):
         grads[child] = grads.get(child, 0.0) + grads[node] * d
 print("in topological order:", grads[a])
 

@@ -53,7 +53,7 @@ def loss_of(model, X, y):
 
 def accuracy(model, X, y):
     with no_grad():  # evaluation only: record no graph
-        return sum(predict(model, x) == c for x, c in zip(X, y)) / len(y)
+        return sum(predict(model, x) == c for x, c in zip(X, y, strict=True)) / len(y)
 
 
 def train(model, opt, X, y, epochs):
@@ -118,7 +118,7 @@ for name, (_, history) in runs.items():
     axes[0].plot(history, label=name)
 axes[0].set(xlabel="epoch", ylabel="hinge loss", yscale="log", title="loss curves")
 axes[0].legend()
-for ax, (name, (model, _)) in zip(axes[1:], runs.items()):
+for ax, (name, (model, _)) in zip(axes[1:], runs.items(), strict=True):
     boundary(ax, model, X, y, f"{name}: decision boundary")
 plt.show()
 
@@ -267,9 +267,10 @@ print("dead first-layer neurons:", dead_neurons(net, X))
 before = [[w.data for w in neuron.w] for neuron in first]
 history = train(net, SGD(net.parameters(), lr=0.2), X, y, 20)
 after = [[w.data for w in neuron.w] for neuron in first]
-for j, (b0, b1) in enumerate(zip(before, after)):
+for j, (b0, b1) in enumerate(zip(before, after, strict=True)):
     state = "dead " if j in dead_neurons(net, X) else "alive"
-    print(f"neuron {j} ({state}): weights moved by {max(abs(p - q) for p, q in zip(b0, b1)):.3g}")
+    moved = max(abs(p - q) for p, q in zip(b0, b1, strict=True))
+    print(f"neuron {j} ({state}): weights moved by {moved:.3g}")
 assert dead_neurons(net, X) == [0, 1, 2]
 assert all(before[j] == after[j] for j in range(3))  # dead: exactly no change
 assert all(before[j] != after[j] for j in range(3, 6))  # alive: learning

@@ -190,8 +190,8 @@ def test_engine_matches_sympy(expr):
     out = expr.build(leaves)
     symbols = sympy.symbols(f"x0:{len(leaves)}", real=True)
     formula = expr.sympy(symbols)
-    at = dict(zip(symbols, expr.inputs))
-    for leaf, s, g in zip(leaves, symbols, grad(out, leaves)):
+    at = dict(zip(symbols, expr.inputs, strict=True))
+    for leaf, s, g in zip(leaves, symbols, grad(out, leaves), strict=True):
         exact = float(sympy.diff(formula, s).evalf(30, subs=at))
         assert math.isclose(g.data, exact, rel_tol=1e-9, abs_tol=1e-9), (str(expr), leaf.label)
     seen.append(expr)

@@ -52,7 +52,7 @@ f = x**3 - 2 * x + x.exp()
 
 e = math.exp(0.8)
 hand = [3 * 0.8**2 - 2 + e, 6 * 0.8 + e, 6 + e]
-for order, (got, want) in enumerate(zip((d1, d2, d3), hand), start=1):
+for order, (got, want) in enumerate(zip((d1, d2, d3), hand, strict=True), start=1):
     prime = "'" * order
     print(f"f{prime}(0.8): engine {got.data:.12f}   by hand {want:.12f}")
     assert close(got.data, want, 1e-12)
@@ -141,7 +141,7 @@ for _ in range(STEPS):
     descent.append(descent[-1] - LR * s)
 
 print(f"{'step':>4}{'Newton':>20}{'gradient descent':>20}")
-for k, (a, b) in enumerate(zip(newton, descent)):
+for k, (a, b) in enumerate(zip(newton, descent, strict=True)):
     print(f"{k:>4}{a:>20.15f}{b:>20.15f}")
 
 fig, ax = plt.subplots(figsize=(6, 4))
@@ -197,7 +197,7 @@ assert H[0][1] == H[1][0]  # mixed partials agree: the Hessian is symmetric
 for j in range(2):
     up = hessian(rosen, [px + h * (j == 0), py + h * (j == 1)])[0]
     down = hessian(rosen, [px - h * (j == 0), py - h * (j == 1)])[0]
-    column = [(u - d) / (2 * h) for u, d in zip(up, down)]
+    column = [(u - d) / (2 * h) for u, d in zip(up, down, strict=True)]
     print(f"column {j}: finite differences {[round(c, 6) for c in column]}")
     assert all(close(column[i], H[i][j], 1e-6) for i in range(2))
 
@@ -221,7 +221,7 @@ point = [-1.0, 1.5]
 for step in range(11):
     gradient, H = hessian(rosen, point)
     delta = solve2(H, [-gi for gi in gradient])
-    point = [p + dp for p, dp in zip(point, delta)]
+    point = [p + dp for p, dp in zip(point, delta, strict=True)]
     print(f"step {step + 1}: x = {point[0]:+.12f}, y = {point[1]:+.12f}, r = {rosen(*point):.3e}")
 assert close(point[0], 1.0, 1e-12) and close(point[1], 1.0, 1e-12)
 

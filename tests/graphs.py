@@ -30,10 +30,10 @@ def mlp_loss(
             outs = []
             for ws, b in layer:
                 if fused:
-                    s = b + sum(w * x for w, x in zip(ws, h))
+                    s = b + sum(w * x for w, x in zip(ws, h, strict=True))
                 else:
                     s = b
-                    for w, x in zip(ws, h):
+                    for w, x in zip(ws, h, strict=True):
                         s = s + w * x
                 outs.append(s.tanh() if li < len(layers) - 1 else s)
             h = outs

@@ -41,7 +41,7 @@ def test_random_graphs_at_new_inputs(expr, data):
     xs = [data.draw(st.floats(-1.0, 1.0)) for _ in expr.inputs]
     got, (value, grads) = f(*xs), eager(lambda *v: expr.build(list(v)), xs)
     assert rel_close(got.value, value)
-    assert all(rel_close(a, b) for a, b in zip(got.grads, grads))
+    assert all(rel_close(a, b) for a, b in zip(got.grads, grads, strict=True))
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,10 @@ def test_second_and_third_derivatives():
     d = f.gradient(0)  # d/dx = 3 x^2 y + cos x
     x, y = 0.7, 2.0
     assert rel_close(d(x, y).value, 3 * x**2 * y + math.cos(x))
-    assert all(rel_close(a, b) for a, b in zip(d(x, y).grads, (6 * x * y - math.sin(x), 3 * x**2)))
+    assert all(
+        rel_close(a, b)
+        for a, b in zip(d(x, y).grads, (6 * x * y - math.sin(x), 3 * x**2), strict=True)
+    )
     dd = d.gradient(0)
     assert rel_close(dd(x, y).grads[0], 6 * y - math.cos(x))
 
@@ -207,5 +210,5 @@ def test_mlp_trained_compiled_and_eager_end_equal(kind):
         first = first or got
         assert rel_close(got, loss.data)
     a, b = (m.parameters() for m in models)
-    assert all(abs(p.data - q.data) <= 1e-9 for p, q in zip(a, b))
+    assert all(abs(p.data - q.data) <= 1e-9 for p, q in zip(a, b, strict=True))
     assert got < first

@@ -20,7 +20,7 @@ def test_deterministic_by_seed_and_well_formed(name):
 
 def test_moons_shape():
     X, y = moons(200, noise=0.0)
-    for (a, b), c in zip(X, y):
+    for (a, b), c in zip(X, y, strict=True):
         if c == 0:  # upper half circle around (0, 0)
             assert math.hypot(a, b) == pytest.approx(1.0) and b >= -1e-12
         else:  # lower half circle around (1, 0.5)
@@ -31,12 +31,14 @@ def test_moons_shape():
 def test_circles_and_xor_and_blobs():
     X, y = circles(40, noise=0.0, factor=0.3)
     assert {round(math.hypot(*x), 9) for x in X} == {1.0, 0.3}
-    assert all((math.hypot(*x) > 0.5) == (c == 0) for x, c in zip(X, y))
+    assert all((math.hypot(*x) > 0.5) == (c == 0) for x, c in zip(X, y, strict=True))
     X, y = xor(40, noise=0.0)
-    assert all(abs(a) == abs(b) == 1.0 and c == int(a * b < 0) for (a, b), c in zip(X, y))
+    assert all(
+        abs(a) == abs(b) == 1.0 and c == int(a * b < 0) for (a, b), c in zip(X, y, strict=True)
+    )
     X, y = blobs(90, k=3, std=0.01, seed=1)
     for c in range(3):
-        pts = [x for x, cc in zip(X, y) if cc == c]
+        pts = [x for x, cc in zip(X, y, strict=True) if cc == c]
         cx = sum(p[0] for p in pts) / len(pts)
         assert len(pts) == 30 and all(abs(p[0] - cx) < 0.1 for p in pts)
 
@@ -52,8 +54,8 @@ def test_split_partitions_examples():
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_fraction=0.25, seed=1)
     assert len(X_te) == 10 and len(X_tr) == 30
     assert sorted(map(tuple, X_tr + X_te)) == sorted(map(tuple, X))
-    pairs = dict(zip(map(tuple, X), y))
-    assert all(pairs[tuple(x)] == c for x, c in zip(X_tr + X_te, y_tr + y_te))
+    pairs = dict(zip(map(tuple, X), y, strict=True))
+    assert all(pairs[tuple(x)] == c for x, c in zip(X_tr + X_te, y_tr + y_te, strict=True))
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ def reference(expr, xs):
     """Value and gradient of the expression, exactly, from sympy."""
     symbols = [sympy.Symbol(f"x{i}", real=True) for i in range(len(xs))]
     tree = expr.sympy(symbols)
-    at = {s: sympy.Float(x) for s, x in zip(symbols, xs)}
+    at = {s: sympy.Float(x) for s, x in zip(symbols, xs, strict=True)}
     value = float(tree.evalf(30, subs=at))
     grads = []
     for s in symbols:
@@ -37,7 +37,7 @@ def test_value_and_every_gradient_match_sympy(expr):
     scale = max(abs(n.data) for n in topological_order([out]))
     assert close(out.data, value, scale), f"{out.data} != {value}\n{expr}"
     out.backward()
-    for x, want in zip(leaves, grads):
+    for x, want in zip(leaves, grads, strict=True):
         assert close(x.grad, want, scale * 10), f"d/d{x.label}: {x.grad} != {want}\n{expr}"
 
 
@@ -54,7 +54,7 @@ def test_the_strategy_never_produces_a_graph_the_engine_refuses(expr):
     assert all(math.isfinite(n.data) for n in order)
     out.backward()
     found = grad(out, leaves)
-    for x, g in zip(leaves, found):
+    for x, g in zip(leaves, found, strict=True):
         assert math.isfinite(x.grad)
         assert abs(x.grad - g.data) <= 1e-12 * (1 + abs(g.data))
 

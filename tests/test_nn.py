@@ -35,7 +35,7 @@ def test_calls_return_value_or_list():
 def test_forward_matches_hand_computation_after_setting_data():
     model = MLP(2, [2, 1], activation="tanh", seed=3)
     values = [0.1, -0.2, 0.3, 0.4, 0.5, -0.6, 0.7, -0.8, 0.9]
-    for p, v in zip(model.parameters(), values):
+    for p, v in zip(model.parameters(), values, strict=True):
         p.data = v
     x = [1.5, -2.0]
     h0 = math.tanh(0.3 + 0.1 * 1.5 - 0.2 * -2.0)

@@ -14,7 +14,7 @@ floats = st.floats(-3.0, 3.0, allow_nan=False)
 
 def unfused(w, x, b):
     s = b
-    for wi, xi in zip(w, x):
+    for wi, xi in zip(w, x, strict=True):
         s = s + wi * xi
     return s
 
@@ -41,7 +41,7 @@ def test_value_and_first_derivatives_match_unfused(case):
     assert y1.data == y2.data  # same summation order: bit for bit
     y1.backward()
     y2.backward()
-    for a, c in zip([*w1, *x1, b1], [*w2, *x2, b2]):
+    for a, c in zip([*w1, *x1, b1], [*w2, *x2, b2], strict=True):
         assert a.grad == pytest.approx(c.grad, rel=1e-12, abs=1e-15)
 
 
@@ -56,7 +56,7 @@ def test_second_derivatives_match_unfused(vals, b):
         dw = grad(y, w, create_graph=True)
         # d/dx_j of dy/dw_0: mixed second derivatives, through the partials' graph
         results.append([g.data for g in grad(dw[0], [*w, *x, bb])])
-    for a, c in zip(*results):
+    for a, c in zip(*results, strict=True):
         assert a == pytest.approx(c, rel=1e-9, abs=1e-12)
 
 
@@ -107,5 +107,5 @@ def test_large_fan_in_gradient_matches_finite_differences():
         up, down = list(ws), list(ws)
         up[i] += h
         down[i] -= h
-        f = lambda v: math.tanh(0.1 + sum(a * c for a, c in zip(v, xs)))
+        f = lambda v: math.tanh(0.1 + sum(a * c for a, c in zip(v, xs, strict=True)))
         assert w[i].grad == pytest.approx((f(up) - f(down)) / (2 * h), rel=1e-6)

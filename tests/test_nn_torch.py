@@ -19,10 +19,10 @@ def test_to_torch_same_outputs_and_gradients():
     loss.backward()
     t_out = net(torch.tensor(X, dtype=torch.float64))
     (t_out**2).sum().backward()
-    for row, t_row in zip(outs, t_out.tolist()):
+    for row, t_row in zip(outs, t_out.tolist(), strict=True):
         assert [o.data for o in row] == pytest.approx(t_row, rel=1e-12)
     linears = [m for m in net if isinstance(m, torch.nn.Linear)]
-    for layer, lin in zip(model.layers, linears):
+    for layer, lin in zip(model.layers, linears, strict=True):
         for j, n in enumerate(layer.neurons):
             assert [w.grad for w in n.w] == pytest.approx(lin.weight.grad[j].tolist(), rel=1e-10)
             assert n.b.grad == pytest.approx(lin.bias.grad[j].item(), rel=1e-10)

@@ -46,7 +46,7 @@ def test_script_twin_is_up_to_date(path):
     notebook = _load(path)
     mine, theirs = _cells(notebook), _cells(twin)
     assert len(mine) == len(theirs), f"{path.name}: {len(mine)} cells, {script.name} {len(theirs)}"
-    for i, (a, b) in enumerate(zip(mine, theirs)):
+    for i, (a, b) in enumerate(zip(mine, theirs, strict=True)):
         assert a == b, f"{path.name} cell {i} differs from {script.name}: run `jupytext --sync`"
 
 

@@ -22,7 +22,7 @@ def close(a: float, b: float, rel: float = 1e-9) -> bool:
 
 
 def leaves_for(p: Primitive, xs) -> list[Value]:
-    return [Value(x, n) for x, n in zip(xs, p.inputs)]
+    return [Value(x, n) for x, n in zip(xs, p.inputs, strict=True)]
 
 
 def check_value(p: Primitive, xs, params) -> None:
@@ -40,7 +40,7 @@ def check_first(p: Primitive, xs, params) -> None:
         assert close(x.grad, want), f"d{p.name}/d{x.label} = {x.grad}, sympy says {want}"
     floats = out._op.partials(out)
     graph = out._op.partials_graph(out)
-    for f, g in zip(floats, graph):
+    for f, g in zip(floats, graph, strict=True):
         assert close(f, g.data if isinstance(g, Value) else float(g), 1e-13)
     gradcheck(lambda *vs: apply(p, vs, params), leaves)
 

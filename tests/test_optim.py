@@ -36,11 +36,15 @@ def sgd_reference(lr, momentum=0.0, dampening=0.0, nesterov=False, wd=0.0, steps
     p, buf, trace = list(START), None, []
     for t in range(steps):
         _, g = loss_and_grad(p)
-        g = [gi + wd * pi for gi, pi in zip(g, p)]
+        g = [gi + wd * pi for gi, pi in zip(g, p, strict=True)]
         if momentum:
-            buf = g if t == 0 else [momentum * b + (1 - dampening) * gi for b, gi in zip(buf, g)]
-            g = [gi + momentum * b for gi, b in zip(g, buf)] if nesterov else buf
-        p = [pi - lr * gi for pi, gi in zip(p, g)]
+            buf = (
+                g
+                if t == 0
+                else [momentum * b + (1 - dampening) * gi for b, gi in zip(buf, g, strict=True)]
+            )
+            g = [gi + momentum * b for gi, b in zip(g, buf, strict=True)] if nesterov else buf
+        p = [pi - lr * gi for pi, gi in zip(p, g, strict=True)]
         trace.append(p)
     return trace
 
@@ -53,18 +57,18 @@ def adam_reference(lr, b1, b2, eps, wd, decoupled, steps=6):
         if decoupled:
             p = [pi * (1 - lr * wd) for pi in p]
         else:
-            g = [gi + wd * pi for gi, pi in zip(g, p)]
-        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
-        v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
+            g = [gi + wd * pi for gi, pi in zip(g, p, strict=True)]
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g, strict=True)]
+        v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g, strict=True)]
         mhat = [mi / (1 - b1**t) for mi in m]
         vhat = [vi / (1 - b2**t) for vi in v]
-        p = [pi - lr * mh / (math.sqrt(vh) + eps) for pi, mh, vh in zip(p, mhat, vhat)]
+        p = [pi - lr * mh / (math.sqrt(vh) + eps) for pi, mh, vh in zip(p, mhat, vhat, strict=True)]
         trace.append(p)
     return trace
 
 
 def close(a, b):
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         assert x == pytest.approx(y, rel=1e-12, abs=1e-14)
 
 

@@ -137,7 +137,7 @@ def test_frames_one_per_step_and_position_kept():
     s.seek(1)
     frames = s.frames(legend=False)
     assert len(frames) == len(s) == 3 and s.position == 1
-    for frame, vid in zip(frames, ("v5", "v4", "v2")):
+    for frame, vid in zip(frames, ("v5", "v4", "v2"), strict=True):
         assert 'class="current"' in next(
             line for line in frame.splitlines() if line.startswith(f"  {vid} ")
         )

@@ -60,7 +60,7 @@ def test_value_and_gradients_match_torch(values, plan):
     out.backward()
     tout.backward()
     assert out.data == pytest.approx(tout.item(), rel=1e-10, abs=1e-12)
-    for x, t in zip(xs, ts):
+    for x, t in zip(xs, ts, strict=True):
         want = 0.0 if t.grad is None else t.grad.item()  # torch leaves unused inputs at None
         assert x.grad == pytest.approx(want, rel=1e-8, abs=1e-10)
 

@@ -28,11 +28,11 @@ def matmul(a, b):
 
 
 def transpose(a):
-    return [list(r) for r in zip(*a)]
+    return [list(r) for r in zip(*a, strict=True)]
 
 
 def forward(X, W, b):
-    Z = [[z + bj for z, bj in zip(row, b)] for row in matmul(X, W)]
+    Z = [[z + bj for z, bj in zip(row, b, strict=True)] for row in matmul(X, W)]
     return Z, [[sig(z) for z in row] for row in Z]
 
 
@@ -58,7 +58,11 @@ def data(m, nin, nout, seed):
 
 def engine_error(outputs, Y):
     m = len(Y)
-    terms = [(a - y) ** 2 for row_a, row_y in zip(outputs, Y) for a, y in zip(row_a, row_y)]
+    terms = [
+        (a - y) ** 2
+        for row_a, row_y in zip(outputs, Y, strict=True)
+        for a, y in zip(row_a, row_y, strict=True)
+    ]
     total = terms[0]
     for t in terms[1:]:
         total = total + t
@@ -77,13 +81,13 @@ def test_one_sigmoid_layer_matches_hand_formulas():
 
     Z, A = forward(X, W, b)
     dZ = [
-        [(a - y) * sig(z) * (1 - sig(z)) for a, y, z in zip(ra, ry, rz)]
-        for ra, ry, rz in zip(A, Y, Z)
+        [(a - y) * sig(z) * (1 - sig(z)) for a, y, z in zip(ra, ry, rz, strict=True)]
+        for ra, ry, rz in zip(A, Y, Z, strict=True)
     ]
     dW = [[v / m for v in row] for row in matmul(transpose(X), dZ)]
-    db = [sum(col) / m for col in zip(*dZ)]
+    db = [sum(col) / m for col in zip(*dZ, strict=True)]
     got_dW, got_db = layer_grads(layer)
-    for g, h in zip(got_dW, dW):
+    for g, h in zip(got_dW, dW, strict=True):
         assert g == pytest.approx(h, rel=1e-12)
     assert got_db == pytest.approx(db, rel=1e-12)
 
@@ -91,9 +95,16 @@ def test_one_sigmoid_layer_matches_hand_formulas():
     # gradient, and the engine tells them apart.
     wrong = [
         [sig(v) * (1 - sig(v)) / m for v in row]
-        for row in matmul(transpose(X), [[a - y for a, y in zip(ra, ry)] for ra, ry in zip(A, Y)])
+        for row in matmul(
+            transpose(X),
+            [[a - y for a, y in zip(ra, ry, strict=True)] for ra, ry in zip(A, Y, strict=True)],
+        )
     ]
-    assert any(abs(g - w) > 1e-3 for gr, wr in zip(got_dW, wrong) for g, w in zip(gr, wr))
+    assert any(
+        abs(g - w) > 1e-3
+        for gr, wr in zip(got_dW, wrong, strict=True)
+        for g, w in zip(gr, wr, strict=True)
+    )
 
 
 def test_two_sigmoid_layers_match_hand_formulas():
@@ -112,18 +123,21 @@ def test_two_sigmoid_layers_match_hand_formulas():
     Z1, A1 = forward(X, W1, b1)
     Z2, A2 = forward(A1, W2, b2)
     dZ2 = [
-        [(a - y) * sig(z) * (1 - sig(z)) for a, y, z in zip(ra, ry, rz)]
-        for ra, ry, rz in zip(A2, Y, Z2)
+        [(a - y) * sig(z) * (1 - sig(z)) for a, y, z in zip(ra, ry, rz, strict=True)]
+        for ra, ry, rz in zip(A2, Y, Z2, strict=True)
     ]
     dW2 = [[v / m for v in row] for row in matmul(transpose(A1), dZ2)]
-    db2 = [sum(col) / m for col in zip(*dZ2)]
+    db2 = [sum(col) / m for col in zip(*dZ2, strict=True)]
     dA1 = matmul(dZ2, transpose(W2))
-    dZ1 = [[d * sig(z) * (1 - sig(z)) for d, z in zip(rd, rz)] for rd, rz in zip(dA1, Z1)]
+    dZ1 = [
+        [d * sig(z) * (1 - sig(z)) for d, z in zip(rd, rz, strict=True)]
+        for rd, rz in zip(dA1, Z1, strict=True)
+    ]
     dW1 = [[v / m for v in row] for row in matmul(transpose(X), dZ1)]
-    db1 = [sum(col) / m for col in zip(*dZ1)]
-    for layer, (dW, db) in zip(model.layers, [(dW1, db1), (dW2, db2)]):
+    db1 = [sum(col) / m for col in zip(*dZ1, strict=True)]
+    for layer, (dW, db) in zip(model.layers, [(dW1, db1), (dW2, db2)], strict=True):
         got_dW, got_db = layer_grads(layer)
-        for g, h in zip(got_dW, dW):
+        for g, h in zip(got_dW, dW, strict=True):
             assert g == pytest.approx(h, rel=1e-12)
         assert got_db == pytest.approx(db, rel=1e-12)
 

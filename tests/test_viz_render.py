@@ -39,7 +39,7 @@ def test_several_graphs_in_one_run_and_png():
     y, (x, w, b) = neuron()
     svgs = render_svgs([to_dot(y, highlight=v) for v in (x, w, b)])
     assert len(svgs) == 3
-    for svg, vid in zip(svgs, ("v0", "v1", "v3")):
+    for svg, vid in zip(svgs, ("v0", "v1", "v3"), strict=True):
         current = [g for g in ET.fromstring(svg).iter(f"{SVG}g") if "current" in g.get("class", "")]
         assert [g.find(f"{SVG}title").text for g in current] == [vid]
     assert render(to_dot(y), "png")[:8] == b"\x89PNG\r\n\x1a\n"

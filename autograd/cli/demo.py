@@ -121,7 +121,7 @@ def accuracy(model: MLP, task: Task, X: Sequence[Sequence[float]], y: Sequence[i
     0.6666666666666666
     """
     with no_grad():
-        hits = sum(task.predict(model(x)) == c for x, c in zip(X, y))
+        hits = sum(task.predict(model(x)) == c for x, c in zip(X, y, strict=True))
     return hits / len(y)
 
 
@@ -180,7 +180,7 @@ def train(args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
             value = loss.data
         if schedule is not None:
             schedule.step()
-        acc = sum(task.predict(o) == c for o, c in zip(outputs, y_tr)) / len(y_tr)
+        acc = sum(task.predict(o) == c for o, c in zip(outputs, y_tr, strict=True)) / len(y_tr)
         history.append(value)
         if bar is not None:
             bar.set_postfix(loss=f"{value:.4f}", acc=f"{acc:.1%}")

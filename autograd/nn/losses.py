@@ -27,7 +27,7 @@ def _pairs(pred: Predictions, target: Targets, where: str) -> list[tuple[Operand
     for p in ps:
         if not isinstance(p, Value):
             real(p, where)
-    return [(p, real(t, f"{where}(target)")) for p, t in zip(ps, ts)]
+    return [(p, real(t, f"{where}(target)")) for p, t in zip(ps, ts, strict=True)]
 
 
 def _reduce(terms: list[Value], reduction: str, where: str) -> Value:
@@ -131,7 +131,7 @@ def softmax_cross_entropy(
     if len(rows) != len(targets):
         raise ValueError(f"softmax_cross_entropy: {len(rows)} rows but {len(targets)} targets")
     terms: list[Value] = []
-    for row, k in zip(rows, targets):
+    for row, k in zip(rows, targets, strict=True):
         if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(row):
             raise ValueError(
                 f"softmax_cross_entropy: target must be a class index in [0, {len(row)}), got {k!r}"

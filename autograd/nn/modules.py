@@ -142,7 +142,7 @@ class Module:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                 raise ValueError(f"load_state_dict: parameter {name} must be a finite number")
             values.append(float(v))
-        for (_, p), v in zip(named, values):
+        for (_, p), v in zip(named, values, strict=True):
             p.data = v
 
     def save(self, path: str) -> None:

@@ -119,10 +119,10 @@ class SGD(Optimizer):
             if self._buf is None:
                 self._buf = list(grads)
             else:
-                self._buf = [mu * b + g for b, g in zip(self._buf, grads)]
+                self._buf = [mu * b + g for b, g in zip(self._buf, grads, strict=True)]
             buf = self._buf
-            grads = [g + mu * b for g, b in zip(grads, buf)] if self.nesterov else buf
-        for p, g in zip(self.params, grads):
+            grads = [g + mu * b for g, b in zip(grads, buf, strict=True)] if self.nesterov else buf
+        for p, g in zip(self.params, grads, strict=True):
             p.data -= lr * g
         self.steps += 1
 

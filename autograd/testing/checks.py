@@ -90,7 +90,7 @@ def _outputs(result: Any) -> list[Value]:
 
 
 def _call(fn: Function, xs: Sequence[float], labels: Sequence[str]) -> tuple[list[Value], list]:
-    leaves = [Value(x, n) for x, n in zip(xs, labels)]
+    leaves = [Value(x, n) for x, n in zip(xs, labels, strict=True)]
     return leaves, _outputs(fn(*leaves))
 
 

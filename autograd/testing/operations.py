@@ -47,5 +47,5 @@ def forward_float(p: Primitive, xs: Sequence[float], params: Sequence[float]) ->
     """
     if callable(p.forward):
         return float(p.forward(*xs, *params))
-    scope = dict(zip(p.inputs, xs)) | dict(zip(p.params, params))
+    scope = dict(zip(p.inputs, xs, strict=True)) | dict(zip(p.params, params, strict=True))
     return float(eval(p.forward, dict(FLOAT_NAMESPACE), scope))

@@ -40,8 +40,8 @@ class Symbolic:
         """The formula with sympy expressions substituted for the inputs and parameters."""
         import sympy
 
-        subs = dict(zip(self.symbols, args))
-        subs.update({s: sympy.Float(v) for s, v in zip(self.param_symbols, params)})
+        subs = dict(zip(self.symbols, args, strict=True))
+        subs.update({s: sympy.Float(v) for s, v in zip(self.param_symbols, params, strict=True)})
         return self.expr.xreplace(subs)
 
     def _fn(self, wrt: tuple[int, ...]) -> Any:

@@ -31,7 +31,7 @@ def check_primitive(
     """
     p = resolve(op)
     xs = [float(x) for x in inputs]
-    leaves = [Value(x, n) for x, n in zip(xs, p.inputs)]
+    leaves = [Value(x, n) for x, n in zip(xs, p.inputs, strict=True)]
     out = apply(p, leaves, params)
     with no_grad():
         detached = apply(p, xs, params)
@@ -51,7 +51,7 @@ def check_primitive(
     as_float = [v.data if isinstance(v, Value) else float(v) for v in values]
     rows = [
         Row(f"d{p.name}/d{n} floats vs Values", a, b, 1e-12 * (1 + abs(b)))
-        for n, a, b in zip(p.inputs, floats, as_float)
+        for n, a, b in zip(p.inputs, floats, as_float, strict=True)
     ]
     report("partials check", rows, raise_exception=True)
     fn = lambda *vs: apply(p, vs, params)

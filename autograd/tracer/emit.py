@@ -145,7 +145,7 @@ class Emitter:
         if op is LINEAR:
             n = len(node.inputs) >> 1
             ins = [self.ref(v) for v in node.inputs]
-            terms = [f"{w} * {x}" for w, x in zip(ins[:n], ins[n:-1])]
+            terms = [f"{w} * {x}" for w, x in zip(ins[:n], ins[n:-1], strict=True)]
             return f"{out} = " + " + ".join([ins[-1], *terms])
         p = op.primitive
         if p is None:
@@ -165,7 +165,7 @@ class Emitter:
         if op is LINEAR:
             n = len(node.inputs) >> 1
             prev = node.inputs
-            for w, x in zip(prev[:n], prev[n:-1]):
+            for w, x in zip(prev[:n], prev[n:-1], strict=True):
                 self._add(w, f"{g} * {self.ref(x)}")
                 self._add(x, f"{g} * {self.ref(w)}")
             self._add(prev[-1], g)
@@ -174,7 +174,7 @@ class Emitter:
         assert p is not None  # forward() already refused an operation with no rule
         _, ders = self._rules(p)
         slots = self._slots(node)
-        for k, (child, d) in enumerate(zip(node.inputs, ders)):
+        for k, (child, d) in enumerate(zip(node.inputs, ders, strict=True)):
             text = d.format(**slots).strip()
             if p.name == "pow" and k == 0:
                 fast = _power(slots["i0"], op.params[0] - 1, "pow_grad")

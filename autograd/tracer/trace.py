@@ -219,7 +219,7 @@ class Compiled:
         (12.0, 4.0)
         """
         r = self(*inputs)
-        for p, g in zip(self.parameters, r.param_grads):
+        for p, g in zip(self.parameters, r.param_grads, strict=True):
             p.grad += g
         return r.value
 
@@ -245,8 +245,13 @@ class Compiled:
         wrt = [*leaves, *self._params[: self._asked]]
         eager = [v.data for v in grad(outs[0], wrt)] if wrt else []
         pairs: list[tuple[float, float | Value, str]] = [(got.value, outs[0].data, "value")]
-        pairs += [(a, b, f"extra output {i}") for i, (a, b) in enumerate(zip(got.extras, outs[1:]))]
-        pairs += [(a, b, "gradient") for a, b in zip([*got.grads, *got.param_grads], eager)]
+        pairs += [
+            (a, b, f"extra output {i}")
+            for i, (a, b) in enumerate(zip(got.extras, outs[1:], strict=True))
+        ]
+        pairs += [
+            (a, b, "gradient") for a, b in zip([*got.grads, *got.param_grads], eager, strict=True)
+        ]
         for a, b, what in pairs:
             b = b.data if isinstance(b, Value) else b
             if not _close(a, b, rel):
@@ -257,7 +262,7 @@ class Compiled:
         then = self._signature
         if now == then:
             return
-        for i, (a, b) in enumerate(zip(then, now)):
+        for i, (a, b) in enumerate(zip(then, now, strict=True)):
             if a != b:
                 raise TracePathError(
                     f"the traced path no longer applies: step {i} was {describe(a)} when "
@@ -373,7 +378,7 @@ def train_step(loss: Callable[[], Any], optimizer: Any, *, check: bool = False) 
     def step() -> Result:
         result = compiled()
         optimizer.zero_grad()
-        for p, g in zip(compiled.parameters, result.param_grads):
+        for p, g in zip(compiled.parameters, result.param_grads, strict=True):
             p.grad += g
         optimizer.step()
         return result

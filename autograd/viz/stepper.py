@@ -241,7 +241,7 @@ class BackwardStepper(_Stepper):
     def _do(self, step: BackwardStep) -> None:
         g = self.grads.get(step.node, 0.0)
         passed, undo = [], []
-        for child, d in zip(step.node.inputs, step.local):
+        for child, d in zip(step.node.inputs, step.local, strict=True):
             contrib = g * d
             undo.append((child, self.grads.get(child)))
             self.grads[child] = self.grads.get(child, 0.0) + contrib
@@ -270,8 +270,12 @@ class BackwardStepper(_Stepper):
         ids, n = self.ids, step.node
         if not step.undo:
             return f"step {step.index + 1}: {_name(n, ids)} (not yet run)"
-        locs = ", ".join(f"{_name(c, ids)} {fmt(d)}" for c, d in zip(n.inputs, step.local))
-        sent = ", ".join(f"{_name(c, ids)} += {fmt(p)}" for c, p in zip(n.inputs, step.passed))
+        locs = ", ".join(
+            f"{_name(c, ids)} {fmt(d)}" for c, d in zip(n.inputs, step.local, strict=True)
+        )
+        sent = ", ".join(
+            f"{_name(c, ids)} += {fmt(p)}" for c, p in zip(n.inputs, step.passed, strict=True)
+        )
         return (
             f"step {step.index + 1}: {_name(n, ids)} (grad {fmt(step.grad)}) "
             f"local d/d input: {locs} -> {sent}"

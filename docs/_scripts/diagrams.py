@@ -55,7 +55,7 @@ def write_all(target: Path) -> list[Path]:
     names = list(DIAGRAMS)
     svgs = render_svgs([DIAGRAMS[n]() for n in names])
     paths = []
-    for name, svg in zip(names, svgs):
+    for name, svg in zip(names, svgs, strict=True):
         path = target / f"{name}.svg"
         path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, encoding="utf-8")
         paths.append(path)
