@@ -47,7 +47,7 @@ def {fname}({args}):
 # One node, put together field by field (faster than calling Value.__init__). Under no_grad
 # the result is a detached leaf instead.
 NEW_NODE = """\
-    if STATE.switched and not grad_enabled.get():
+    if STATE.open_mode_blocks and not grad_enabled.get():
         return Value(data)
     node = new(Value)
     node.data = data

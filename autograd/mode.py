@@ -14,17 +14,17 @@ grad_enabled: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=Tru
 
 
 class _State:
-    """Process-wide counter of active mode switches.
+    """Process-wide state: how many no_grad/enable_grad blocks are open, in any thread.
 
     Reading a ContextVar on every operation would cost more than the operation itself, so the
     engine first checks this plain counter: while it is zero (no ``no_grad`` block anywhere in any
     thread) recording is on without asking the ContextVar.
     """
 
-    __slots__ = ("fallible_rules", "lock", "switched")
+    __slots__ = ("fallible_rules", "lock", "open_mode_blocks")
 
     def __init__(self) -> None:
-        self.switched = 0
+        self.open_mode_blocks = 0
         self.lock = threading.Lock()
         # Primitives whose derivative rules are user callables, which may raise; backward then
         # keeps a snapshot so a failure leaves every gradient as it was.
@@ -55,13 +55,13 @@ class _GradMode:
 
     def __enter__(self) -> None:
         with STATE.lock:
-            STATE.switched += 1
+            STATE.open_mode_blocks += 1
         self._tokens.append(grad_enabled.set(self._value))
 
     def __exit__(self, *exc: object) -> None:
         grad_enabled.reset(self._tokens.pop())
         with STATE.lock:
-            STATE.switched -= 1
+            STATE.open_mode_blocks -= 1
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)

@@ -143,52 +143,15 @@ def train(args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
     >>> len(result["history"]), len(result["X"]), result["model"].nouts
     (2, 20, [16, 16, 1])
     """
-    make = datasets.DATASETS[args.dataset]
-    n_test = max(args.points // 2, 2)
-    X, y = make(args.points + n_test, seed=args.seed)
-    X_tr, X_te, y_tr, y_te = datasets.train_test_split(
-        X, y, test_fraction=n_test / (args.points + n_test), seed=args.seed
-    )
-    task = Task(y)
+    X_tr, X_te, y_tr, y_te = split_data(args)
+    task = Task(y_tr + y_te)
     nout = 1 if task.binary else task.classes
     model = MLP(2, [*args.hidden, nout], activation=args.activation, seed=args.seed)
-    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
-    params = model.parameters()
-    if args.optimizer == "sgd":
-        opt: optim.Optimizer = optim.SGD(params, lr=lr)
-        schedule = optim.LinearLR(opt, 1.0, 0.1, total_iters=args.epochs)
-    else:
-        opt = (optim.Adam if args.optimizer == "adam" else optim.AdamW)(params, lr=lr)
-        schedule = None
+    opt, schedule = make_optimizer(model.parameters(), args)
     print(f"{args.dataset}: {len(X_tr)} training, {len(X_te)} held-out points", file=out)
     print(model, file=out)
-    bar = _progress(args.epochs, out)
-    history: list[float] = []
-    outputs: list[Value | list[Value] | _Score]  # one per example, what Task.predict reads
     start = time.perf_counter()
-    step = _compiled_step(model, task, X_tr, y_tr, opt, args.epochs)
-    for epoch in range(args.epochs):
-        if step is not None:  # the same arithmetic as the eager branch, as generated code
-            result = step()
-            value, outputs = result.value, [_Score(s) for s in result.extras]
-        else:
-            outputs = [model(x) for x in X_tr]
-            loss = task.loss(outputs, y_tr) + losses.l2_penalty(params, L2)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            value = loss.data
-        if schedule is not None:
-            schedule.step()
-        acc = sum(task.predict(o) == c for o, c in zip(outputs, y_tr, strict=True)) / len(y_tr)
-        history.append(value)
-        if bar is not None:
-            bar.set_postfix(loss=f"{value:.4f}", acc=f"{acc:.1%}")
-            bar.update()
-        elif epoch % 10 == 9 or epoch == args.epochs - 1:
-            print(f"epoch {epoch + 1:4d}  loss {value:.4f}  accuracy {acc:.1%}", file=out)
-    if bar is not None:
-        bar.close()
+    history = fit(model, task, X_tr, y_tr, opt, schedule, args.epochs, out)
     seconds = time.perf_counter() - start
     train_acc, test_acc = accuracy(model, task, X_tr, y_tr), accuracy(model, task, X_te, y_te)
     print(f"trained {args.epochs} epochs in {seconds:.1f} s", file=out)
@@ -202,6 +165,93 @@ def train(args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
         "train_accuracy": train_acc,
         "test_accuracy": test_acc,
     }
+
+
+Split = tuple[list[list[float]], list[list[float]], list[int], list[int]]
+
+
+def split_data(args: argparse.Namespace) -> Split:
+    """The dataset the options name, as training and held-out points and labels.
+
+    >>> ns = argparse.Namespace(dataset="moons", points=20, seed=0)
+    >>> X_tr, X_te, y_tr, y_te = split_data(ns)
+    >>> len(X_tr), len(X_te)
+    (20, 10)
+    """
+    make = datasets.DATASETS[args.dataset]
+    n_test = max(args.points // 2, 2)
+    X, y = make(args.points + n_test, seed=args.seed)
+    X_tr, X_te, y_tr, y_te = datasets.train_test_split(
+        X, y, test_fraction=n_test / (args.points + n_test), seed=args.seed
+    )
+    return X_tr, X_te, y_tr, y_te
+
+
+def make_optimizer(
+    params: list[Value], args: argparse.Namespace
+) -> tuple[optim.Optimizer, optim.LinearLR | None]:
+    """The optimiser the options name, with its learning-rate schedule (SGD decays linearly).
+
+    >>> ns = argparse.Namespace(optimizer="adam", lr=None, epochs=10)
+    >>> opt, schedule = make_optimizer([Value(1.0)], ns)
+    >>> type(opt).__name__, opt.lr, schedule
+    ('Adam', 0.05, None)
+    """
+    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
+    if args.optimizer == "sgd":
+        opt: optim.Optimizer = optim.SGD(params, lr=lr)
+        return opt, optim.LinearLR(opt, 1.0, 0.1, total_iters=args.epochs)
+    return (optim.Adam if args.optimizer == "adam" else optim.AdamW)(params, lr=lr), None
+
+
+def fit(
+    model: MLP,
+    task: Task,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    opt: optim.Optimizer,
+    schedule: optim.LinearLR | None,
+    epochs: int,
+    out: TextIO,
+) -> list[float]:
+    """Train for ``epochs`` full-batch steps (compiled when that pays); the loss per epoch.
+
+    >>> import io
+    >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
+    >>> model = MLP(2, [4, 1], seed=0)
+    >>> opt = optim.SGD(model.parameters(), lr=0.1)
+    >>> losses_seen = fit(model, Task(y), X, y, opt, None, 3, io.StringIO())
+    >>> len(losses_seen), losses_seen[-1] < losses_seen[0]
+    (3, True)
+    """
+    params = model.parameters()
+    bar = _progress(epochs, out)
+    history: list[float] = []
+    outputs: list[Value | list[Value] | _Score]  # one per example, what Task.predict reads
+    step = _compiled_step(model, task, X, y, opt, epochs)
+    for epoch in range(epochs):
+        if step is not None:  # the same arithmetic as the eager branch, as generated code
+            result = step()
+            value, outputs = result.value, [_Score(s) for s in result.extras]
+        else:
+            outputs = [model(x) for x in X]
+            loss = task.loss(outputs, y) + losses.l2_penalty(params, L2)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            value = loss.data
+        if schedule is not None:
+            schedule.step()
+        acc = sum(task.predict(o) == c for o, c in zip(outputs, y, strict=True)) / len(y)
+        history.append(value)
+        if bar is not None:
+            bar.set_postfix(loss=f"{value:.4f}", acc=f"{acc:.1%}")
+            bar.update()
+        elif epoch % 10 == 9 or epoch == epochs - 1:
+            print(f"epoch {epoch + 1:4d}  loss {value:.4f}  accuracy {acc:.1%}", file=out)
+    if bar is not None:
+        bar.close()
+    return history
 
 
 class _Score:

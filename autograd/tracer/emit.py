@@ -41,7 +41,7 @@ class Trace:
     """
 
     order: list[Value]  # interior nodes, inputs first (every output's)
-    border: list[Value]  # the first output's nodes in the order its eager backward uses
+    backward_order: list[Value]  # the first output's nodes in the order its eager backward uses
     inputs: list[Value]  # leaves standing for the compiled function's arguments
     params: list[Value]  # other non-constant leaves: read at call time, gradients returned
     outputs: list[Value]  # the differentiated output first, then the extra outputs
@@ -254,7 +254,7 @@ def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[st
     seed = trace.outputs[0]
     if seed in trace.grads:
         em.pending[seed] = [("+", "1.0")]
-    for node in reversed(trace.border):
+    for node in reversed(trace.backward_order):
         lines.append(f"# {_op(node).name} -> {trace.refs[node]}")
         lines += em.backward(node)
     lines.append("# parameters and inputs")
@@ -282,19 +282,19 @@ def _header(trace: Trace) -> list[str]:
 _Ref = tuple[str, object]
 
 
-def signature(trace: Trace, asked: int) -> list[tuple[object, ...]]:
+def signature(trace: Trace, n_declared: int) -> list[tuple[object, ...]]:
     """The graph's shape as plain data: op, params and what each input is, node by node.
 
     Two traces of the same function take the same path exactly when their signatures are equal
     (constants are compared by value, since data-dependent Python code often shows up as a
-    constant, e.g. the max subtracted in a stable softmax). The first ``asked`` parameters are
+    constant, e.g. the max subtracted in a stable softmax). The first ``n_declared`` parameters are
     matched by identity; other captured leaves, like constants, by value.
     """
     index: dict[Value, tuple[object, ...]] = {}
     for i, v in enumerate(trace.inputs):
         index[v] = ("x", i)
     for i, v in enumerate(trace.params):
-        index[v] = ("p", i) if i < asked else ("leaf", v.data)
+        index[v] = ("p", i) if i < n_declared else ("leaf", v.data)
     rows: list[tuple[object, ...]] = []
     for i, node in enumerate(trace.order):
         ins = tuple(index.get(c) or ("const", c.data) for c in node.inputs)

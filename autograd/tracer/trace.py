@@ -80,7 +80,7 @@ def _trace(fn: Callable[..., Any], xs: Sequence[float]) -> tuple[list[Value], li
 def _build(
     leaves: list[Value], outs: list[Value], parameters: Sequence[Value] | None
 ) -> tuple[Trace, int]:
-    """Number the traced graph; returns it and how many of its params the caller asked for."""
+    """Number the traced graph; returns it and how many of its params the caller declared."""
     order = topological_order(outs, reset=False)
     inputs = set(leaves)
     seen: dict[Value, None] = {}
@@ -88,11 +88,11 @@ def _build(
         if v not in inputs and not is_const(v):
             seen[v] = None
     params = list(parameters) if parameters is not None else []
-    asked = len(params)
+    n_declared = len(params)
     known = set(params)
     params += [v for v in seen if v not in known]
-    border = topological_order(outs[:1], reset=False)  # the order loss.backward() would use
-    return Trace(order, border, leaves, params, outs), asked
+    backward_order = topological_order(outs[:1], reset=False)  # the order loss.backward() would use
+    return Trace(order, backward_order, leaves, params, outs), n_declared
 
 
 class Compiled:
@@ -149,12 +149,12 @@ class Compiled:
         self.n_inputs = len(xs)
         self.check_mode = check
         leaves, outs = _trace(fn, xs)
-        self._trace, self._asked = _build(leaves, outs, parameters)
+        self._trace, self._n_declared = _build(leaves, outs, parameters)
         if parameters is None:  # every captured leaf is a parameter
-            self._asked = len(self._trace.params)
-        self._signature = signature(self._trace, self._asked)
+            self._n_declared = len(self._trace.params)
+        self._signature = signature(self._trace, self._n_declared)
         self.source, ns = generate(self._trace)
-        self.parameters: list[Value] = self._trace.params[: self._asked]
+        self.parameters: list[Value] = self._trace.params[: self._n_declared]
         name = getattr(fn, "__name__", "fn")
         # The text comes from the traced graph only (see emit.py). Its lines stay readable in
         # tracebacks for as long as this object lives.
@@ -198,7 +198,7 @@ class Compiled:
         except (ArithmeticError, ValueError) as e:
             self._explain(xs, e)
             raise
-        return Result(value, gx, gp[: self._asked], extras)
+        return Result(value, gx, gp[: self._n_declared], extras)
 
     def _explain(self, xs: list[float], e: Exception) -> None:
         """Re-raise a failure with the eager engine's message, which names op and operand."""
@@ -240,9 +240,9 @@ class Compiled:
         xs = self._floats(inputs, self.n_inputs, "inputs")
         leaves, outs = _trace(self.fn, xs)
         now, _ = _build(leaves, outs, self.parameters)
-        self._compare_paths(signature(now, self._asked))
+        self._compare_paths(signature(now, self._n_declared))
         got = self._call(xs)
-        wrt = [*leaves, *self._params[: self._asked]]
+        wrt = [*leaves, *self._params[: self._n_declared]]
         eager = [v.data for v in grad(outs[0], wrt)] if wrt else []
         pairs: list[tuple[float, float | Value, str]] = [(got.value, outs[0].data, "value")]
         pairs += [
