@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import itertools
 import linecache
+import types
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -282,16 +283,17 @@ def compile_primitive(p: Primitive) -> Op:
         if not isinstance(d, str):
             gns[f"_d{i}"] = d
     ins = [f"_{n}" for n in p.inputs]
+    n = p.name
     sources = {
-        "make": _make_source(p, "make", [*ins, *p.params], fwd, ""),
+        "make": _make_source(p, f"forward_{n}", [*ins, *p.params], fwd, ""),
         # As a method the first operand is self, a Value: no need to check its type.
-        "method": _make_source(p, "method", [*ins, *_params_signature(p)], fwd, ins[0]),
+        "method": _make_source(p, f"method_{n}", [*ins, *_params_signature(p)], fwd, ins[0]),
         "backward": _backward_source(p, ders),
-        "partials": _locals_source(p, ders, "partials", graph=False),
+        "partials": _locals_source(p, ders, f"partials_{n}", graph=False),
     }
     if p.reflected:  # the reflected operator: 2 - v calls v.__rsub__(2)
-        sources["rmake"] = _make_source(p, "rmake", ins[::-1], fwd, ins[1])
-    graph_source = _locals_source(p, ders, "partials_graph", graph=True)
+        sources["rmake"] = _make_source(p, f"reflected_{n}", ins[::-1], fwd, ins[1])
+    graph_source = _locals_source(p, ders, f"partials_graph_{n}", graph=True)
     common = {
         "Value": Value,
         "MANY": MANY,
@@ -309,32 +311,32 @@ def compile_primitive(p: Primitive) -> Op:
     op = Op(
         p,
         p.name,
-        cast("Callable[[Value], None]", ns[f"backward_{p.name}"]),
-        cast("Callable[[Value], tuple[Any, ...]]", ns["partials"]),
-        cast("Callable[[Value], tuple[Any, ...]]", gns["partials_graph"]),
+        cast("Callable[[Value], None]", ns[f"backward_{n}"]),
+        cast("Callable[[Value], tuple[Any, ...]]", ns[f"partials_{n}"]),
+        cast("Callable[[Value], tuple[Any, ...]]", gns[f"partials_graph_{n}"]),
     )
     ns["OP"] = op
     ns["BOUND"] = op._bound
-    op.make = cast("Callable[..., Value]", ns["make"])
+    op.make = cast("Callable[..., Value]", ns[f"forward_{n}"])
     op.source = "\n".join([*sources.values(), graph_source])
     _COMPILED[p] = op
-    _install(p, ns)
+    _install(p, ns.get(f"method_{n}"), ns.get(f"reflected_{n}"))
     return op
 
 
-def _install(p: Primitive, ns: dict[str, object]) -> None:
+def _install(p: Primitive, method: object, reflected: object) -> None:
     """Attach the row's method (and reflected operator) to Value, with the row's docstring."""
     if p.name not in OPS or OPS[p.name] is not p:
         return  # user primitives are functions, not methods
     OPERATIONS[p.name] = _COMPILED[p]
     if p.method is not None:
-        method = cast("Callable[..., Value]", ns["method"])
+        assert isinstance(method, types.FunctionType)
         method.__name__ = p.method
         method.__qualname__ = f"Value.{p.method}"
         method.__doc__ = p.doc or None
         setattr(Value, p.method, method)
     if p.reflected:
-        setattr(Value, p.reflected, ns["rmake"])
+        setattr(Value, p.reflected, reflected)
 
 
 def source(name: str) -> str:
