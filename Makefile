@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test test-fast lint format bench clean
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(VENV)/.installed-test
 test: lint $(VENV)/.installed-notebooks
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q --nbmake notebooks/*.ipynb
+
+# The quick loop while editing: no lint, no notebooks, no test marked slow.
+test-fast: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not slow and not torch"
 
 format: $(VENV)/.installed-test
 	$(PY) -m ruff format .

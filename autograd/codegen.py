@@ -266,6 +266,39 @@ def op_of(p: Primitive) -> Op:
     return op if op is not None else compile_primitive(p)
 
 
+def generated_code_names() -> dict[str, object]:
+    """The names every generated function may use besides the rule helpers.
+
+    >>> sorted(generated_code_names())[:3]
+    ['MANY', 'STATE', 'Value']
+    """
+    return {
+        "Value": Value,
+        "MANY": MANY,
+        "new": object.__new__,
+        "lift": lift,
+        "real": real,
+        "domain_error": domain_error,
+        "STATE": STATE,
+        "grad_enabled": grad_enabled,
+    }
+
+
+def _sources(p: Primitive, fwd: str, ders: Sequence[str]) -> dict[str, str]:
+    """The source of each function a row becomes, by role."""
+    ins, n = [f"_{name}" for name in p.inputs], p.name
+    sources = {
+        "make": _make_source(p, f"forward_{n}", [*ins, *p.params], fwd, ""),
+        # As a method the first operand is self, a Value: no need to check its type.
+        "method": _make_source(p, f"method_{n}", [*ins, *_params_signature(p)], fwd, ins[0]),
+        "backward": _backward_source(p, ders),
+        "partials": _locals_source(p, ders, f"partials_{n}", graph=False),
+    }
+    if p.reflected:  # the reflected operator: 2 - v calls v.__rsub__(2)
+        sources["rmake"] = _make_source(p, f"reflected_{n}", ins[::-1], fwd, ins[1])
+    return sources
+
+
 def compile_primitive(p: Primitive) -> Op:
     """Compile one row into an Op: forward (``op.make``), backward and local derivatives.
 
@@ -282,35 +315,16 @@ def compile_primitive(p: Primitive) -> Op:
     for i, d in enumerate(p.derivatives):
         if not isinstance(d, str):
             gns[f"_d{i}"] = d
-    ins = [f"_{n}" for n in p.inputs]
-    n = p.name
-    sources = {
-        "make": _make_source(p, f"forward_{n}", [*ins, *p.params], fwd, ""),
-        # As a method the first operand is self, a Value: no need to check its type.
-        "method": _make_source(p, f"method_{n}", [*ins, *_params_signature(p)], fwd, ins[0]),
-        "backward": _backward_source(p, ders),
-        "partials": _locals_source(p, ders, f"partials_{n}", graph=False),
-    }
-    if p.reflected:  # the reflected operator: 2 - v calls v.__rsub__(2)
-        sources["rmake"] = _make_source(p, f"reflected_{n}", ins[::-1], fwd, ins[1])
-    graph_source = _locals_source(p, ders, f"partials_graph_{n}", graph=True)
-    common = {
-        "Value": Value,
-        "MANY": MANY,
-        "new": object.__new__,
-        "lift": lift,
-        "real": real,
-        "domain_error": domain_error,
-        "STATE": STATE,
-        "grad_enabled": grad_enabled,
-    }
-    ns.update(common)
-    gns.update(common)
+    sources = _sources(p, fwd, ders)
+    graph_source = _locals_source(p, ders, f"partials_graph_{p.name}", graph=True)
+    ns.update(generated_code_names())
+    gns.update(generated_code_names())
     run_source("".join(s + "\n" for s in sources.values()), f"rule {p.name}", ns)
     run_source(graph_source, f"rule {p.name}, over Values", gns)
+    n = p.name
     op = Op(
         p,
-        p.name,
+        n,
         cast("Callable[[Value], None]", ns[f"backward_{n}"]),
         cast("Callable[[Value], tuple[Any, ...]]", ns[f"partials_{n}"]),
         cast("Callable[[Value], tuple[Any, ...]]", gns[f"partials_graph_{n}"]),
@@ -403,13 +417,7 @@ _RECORD_STORE = """\
 
 
 def _generate_record() -> Callable[[float, tuple[Value, ...], Op], Value]:
-    ns: dict[str, object] = {
-        "Value": Value,
-        "MANY": MANY,
-        "new": object.__new__,
-        "STATE": STATE,
-        "grad_enabled": grad_enabled,
-    }
+    ns = generated_code_names()
     text = "def record(data, inputs, _op):\n" + NEW_NODE.format(store=_RECORD_STORE)
     run_source(text, "record", ns)
     made = cast("Callable[[float, tuple[Value, ...], Op], Value]", ns["record"])

@@ -7,6 +7,7 @@ import pytest
 from autograd import Value, grad
 
 
+@pytest.mark.slow
 def test_million_node_chain_backward():
     limit = sys.getrecursionlimit()
     x0 = Value(1.0)
@@ -18,6 +19,7 @@ def test_million_node_chain_backward():
     assert x0.grad == pytest.approx(1.0001**500_000, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_deep_tanh_chain_and_functional_grad():
     x0 = Value(0.3)
     x = x0

@@ -129,4 +129,4 @@ class GraphMachine(RuleBasedStateMachine):
             assert node.data == pytest.approx(self.ref[node].v, rel=1e-12, abs=1e-15)
 
 
-TestGraphMachine = GraphMachine.TestCase
+TestGraphMachine = pytest.mark.slow(GraphMachine.TestCase)

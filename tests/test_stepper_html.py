@@ -78,6 +78,7 @@ def dump(tmp_path, page, fragment):
     return parser
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 def test_clicking_next_and_back_moves_the_highlight(tmp_path):
