@@ -9,11 +9,11 @@ layers below it.
 """
 
 from . import codegen as _codegen  # noqa: F401  (attaches the table's methods to Value)
+from .custom import primitive
 from .engine import Value
 from .functional import grad
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .nn import datasets, losses, optim
-from .primitive import primitive
 from .tracer import compile
 
 __version__ = "0.1.0"

@@ -29,7 +29,7 @@ LAYERS = [
     {"autograd.mode"},
     {"autograd.engine"},
     {"autograd.codegen"},
-    {"autograd.primitive", "autograd.functional", "autograd.fused"},
+    {"autograd.custom", "autograd.functional", "autograd.fused"},
     {"autograd.nn"},
     {"autograd.viz", "autograd.testing", "autograd.tracer"},
     {"autograd.cli"},
@@ -217,7 +217,7 @@ def test_type_declarations_match_the_table() -> None:
 
 # -- one table drives everything ------------------------------------------------------------
 
-ADD_A_ROW = r'''
+ADD_A_ROW = r"""
 import io, os, sys, tempfile
 import autograd
 from autograd import Value
@@ -250,11 +250,12 @@ assert f(3.0).grads == (28.0,), f.source
 check_primitive("cube", [1.5])  # the test suite's own checks
 out = io.StringIO()
 sys.stdout = out
-code = main(["graph", "cube(x)", "--set", "x=2", "--out", os.path.join(tempfile.mkdtemp(), "g.dot")])
+dot_file = os.path.join(tempfile.mkdtemp(), "g.dot")
+code = main(["graph", "cube(x)", "--set", "x=2", "--out", dot_file])
 sys.stdout = sys.__stdout__
 assert code == 0, out.getvalue()
 print("every consumer saw the row")
-'''
+"""
 
 
 def test_a_new_row_reaches_every_consumer() -> None:
