@@ -54,7 +54,7 @@ class Primitive:
     reflected: str | None = None
     symbol: str = ""
     activation: bool = False
-    doc: str = ""
+    doc: str = field(default="", repr=False)
     formula: str | None = None
     domain: str = "all real numbers"
     sample: tuple[tuple[Interval, ...], ...] = ()
@@ -276,6 +276,9 @@ TABLE: list[Primitive] = [
     ),
     _p("sin", "x", "sin(x)", ["cos(x)"], domain="finite x", sample=(ANY,), doc=DOC_SIN),
     _p("cos", "x", "cos(x)", ["-sin(x)"], domain="finite x", sample=(ANY,), doc=DOC_COS),
+    # y = x as a node of its own: autograd.func gives each argument of a transformed function
+    # one, so a nested derivative tells its own variable from the outer function's.
+    _p("identity", "x", "x", ["1"], sample=(ANY,), method=None, symbol="="),
 ]  # fmt: skip
 
 OPS: dict[str, Primitive] = {p.name: p for p in TABLE}
