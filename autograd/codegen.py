@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import itertools
 import linecache
+import math
 import types
 import weakref
 from collections.abc import Callable, Sequence
@@ -121,6 +122,8 @@ def _make_source(p: Primitive, fname: str, args: Sequence[str], fwd: str, truste
         for a in (f"_{n}" for n in p.inputs)
         if a != trusted
     )
+    if trusted:  # a method: parameters come from users, so check them (make's come checked)
+        lift_lines += "".join(f"    {k} = real({k}, {f'{p.name}({k})'!r})\n" for k in p.params)
     if p.params:  # the cache lookup is inlined: most calls reuse an exponent seen before
         key = f"({', '.join(p.params)},)"
         op = f"BOUND.get({key}) or OP.bind(*{key})"
@@ -160,9 +163,14 @@ def _params_signature(p: Primitive) -> list[str]:
     """Parameters as method arguments, the trailing ones with their defaults."""
     first_default = len(p.params) - len(p.param_defaults)
     return [
-        n if i < first_default else f"{n}={p.param_defaults[i - first_default]!r}"
+        n if i < first_default else f"{n}={_literal(p.param_defaults[i - first_default])}"
         for i, n in enumerate(p.params)
     ]
+
+
+def _literal(x: float) -> str:
+    """A float as source text (``repr`` except for infinities and nan, which have none)."""
+    return repr(x) if math.isfinite(x) else f"float({str(x)!r})"
 
 
 _file_numbers = itertools.count()
@@ -209,8 +217,12 @@ def domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
     return kind(f"{op.name}: {why} for {shown} (defined for {domain})")
 
 
+def _data_of(v: Any) -> float:
+    return v.data if isinstance(v, Value) else float(v)
+
+
 def _value_sign(v: Any) -> float:
-    return ops.sign(v.data if isinstance(v, Value) else v)
+    return ops.sign(_data_of(v))
 
 
 # The Value twins of the float helpers that are not operations themselves. A helper that is an
@@ -221,6 +233,8 @@ VALUE_TWINS: dict[str, object] = {
     "xlogy": lambda a, b: a * b.log(),
     "recip": lambda v: 1.0 / v,
     "sign": _value_sign,
+    # piecewise-constant derivatives: a float over Values too (their own derivative is 0)
+    "max_share": lambda a, b: ops.max_share(_data_of(a), _data_of(b)),
 }
 
 

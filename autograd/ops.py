@@ -92,6 +92,39 @@ class Primitive:
 
 
 # The docstrings of the generated methods, with examples that run as tests.
+DOC_MAX = """The larger of this value and ``other``; at a tie each gets half the gradient.
+
+    As ``torch.maximum``: a nan on either side gives nan. (Python's built-in ``max`` of Values
+    returns one of them and records nothing.)
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(5.0)
+    >>> y = a.max(b)
+    >>> y.backward()
+    >>> y.data, a.grad, b.grad
+    (5.0, 0.0, 1.0)
+    """
+
+DOC_MIN = """The smaller of this value and ``other``; at a tie each gets half the gradient.
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(2.0)
+    >>> y = a.min(b)
+    >>> y.backward()
+    >>> y.data, a.grad, b.grad
+    (2.0, 0.5, 0.5)
+    """
+
+DOC_CLAMP = """This value limited to ``[lo, hi]``; the gradient is 1 inside (bounds included), else 0.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> y = x.clamp(-1.0, 1.0)
+    >>> y.backward()
+    >>> y.data, x.grad, Value(-0.5).clamp(hi=0.0).data
+    (1.0, 0.0, -0.5)
+    """
+
 DOC_EXP = """e to the power of this value; the derivative is the result itself.
 
     >>> from autograd import Value
@@ -207,6 +240,7 @@ DOC_ABS = """``|x|``; the derivative is the sign of x, 0 at the kink as in PyTor
 ANY = ((-3.0, 3.0),)
 POS = ((0.05, 5.0),)
 NONZERO = ((-4.0, -0.2), (0.2, 4.0))
+NEAR_ZERO = ((-0.1, 0.1),)  # beside NONZERO: two operands that never tie
 
 
 def _p(
@@ -276,6 +310,23 @@ TABLE: list[Primitive] = [
     ),
     _p("sin", "x", "sin(x)", ["cos(x)"], domain="finite x", sample=(ANY,), doc=DOC_SIN),
     _p("cos", "x", "cos(x)", ["-sin(x)"], domain="finite x", sample=(ANY,), doc=DOC_COS),
+    _p(
+        "max", "xy", "maximum(x, y)", ["max_share(x, y)", "max_share(y, x)"],
+        formula="Max(x, y)", sample=(NONZERO, NEAR_ZERO), doc=DOC_MAX,
+        kinks="at a tie each input gets half the gradient, as in PyTorch's maximum",
+    ),
+    _p(
+        "min", "xy", "minimum(x, y)", ["max_share(y, x)", "max_share(x, y)"],
+        formula="Min(x, y)", sample=(NONZERO, NEAR_ZERO), doc=DOC_MIN,
+        kinks="at a tie each input gets half the gradient, as in PyTorch's minimum",
+    ),
+    _p(
+        "clamp", "x", "clamp(x, lo, hi)", ["1.0 if lo <= x <= hi else 0.0"], params=("lo", "hi"),
+        param_defaults=(-math.inf, math.inf), formula="Min(Max(x, lo), hi)", domain="lo <= hi",
+        sample=(((-3.0, -1.2), (-0.8, 0.8), (1.2, 3.0)),), param_samples=((-1.0,), (1.0,)),
+        kinks="the gradient passes at the bounds themselves (lo <= x <= hi), as in PyTorch",
+        doc=DOC_CLAMP,
+    ),
     # y = x as a node of its own: autograd.func gives each argument of a transformed function
     # one, so a nested derivative tells its own variable from the outer function's.
     _p("identity", "x", "x", ["1"], sample=(ANY,), method=None, symbol="="),
@@ -418,6 +469,50 @@ def sign(x: float) -> float:
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
+def maximum(x: float, y: float) -> float:
+    """The larger of x and y; nan if either is nan (as ``torch.maximum``).
+
+    >>> maximum(1.0, 2.0), maximum(float("nan"), 2.0)
+    (2.0, nan)
+    """
+    if x != x or y != y:  # nan compares unequal to itself
+        return math.nan
+    return x if x >= y else y
+
+
+def minimum(x: float, y: float) -> float:
+    """The smaller of x and y; nan if either is nan (as ``torch.minimum``).
+
+    >>> minimum(1.0, 2.0), minimum(2.0, float("nan"))
+    (1.0, nan)
+    """
+    if x != x or y != y:
+        return math.nan
+    return x if x <= y else y
+
+
+def max_share(x: float, y: float) -> float:
+    """d maximum(x, y) / dx: 1 where x wins, 0 where it loses, 1/2 at a tie (as PyTorch).
+
+    A nan on either side passes the gradient (PyTorch does too), since neither input lost.
+
+    >>> max_share(3.0, 1.0), max_share(1.0, 3.0), max_share(2.0, 2.0)
+    (1.0, 0.0, 0.5)
+    """
+    return 0.5 if x == y else (0.0 if x < y else 1.0)
+
+
+def clamp(x: float, lo: float, hi: float) -> float:
+    """x limited to [lo, hi]; nan stays nan (as ``torch.clamp``).
+
+    >>> clamp(5.0, -1.0, 1.0), clamp(-5.0, -1.0, 1.0), clamp(0.5, -1.0, 1.0)
+    (1.0, -1.0, 0.5)
+    """
+    if lo > hi:
+        raise ValueError(f"needs lo <= hi, got lo={lo!r} > hi={hi!r}")
+    return lo if x < lo else (hi if x > hi else x)
+
+
 FLOAT_NAMESPACE: dict[str, object] = {
     "exp": math.exp,
     "log": math.log,
@@ -434,4 +529,8 @@ FLOAT_NAMESPACE: dict[str, object] = {
     "xlogy": xlogy,
     "recip": recip,
     "sign": sign,
+    "maximum": maximum,
+    "minimum": minimum,
+    "max_share": max_share,
+    "clamp": clamp,
 }

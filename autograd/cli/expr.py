@@ -21,8 +21,8 @@ Num = Union[Value, float]
 def functions() -> dict[str, Primitive]:
     """The functions an expression may call: every table row with a plain method name.
 
-    >>> sorted(functions())[:4]
-    ['abs', 'cos', 'exp', 'leaky_relu']
+    >>> "tanh" in functions(), "abs" in functions(), "add" in functions()
+    (True, True, False)
     """
     return {p.function: p for p in OPS.values() if p.function is not None}
 
