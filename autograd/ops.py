@@ -115,7 +115,7 @@ DOC_MIN = """The smaller of this value and ``other``; at a tie each gets half th
     (2.0, 0.5, 0.5)
     """
 
-DOC_CLAMP = """This value limited to ``[lo, hi]``; the gradient is 1 inside (bounds included), else 0.
+DOC_CLAMP = """This value limited to ``[lo, hi]``; the gradient is 1 inside (bounds too), else 0.
 
     >>> from autograd import Value
     >>> x = Value(3.0)

@@ -159,7 +159,9 @@ def test_hessian_matches_sympy(expr):
     for i in range(len(symbols)):
         for j in range(len(symbols)):
             # the samples keep away from kinks, where sympy's second derivative has deltas
-            entry = sympy.sympify(h[i, j].replace(sympy.DiracDelta, lambda *_: sympy.S.Zero)).subs(point)
+            entry = sympy.sympify(h[i, j].replace(sympy.DiracDelta, lambda *_: sympy.S.Zero)).subs(
+                point
+            )
             want = float(entry.evalf(30))
             assert close(got[i][j], want, 1e-7), (i, j, str(expr))
 
@@ -202,6 +204,9 @@ def _torch_slots(expr: Expression, vec):
         "sin": torch.sin,
         "cos": torch.cos,
         "identity": lambda a: a,
+        "max": torch.maximum,
+        "min": torch.minimum,
+        "clamp": lambda a, lo, hi: torch.clamp(a, lo, hi),
     }
     slots = [vec[i] for i in range(len(expr.inputs))]
     for node in expr.nodes:

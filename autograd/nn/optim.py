@@ -269,3 +269,61 @@ class LinearLR:
         """
         self.last += 1
         self.optimizer.lr = self.base_lr * self.factor(self.last)
+
+
+def _norm(xs: list[float], order: float) -> float:
+    if any(x != x for x in xs):  # nan
+        return math.nan
+    largest = max(abs(x) for x in xs)
+    if order == math.inf or largest == 0 or largest == math.inf:
+        return largest
+    # Scaled by the largest, so tiny or huge gradients neither underflow nor overflow.
+    return largest * math.fsum((abs(x) / largest) ** order for x in xs) ** (1.0 / order)
+
+
+def clip_grad_norm(
+    parameters: Iterable[Value],
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+) -> float:
+    """Scale the parameters' gradients so their total norm is at most ``max_norm``.
+
+    As ``torch.nn.utils.clip_grad_norm_``: the total norm is taken over all the gradients
+    together (``norm_type`` 2 by default, ``math.inf`` for the largest magnitude); when it
+    exceeds ``max_norm`` every gradient is multiplied by ``max_norm / (total + 1e-6)``. Returns
+    the total norm before clipping. A nan or infinite total raises a ValueError when
+    ``error_if_nonfinite`` (and changes nothing); otherwise the gradients are scaled by nan as
+    PyTorch does, which the next optimiser step makes visible.
+
+    >>> from autograd import Value
+    >>> a, b = Value(0.0), Value(0.0)
+    >>> a.grad, b.grad = 3.0, 4.0
+    >>> clip_grad_norm([a, b], max_norm=1.0)
+    5.0
+    >>> round(a.grad, 6), round(b.grad, 6)
+    (0.6, 0.8)
+    """
+    params = list(parameters)
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"clip_grad_norm: parameter {i} is a {type(p).__name__}, not a Value")
+    limit = _hyper(max_norm, "max_norm", "clip_grad_norm")
+    order = real(norm_type, "clip_grad_norm(norm_type)")
+    if not order > 0:
+        raise ValueError(f"clip_grad_norm: norm_type must be > 0 or math.inf, got {norm_type!r}")
+    grads = [p.grad for p in params]
+    if not grads:
+        return 0.0
+    total = _norm(grads, order)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise ValueError(
+            f"clip_grad_norm: the total norm of the gradients is {total} (non-finite); "
+            "pass error_if_nonfinite=False to scale them anyway"
+        )
+    scale = min(limit / (total + 1e-6), 1.0)
+    if scale < 1.0 or total != total:  # nan: min() kept 1.0, PyTorch multiplies by nan
+        scale = limit / (total + 1e-6)
+        for p in params:
+            p.grad *= scale
+    return total
