@@ -51,7 +51,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed setup.cfg
 # `make bench QUICK=1` is a smoke run (under a minute) into benchmarks/results/quick/.
 # BENCH_ARGS passes further options to benchmarks/harness.py (see its --help).
 bench: $(VENV)/.installed-bench
-	$(PY) -m benchmarks.harness all $(if $(QUICK),--quick) $(BENCH_ARGS)
+	$(PY) benchmarks/harness.py all $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
