@@ -105,7 +105,9 @@ QUICK = Sizes(
 # -- data --------------------------------------------------------------------------------------
 
 
-def two_moons(n: int = N_POINTS, noise: float = 0.1, seed: int = 1337) -> tuple[list, list]:
+def two_moons(
+    n: int = N_POINTS, noise: float = 0.1, seed: int = 1337
+) -> tuple[list[list[float]], list[float]]:
     """Two interleaved half circles with Gaussian noise; labels -1.0 and +1.0, shuffled."""
     rng = random.Random(seed)
     half = n // 2
@@ -134,7 +136,10 @@ def initial_weights(seed: int = 42) -> list[float]:
     return flat
 
 
-def nested(flat: Sequence[float]) -> list[tuple[list[list[float]], list[float]]]:
+Layers = list[tuple[list[list[float]], list[float]]]  # per layer: weight rows, biases
+
+
+def nested(flat: Sequence[float]) -> Layers:
     """The flat weights as ``[(rows, biases) per layer]``."""
     it = iter(flat)
     layers = []
@@ -149,7 +154,7 @@ def nested(flat: Sequence[float]) -> list[tuple[list[list[float]], list[float]]]
     return layers
 
 
-def flatten(layers: Sequence[tuple[list[list[float]], list[float]]]) -> list[float]:
+def flatten(layers: Layers) -> list[float]:
     return [
         x for rows, biases in layers for row, b in zip(rows, biases, strict=True) for x in [*row, b]
     ]
@@ -310,7 +315,7 @@ def load_source(source: str, name: str, env: dict[str, Any] | None = None) -> Ca
 # -- the floor: plain floats, hand-written backward --------------------------------------------
 
 
-def floor_mlp_step(layers: list, xs: list[list[float]], ys: list[float], lr: float) -> float:
+def floor_mlp_step(layers: Layers, xs: list[list[float]], ys: list[float], lr: float) -> float:
     """One step of the MLP loss in floats: forward, backward by hand, SGD in place."""
     last = len(layers) - 1
     inv_n = 1.0 / len(xs)
@@ -363,7 +368,7 @@ def floor_mlp_step(layers: list, xs: list[list[float]], ys: list[float], lr: flo
     return data_loss * inv_n + ALPHA * reg
 
 
-def floor_wide(a: list[float], b: list[float], probes: Sequence[int]) -> tuple[float, list]:
+def floor_wide(a: list[float], b: list[float], probes: Sequence[int]) -> tuple[float, list[float]]:
     """Pairwise sum of products and every input's gradient (d sum / d a_i = b_i via the tree)."""
     levels = [[x * y for x, y in zip(a, b, strict=True)]]
     while len(levels[-1]) > 1:
@@ -398,7 +403,7 @@ class Engine:
         return sorted(set(needed) - self.ops)
 
     # mlp_step: state from the weights; reset to them; one step; the current weights
-    def mlp_init(self, weights: list[float], xs: list, ys: list) -> Any:
+    def mlp_init(self, weights: list[float], xs: list[list[float]], ys: list[float]) -> Any:
         raise Unsupported("no MLP")
 
     def mlp_reset(self, state: Any, weights: list[float]) -> None:
@@ -473,13 +478,13 @@ class GraphEngine(Engine):
         for p, w in zip(params, weights, strict=True):
             p.data = w
 
-    def loss(self, model: Any, xs: list, ys: list) -> Any:
+    def loss(self, model: Any, xs: list[list[float]], ys: list[float]) -> Any:
         scores = [model(x) for x in xs]
         hinge = [(1 + -y * s).relu() for y, s in zip(ys, scores, strict=True)]
         data_loss = sum(hinge) * (1.0 / len(hinge))
         return data_loss + ALPHA * sum(p * p for p in model.parameters())
 
-    def mlp_init(self, weights: list[float], xs: list, ys: list) -> Any:
+    def mlp_init(self, weights: list[float], xs: list[list[float]], ys: list[float]) -> Any:
         model = self.model(weights)
         self.set_weights(model, weights)
         return model, xs, ys
@@ -579,8 +584,8 @@ class MicrogradEngine(GraphEngine):
     def __init__(self) -> None:
         from importlib.metadata import version
 
-        from micrograd.engine import Value
-        from micrograd.nn import MLP
+        from micrograd.engine import Value  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        from micrograd.nn import MLP  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
         self.Value, self.MLP = Value, MLP
         self.info = f"micrograd {version('micrograd')}"
@@ -688,7 +693,7 @@ class CompiledEngine(Engine):
         self.train_step, _ = _tracer()
         self.info = f"autograd {autograd.__version__}, autograd.compile"
 
-    def mlp_init(self, weights: list[float], xs: list, ys: list) -> Any:
+    def mlp_init(self, weights: list[float], xs: list[list[float]], ys: list[float]) -> Any:
         model, _, _ = self.eager.mlp_init(weights, xs, ys)
         opt = self.SGD(model.parameters(), lr=1.0)
         t0 = clock()
@@ -726,7 +731,7 @@ class FloorEngine(Engine):
     ops = frozenset({*UNARY, "pow", "div"})
     info = "plain Python floats, hand-written backward, no graph"
 
-    def mlp_init(self, weights: list[float], xs: list, ys: list) -> Any:
+    def mlp_init(self, weights: list[float], xs: list[list[float]], ys: list[float]) -> Any:
         return {"layers": nested(weights), "xs": xs, "ys": ys}
 
     def mlp_reset(self, state: Any, weights: list[float]) -> None:
@@ -820,6 +825,9 @@ class Workload:
     unit = "ms"
     needs: frozenset[str] = frozenset()
 
+    def __init__(self, sizes: Sizes) -> None:
+        self.sizes = sizes
+
     def describe(self) -> str:
         raise NotImplementedError
 
@@ -909,7 +917,7 @@ class WideSum(Workload):
 
 class OpsMix(Workload):
     name = "ops_mix"
-    kinds = FULL_OPS
+    kinds: tuple[str, ...] = FULL_OPS
 
     def __init__(self, sizes: Sizes) -> None:
         self.prog = make_program(self.kinds, sizes.mix_ops, sizes.mix_width)
@@ -1181,9 +1189,9 @@ def run_suite(
     """Run one suite; raises ``CrossCheckError`` (after logging) if any engine is wrong."""
     engines, missing, warnings = load_engines(suite.engines)
     engines += list(extra_engines)
-    for w in warnings:
-        log(f"WARNING: {w}")
-    meta = {
+    for warning in warnings:
+        log(f"WARNING: {warning}")
+    meta: dict[str, Any] = {
         "suite": suite.name,
         "engines": [e.name for e in engines] + list(missing),
         "info": {e.name: e.info for e in engines},
