@@ -47,7 +47,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed setup.cfg
 	$(PIP) install -e '.[bench]'
 	touch $@
 
-# `make bench` runs every workload and rewrites benchmarks/results/ (about 15 minutes on 2 cores);
+# `make bench` runs every workload and rewrites benchmarks/results/ (about 5 minutes on 2 cores);
 # `make bench QUICK=1` is a smoke run (under a minute) into benchmarks/results/quick/.
 # BENCH_ARGS passes further options to benchmarks/harness.py (see its --help).
 bench: $(VENV)/.installed-bench
