@@ -308,6 +308,7 @@ def dot_body(
         body = _full_lines(d, order, groups, params)
     head = [
         "  compound=true;",
+        "  graph [fontname=Helvetica];",
         "  node [fontname=Helvetica fontsize=11];",
         "  edge [color=gray40 arrowsize=0.7];",
     ]

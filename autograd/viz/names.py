@@ -101,26 +101,46 @@ def full_expression(root: Value, names: Mapping[Value, str], limit: int = 80) ->
     >>> c = b * b
     >>> full_expression(c, {a: "a", b: "b", c: "c"})
     '(a + a) × (a + a)'
+    >>> from autograd.viz.dot import forward_order
+    >>> x = Value(1.0, "x")
+    >>> y = ((x - (x + 1)) * 2 + x).tanh()
+    >>> full_expression(y, node_names(forward_order(y)))
+    'tanh((x − (x + 1)) × 2 + x)'
     """
     memo: dict[Value, str] = {}
     budget = [limit * 4]  # stop early on deep graphs: reused nodes grow the text exponentially
 
-    def text(v: Value, nested: bool) -> str:
+    def text(v: Value) -> str:
         if v.is_leaf:
             return _atom(names[v])
         if v not in memo:
-            memo[v] = formula(v, [text(c, True) for c in v.inputs])
+            args = [_operand(v, i, c, text(c)) for i, c in enumerate(v.inputs)]
+            memo[v] = formula(v, args)
             budget[0] -= len(memo[v])
             if budget[0] < 0:
                 raise OverflowError
-        s = memo[v]
-        return f"({s})" if nested and (v.op in _INFIX or v.op == "linear") else s
+        return memo[v]
 
     try:
-        out = text(root, False)
+        out = text(root)
     except (OverflowError, RecursionError):
         return None
     return out if len(out) <= limit else None
+
+
+_LEVEL = {"add": 1, "sub": 1, "linear": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powv": 4}
+
+
+def _operand(parent: Value, i: int, child: Value, text: str) -> str:
+    """``text`` in parentheses where the usual precedence would read it wrongly."""
+    outer = _LEVEL.get(parent.op, 0)
+    inner = _LEVEL.get(child.op, 0) if not child.is_leaf else 0
+    if not outer or not inner:  # a function call's argument, or a leaf
+        return text
+    right = i > 0 and parent.op in ("sub", "div")  # a - (b + c), a ÷ (b × c)
+    if inner < outer or (inner == outer and (right or outer >= 3)):
+        return f"({text})"
+    return text
 
 
 # Helper calls in the rule texts, written as a learner would (``pow_grad(x, k - 1)`` is

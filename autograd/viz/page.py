@@ -17,7 +17,8 @@ h1 { font-size: 1.3em; margin: 0 0 .3em; }
 #key .current { border: 3px solid #ff3b30; padding: 0 .3em; }
 #text { font-family: monospace; font-size: 14px; white-space: pre-wrap; margin: .5em 0;
         background: #f6f6f6; padding: .5em; }
-.frame svg { max-width: 100%; height: auto; }
+.frame { overflow-x: auto; }
+.frame svg { height: auto; }
 """
 
 # Reads #step=N and #click=next,back,... on load so a headless browser can drive the page.
@@ -45,6 +46,17 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "ArrowRight") show(at + 1);
   if (e.key === "ArrowLeft") show(at - 1);
 });
+// Fit a wide picture to the window, but never shrink its 11-point text below 10 pixels:
+// scroll sideways instead.
+function fit() {
+  const room = document.body.clientWidth;
+  for (const svg of document.querySelectorAll(".frame svg")) {
+    const w = svg.width.baseVal.value;
+    svg.style.width = Math.min(w, Math.max(room, w * 0.7)) + "px";
+  }
+}
+window.addEventListener("resize", fit);
+fit();
 const params = new URLSearchParams(location.hash.slice(1));
 show(Number(params.get("step") || 0));
 for (const name of (params.get("click") || "").split(",").filter(Boolean)) {

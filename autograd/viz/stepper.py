@@ -135,7 +135,7 @@ class _Stepper:
         name = self.names[self.root]
         expr = full_expression(self.root, self.names)
         if expr is None:
-            what = name
+            what = f"{name} ({len(self)} steps)"
         elif self.root.label and expr != name:
             what = f"{name} = {expr}"
         else:
