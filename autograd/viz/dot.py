@@ -251,7 +251,7 @@ def _graph_label(title: str, cells: Sequence[str]) -> list[str]:
         return []
     rows = []
     if title:
-        text = "<BR/>".join(html.escape(printable(line), quote=False) for line in title.split("\n"))
+        text = "<BR/>".join(html.escape(printable(line)) for line in title.split("\n"))
         span = max(len(cells), 1)
         rows.append(
             f'<TR><TD COLSPAN="{span}" BORDER="0"><FONT POINT-SIZE="13">{text}</FONT></TD></TR>'
