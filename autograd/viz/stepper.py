@@ -383,6 +383,12 @@ class BackwardStepper(_Stepper):
             f"  upstream gradient: {me}.grad = {fmt(step.grad)}",
         ]
         for i, child in enumerate(n.inputs):
+            if child._op is CONST:  # a constant gets its share too, but nothing learns from it
+                lines.append(
+                    f"  to {self.name(child)}: upstream {fmt(step.grad)} × local "
+                    f"{fmt(step.local[i])} = {fmt(step.passed[i])} (a constant: not needed)"
+                )
+                continue
             rule = derivative_rule(n, i, self.names)
             local = fmt(step.local[i])
             if rule is None:
