@@ -212,7 +212,7 @@ def test_play_outside_jupyter_prints_every_frame(capsys):
 
 
 def test_iterating_runs_both_steppers():
-    y, (x, w, b) = neuron()
+    y, (x, _w, _b) = neuron()
     s = BackwardStepper(y)
     texts = [s.describe(step) for step in s]
     assert s.position == len(s) == 3 and len(set(texts)) == 3

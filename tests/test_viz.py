@@ -82,7 +82,7 @@ def test_kinds_look_different_and_legend_lists_only_those_drawn():
 
 
 def test_grad_flow_legend_shows_kinds_by_border_and_the_key_only_when_needed():
-    y, (x, w, b) = neuron()
+    y, (_x, w, _b) = neuron()
     y.backward()
     text = to_dot(y, grad_flow=True)
     swatches = {t: (fill, border) for t, fill, border in legend(text)}
@@ -101,7 +101,7 @@ def test_graph_label_is_compact_and_names_the_title():
     y, _ = neuron()
     text = to_dot(y, title='say "hi" & <b>\\')
     (label,) = [line for line in text.splitlines() if line.startswith("  label=<")]
-    assert "say \"hi\" &amp; &lt;b&gt;\\" in label
+    assert "say &quot;hi&quot; &amp; &lt;b&gt;\\" in label
     assert 'POINT-SIZE="9"' in label  # small swatches
 
 

@@ -363,10 +363,8 @@ def draw_neuron(model: MLP, x: Sequence[float], outdir: str, out: TextIO) -> lis
     True
     """
     y = neuron_graph(model, x)
-    title = (
-        f"one neuron of the first layer on the input x = ({', '.join(f'{v:.4g}' for v in x)}): "
-        "y = act(b + w0·x0 + w1·x1 + ...), gradients of y"
-    )
+    xs = ", ".join(f"{v:.4g}" for v in x)
+    title = f"one neuron, y = act(b + w0·x0 + w1·x1), at x = ({xs}): grad = dy/d(value)"
     try:
         svg = render(to_dot(y, expand=True, title=title), "svg")
     except GraphvizNotFound:

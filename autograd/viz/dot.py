@@ -250,16 +250,30 @@ def _graph_label(title: str, cells: Sequence[str]) -> list[str]:
     if not title and not cells:
         return []
     rows = []
-    if title:
-        text = "<BR/>".join(html.escape(printable(line)) for line in title.split("\n"))
-        span = max(len(cells), 1)
+    lines = title.split("\n") if title else []
+    span = len(cells)
+    if cells and lines:
+        # Graphviz widens every column of a row shorter than the title: two empty cells at the
+        # ends take the room instead (a guess from character counts), so swatches stay small.
+        room = max(len(line) for line in lines) * 7.5 - sum(6 + 5.5 * len(c) for c in _texts(cells))
+        if room > 20:
+            pad = f'<TD BORDER="0" WIDTH="{int(room / 2)}"></TD>'
+            cells = [pad, *cells, pad]
+            span += 2
+    if lines:
+        text = "<BR/>".join(html.escape(printable(line)) for line in lines)
         rows.append(
-            f'<TR><TD COLSPAN="{span}" BORDER="0"><FONT POINT-SIZE="13">{text}</FONT></TD></TR>'
+            f'<TR><TD BORDER="0" COLSPAN="{max(span, 1)}">'
+            f'<FONT POINT-SIZE="13">{text}</FONT></TD></TR>'
         )
     if cells:
         rows.append("<TR>" + "".join(cells) + "</TR>")
     table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="2">'
     return [f"  label=<{table}{''.join(rows)}</TABLE>>; labelloc=t;"]
+
+
+def _texts(cells: Sequence[str]) -> list[str]:
+    return [re.sub(r"<[^>]*>", "", c) for c in cells]
 
 
 def dot_body(

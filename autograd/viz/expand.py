@@ -10,9 +10,10 @@ parameters and inputs) are shared with the original graph; only interior nodes a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 from ..codegen import OPERATIONS, record
-from ..engine import Value, topological_order
+from ..engine import Op, Value, topological_order
 from ..mode import enable_grad
 
 __all__ = ["expand", "expansion"]
@@ -48,7 +49,7 @@ def expansion(root: Value) -> tuple[Value, dict[Value, Value]]:
         for node in order:
             inputs = tuple(get(v) for v in node.inputs)
             if node.op != "linear":
-                made = record(node.data, inputs, node._op)
+                made = record(node.data, inputs, cast(Op, node._op))
                 made.label = node.label
             else:
                 n = len(inputs) >> 1
@@ -88,7 +89,9 @@ def expand(root: Value) -> Value:
     return expansion(root)[0]
 
 
-def translate(mapping: Mapping[Value, float], stands_for: Mapping[Value, Value]) -> dict[Value, float]:
+def translate(
+    mapping: Mapping[Value, float], stands_for: Mapping[Value, Value]
+) -> dict[Value, float]:
     """Values keyed by original nodes re-keyed by the expanded nodes standing for them.
 
     >>> a = Value(1.0)

@@ -189,4 +189,3 @@ def _linear_rule(node: Value, i: int, names: Mapping[Value, str]) -> str:
         return "1"
     other = prev[n + i] if i < n else prev[i - n]
     return _atom(names[other])
-

@@ -10,7 +10,6 @@ by a notebook widget (``play()`` in Jupyter) and written as a self-contained pag
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
@@ -190,7 +189,11 @@ class _Stepper:
         return out
 
     def to_html(
-        self, path: str | None = None, title: str | None = None, max_frames: int = 400, **options: Any
+        self,
+        path: str | None = None,
+        title: str | None = None,
+        max_frames: int = 400,
+        **options: Any,
     ) -> str:
         """A self-contained HTML page that steps through the frames in a browser, offline.
 
