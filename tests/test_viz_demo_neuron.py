@@ -35,7 +35,8 @@ def test_neuron_graph_starts_from_zero_and_leaves_the_model_alone():
 def test_neuron_svg_shows_x_as_the_weight_gradients(tmp_path):
     m = stale_model()
     (path,) = draw_neuron(m, [0.8829, -0.25], str(tmp_path), io.StringIO())
-    svg = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as f:
+        svg = f.read()
     texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
     for i, x in enumerate(("0.8829", "-0.25")):
         k = next(j for j, t in enumerate(texts) if re.fullmatch(rf"L0\.N\d\.w{i}", t))
