@@ -283,7 +283,7 @@ db_right = [sum(col) for col in zip(*dZ, strict=True)]
 # section 3 gives $y = f(xW + b)$ and $\partial E/\partial W = \partial E/\partial y \cdot
 # \partial y/\partial W$, and whose example code in section 4.2, a NumPy function
 # `backward_pass(X, Y, W, b, A, m)`, applies `d_sigmoid(Z)` after the product. The
-# [tutorial page](../docs/tutorial.md) of this project (and its Chinese version) is the
+# tutorial page of this project's documentation (`docs/tutorial.md`, also in Chinese) is the
 # corrected rewrite. That function has two more slips worth knowing: it multiplies by the
 # layer's output $A^\top$ where the input $X^\top$ belongs, and it reads a $Z$ it was never
 # given, so it cannot even run. Keep $Z$, or $A$, from the forward pass: backward needs it.
