@@ -47,10 +47,15 @@ format: $(VENV)/.installed-test
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench:
-	bash ../shared/bench/setup.sh
-	PYTHONPATH=. /tmp/bench/venv/bin/python ../shared/bench/bench.py \
-		--engines autograd,micrograd,torch,floor --rounds 5
+$(VENV)/.installed-bench: $(VENV)/.installed setup.cfg
+	$(PIP) install -e '.[bench]'
+	touch $@
+
+# `make bench` runs every workload and rewrites benchmarks/results/ (about 5 minutes on 2 cores);
+# `make bench QUICK=1` is a smoke run (under a minute) into benchmarks/results/quick/.
+# BENCH_ARGS passes further options to benchmarks/harness.py (see its --help).
+bench: $(VENV)/.installed-bench
+	$(PY) benchmarks/harness.py all $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

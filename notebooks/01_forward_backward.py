@@ -34,6 +34,8 @@ import math
 import random
 
 from autograd import Value
+from autograd.nn import Neuron
+from autograd.viz import BackwardStepper, draw_dot
 
 
 def sigmoid(z):
@@ -116,6 +118,7 @@ bv = Value(b, "b")
 zv = xv[0] * Wv[0] + xv[1] * Wv[1] + bv
 yv = zv.sigmoid()
 Ev = 0.5 * (yv - t) ** 2
+zv.label, yv.label, Ev.label = "z", "y", "E"  # names for the drawing and the stepper below
 Ev.backward()
 
 engine = {v.label: v.grad for v in (*Wv, bv, *xv)}
@@ -125,6 +128,44 @@ for name in hand:
 
 assert close(Ev.data, E) and close(yv.data, y)
 assert all(close(hand[k], engine[k], 1e-12) for k in hand)
+
+# %% [markdown]
+# ## Watch the chain rule, link by link
+#
+# `BackwardStepper` replays that backward pass one node at a time. Each step shows the
+# node's upstream gradient (here $\partial E/\partial\,\text{node}$), the local derivative
+# with its rule, and their product, which is what the input receives. Follow the numbers
+# from `E` down to `W0`: they are the factors of the table above. Values without a label
+# are called `n1`, `n2`, ... here and in the drawing.
+
+# %%
+steps = BackwardStepper(Ev)
+for step in steps:
+    print(steps.describe(step))
+assert steps.grads[Wv[0]] == Wv[0].grad
+
+# %%
+steps.draw()  # the last frame: every gradient known; the red outline marks the last step
+
+# %% [markdown]
+# ### The same neuron as the `nn` layer builds it
+#
+# `autograd.nn.Neuron` computes $xW + b$ as **one** fused node, `linear`: fast, but the
+# products and the sum disappear from the picture. `expand=True` writes the node out again
+# as `×` and `+` nodes with the same numbers, so the chain rule above stays visible.
+
+# %%
+neuron = Neuron(2, activation="sigmoid")
+for w_param, w_value in zip(neuron.w, W, strict=True):
+    w_param.data = w_value
+neuron.b.data = b
+E_nn = 0.5 * (neuron(xv) - t) ** 2
+E_nn.backward()
+assert [p.grad for p in neuron.w] == [Wv[0].grad, Wv[1].grad]
+draw_dot(E_nn)  # one `linear` node
+
+# %%
+draw_dot(E_nn, expand=True)  # the products x_i W_i and the sums, as in the table
 
 # %% [markdown]
 # ## A third opinion: finite differences
@@ -230,15 +271,22 @@ db_right = [sum(col) for col in zip(*dZ, strict=True)]
 # %% [markdown]
 # ### The common wrong one
 #
-# A backward pass that circulates in tutorials (including the one this project grew from)
-# first multiplies the error by the inputs, summing over examples, and only *then* applies
+# A backward pass that circulates in tutorials first multiplies the error by the inputs,
+# summing over examples, and only *then* applies
 # $\sigma'$. After the sum there is no single $Z$ left for an entry of $dW$: that line either
 # fails with a shape error or, once the shapes are forced to fit, uses a slope averaged over
 # the batch. We write that forced version, $dW \approx \big(X^\top (A-Y)/m\big) \odot
-# \overline{\sigma'(Z)}$, to see how far off it is. (The version in the source tutorial has
-# two more slips worth knowing: it multiplies by the layer's output $A^\top$ where the input
-# $X^\top$ belongs, and its backward function reads a $Z$ it was never given, so it cannot
-# even run. Keep $Z$, or $A$, from the forward pass: backward needs it.)
+# \overline{\sigma'(Z)}$, to see how far off it is.
+#
+# This project grew from one such tutorial: a Chinese article on forward and backward
+# propagation, *前向传播与反向传播* ("forward propagation and backward propagation"), whose
+# section 3 gives $y = f(xW + b)$ and $\partial E/\partial W = \partial E/\partial y \cdot
+# \partial y/\partial W$, and whose example code in section 4.2, a NumPy function
+# `backward_pass(X, Y, W, b, A, m)`, applies `d_sigmoid(Z)` after the product. The
+# tutorial page of this project's documentation (`docs/tutorial.md`, also in Chinese) is the
+# corrected rewrite. That function has two more slips worth knowing: it multiplies by the
+# layer's output $A^\top$ where the input $X^\top$ belongs, and it reads a $Z$ it was never
+# given, so it cannot even run. Keep $Z$, or $A$, from the forward pass: backward needs it.
 
 # %%
 slope = [[a * (1 - a) for a in row] for row in A]

@@ -31,6 +31,7 @@ from IPython.display import display
 
 from autograd import Value
 from autograd.engine import topological_order
+from autograd.nn import Neuron
 from autograd.viz import BackwardStepper, ForwardStepper, draw_dot, to_dot
 
 # %% [markdown]
@@ -55,9 +56,11 @@ o.label = "o"
 draw_dot(o)
 
 # %% [markdown]
-# Each box is a value (its label, its `data`, and its `grad`, still `·` before any
-# backward pass); each oval is the operation that produced the value to its right. The
-# graph is plain data, and the engine can also hand it over as text:
+# Each box is a value (its label, its `data`, and its `grad`, which is 0 until a backward
+# pass fills it in); each oval is the operation that produced the value to its right. A
+# value without a label is drawn with a made-up name (`n1`, `n2`, ...), and the steppers
+# below call it by that same name. The legend above the drawing lists the kinds of boxes it
+# shows. The graph is plain data, and the engine can also hand it over as text:
 
 # %%
 print(o.op, [v.label for v in o.inputs])
@@ -80,12 +83,15 @@ for step in fwd:
 # ## The backward pass, node by node
 #
 # `BackwardStepper` walks the graph from the output back. At each node it knows the
-# node's gradient $\partial o/\partial\,\text{node}$ (complete by then), multiplies it by the
-# local derivative towards each input, and *adds* the product to that input's gradient. It
-# keeps its own table of gradients, so `.grad` is untouched until we ask.
+# node's gradient $\partial o/\partial\,\text{node}$ (the *upstream* gradient, complete by
+# then), multiplies it by the local derivative towards each input, and *adds* the product to
+# that input's gradient. The text of each step shows that arithmetic, with the local
+# derivative's rule from the operation table. The stepper keeps its own table of gradients,
+# so `.grad` is untouched until we ask; a gradient it has not computed yet is drawn as `·`.
 
 # %%
 bwd = BackwardStepper(o)
+print(bwd.describe(None))  # frame 0, before any step
 print(bwd.describe(bwd.next()))  # the tanh node: local derivative 1 - o^2 = 0.5
 
 # %% [markdown]
@@ -116,8 +122,8 @@ draw_dot(o)
 
 # %% [markdown]
 # In a live notebook, `play()` gives buttons and a slider over the same frames (it builds
-# an ipywidgets player and returns at once), and `to_html()` writes a stand-alone page that
-# steps through them in any browser.
+# an ipywidgets player and returns at once; in a terminal it prints every frame's text), and
+# `to_html()` writes a stand-alone page that steps through them in any browser, offline.
 
 # %%
 player = BackwardStepper(o).play()
@@ -150,6 +156,14 @@ b.label = "b"
 c = b + b
 c.label = "c"
 draw_dot(c)
+
+# %% [markdown]
+# The stepper shows both rules at work: `a` receives two shares from `b = a + a`, and its
+# gradient grows with each (`a.grad: 2 -> 4`), and `b` passes its gradient on only once
+# both uses in `c` have added theirs.
+
+# %%
+print(BackwardStepper(c).text())  # every frame's text; play() would step through them
 
 
 # %% [markdown]
@@ -240,6 +254,31 @@ for depth in (4, 8, 12):
         f"eager gradient {grads[v]:.0f}, true {v.grad:.0f}"
     )
     assert v.grad == 2.0**depth and visits == 2**depth - 1 and nodes == depth
+
+# %% [markdown]
+# ## Inside a neuron: the expanded view
+#
+# The `nn` layer computes a neuron's weighted sum $b + w_0x_0 + w_1x_1$ as **one** node,
+# `linear`, which is fast but hides the products and sums whose chain rule we just stepped
+# through. `expand=True` (in `draw_dot`, `to_dot` and both steppers) writes that node out
+# as separate `×` and `+` nodes, with the same numbers to the last bit.
+
+# %%
+neuron = Neuron(2, activation="tanh", seed=0)
+y = neuron([x1, x2])
+y.backward()
+print("fused:", [v.op for v in topological_order([y], reset=False)])
+draw_dot(y)
+
+# %%
+draw_dot(y, expand=True)
+
+# %%
+steps = BackwardStepper(y, expand=True)
+for step in steps:
+    print(steps.describe(step))
+for p in neuron.parameters():
+    assert steps.grads[p] == p.grad  # the expanded walk gives backward()'s gradients
 
 # %% [markdown]
 # ## What to remember

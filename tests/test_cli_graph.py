@@ -35,14 +35,15 @@ def test_dot_to_stdout_and_steps(capsys):
     assert main([*ARGS, "--steps"]) == 0
     out = capsys.readouterr().out
     assert "tanh(x*w + b) = 0.706419" in out
-    assert "> step 3: mul#v2 (grad 0.501)" in out
+    assert "> step 3 of 3: n1 = x × w = -6" in out  # the stepper's transcript, run to the end
+    assert "upstream 0.501 × local -3 = -1.503; x.grad = -1.503" in out
     assert out.count("digraph autograd {") == 1
 
 
 def test_dot_file_and_html(tmp_path, capsys):
     assert main([*ARGS, "--out", str(tmp_path / "g.dot"), "--html", str(tmp_path / "s.html")]) == 0
     assert (tmp_path / "g.dot").read_text().startswith("digraph autograd {")
-    assert (tmp_path / "s.html").read_text().count('<div class="frame"') == 3
+    assert (tmp_path / "s.html").read_text().count('<div class="frame"') == 4  # start + 3 steps
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,8 @@ def test_writes_every_output(tmp_path, capsys):
     assert isinstance(model, MLP) and model.nouts == [16, 16, 1] and model.num_parameters() == 337
     if shutil.which("dot"):
         svg = (out / "neuron.svg").read_text()
-        assert "<svg" in svg and "L0.N0.w0" in svg and "linear" in svg
+        assert "<svg" in svg and "L0.N0.w0" in svg  # the expanded view: products, no fused node
+        assert "×" in svg and ">linear<" not in svg
     else:
         assert "Graphviz" in text
     assert "training accuracy" in text and "held-out accuracy" in text

@@ -11,6 +11,7 @@ from autograd import Value, primitive
 from autograd.engine import topological_order
 from autograd.viz import BackwardStepper, ForwardStepper
 from autograd.viz.dot import forward_order
+from autograd.viz.style import fmt
 
 
 def backward_grads(root, nodes):
@@ -33,8 +34,11 @@ def test_neuron_steps_name_node_local_derivative_and_what_is_passed():
     assert s.grads[b] == 1 - t * t and x not in s.grads  # so far
     step = s.next()
     assert step.local == (-3.0, 2.0) and step.passed == ((1 - t * t) * -3.0, (1 - t * t) * 2.0)
-    assert "x += -1.503" in s.describe(step) and "local d/d input: x -3, w 2" in s.describe(step)
-    assert s.text().splitlines()[-1].startswith("> step 3")
+    text = s.describe(step)
+    assert "local d(x × w)/dx = w = -3" in text and "local d(x × w)/dw = x = 2" in text
+    assert "upstream 0.501 × local -3 = -1.503; x.grad = -1.503" in text
+    marked = [line for line in s.text().splitlines() if line.startswith(">")]
+    assert marked == ["> step 3 of 3: n1 = x × w = -6"]
     assert x.grad == 0.0  # the stepper keeps its own gradients
     with pytest.raises(IndexError):
         s.next()
@@ -131,13 +135,14 @@ def test_failing_user_rule_raises_before_any_step():
     assert x.grad == 0.0
 
 
-def test_frames_one_per_step_and_position_kept():
+def test_frames_start_then_one_per_step_and_position_kept():
     y, (_x, _w, _b) = neuron()
     s = BackwardStepper(y)
     s.seek(1)
     frames = s.frames(legend=False)
-    assert len(frames) == len(s) == 3 and s.position == 1
-    for frame, vid in zip(frames, ("v5", "v4", "v2"), strict=True):
+    assert len(frames) == len(s) + 1 == 4 and s.position == 1
+    assert 'class="current"' not in frames[0]  # frame 0: before any step
+    for frame, vid in zip(frames[1:], ("v5", "v4", "v2"), strict=True):
         assert 'class="current"' in next(
             line for line in frame.splitlines() if line.startswith(f"  {vid} ")
         )
@@ -148,7 +153,8 @@ def test_forward_stepper_order_and_values():
     y, (x, w, _b) = neuron()
     f = ForwardStepper(y)
     assert [step.node for step in f] == forward_order(y)
-    assert [f.describe(st) for st in f][2] == "step 3: mul#v2 = mul(x, w) = -6"
+    assert [f.describe(st) for st in f][2] == "step 3 of 6: n1 = x × w = 2 × -3 = -6"
+    assert f.position == len(f)  # iterating runs it
     f.seek(3)
     frame = f.dot(legend=False)
     assert "data -6" in frame and "data 0.88" not in frame and "data ?" in frame
@@ -164,16 +170,125 @@ def test_leaf_root_has_no_backward_steps():
         BackwardStepper(1.0)
 
 
-def test_play_builds_widgets_or_explains():
+def test_widget_builds_or_explains():
     y, _ = neuron()
     s = BackwardStepper(y)
     try:
         import ipywidgets  # noqa: F401
     except ImportError:
         with pytest.raises(ImportError, match="notebooks"):
-            s.play()
+            s.widget()
         return
-    box = s.play(legend=False)
-    slider = box.children[0].children[2]
+    box = s.widget(legend=False)
+    first, prev, nxt, last, slider = box.children[1].children
+    assert [b.description for b in (first, prev, nxt, last)] == [
+        "« first",
+        "‹ back",
+        "next ›",
+        "last »",
+    ]
     slider.value = 2
     assert s.position == 2
+    nxt.click()
+    assert s.position == 3
+    first.click()
+    assert s.position == 0
+
+
+def test_play_outside_jupyter_prints_every_frame(capsys):
+    a = Value(-3.0, "a")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    s = BackwardStepper(c)
+    s.seek(1)
+    assert s.play() is None
+    out = capsys.readouterr().out
+    assert out == s.text() + "\n" and s.position == 1
+    assert out.splitlines()[0].startswith("  start: c = b × b = 36.")
+    assert "> step 1 of 2: c = b × b = 36" in out
+    assert "b.grad: -6 -> -12 (adds up)" in out and "a.grad: -12 -> -24 (adds up)" in out
+
+
+def test_iterating_runs_both_steppers():
+    y, (x, _w, _b) = neuron()
+    s = BackwardStepper(y)
+    texts = [s.describe(step) for step in s]
+    assert s.position == len(s) == 3 and len(set(texts)) == 3
+    assert all("(not yet run)" not in t for t in texts)
+    assert s.grads[x] == backward_grads(y, [x])[0]
+    f = ForwardStepper(y)
+    assert [step.node for step in f] == forward_order(y) and f.computed == set(forward_order(y))
+
+
+def test_accumulation_is_shown_where_an_input_gets_several_shares():
+    a = Value(-3.0, "a")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    s = BackwardStepper(c)
+    assert s.title == "Backward pass: c = (a + a) × (a + a)"
+    assert s.describe(None).startswith("start: c = b × b = 36. Backward begins at the output")
+    first, second = (s.describe(step).splitlines() for step in s)
+    assert first == [
+        "step 1 of 2: c = b × b = 36",
+        "  upstream gradient: c.grad = 1",
+        "  to b: local d(b × b)/db = b = -6",
+        "        upstream 1 × local -6 = -6; b.grad = -6",
+        "  to b: local d(b × b)/db = b = -6",
+        "        upstream 1 × local -6 = -6; b.grad: -6 -> -12 (adds up)",
+    ]
+    assert second[1] == "  upstream gradient: b.grad = -12"
+    assert second[-1] == "        upstream -12 × local 1 = -12; a.grad: -12 -> -24 (adds up)"
+    assert s.grads[a] == -24.0 == backward_grads(c, [a])[0]
+
+
+def named_in_drawing(frame):
+    """{node id: the name at the head of its box} in DOT text (constants show 'const')."""
+    import re
+
+    return {
+        m[1]: m[2].replace("\\ ", " ")
+        for m in re.finditer(r'^\s+(v\d+) \[label="\{(.*?) \| data', frame, re.M)
+    }
+
+
+@pytest.mark.parametrize("fused", [False, True])
+def test_every_node_named_in_the_text_carries_that_name_in_the_drawing(fused):
+    loss, _params = mlp_loss(sizes=(2, 1), points=((0.5, -0.5),), fused=fused)
+    for s in (BackwardStepper(loss), ForwardStepper(loss), BackwardStepper(loss, expand=True)):
+        s.seek(len(s))
+        heads = named_in_drawing(s.dot(legend=False))
+        for node, vid in s.ids.items():
+            if node.op == "const":  # a constant is called by its value, which its box shows
+                assert heads[vid] == "const" and s.name(node) == f"const {fmt(node.data)}"
+            else:
+                assert s.name(node) == heads[vid] == s.names[node]
+        for step in s.steps:
+            text = s.describe(step)
+            for node in (step.node, *step.node.inputs):
+                assert s.names[node] in text
+
+
+@pytest.mark.parametrize(
+    ("build", "rule"),
+    [
+        (lambda x: x.tanh(), "1 - n1 × n1"),
+        (lambda x: x.sigmoid(), "n1 × (1 - n1)"),
+        (lambda x: x**3, "3 × x^(3 - 1)"),
+        (lambda x: x.log(), "1 / x"),
+        (lambda x: x.sqrt(), "0.5 × 1/n1"),
+        (lambda x: x.exp(), "n1"),
+        (lambda x: x.relu(), "1.0 if x > 0 else 0.0"),
+        (lambda x: x.leaky_relu(0.1), "1.0 if x > 0 else 0.1"),
+        (lambda x: x.cos(), "-sin(x)"),
+    ],
+)
+def test_local_derivative_formula_comes_from_the_table_with_names_bound(build, rule):
+    x = Value(0.7, "x")
+    s = BackwardStepper(build(x))
+    line = s.describe(s.steps[0]).splitlines()[2]
+    assert f"/dx = {rule} = " in line
+    assert line.endswith(f"= {fmt(s.steps[0].local[0])}")

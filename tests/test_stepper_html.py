@@ -7,8 +7,10 @@ from html.parser import HTMLParser
 import pytest
 from graphs import neuron
 
+from autograd import Value
 from autograd.viz import BackwardStepper
 from autograd.viz import rendering as viz_render
+from autograd.viz.style import fmt
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -33,11 +35,16 @@ class VisibleFrame(HTMLParser):
         self.in_title = False
         self.current: list[str] = []
         self.step = None
+        self.in_text = False
+        self.text = ""
+        self.in_frame_text = False
+        self.texts: list[str] = []  # every text element of the visible frame, in order
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "body":
             self.step = a.get("data-step")
+        self.in_text = tag == "div" and a.get("id") == "text"
         if tag == "div" and "frame" in (a.get("class") or "").split() and "hidden" not in a:
             self.depth = 1
         elif self.depth:
@@ -45,8 +52,11 @@ class VisibleFrame(HTMLParser):
             if tag == "g" and "current" in (a.get("class") or "").split():
                 self.in_current = self.depth
             self.in_title = tag == "title" and self.in_current > 0
+            self.in_frame_text = tag == "text"
 
     def handle_endtag(self, tag):
+        self.in_text = False
+        self.in_frame_text = False
         if self.depth:
             if self.in_current == self.depth:
                 self.in_current = 0
@@ -56,6 +66,10 @@ class VisibleFrame(HTMLParser):
     def handle_data(self, data):
         if self.in_title and data.strip():
             self.current.append(data.strip())
+        if self.in_text:
+            self.text += data
+        if self.in_frame_text:
+            self.texts.append(data)
 
 
 def dump(tmp_path, page, fragment):
@@ -78,29 +92,74 @@ def dump(tmp_path, page, fragment):
     return parser
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
-def test_clicking_next_and_back_moves_the_highlight(tmp_path):
+def in_browser(test):
+    """Slow, and skipped (saying why) without Chromium or Graphviz."""
+    for mark in (
+        pytest.mark.slow,
+        pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+        pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed"),
+    ):
+        test = mark(test)
+    return test
+
+
+@in_browser
+def test_clicking_next_and_back_moves_the_highlight_and_the_arithmetic(tmp_path):
     y, _ = neuron()
     s = BackwardStepper(y)
     page = tmp_path / "steps.html"
     s.to_html(str(page))
     expected = [s.ids[step.node] for step in s.steps]
     assert expected == ["v5", "v4", "v2"]
-    first = dump(tmp_path, page, "step=0")
-    assert (first.step, first.current) == ("0", ["v5"])
+    start = dump(tmp_path, page, "step=0")
+    assert (start.step, start.current) == ("0", [])  # frame 0: before any step
+    assert start.text.startswith("start: n3 = tanh(n2) = 0.7064. Backward begins")
+    one = dump(tmp_path, page, "click=next")
+    assert (one.step, one.current) == ("1", ["v5"])
+    assert one.text == s.describe(s.steps[0]) and "local d(tanh(n2))/dn2 = 1 - n3 × n3" in one.text
     two = dump(tmp_path, page, "click=next,next")
-    assert (two.step, two.current) == ("2", ["v2"])
+    assert (two.step, two.current) == ("2", ["v4"]) and two.text == s.describe(s.steps[1])
     back = dump(tmp_path, page, "click=last,prev")
-    assert (back.step, back.current) == ("1", ["v4"])
+    assert (back.step, back.current) == ("2", ["v4"])
+
+
+@in_browser
+def test_the_last_frame_shows_the_gradients_of_backward(tmp_path):
+    a = Value(-3.0, "a")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    page = tmp_path / "abc.html"
+    s = BackwardStepper(c)
+    s.to_html(str(page))
+    last = dump(tmp_path, page, "click=last")
+    assert last.step == "2" and "a.grad: -12 -> -24 (adds up)" in last.text
+    c.backward()
+    shown = " ".join(last.texts)
+    for v in (a, b, c):
+        assert f"{v.label} data {fmt(v.data)} grad {fmt(v.grad)}" in shown
+    assert "grad ·" not in shown
+
+
+@in_browser
+def test_a_label_that_opens_a_comment_does_not_stop_the_player(tmp_path):
+    x = Value(2.0, "<!--<script>")
+    y = (x * 3).tanh()
+    page = tmp_path / "hostile.html"
+    BackwardStepper(y).to_html(str(page), title="</script><!--")
+    two = dump(tmp_path, page, "click=next,next")
+    assert two.step == "2" and "<!--<script>.grad" in two.text
 
 
 def test_page_is_self_contained_and_falls_back_to_dot_text(tmp_path, monkeypatch):
     y, _ = neuron()
     monkeypatch.setattr(viz_render.shutil, "which", lambda name: None)
     text = BackwardStepper(y).to_html(str(tmp_path / "p.html"))
-    assert text.count('<div class="frame"') == 3 and text.count("<pre>digraph autograd") == 3
+    assert text.count('<div class="frame"') == 4 and text.count("<pre>digraph autograd") == 4
     assert "http://" not in text.replace("http://www.w3.org", "") and "https://" not in text
     with pytest.raises(ValueError, match="max_frames"):
-        BackwardStepper(y).to_html(max_frames=2)
+        BackwardStepper(y).to_html(max_frames=3)
+    assert "<title>Backward pass: tanh(x × w + b)</title>" in text
+    for glyph in ("&#9198;", "&#9197;", "⏮", "⏭", "▶", "◀"):  # fonts may lack these
+        assert glyph not in text

@@ -31,7 +31,8 @@ def test_neuron_labels_values_grads_and_edges():
     assert recs["v0"][0] == ["x", "data 2", "grad -1.503"]
     assert recs["v1"][0] == ["w", "data -3", "grad 1.002"]
     assert recs["v3"][0] == ["b", "data 6.88", "grad 0.501"]
-    assert recs["v5"][0] == ["data 0.7064", "grad 1"]
+    assert recs["v5"][0] == ["n3", "data 0.7064", "grad 1"]  # unlabelled: a name all the same
+    assert recs["v2"][0][0] == "n1" and recs["v4"][0][0] == "n2"
     assert math.isclose(x.grad, -3 * (1 - math.tanh(0.88) ** 2))
     # 3 op nodes, each with one edge out and one per input: 3 + 2 + 2 + 1 = 8, in forward order
     assert edges(text) == [
@@ -48,19 +49,60 @@ def test_neuron_labels_values_grads_and_edges():
     assert to_dot(y, legend=False) == text  # deterministic
 
 
-def test_kinds_look_different_and_legend_lists_them():
+def legend(text):
+    """[(swatch text, fill, border)] of the legend in the graph's label."""
+    label = re.search(r"^  label=<(.*)>; labelloc=t;$", text, re.M)
+    if label is None:
+        return []
+    cells = re.findall(
+        r'<TD BGCOLOR="([^"]+)" COLOR="([^"]+)"[^>]*><FONT[^>]*>([^<]*)</FONT></TD>', label[1]
+    )
+    return [(t, fill, border) for fill, border, t in cells]
+
+
+def test_kinds_look_different_and_legend_lists_only_those_drawn():
     x = Value(1.5, "x")
     w = Value(0.5, "L0.N0.w0")
     y = (w * x + 2).relu()
     y.backward()
-    recs = records(to_dot(y))
+    text = to_dot(y)
+    recs = records(text)
     fills = {fields[0]: re.search(r'fillcolor="(#\w+)"', a)[1] for fields, a in recs.values()}
     assert len({fills["x"], fills["L0.N0.w0"], fills["const"]}) == 3
     output_attrs = recs[f"v{len(recs) - 1}"][1]
     assert "bold" in output_attrs
-    text = to_dot(y)
-    for k in ("input", "param", "const", "result", "output"):
-        assert f'l_{k} [label="{k}"' in text
+    swatches = legend(text)
+    assert [s[0] for s in swatches] == ["input", "param", "const", "result", "output"]
+    for name, fill, _border in swatches:  # each swatch has the fill of the nodes of its kind
+        node = {"input": "x", "param": "L0.N0.w0", "result": "n1", "output": "n3"}.get(name, name)
+        assert fills[node] == fill, name
+    only_inputs = legend(to_dot(Value(2.0, "x") * Value(3.0, "y")))
+    assert [s[0] for s in only_inputs] == ["input", "output"]
+    assert legend(to_dot(y, legend=False)) == []
+
+
+def test_grad_flow_legend_shows_kinds_by_border_and_the_key_only_when_needed():
+    y, (_x, w, _b) = neuron()
+    y.backward()
+    text = to_dot(y, grad_flow=True)
+    swatches = {t: (fill, border) for t, fill, border in legend(text)}
+    recs = records(text)
+    # the fill shows |grad| now, so the kind swatches are white with the kind's border
+    border_x = re.search(r'color="(#\w+)"', recs["v0"][1].split("fillcolor")[1])[1]
+    assert swatches["input"] == ("#ffffff", border_x)
+    assert swatches["grad 0"][0] == "#000000" and "|grad| 1e-8" in swatches
+    assert "current step" not in swatches and not any("·" in t for t in swatches)
+    stepping = to_dot(y, highlight=w, grads={y: 1.0})
+    keys = [t for t, _f, _b in legend(stepping)]
+    assert "current step" in keys and "grad · = not computed yet" in keys
+
+
+def test_graph_label_is_compact_and_names_the_title():
+    y, _ = neuron()
+    text = to_dot(y, title='say "hi" & <b>\\')
+    (label,) = [line for line in text.splitlines() if line.startswith("  label=<")]
+    assert "say &quot;hi&quot; &amp; &lt;b&gt;\\" in label
+    assert 'POINT-SIZE="9"' in label  # small swatches
 
 
 def test_reused_node_gets_two_edges_and_sub_edges_are_named():
@@ -99,7 +141,7 @@ def test_highlight_and_override_grads_and_computed():
     assert 'class="current"' in recs["v0"][1] and "penwidth=4" in recs["v0"][1]
     assert recs["v0"][0] == ["x", "data 2", "grad ·"]
     assert recs["v1"][0] == ["w", "data ?", "grad ·"]
-    assert recs["v5"][0] == ["data ?", "grad 1"]
+    assert recs["v5"][0] == ["n3", "data ?", "grad 1"]
 
 
 def test_labels_are_escaped():
@@ -137,7 +179,7 @@ def test_big_mlp_collapses_with_a_visible_note(fused):
     n = len(forward_order(loss))
     assert n > 2000
     text = to_dot(loss, grad_flow=True)
-    assert f"{n} nodes > max_nodes=150" in text
+    assert f"{n} nodes &gt; max_nodes=150" in text
     boxes = re.findall(r"^\s+g_(L\d_N\d+) \[", text, re.M)
     assert len(boxes) == 33 and len(set(boxes)) == 33
     assert len(text.splitlines()) < 250  # readable: one line per box, bundled edges

@@ -79,3 +79,29 @@ def test_without_dot_rendering_explains_how_to_install(monkeypatch):
 def test_render_rejects_unknown_format():
     with pytest.raises(ValueError, match="format"):
         render("digraph {}", "gif")
+
+
+def test_draw_dot_prints_what_it_shows_and_saves_by_extension(tmp_path):
+    pytest.importorskip("graphviz")
+    y, _ = neuron()
+    g = draw_dot(y)
+    assert repr(g).startswith("<autograd drawing: 6 values, 3 operations; .save(")
+    assert g.save(str(tmp_path / "g.dot")) == str(tmp_path / "g.dot")
+    assert (tmp_path / "g.dot").read_text(encoding="utf-8") == g.source
+    with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf, \.dot or \.gv"):
+        g.save(str(tmp_path / "g.gif"))
+    assert not (tmp_path / "g.gif").exists()
+    if shutil.which("dot") is not None:
+        g.save("g.svg", directory=tmp_path)
+        assert svg_nodes((tmp_path / "g.svg").read_text(encoding="utf-8"))["v0"][0] == "x"
+        g.save(str(tmp_path / "g.png"))
+        assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_draw_dot_save_without_dot_writes_nothing(tmp_path, monkeypatch):
+    pytest.importorskip("graphviz")
+    monkeypatch.setattr(viz_render.shutil, "which", lambda name: None)
+    y, _ = neuron()
+    with pytest.raises(GraphvizNotFound):
+        draw_dot(y).save(str(tmp_path / "g.svg"))
+    assert list(tmp_path.iterdir()) == []

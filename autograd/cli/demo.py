@@ -330,12 +330,23 @@ def plot(result: dict[str, Any], outdir: str, out: TextIO) -> list[str]:
 def neuron_graph(model: MLP, x: Sequence[float]) -> Value:
     """A first-layer neuron applied to ``x``, after backward (ready to draw).
 
-    >>> out = neuron_graph(MLP(2, [3, 1], seed=0), [0.5, -1.0])
+    The neuron is a copy with zeroed gradients: what a training run left in ``.grad`` (the L2
+    term, earlier batches) must not show, and the model itself is not touched.
+
+    >>> model = MLP(2, [3, 1], seed=0)
+    >>> out = neuron_graph(model, [0.5, -1.0])
     >>> out.op, [v.label for v in out.inputs[0].inputs]
     ('relu', ['L0.N1.w0', 'L0.N1.w1', 'x0', 'x1', 'L0.N1.b'])
+    >>> [w.grad for w in out.inputs[0].inputs[:2]], model.layers[0].neurons[1].w[0].grad
+    ([0.5, -1.0], 0.0)
     """
+    import copy
+
     inputs = [Value(v, f"x{i}") for i, v in enumerate(x)]
-    outs = [neuron(inputs) for neuron in model.layers[0].neurons]
+    neurons = [copy.deepcopy(neuron) for neuron in model.layers[0].neurons]
+    for neuron in neurons:
+        neuron.zero_grad()
+    outs = [neuron(inputs) for neuron in neurons]
     # Prefer a neuron that is active on x: a dead ReLU draws as all-zero gradients.
     out = next((o for o in outs if o.data > 0), outs[0])
     out.backward()
@@ -343,15 +354,19 @@ def neuron_graph(model: MLP, x: Sequence[float]) -> Value:
 
 
 def draw_neuron(model: MLP, x: Sequence[float], outdir: str, out: TextIO) -> list[str]:
-    """One neuron's graph as SVG (drawn by autograd.viz.dot), or a note without Graphviz.
+    """One neuron's graph as SVG, its weighted sum written out as products and sums (the
+    expanded view of autograd.viz), or a note without Graphviz.
 
     >>> import io, tempfile
     >>> files = draw_neuron(MLP(2, [3, 1], seed=0), [0.5, -1.0], tempfile.mkdtemp(), io.StringIO())
     >>> all(f.endswith("neuron.svg") and os.path.getsize(f) > 0 for f in files)
     True
     """
+    y = neuron_graph(model, x)
+    xs = ", ".join(f"{v:.4g}" for v in x)
+    title = f"one neuron, y = act(b + w0·x0 + w1·x1), at x = ({xs}): grad = dy/d(value)"
     try:
-        svg = render(to_dot(neuron_graph(model, x)), "svg")
+        svg = render(to_dot(y, expand=True, title=title), "svg")
     except GraphvizNotFound:
         print(
             "note: Graphviz's `dot` is not installed, so no neuron.svg (apt-get install graphviz)",

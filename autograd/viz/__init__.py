@@ -8,6 +8,7 @@ True
 """
 
 from .dot import draw_dot, to_dot
+from .expand import expand
 from .rendering import GraphvizNotFound, render, render_svgs
 from .stepper import BackwardStepper, ForwardStepper
 from .style import flow_colour
@@ -17,6 +18,7 @@ __all__ = [
     "ForwardStepper",
     "GraphvizNotFound",
     "draw_dot",
+    "expand",
     "flow_colour",
     "render",
     "render_svgs",

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
 from ..engine import CONST, Value, topological_order
 from ..ops import OPS
+from .expand import expansion, translate
 from .groups import collapsed_lines
+from .names import node_names
 from .rendering import GraphvizNotFound, drawing_class, render, render_svgs
-from .style import HIGHLIGHT, KIND_STYLE, escape_record, flow_colour, fmt, text_colour_on
+from .style import (
+    HIGHLIGHT,
+    KIND_STYLE,
+    escape_record,
+    escape_string,
+    flow_colour,
+    fmt,
+    printable,
+    text_colour_on,
+)
 
 __all__ = ["GraphvizNotFound", "draw_dot", "flow_colour", "render", "render_svgs", "to_dot"]
 
@@ -147,6 +159,8 @@ class _Dot:
         self.opts = opts
         self.lines: list[str] = []
         self.group_of: Mapping[Value, str] = {}
+        self.names: Mapping[Value, str] = {}
+        self.seen: set[str] = set()  # what the legend has to explain: kinds, '·', '?'
 
     def grad(self, node: Value) -> float | None:
         grads = self.opts["grads"]
@@ -159,7 +173,8 @@ class _Dot:
         known = computed is None or node in computed
         data = fmt(node.data) if known else "?"
         g = self.grad(node)
-        head = node.label or ("const" if k == "const" else "")
+        head = "const" if k == "const" and not node.label else self.names.get(node, node.label)
+        self.seen.update([k] + (["?"] if not known else []) + (["·"] if g is None else []))
         fields = [escape_record(head)] if head else []
         fields += [
             f"data {escape_record(data)}",
@@ -180,10 +195,11 @@ class _Dot:
         attrs.append(f'style="{style}"')
         if node is self.opts["highlight"]:
             attrs += [f'color="{HIGHLIGHT}"', "penwidth=4", 'class="current"']
+            self.seen.add("current")
         return f"  {vid} [{' '.join(attrs)}];"
 
     def op_node(self, node: Value, vid: str) -> str:
-        label = escape_record(_op_label(node))
+        label = escape_string(_op_label(node))
         attrs = f'label="{label}" shape=ellipse style=filled fillcolor="#f4f4f4"'
         if node is self.opts["highlight"]:
             attrs += f' color="{HIGHLIGHT}" penwidth=3'
@@ -192,30 +208,72 @@ class _Dot:
         return f"  {vid}_op [{attrs}];"
 
 
-def _legend(grad_flow: bool) -> list[str]:
-    rows = [
-        f'l_{k} [label="{k}" shape=box style="{s}" fillcolor="{c}" color="{b}"];'
-        for k, (s, c, b) in KIND_STYLE.items()
-    ]
+def _cell(text: str, fill: str = "#ffffff", border: str = "#ffffff", style: str = "") -> str:
+    """One swatch of the legend: a table cell in an HTML-like label (our text only)."""
+    extra = f' STYLE="{style}"' if style else ""
+    font = text_colour_on(fill) if fill.startswith("#") else "black"
+    return (
+        f'<TD BGCOLOR="{fill}" COLOR="{border}"{extra}>'
+        f'<FONT POINT-SIZE="9" COLOR="{font}">{text}</FONT></TD>'
+    )
+
+
+def legend_cells(seen: set[str], grad_flow: bool) -> list[str]:
+    """The legend's swatches: only the kinds drawn, then a key to the marks in the drawing.
+
+    With ``grad_flow`` the fill shows ``|grad|``, so a kind is told by its border alone.
+
+    >>> [c.split(">")[2].split("<")[0] for c in legend_cells({"input", "·"}, False)]
+    ['input', 'grad · = not computed yet']
+    """
+    cells = []
+    for k, (style, fill, border) in KIND_STYLE.items():
+        if k in seen:
+            dashed = "dashed" if "dashed" in style else ""
+            cells.append(_cell(k, "#ffffff" if grad_flow else fill, border, dashed))
     if grad_flow:
         for e in (-8, -4, 0, 4):
             c = flow_colour(10.0**e)
-            rows.append(
-                f'l_g{e + 8} [label="|grad| 1e{e}" shape=box style=filled '
-                f'fillcolor="{c}" fontcolor={text_colour_on(c)}];'
-            )
+            cells.append(_cell(f"|grad| 1e{e}", c, c))
+        cells.append(_cell("grad 0", "#000000", "#000000", "dashed"))
+    if "current" in seen:
+        cells.append(_cell("current step", border=HIGHLIGHT))
+    if "·" in seen:
+        cells.append(_cell("grad · = not computed yet", border="#bbbbbb"))
+    if "?" in seen:
+        cells.append(_cell("data ? = not computed yet", border="#bbbbbb", style="dotted"))
+    return cells
+
+
+def _graph_label(title: str, cells: Sequence[str]) -> list[str]:
+    """The title and the legend above the drawing, as one HTML-like label (text escaped)."""
+    if not title and not cells:
+        return []
+    rows = []
+    lines = title.split("\n") if title else []
+    span = len(cells)
+    if cells and lines:
+        # Graphviz widens every column of a row shorter than the title: two empty cells at the
+        # ends take the room instead (a guess from character counts), so swatches stay small.
+        room = max(len(line) for line in lines) * 7.5 - sum(6 + 5.5 * len(c) for c in _texts(cells))
+        if room > 20:
+            pad = f'<TD BORDER="0" WIDTH="{int(room / 2)}"></TD>'
+            cells = [pad, *cells, pad]
+            span += 2
+    if lines:
+        text = "<BR/>".join(html.escape(printable(line)) for line in lines)
         rows.append(
-            'l_zero [label="grad exactly 0" shape=box style="filled,dashed" '
-            'fillcolor="#000000" fontcolor=white];'
+            f'<TR><TD BORDER="0" COLSPAN="{max(span, 1)}">'
+            f'<FONT POINT-SIZE="13">{text}</FONT></TD></TR>'
         )
-    names = [r.split(" ", 1)[0] for r in rows]
-    return [
-        "  subgraph cluster_legend {",
-        '    label="legend"; fontsize=10; color=gray70;',
-        *[f"    {r}" for r in rows],
-        f"    {' -> '.join(names)} [style=invis];",
-        "  }",
-    ]
+    if cells:
+        rows.append("<TR>" + "".join(cells) + "</TR>")
+    table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="2">'
+    return [f"  label=<{table}{''.join(rows)}</TABLE>>; labelloc=t;"]
+
+
+def _texts(cells: Sequence[str]) -> list[str]:
+    return [re.sub(r"<[^>]*>", "", c) for c in cells]
 
 
 def dot_body(
@@ -229,10 +287,19 @@ def dot_body(
     max_nodes: int | None = 150,
     legend: bool = True,
     title: str = "",
+    expand: bool = False,
 ) -> list[str]:
     """The lines inside ``digraph { ... }``; see :func:`to_dot` for the options."""
     if not isinstance(root, Value):
         raise TypeError(f"to_dot: root must be a Value, got {type(root).__name__}")
+    if not isinstance(title, str):
+        raise TypeError(f"to_dot: title must be a str, got {type(title).__name__}")
+    if expand:
+        root, stands_for = expansion(root)
+        grads = None if grads is None else translate(grads, stands_for)
+        marks = {v: 0.0 for v in computed} if computed is not None else None
+        computed = None if marks is None else translate(marks, stands_for)
+        highlight = next((n for n, o in reversed(stands_for.items()) if o is highlight), highlight)
     order = forward_order(root)
     opts: _Options = {
         "grads": grads,
@@ -241,6 +308,7 @@ def dot_body(
         "computed": None if computed is None else set(computed),
     }
     d = _Dot(root, opts)
+    d.names = node_names(order)
     groups = neuron_groups(order)
     collapse = max_nodes is not None and len(order) > max_nodes and len(set(groups.values())) > 0
     if collapse:
@@ -249,17 +317,17 @@ def dot_body(
             f"{len(order)} nodes > max_nodes={max_nodes}: each neuron drawn as one box "
             "(pass max_nodes=None to draw every node)"
         )
-        title = f"{title}\\n{note}" if title else note
+        title = f"{title}\n{note}" if title else note
     else:
         body = _full_lines(d, order, groups, params)
     head = [
         "  compound=true;",
+        "  graph [fontname=Helvetica];",
         "  node [fontname=Helvetica fontsize=11];",
         "  edge [color=gray40 arrowsize=0.7];",
     ]
-    if title:
-        head.append(f'  label="{title}"; labelloc=t; fontsize=13;')
-    return head + body + (_legend(grad_flow) if legend else [])
+    cells = legend_cells(d.seen, grad_flow) if legend else []
+    return head + _graph_label(title, cells) + body
 
 
 def _full_lines(
@@ -277,7 +345,7 @@ def _full_lines(
             edges.append(f"  {vid}_op -> {vid};")
             names = _edge_names(node)
             for i, child in enumerate(node.inputs):
-                lab = f' [label="{names[i]}"]' if names else ""
+                lab = f' [label="{escape_string(names[i])}"]' if names else ""
                 edges.append(f"  {ids[child]} -> {vid}_op{lab};")
         g = groups.get(node)
         if g is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 INSTALL_HINT = (
@@ -88,7 +90,38 @@ def drawing_class(graphviz: Any) -> type:
         return _DRAWING[0]
 
     class Drawing(graphviz.Digraph):
-        """A Digraph that falls back to its DOT text where ``dot`` is missing."""
+        """A Digraph that falls back to its DOT text where ``dot`` is missing, prints what it
+        shows, and saves to a file whose name says the format."""
+
+        def __repr__(self) -> str:
+            values = self.source.count("shape=record")
+            ops = self.source.count("_op [")
+            return (
+                f"<autograd drawing: {values} values, {ops} operations; "
+                ".save('graph.svg') writes it (.svg .png .pdf .dot .gv), .source is the DOT text>"
+            )
+
+        def save(
+            self,
+            filename: str | os.PathLike[str] | None = None,
+            directory: str | os.PathLike[str] | None = None,
+            **kw: Any,
+        ) -> str:
+            """Write the picture: ``.svg``, ``.png`` or ``.pdf`` (rendered by ``dot``), or the
+            DOT text for ``.dot``, ``.gv`` or no name (as ``graphviz.Digraph.save``)."""
+            if filename is None:
+                return str(super().save(filename, directory, **kw))
+            path = Path(directory or "") / filename
+            fmt = path.suffix.lower().lstrip(".")
+            if fmt in ("dot", "gv"):
+                path.write_text(self.source, encoding="utf-8")
+            elif fmt in ("svg", "png", "pdf"):
+                path.write_bytes(render(self.source, fmt))  # rendered first: no half file
+            else:
+                raise ValueError(
+                    f"save: {str(path)!r}: the name must end in .svg, .png, .pdf, .dot or .gv"
+                )
+            return str(path)
 
         def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kw: Any) -> Any:
             if shutil.which("dot") is None:

@@ -1,32 +1,39 @@
-"""Step through a graph one node at a time: the backward pass (chain rule) and the forward pass."""
+"""Step through a graph one node at a time: the backward pass (chain rule) and the forward pass.
+
+A stepper has one frame per position: frame 0 before any step, then one after each step. Each
+frame has a picture (the graph with the step's node outlined) and a text that shows the rule
+and the arithmetic of the step, with every node called by the name its box shows. The same
+frames are printed (``print(stepper)``, ``describe``, ``text``, ``play()`` in a terminal), shown
+by a notebook widget (``play()`` in Jupyter) and written as a self-contained page (``to_html``).
+"""
 
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ..engine import Op, Value, real, topological_order
+from ..engine import CONST, Op, Value, real, topological_order
 from .dot import draw_dot, forward_order, to_dot
+from .expand import expand as expand_graph
+from .names import derivative_rule, expression, full_expression, node_names
 from .page import page
 from .rendering import GraphvizNotFound, render_svgs
 from .style import fmt
-
-
-def _name(node: Value, ids: dict[Value, str]) -> str:
-    return node.label or f"{node.op or 'leaf'}#{ids[node]}"
 
 
 @dataclass(frozen=True)
 class BackwardStep:
     """One node's share of the backward pass: d out/d node times each local derivative.
 
+    ``before`` holds each input's gradient just before this node adds to it (None when it had
+    none yet): an input used twice, as in ``a + a``, sees its total grow within one step.
+
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
     >>> step = BackwardStepper(x * w).next()
-    >>> step.grad, step.local, step.passed  # d(xw)/dx = w, d(xw)/dw = x
-    (1.0, (-3.0, 2.0), (-3.0, 2.0))
+    >>> step.grad, step.local, step.passed, step.before  # d(xw)/dx = w, d(xw)/dw = x
+    (1.0, (-3.0, 2.0), (-3.0, 2.0), (None, None))
     """
 
     index: int
@@ -34,7 +41,7 @@ class BackwardStep:
     grad: float  # d root / d node, complete when the node is processed
     local: tuple[float, ...]  # d node / d input, per input (from the op's derivative rules)
     passed: tuple[float, ...]  # grad * local: what each input receives
-    undo: tuple[tuple[Value, float | None], ...]  # each input's gradient before this step
+    before: tuple[float | None, ...]  # each input's gradient before its contribution
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,8 @@ class ForwardStep:
     """One value computed: its operation, its inputs' data and its own.
 
     >>> x = Value(2.0, "x")
-    >>> steps = list(ForwardStepper(x.exp()))
-    >>> [(s.index, s.node.op or s.node.label) for s in steps]
+    >>> s = ForwardStepper(x.exp())
+    >>> [(step.index, step.node.op or step.node.label) for step in s]
     [(0, 'x'), (1, 'exp')]
     """
 
@@ -51,31 +58,48 @@ class ForwardStep:
     node: Value
 
 
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel, where a widget can show; False in a terminal or script."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
 class _Stepper:
-    """Position, navigation and rendering shared by the two steppers."""
+    """Position, navigation, text and rendering shared by the two steppers."""
 
     steps: list[Any]
+    pass_name = ""
 
-    def __init__(self, root: Value) -> None:
+    def __init__(self, root: Value, expand: bool) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"{type(self).__name__}: root must be a Value, got {root!r}")
-        self.root = root
+        self.root = expand_graph(root) if expand else root
         self.position = 0  # steps done so far, 0 .. len(self)
-        self.ids = {n: f"v{i}" for i, n in enumerate(forward_order(root))}
+        order = forward_order(self.root)
+        self.ids = {n: f"v{i}" for i, n in enumerate(order)}
+        self.names = node_names(order)  # the names the drawing shows, used in every text
 
     def __len__(self) -> int:
         return len(self.steps)
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self.steps)
+        """Run the stepper from the start, yielding each step as it is done."""
+        self.seek(0)
+        while self.position < len(self.steps):
+            yield self.next()
 
     def next(self) -> Any:
         """Do one more step and return it (IndexError after the last)."""
         if self.position >= len(self.steps):
             raise IndexError(f"{type(self).__name__}: all {len(self.steps)} steps are done")
-        self._do(self.steps[self.position])
+        step = self.steps[self.position]
+        self._do(step)
         self.position += 1
-        return self.steps[self.position - 1]  # the backward stepper fills the step in as it runs
+        return step
 
     def back(self) -> Any:
         """Undo the last step and return it (IndexError at the start)."""
@@ -104,15 +128,38 @@ class _Stepper:
         """The step done last (None at the start)."""
         return self.steps[self.position - 1] if self.position else None
 
+    @property
+    def title(self) -> str:
+        """What the stepper walks through: the pass and the expression (or the output's name)."""
+        name = self.names[self.root]
+        expr = full_expression(self.root, self.names)
+        if expr is None:
+            what = f"{name} ({len(self)} steps)"
+        elif self.root.label and expr != name:
+            what = f"{name} = {expr}"
+        else:
+            what = expr
+        return f"{self.pass_name}: {what}"
+
+    def name(self, node: Value) -> str:
+        """The node as the text calls it: the name in its box (``const 2`` for a constant)."""
+        n = self.names[node]
+        return f"const {n}" if node._op is CONST and not node.label else n
+
     def text(self) -> str:
-        """Every step as one line each, the current one marked with '>'."""
-        return "\n".join(
-            ("> " if i == self.position - 1 else "  ") + self.describe(s)
-            for i, s in enumerate(self.steps)
-        )
+        """Every frame's text from the start, the current one marked with '>'."""
+        out = []
+        for k in range(len(self.steps) + 1):
+            lines = self.describe(self.steps[k - 1] if k else None).splitlines()
+            mark = "> " if k == self.position else "  "
+            out += [mark + lines[0], *("  " + line for line in lines[1:])]
+        return "\n".join(out)
 
     def __str__(self) -> str:
-        return self.text()
+        return f"{self.title}\n{self.describe(self.current)}"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.title!r}: step {self.position} of {len(self)}>"
 
     def dot(self, **options: Any) -> str:
         """DOT text of the graph at the current position, the current node highlighted."""
@@ -125,13 +172,14 @@ class _Stepper:
         return draw_dot(self.root, highlight=cur.node if cur else None, **self._state(), **options)
 
     def frames(self, **options: Any) -> list[str]:
-        """DOT text after each step (one frame per step); the position is left unchanged."""
+        """DOT text of every frame: the start, then after each step; the position is kept."""
         return [dot for dot, _ in self._replay(options)]
 
     def _replay(self, options: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
-        """(DOT, {node id, text}) after each step, from the start; the position is restored."""
-        keep, out = self.position, []
+        """(DOT, {node id, text}) of each frame, from the start; the position is restored."""
+        keep = self.position
         self.seek(0)
+        out = [(self.dot(**options), {"node": "", "text": self.describe(None)})]
         for _ in self.steps:
             step = self.next()
             out.append(
@@ -140,55 +188,95 @@ class _Stepper:
         self.seek(keep)
         return out
 
-    def to_html(self, path: str | None = None, max_frames: int = 400, **options: Any) -> str:
-        """A self-contained HTML page that steps through the frames in a browser.
+    def to_html(
+        self,
+        path: str | None = None,
+        title: str | None = None,
+        max_frames: int = 400,
+        **options: Any,
+    ) -> str:
+        """A self-contained HTML page that steps through the frames in a browser, offline.
 
-        Buttons, a slider and the arrow keys move between steps; ``#step=3`` in the URL opens
-        step 3 and ``#click=next,next`` presses buttons on load. Frames are SVG when Graphviz's
-        ``dot`` is installed, else the DOT text.
+        The page is titled ``title`` (default: the pass and the expression). Buttons, a slider
+        and the arrow keys move between frames; ``#step=3`` in the URL opens frame 3 and
+        ``#click=next,next`` presses buttons on load. Frames are SVG when Graphviz's ``dot`` is
+        installed, else the DOT text.
         """
-        if len(self.steps) > max_frames:
+        if len(self.steps) + 1 > max_frames:
             raise ValueError(
-                f"to_html: {len(self.steps)} steps > max_frames={max_frames}; "
+                f"to_html: {len(self.steps) + 1} frames > max_frames={max_frames}; "
                 "step through a smaller graph or raise max_frames"
             )
+        if title is not None and not isinstance(title, str):
+            raise TypeError(f"to_html: title must be a str, got {type(title).__name__}")
         frames = self._replay(options)
         dots = [dot for dot, _ in frames]
         try:
-            pictures = render_svgs(dots) if dots else []
+            pictures = render_svgs(dots)
         except GraphvizNotFound:
             pictures = [f"<pre>{html.escape(d)}</pre>" for d in dots]
-        text = page(type(self).__name__, pictures, json.dumps([i for _, i in frames]))
+        text = page(self.title if title is None else title, pictures, [i for _, i in frames])
         if path is not None:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
         return text
 
-    def play(self, **options: Any) -> Any:
+    def widget(self, **options: Any) -> Any:
         """An ipywidgets player (extra ``notebooks``): buttons and a slider over the frames."""
         try:
             import ipywidgets as w
         except ImportError as e:
             raise ImportError(
-                "play needs ipywidgets: pip install 'scalar-autograd[notebooks]'"
+                "the stepper's widget needs ipywidgets: pip install 'scalar-autograd[notebooks]'"
             ) from e
         out, slider = w.Output(), w.IntSlider(min=0, max=len(self.steps), value=self.position)
-        prev, nxt = w.Button(description="◀ back"), w.Button(description="next ▶")
+        labels = ("« first", "‹ back", "next ›", "last »")  # no media-control glyphs: any font
+        first, prev, nxt, last = (w.Button(description=d) for d in labels)
+        key = w.HTML(
+            "<small>red outline: the node of this step &nbsp;·&nbsp; "
+            "grad ·: not computed yet</small>"
+        )
 
         def show(change: Any = None) -> None:
             self.seek(slider.value)
             out.clear_output(wait=True)
             with out:
-                print(self.describe(self.current) if self.current else "start")
+                print(self.describe(self.current))
                 from IPython.display import display
 
                 display(self.draw(**options))
 
+        def move(to: int) -> None:
+            slider.value = max(0, min(len(self.steps), to))
+
         slider.observe(show, names="value")
-        prev.on_click(lambda _: setattr(slider, "value", max(0, slider.value - 1)))
-        nxt.on_click(lambda _: setattr(slider, "value", min(len(self.steps), slider.value + 1)))
+        first.on_click(lambda _: move(0))
+        prev.on_click(lambda _: move(slider.value - 1))
+        nxt.on_click(lambda _: move(slider.value + 1))
+        last.on_click(lambda _: move(len(self.steps)))
         show()
-        return w.VBox([w.HBox([prev, nxt, slider]), out])
+        title = w.HTML(f"<b>{html.escape(self.title)}</b>")
+        return w.VBox([title, w.HBox([first, prev, nxt, last, slider]), key, out])
+
+    def play(self, **options: Any) -> Any:
+        """In Jupyter, the widget player (see :meth:`widget`); elsewhere, print every frame's
+        text (the position is kept) and return None.
+
+        >>> a = Value(2.0, "a")
+        >>> BackwardStepper(a * a).play()
+        > start: n1 = a × a = 4. Backward begins at the output: n1.grad = dn1/dn1 = 1.
+          Every other gradient shows · until it is computed.
+          step 1 of 1: n1 = a × a = 4
+            upstream gradient: n1.grad = 1
+            to a: local d(a × a)/da = a = 2
+                  upstream 1 × local 2 = 2; a.grad = 2
+            to a: local d(a × a)/da = a = 2
+                  upstream 1 × local 2 = 2; a.grad: 2 -> 4 (adds up)
+        """
+        if _in_notebook():
+            return self.widget(**options)
+        print(self.text())
+        return None
 
     # Subclasses define these.
     def _do(self, step: Any) -> None:
@@ -207,9 +295,11 @@ class _Stepper:
 class BackwardStepper(_Stepper):
     """The backward pass, one node at a time, with its own gradients (``.grad`` is untouched).
 
-    Each step takes one node (outputs first), its gradient d root/d node, the local derivative
-    d node/d input of each input, and passes their product to that input. After the last step
-    ``grads`` holds exactly what ``root.backward()`` would put in ``.grad``.
+    Each step takes one node (outputs first), its gradient d root/d node (the upstream
+    gradient), the local derivative d node/d input of each input, and adds their product to
+    that input's gradient. After the last step ``grads`` holds exactly what ``root.backward()``
+    would put in ``.grad``. With ``expand=True`` the stepper walks :func:`~autograd.viz.expand`
+    of the graph: each neuron's fused weighted sum as separate products and sums.
 
     >>> from autograd import Value
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
@@ -218,39 +308,44 @@ class BackwardStepper(_Stepper):
     >>> len(s), s.grads[y]
     (2, 1.0)
     >>> print(s.describe(s.next()))
-    step 1: tanh#v3 (grad 1) local d/d input: mul#v2 2.458e-05 -> mul#v2 += 2.458e-05
+    step 1 of 2: n2 = tanh(n1) = -1
+      upstream gradient: n2.grad = 1
+      to n1: local d(tanh(n1))/dn1 = 1 - n2 × n2 = 2.458e-05
+             upstream 1 × local 2.458e-05 = 2.458e-05; n1.grad = 2.458e-05
     >>> s.run()
     >>> s.grads[x] == 1 * (1 - y.data**2) * -3.0
     True
     """
 
-    def __init__(self, root: Value, gradient: float = 1.0) -> None:
-        super().__init__(root)
+    pass_name = "Backward pass"
+
+    def __init__(self, root: Value, gradient: float = 1.0, *, expand: bool = False) -> None:
+        super().__init__(root, expand)
+        root = self.root
         self.seed = real(gradient, "BackwardStepper(gradient)")
         self.grads: dict[Value, float] = {root: self.seed}
         # Local derivatives are read now, as floats: a failing user rule raises here, before
-        # any step, and later steps cannot fail.
+        # any step, and later steps cannot fail. Every step is worked out now, so any step can
+        # be described; running the stepper only moves through the table of gradients.
         self._order = list(reversed(topological_order((root,), reset=False)))
-        self._local = [tuple(cast(Op, n._op).partials(n)) for n in self._order]  # interior nodes
-        self.steps = [self._placeholder(i) for i in range(len(self._order))]
-
-    def _placeholder(self, i: int) -> BackwardStep:
-        node = self._order[i]
-        return BackwardStep(i, node, 0.0, self._local[i], (), ())
+        local = [tuple(cast(Op, n._op).partials(n)) for n in self._order]
+        grads = dict(self.grads)
+        self.steps: list[BackwardStep] = []
+        for i, (node, loc) in enumerate(zip(self._order, local, strict=True)):
+            g = grads.get(node, 0.0)
+            passed, before = [], []
+            for child, d in zip(node.inputs, loc, strict=True):
+                before.append(grads.get(child))
+                passed.append(g * d)
+                grads[child] = grads.get(child, 0.0) + g * d
+            self.steps.append(BackwardStep(i, node, g, loc, tuple(passed), tuple(before)))
 
     def _do(self, step: BackwardStep) -> None:
-        g = self.grads.get(step.node, 0.0)
-        passed, undo = [], []
-        for child, d in zip(step.node.inputs, step.local, strict=True):
-            contrib = g * d
-            undo.append((child, self.grads.get(child)))
-            self.grads[child] = self.grads.get(child, 0.0) + contrib
-            passed.append(contrib)
-        done = BackwardStep(step.index, step.node, g, step.local, tuple(passed), tuple(undo))
-        self.steps[step.index] = done
+        for child, p in zip(step.node.inputs, step.passed, strict=True):
+            self.grads[child] = self.grads.get(child, 0.0) + p
 
     def _undo(self, step: BackwardStep) -> None:
-        for child, old in reversed(step.undo):
+        for child, old in reversed(list(zip(step.node.inputs, step.before, strict=True))):
             if old is None:
                 del self.grads[child]
             else:
@@ -259,27 +354,69 @@ class BackwardStepper(_Stepper):
     def _state(self) -> dict[str, Any]:
         return {"grads": self.grads}
 
-    def describe(self, step: BackwardStep) -> str:
-        """One line: the node, its gradient, each local derivative and what each input gets.
+    def describe(self, step: BackwardStep | None) -> str:
+        """The frame's text: the rule and the arithmetic of ``step`` (None: the start).
 
-        >>> a = Value(3.0, "a")
-        >>> s = BackwardStepper(a * a)
-        >>> print(s.describe(s.next()))
-        step 1: mul#v1 (grad 1) local d/d input: a 3, a 3 -> a += 3, a += 3
+        For each input: the local derivative's formula and value, the product with the
+        upstream gradient, and the input's gradient, growing when it gets several shares.
+
+        >>> a = Value(-3.0, "a")
+        >>> b = a + a
+        >>> b.label = "b"
+        >>> s = BackwardStepper(b)
+        >>> print(s.describe(s.steps[0]))
+        step 1 of 1: b = a + a = -6
+          upstream gradient: b.grad = 1
+          to a: local d(a + a)/da = 1
+                upstream 1 × local 1 = 1; a.grad = 1
+          to a: local d(a + a)/da = 1
+                upstream 1 × local 1 = 1; a.grad: 1 -> 2 (adds up)
         """
-        ids, n = self.ids, step.node
-        if not step.undo:
-            return f"step {step.index + 1}: {_name(n, ids)} (not yet run)"
-        locs = ", ".join(
-            f"{_name(c, ids)} {fmt(d)}" for c, d in zip(n.inputs, step.local, strict=True)
-        )
-        sent = ", ".join(
-            f"{_name(c, ids)} += {fmt(p)}" for c, p in zip(n.inputs, step.passed, strict=True)
-        )
-        return (
-            f"step {step.index + 1}: {_name(n, ids)} (grad {fmt(step.grad)}) "
-            f"local d/d input: {locs} -> {sent}"
-        )
+        root = self.name(self.root)
+        if step is None:
+            return (
+                f"start: {self._defined(self.root)}. Backward begins at the output: "
+                f"{root}.grad = d{root}/d{root} = {fmt(self.seed)}.\n"
+                "Every other gradient shows · until it is computed."
+            )
+        n = step.node
+        me, expr = self.name(n), expression(n, self.names)
+        lines = [
+            f"step {step.index + 1} of {len(self)}: {self._defined(n)}",
+            f"  upstream gradient: {me}.grad = {fmt(step.grad)}",
+        ]
+        for i, child in enumerate(n.inputs):
+            if child._op is CONST:  # a constant gets its share too, but nothing learns from it
+                lines.append(
+                    f"  to {self.name(child)}: upstream {fmt(step.grad)} × local "
+                    f"{fmt(step.local[i])} = {fmt(step.passed[i])} (a constant: not needed)"
+                )
+                continue
+            rule = derivative_rule(n, i, self.names)
+            local = fmt(step.local[i])
+            if rule is None:
+                shown = f"{local} (a Python rule)"
+            else:
+                shown = local if rule == local else f"{rule} = {local}"
+            old, new = step.before[i], (step.before[i] or 0.0) + step.passed[i]
+            who = self.name(child)
+            total = (
+                f"{who}.grad = {fmt(new)}"
+                if old is None
+                else f"{who}.grad: {fmt(old)} -> {fmt(new)} (adds up)"
+            )
+            head = f"  to {who}: "
+            lines.append(f"{head}local d({expr})/d{self.names[child]} = {shown}")
+            lines.append(
+                " " * len(head)
+                + f"upstream {fmt(step.grad)} × local {local} = {fmt(step.passed[i])}; {total}"
+            )
+        return "\n".join(lines)
+
+    def _defined(self, node: Value) -> str:
+        if node.is_leaf:
+            return f"{self.name(node)} = {fmt(node.data)}"
+        return f"{self.name(node)} = {expression(node, self.names)} = {fmt(node.data)}"
 
     def apply(self) -> None:
         """Run every step, then add the gradients to ``.grad`` as ``backward()`` would.
@@ -306,11 +443,13 @@ class ForwardStepper(_Stepper):
     >>> x = Value(2.0, "x")
     >>> s = ForwardStepper(x * x + 1)
     >>> [s.describe(step) for step in s][:2]
-    ['step 1: x = 2 (given)', 'step 2: mul#v1 = mul(x, x) = 4']
+    ['step 1 of 4: x = 2 (given)', 'step 2 of 4: n1 = x × x = 2 × 2 = 4']
     """
 
-    def __init__(self, root: Value) -> None:
-        super().__init__(root)
+    pass_name = "Forward pass"
+
+    def __init__(self, root: Value, *, expand: bool = False) -> None:
+        super().__init__(root, expand)
         self.steps: list[ForwardStep] = [ForwardStep(i, n) for i, n in enumerate(self.ids)]
         self.computed: set[Value] = set()
 
@@ -323,20 +462,26 @@ class ForwardStepper(_Stepper):
     def _state(self) -> dict[str, Any]:
         return {"computed": self.computed, "grads": {}}
 
-    def describe(self, step: ForwardStep) -> str:
-        """One line: the value, how it was computed, and from what.
+    def describe(self, step: ForwardStep | None) -> str:
+        """The frame's text: the value, how it was computed, and from what (None: the start).
 
         >>> x = Value(2.0, "x")
         >>> s = ForwardStepper(x + 1)
         >>> for step in s:
         ...     print(s.describe(step))
-        step 1: x = 2 (given)
-        step 2: const#v1 = 1 (constant)
-        step 3: add#v2 = add(x, const#v1) = 3
+        step 1 of 3: x = 2 (given)
+        step 2 of 3: const 1 = 1 (a constant)
+        step 3 of 3: n1 = x + 1 = 2 + 1 = 3
         """
-        n, ids = step.node, self.ids
+        if step is None:
+            return (
+                "start: nothing is computed yet (data ?). Each step computes one value "
+                "from values already known."
+            )
+        n = step.node
+        head = f"step {step.index + 1} of {len(self)}: {self.name(n)}"
         if n.is_leaf:
-            how = "constant" if n.op == "const" else "given"
-            return f"step {step.index + 1}: {_name(n, ids)} = {fmt(n.data)} ({how})"
-        args = ", ".join(_name(c, ids) for c in n.inputs)
-        return f"step {step.index + 1}: {_name(n, ids)} = {n.op}({args}) = {fmt(n.data)}"
+            how = "a constant" if n._op is CONST else "given"
+            return f"{head} = {fmt(n.data)} ({how})"
+        numbers = expression(n, {c: fmt(c.data) for c in n.inputs})
+        return f"{head} = {expression(n, self.names)} = {numbers} = {fmt(n.data)}"

@@ -57,10 +57,39 @@ def text_colour_on(fill: str) -> str:
     return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "black"
 
 
+def printable(text: str) -> str:
+    r"""Text with what Graphviz cannot take safely replaced: tabs and carriage returns become
+    spaces, other control characters and lone surrogates U+FFFD; newlines stay.
+
+    >>> printable("a\tb\x00c\ud800") == "a b\ufffdc\ufffd"
+    True
+    """
+    return _UNPRINTABLE.sub(lambda m: " " if m[0] in "\t\r" else "\ufffd", text)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def escape_record(text: str) -> str:
-    """Escape text for a record label (braces, bars, angle brackets, quotes, backslashes).
+    """Escape text for a record label: braces, bars, angle brackets, quotes, backslashes and
+    spaces (which records would otherwise trim), ``&`` (which Graphviz reads as an entity);
+    a newline becomes a line break.
 
     >>> print(escape_record('a|b {c} "d"'))
     a\\|b\\ \\{c\\}\\ \\"d\\"
+    >>> print(escape_record("ends in \\\\"), escape_record("&lt;"))
+    ends\\ in\\ \\\\ &amp;lt;
     """
-    return re.sub(r'([{}|<>"\\ ])', lambda m: "\\ " if m[1] == " " else "\\" + m[1], text)
+    text = re.sub(r'([{}|<>"\\ ])', lambda m: "\\ " if m[1] == " " else "\\" + m[1], text)
+    return printable(text).replace("&", "&amp;").replace("\n", "\\n")
+
+
+def escape_string(text: str) -> str:
+    """Escape text for a quoted DOT string outside records (a title, an operation's label):
+    quotes and backslashes, ``&``; a newline becomes a line break.
+
+    >>> print(escape_string('say "hi" \\\\'))
+    say \\"hi\\" \\\\
+    """
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return printable(text).replace("&", "&amp;").replace("\n", "\\n")

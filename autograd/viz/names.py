@@ -1,0 +1,191 @@
+"""Names and formulas the drawings and steppers share, so text and picture say the same thing.
+
+Every node gets one name: its label; for a constant, its value; for any other node without a
+label, ``n1``, ``n2``, ... in the order the values are computed. Drawings print the name in the
+node's box, and the steppers use it in their text. A node's formula is the operation applied to
+its inputs' names (``x × w``), and its local derivatives are the operation table's rules with
+the row's input names bound to those names (``d(x × w)/dx = w``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from ..engine import CONST, Value
+from ..ops import Primitive
+from .style import fmt
+
+__all__ = ["derivative_rule", "expression", "formula", "node_names"]
+
+_INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "÷"}
+_SIMPLE = re.compile(r"[\w.]+|-?\d[\w.+-]*")
+
+
+def node_names(order: Iterable[Value]) -> dict[Value, str]:
+    """The name of each node: its label, a constant's value, else ``n1``, ``n2``, ...
+
+    Generated names skip any label already in use, so they never collide with one.
+
+    >>> x = Value(2.0, "x")
+    >>> y = (x * 3).tanh()
+    >>> from autograd.viz.dot import forward_order
+    >>> list(node_names(forward_order(y)).values())
+    ['x', '3', 'n1', 'n2']
+    """
+    nodes = list(order)
+    taken = {v.label for v in nodes if v.label}
+    names: dict[Value, str] = {}
+    k = 0
+    for v in nodes:
+        if v.label:
+            names[v] = v.label
+        elif v._op is CONST:
+            names[v] = fmt(v.data)
+        else:
+            k += 1
+            while f"n{k}" in taken:
+                k += 1
+            names[v] = f"n{k}"
+    return names
+
+
+def _atom(name: str) -> str:
+    """A name as an operand in a formula: in parentheses unless it is one word or number."""
+    return name if _SIMPLE.fullmatch(name) else f"({name})"
+
+
+def formula(node: Value, args: Sequence[str]) -> str:
+    """How ``node`` was computed from operands written as ``args``: ``x × w``, ``tanh(n1)``.
+
+    >>> a = Value(2.0, "a")
+    >>> formula(a * a, ["a", "a"]), formula(a**2, ["a"]), formula(a.tanh(), ["a"])
+    ('a × a', 'a^2', 'tanh(a)')
+    """
+    op = node.op
+    if op in _INFIX:
+        return f" {_INFIX[op]} ".join(args)
+    if op == "linear":
+        n = len(args) >> 1
+        terms = [f"{w}·{x}" for w, x in zip(args[:n], args[n:-1], strict=True)]
+        return " + ".join([args[-1], *terms])
+    if op == "neg":
+        return f"−{args[0]}"
+    if op == "pow":
+        return f"{args[0]}^{fmt(node.params[0])}"
+    if op == "powv":
+        return f"{args[0]}^{args[1]}"
+    if op == "abs":
+        return f"|{args[0]}|"
+    params = [fmt(p) for p in node.params]
+    return f"{op}({', '.join([*args, *params])})"
+
+
+def expression(node: Value, names: Mapping[Value, str]) -> str:
+    """``node``'s formula over the names of its inputs.
+
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> y = x * w
+    >>> expression(y, {x: "x", w: "w"})
+    'x × w'
+    """
+    return formula(node, [_atom(names[v]) for v in node.inputs])
+
+
+def full_expression(root: Value, names: Mapping[Value, str], limit: int = 80) -> str | None:
+    """``root`` written out down to the leaves (``tanh(x × w + b)``), or None when longer
+    than ``limit`` characters.
+
+    >>> a = Value(-3.0, "a")
+    >>> b = a + a
+    >>> c = b * b
+    >>> full_expression(c, {a: "a", b: "b", c: "c"})
+    '(a + a) × (a + a)'
+    >>> from autograd.viz.dot import forward_order
+    >>> x = Value(1.0, "x")
+    >>> y = ((x - (x + 1)) * 2 + x).tanh()
+    >>> full_expression(y, node_names(forward_order(y)))
+    'tanh((x − (x + 1)) × 2 + x)'
+    """
+    memo: dict[Value, str] = {}
+    budget = [limit * 4]  # stop early on deep graphs: reused nodes grow the text exponentially
+
+    def text(v: Value) -> str:
+        if v.is_leaf:
+            return _atom(names[v])
+        if v not in memo:
+            args = [_operand(v, i, c, text(c)) for i, c in enumerate(v.inputs)]
+            memo[v] = formula(v, args)
+            budget[0] -= len(memo[v])
+            if budget[0] < 0:
+                raise OverflowError
+        return memo[v]
+
+    try:
+        out = text(root)
+    except (OverflowError, RecursionError):
+        return None
+    return out if len(out) <= limit else None
+
+
+_LEVEL = {"add": 1, "sub": 1, "linear": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powv": 4}
+
+
+def _operand(parent: Value, i: int, child: Value, text: str) -> str:
+    """``text`` in parentheses where the usual precedence would read it wrongly."""
+    outer = _LEVEL.get(parent.op, 0)
+    inner = _LEVEL.get(child.op, 0) if not child.is_leaf else 0
+    if not outer or not inner:  # a function call's argument, or a leaf
+        return text
+    right = i > 0 and parent.op in ("sub", "div")  # a - (b + c), a ÷ (b × c)
+    if inner < outer or (inner == outer and (right or outer >= 3)):
+        return f"({text})"
+    return text
+
+
+# Helper calls in the rule texts, written as a learner would (``pow_grad(x, k - 1)`` is
+# ``x^(k - 1)`` made total at 0; see autograd.ops).
+_HELPERS = [
+    (re.compile(r"pow_grad\(([^(),]+), ([^(),]+)\)"), r"\1^(\2)"),
+    (re.compile(r"recip\(([^(),]+)\)"), r"1/\1"),
+    (re.compile(r"xlogy\(([^(),]+), ([^(),]+)\)"), r"\1·log(\2)"),
+]
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def derivative_rule(node: Value, i: int, names: Mapping[Value, str]) -> str | None:
+    """The row's rule for d node/d input ``i``, over the names the drawing shows; None if the
+    rule is Python code rather than a formula.
+
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> y = x * w
+    >>> o = y.tanh()
+    >>> names = {x: "x", w: "w", y: "n1", o: "o"}
+    >>> derivative_rule(y, 0, names), derivative_rule(o, 0, names)
+    ('w', '1 - o × o')
+    >>> derivative_rule(x**3, 0, {x: "x"})
+    '3 × x^(3 - 1)'
+    """
+    if node.op == "linear":
+        return _linear_rule(node, i, names)
+    p: Primitive | None = node._op.primitive if node._op is not None else None
+    if p is None or not isinstance(p.derivatives[i], str):
+        return None
+    rule = str(p.derivatives[i])
+    for pattern, repl in _HELPERS:
+        rule = pattern.sub(repl, rule)
+    bound = {n: _atom(names[v]) for n, v in zip(p.inputs, node.inputs, strict=True)}
+    bound["out"] = _atom(names.get(node, "out"))
+    bound.update({n: fmt(k) for n, k in zip(p.params, node.params, strict=True)})
+    rule = _WORD.sub(lambda m: bound.get(m[0], m[0]), rule)
+    return rule.replace(" * ", " × ")
+
+
+def _linear_rule(node: Value, i: int, names: Mapping[Value, str]) -> str:
+    """d(b + Σ w_j·x_j): x_j for w_j, w_j for x_j, 1 for b."""
+    prev = node.inputs
+    n = len(prev) >> 1
+    if i == len(prev) - 1:
+        return "1"
+    other = prev[n + i] if i < n else prev[i - n]
+    return _atom(names[other])
