@@ -207,6 +207,7 @@ def check_loads_or_names_the_file(path, text):
         assert str(e).startswith(f"{path}: ") and same.state_dict() == before
 
 
+@pytest.mark.slow
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(model=models(), data=st.data())
 @example(model=MLP(2, [2, 1], seed=0), data=None)  # the file the second check loads into

@@ -66,20 +66,29 @@ def _usable(p: Primitive, xs: Sequence[float]) -> bool:
 def _anchors(p: Primitive) -> list[Point]:
     """Up to _ANCHORS points inside the sample intervals where the domain holds (searched once).
 
-    A fixed-seed search (the same anchors on every run, so Hypothesis replays failures): the
-    whole grid of 17 points per interval when it is small, then uniform points. Raises a
-    ValueError naming the operation and its domain when none is found, instead of leaving
-    Hypothesis to filter until a health check gives up.
+    A fixed-seed search (the same anchors on every run, so Hypothesis replays failures) over
+    the grid of 17 points per interval (when it is small) and uniform points, taken in turn,
+    until _ANCHORS are found. Raises a ValueError naming the operation and its domain when
+    none is, instead of leaving Hypothesis to filter until a health check gives up.
     """
     rng = random.Random(0)
     per_input = [_intervals(p, i) for i in range(len(p.inputs))]
     grids = [[lo + (hi - lo) * k / 16 for lo, hi in ivs for k in range(17)] for ivs in per_input]
-    candidates: list[Point] = []
+    grid: list[Point] = []
     if math.prod(len(g) for g in grids) <= _SEARCH:
-        candidates += itertools.product(*grids)
-    for _ in range(_SEARCH):
-        candidates.append(tuple(rng.uniform(*rng.choice(ivs)) for ivs in per_input))
-    found = [pt for pt in candidates if _usable(p, pt)]
+        grid = list(itertools.product(*grids))
+        rng.shuffle(grid)  # so that the first anchors found are spread out
+    randoms = (tuple(rng.uniform(*rng.choice(ivs)) for ivs in per_input) for _ in range(_SEARCH))
+    # Grid and uniform points taken in turn; stop as soon as enough anchors are found.
+    candidates = (pt for pair in itertools.zip_longest(grid, randoms) for pt in pair if pt)
+    found: list[Point] = []
+    tried = 0
+    for pt in candidates:
+        tried += 1
+        if _usable(p, pt):
+            found.append(pt)
+            if len(found) == _ANCHORS:
+                break
     if not found:
         box = ", ".join(
             f"{n} in {_show_intervals(iv)}" for n, iv in zip(p.inputs, per_input, strict=True)
@@ -87,10 +96,10 @@ def _anchors(p: Primitive) -> list[Point]:
         where = "its sample intervals" if p.sample else "the default sample interval"
         raise ValueError(
             f"{p.name}: no inputs found where the domain {p.domain!r} holds within {where} "
-            f"({box}; {len(candidates)} points tried). Pass sample= to @primitive with "
+            f"({box}; {tried} points tried). Pass sample= to @primitive with "
             f"intervals inside the domain, e.g. sample=[(lo, hi)] per argument"
         )
-    return rng.sample(found, min(_ANCHORS, len(found)))
+    return found
 
 
 def _show_intervals(intervals: Sequence[tuple[float, float]]) -> str:
