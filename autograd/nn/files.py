@@ -14,10 +14,12 @@ model in memory as it was.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import math
 import os
+import secrets
 from typing import Any, Protocol
 
 from ..engine import Value
@@ -85,18 +87,67 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
     if bad:
         raise ValueError(f"save: parameter {bad[0]} is not finite ({params[bad[0]]!r})")
     doc = {"format": FORMAT, "version": VERSION, "architecture": arch, "parameters": params}
-    text = json.dumps(doc, indent=1, allow_nan=False)
-    tmp = f"{os.fspath(path)}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text + "\n")
-    os.replace(tmp, path)
+    _write_atomically(os.fspath(path), json.dumps(doc, indent=1, allow_nan=False) + "\n")
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to a fresh temp file beside ``path``, fsync it, then rename it over ``path``.
+
+    The temp name is unique (so concurrent saves to one path never share it) and in the same
+    folder (so ``os.replace`` is an atomic rename); on any failure it is removed and ``path``
+    keeps its old content.
+    """
+    folder, base = os.path.split(path)
+    fd, tmp = _create_unique(os.path.join(folder, f".{base}."))
+    try:
+        try:
+            f = os.fdopen(fd, "w", encoding="utf-8")
+        except BaseException:
+            os.close(fd)
+            raise
+        with f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _sync_folder(folder)
+
+
+def _create_unique(prefix: str) -> tuple[int, str]:
+    # os.open with O_EXCL (not tempfile.mkstemp): the file gets the usual 0o666 & ~umask mode
+    # rather than mkstemp's 0o600, so a saved model is as readable as any file the user writes.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = f"{prefix}{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # a 64-bit name collision: draw again
+            continue
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable (POSIX); folders cannot be opened for this on Windows."""
+    try:
+        fd = os.open(folder or ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
-            raise ModelFileError(f"key {k!r} appears twice")
+            raise ModelFileError(f"key {_show(k)} appears twice")
         out[k] = v
     return out
 
@@ -128,6 +179,15 @@ def read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, float]
     return doc["architecture"], doc["parameters"]
 
 
+def _show(value: object) -> str:
+    """A short repr for error messages (a file may hold a huge list or a very long string)."""
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # nested too deep; an int beyond the str() limit
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _check_document(text: str) -> dict[str, Any]:
     try:
         doc = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
@@ -135,21 +195,27 @@ def _check_document(text: str) -> dict[str, Any]:
         raise ModelFileError(f"not valid JSON (truncated or corrupted?): {e}") from None
     except RecursionError:
         raise ModelFileError("not a model file: nesting too deep") from None
+    except ModelFileError:  # from the hooks: a duplicate key or NaN / Infinity
+        raise
+    except ValueError as e:  # e.g. an integer longer than int() converts (4300 digits)
+        raise ModelFileError(f"not valid JSON: a number cannot be read ({e})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ModelFileError(f'not a model file (no "format": "{FORMAT}")')
     version = doc.get("version")
     if version != VERSION or isinstance(version, bool):
-        raise ModelFileError(f"format version {version!r} is not supported (expected {VERSION})")
+        raise ModelFileError(
+            f"format version {_show(version)} is not supported (expected {VERSION})"
+        )
     extra = set(doc) - {"format", "version", "architecture", "parameters"}
     if extra:
-        raise ModelFileError(f"unexpected fields {sorted(extra)}")
+        raise ModelFileError(f"unexpected fields {_show(sorted(extra))}")
     _check_architecture(doc.get("architecture"))
     params = doc.get("parameters")
     if not isinstance(params, dict):
-        raise ModelFileError('"parameters" must be an object of label: number')
+        raise ModelFileError('"parameters" must be an object of name: number')
     for name, v in params.items():
         if not _finite_number(v):
-            raise ModelFileError(f"parameter {name!r} is {v!r:.40}, not a finite number")
+            raise ModelFileError(f"parameter {_show(name)} is {_show(v)}, not a finite number")
     return doc
 
 
@@ -170,11 +236,13 @@ _FIELDS = {
 
 
 def _check_architecture(arch: object) -> None:
-    if not isinstance(arch, dict) or arch.get("type") not in _FIELDS:
+    # Every value is type-checked before it is hashed or compared: a file may hold any JSON.
+    kind = arch.get("type") if isinstance(arch, dict) else None
+    if not isinstance(arch, dict) or not isinstance(kind, str) or kind not in _FIELDS:
         raise ModelFileError(f'"architecture" must be an object with a type in {list(_FIELDS)}')
-    if set(arch) != _FIELDS[arch["type"]]:
+    if set(arch) != _FIELDS[kind]:
         raise ModelFileError(
-            f"{arch['type']} architecture needs exactly the fields {sorted(_FIELDS[arch['type']])}"
+            f"{kind} architecture needs exactly the fields {sorted(_FIELDS[kind])}"
         )
     sizes = [("nin", arch["nin"])] + ([("nout", arch["nout"])] if "nout" in arch else [])
     if "nouts" in arch:
@@ -183,10 +251,13 @@ def _check_architecture(arch: object) -> None:
         sizes += [("nouts", n) for n in arch["nouts"]]
     for key, n in sizes:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ModelFileError(f"architecture {key} must hold positive ints, got {n!r}")
+            raise ModelFileError(f"architecture {key} must hold positive ints, got {_show(n)}")
     for key in ("activation", "output_activation"):
-        if key in arch and arch[key] not in ACTIVATION_FUNCTIONS:
-            raise ModelFileError(f"unknown {key} {arch[key]!r}")
+        name = arch.get(key, "linear")
+        if not isinstance(name, str) or name not in ACTIVATION_FUNCTIONS:
+            raise ModelFileError(
+                f"unknown {key} {_show(name)} (expected one of {', '.join(ACTIVATION_FUNCTIONS)})"
+            )
 
 
 def parameter_count(arch: dict[str, Any]) -> int:

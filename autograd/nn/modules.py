@@ -72,9 +72,15 @@ class Module:
     """
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        """(label, parameter) pairs in a fixed order; the label is also ``parameter.label``.
+        """(name, parameter) pairs in a fixed order, named by position: ``L<layer>.N<neuron>.w<i>``.
 
-        >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
+        The names are the keys of ``state_dict`` and of model files. They come from where each
+        parameter sits, never from ``Value.label`` (which starts equal to the name but is only
+        for display, so relabelling a parameter to draw it changes nothing here).
+
+        >>> n = Neuron(2, seed=0)
+        >>> n.w[0].label = "x-weight"
+        >>> [name for name, _ in n.named_parameters()]
         ['L0.N0.w0', 'L0.N0.w1', 'L0.N0.b']
         """
         raise NotImplementedError
@@ -115,7 +121,7 @@ class Module:
         raise NotImplementedError
 
     def state_dict(self) -> dict[str, float]:
-        """Parameter values by label.
+        """Parameter values by name (see ``named_parameters``).
 
         >>> n = Neuron(1, seed=0)
         >>> n.w[0].data = 0.25
@@ -214,7 +220,13 @@ class Neuron(Module):
         return self._fire(_lifted(x, self.nin, "Neuron"))
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        return [(p.label, p) for p in (*self.w, self.b)]
+        return self._named("L0.N0")
+
+    def _named(self, prefix: str) -> list[tuple[str, Value]]:
+        return [*((f"{prefix}.w{i}", w) for i, w in enumerate(self.w)), (f"{prefix}.b", self.b)]
+
+    def parameters(self) -> list[Value]:
+        return [*self.w, self.b]
 
     def config(self) -> dict[str, Any]:
         return {"type": "Neuron", "nin": self.nin, "activation": activation_name(self.activation)}
@@ -256,7 +268,13 @@ class Layer(Module):
         return self._forward(_lifted(x, self.nin, "Layer"))
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        return [item for n in self.neurons for item in n.named_parameters()]
+        return self._named(0)
+
+    def _named(self, layer: int) -> list[tuple[str, Value]]:
+        return [item for j, n in enumerate(self.neurons) for item in n._named(f"L{layer}.N{j}")]
+
+    def parameters(self) -> list[Value]:
+        return [p for n in self.neurons for p in (*n.w, n.b)]
 
     def config(self) -> dict[str, Any]:
         return {
@@ -322,7 +340,10 @@ class MLP(Module):
         return xs[0] if len(xs) == 1 else xs
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        return [item for layer in self.layers for item in layer.named_parameters()]
+        return [item for i, layer in enumerate(self.layers) for item in layer._named(i)]
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for n in layer.neurons for p in (*n.w, n.b)]
 
     def config(self) -> dict[str, Any]:
         return {

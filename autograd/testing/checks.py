@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
@@ -99,10 +100,59 @@ def _evaluate(fn: Function, xs: Sequence[float]) -> list[float]:
         return [o.data for o in _outputs(fn(*(Value(x) for x in xs)))]
 
 
-def _shifted(xs: Sequence[float], i: int, h: float) -> list[float]:
-    ys = list(xs)
-    ys[i] += h
-    return ys
+def step(x: float, eps: float) -> float:
+    """The finite-difference step at ``x``: ``eps`` relative to ``|x|`` (absolute below 1).
+
+    A fixed step fails at large ``|x|``: ``1e8 + 1e-6`` is not representable, and the
+    difference of two nearby large function values has few correct digits. Scaled with ``|x|``
+    (as scipy's ``approx_derivative`` does), the relative accuracy is the same at every size.
+
+    >>> step(0.5, 1e-6), step(-1e8, 1e-6)
+    (1e-06, 100.0)
+    """
+    return eps * max(1.0, abs(x))
+
+
+def _around(xs: Sequence[float], i: int, eps: float) -> tuple[list[float], list[float], float]:
+    """The points a step below and above ``xs`` along input i, and the distance between them.
+
+    The distance is the one actually taken, ``(x + h) - (x - h)`` in floats: ``x + h`` is
+    rounded, and dividing by the rounded distance (not by ``2 h``) removes that error.
+    """
+    x = xs[i]
+    h = step(x, eps)
+    down, up = list(xs), list(xs)
+    down[i], up[i] = x - h, x + h
+    return down, up, up[i] - down[i]
+
+
+def central_difference(
+    up: float, down: float, width: float, atol: float, rtol: float
+) -> tuple[float, float]:
+    """The numeric derivative ``(up - down) / width`` and the tolerance it is compared with.
+
+    The tolerance is ``atol + rtol * |numeric|`` plus what rounding alone can do to the
+    difference: a few units in the last place of ``up`` and ``down``, divided by the step. That
+    part is negligible unless the function is far larger than the change one step makes (``x +
+    y`` at ``x = 1e-3, y = 1e13``), where no step-``h`` difference can see a 0.1% error and a
+    failure would be false.
+
+    >>> numeric, allowed = central_difference(2.000002, 1.999998, 2e-6, 1e-5, 1e-3)
+    >>> round(numeric, 6), round(allowed, 6)
+    (2.0, 0.00201)
+    """
+    numeric = (up - down) / width
+    rounding = _ROUNDING * (abs(up) + abs(down)) / width
+    return numeric, atol + rtol * abs(numeric) + rounding
+
+
+# Units of rounding error allowed in each function value (a few operations' worth).
+_ROUNDING = 4 * sys.float_info.epsilon
+
+
+def _check_eps(eps: float, kind: str) -> None:
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
+        raise ValueError(f"{kind}: eps must be a number between 0 and 1, got {eps!r}")
 
 
 def _first(fn: Function, xs: Sequence[float]) -> list[list[float]]:
@@ -145,28 +195,34 @@ def gradcheck(
     rtol: float = 1e-3,
     raise_exception: bool = True,
 ) -> bool:
-    """Check fn's first derivatives against central differences (f(x+eps) - f(x-eps)) / 2eps.
+    """Check fn's first derivatives against central differences ``(f(x+h) - f(x-h)) / 2h``.
+
+    The step is relative: ``h = eps * max(1, |x|)`` (see ``step``), so a derivative is checked
+    to the same relative accuracy at ``x = 1e-3`` and at ``x = 1e13``.
 
     ``fn`` takes one Value per input and returns a Value (or a list of Values); ``inputs`` are
     numbers or Values (only their data and labels are used: no ``.grad`` is touched). Returns
     True, or raises GradcheckError with a table of analytic against numeric derivatives, worst
     first (or returns False with ``raise_exception=False``). A derivative passes when
-    ``|analytic - numeric| <= atol + rtol * |numeric|``.
+    ``|analytic - numeric| <= atol + rtol * |numeric|`` plus the rounding error of the
+    difference (see ``central_difference``; the table's "allowed" column shows the total).
 
     >>> from autograd import Value
     >>> from autograd.testing import gradcheck
     >>> gradcheck(lambda x, y: x * y.sin(), [Value(1.5, "x"), Value(0.3, "y")])
     True
     """
+    _check_eps(eps, "gradcheck")
     xs, labels = _floats(inputs), _names(inputs)
     analytic = _first(fn, xs)
     rows = []
     for i, name in enumerate(labels):
-        up, down = _evaluate(fn, _shifted(xs, i, eps)), _evaluate(fn, _shifted(xs, i, -eps))
+        below, above, width = _around(xs, i, eps)
+        up, down = _evaluate(fn, above), _evaluate(fn, below)
         for j, per_input in enumerate(analytic):
-            numeric = (up[j] - down[j]) / (2 * eps)
+            numeric, allowed = central_difference(up[j], down[j], width, atol, rtol)
             out = f"out[{j}]" if len(analytic) > 1 else "out"
-            rows.append(Row(f"d{out}/d{name}", per_input[i], numeric, atol + rtol * abs(numeric)))
+            rows.append(Row(f"d{out}/d{name}", per_input[i], numeric, allowed))
     return report("gradcheck", rows, raise_exception)
 
 
@@ -182,24 +238,27 @@ def gradgradcheck(
     """Check fn's second derivatives: the graph of the gradient against finite differences.
 
     Analytic: ``grad(grad(out, x, create_graph=True), x)``, which runs the derivative rules
-    over Values. Numeric: central differences of the first-order (float) gradient. So a rule
-    that is right on floats but breaks the graph (returns a plain number for a Value) fails.
+    over Values. Numeric: central differences of the first-order (float) gradient, with the
+    same relative step as ``gradcheck``. So a rule that is right on floats but breaks the graph
+    (returns a plain number for a Value) fails.
 
     >>> from autograd.testing import gradgradcheck
     >>> gradgradcheck(lambda x, y: x * x * y.exp(), [0.7, -0.2])
     True
     """
+    _check_eps(eps, "gradgradcheck")
     xs, labels = _floats(inputs), _names(inputs)
     leaves, outs = _call(fn, xs, labels)
     firsts = [grad(out, leaves, create_graph=True) for out in outs]
     rows = []
     for i, name in enumerate(labels):
-        up, down = _first(fn, _shifted(xs, i, eps)), _first(fn, _shifted(xs, i, -eps))
+        below, above, width = _around(xs, i, eps)
+        up, down = _first(fn, above), _first(fn, below)
         for j, per_input in enumerate(firsts):
             out = f"out[{j}]" if len(outs) > 1 else "out"
             for k, first in enumerate(per_input):
                 (a,) = grad(first, leaves[i])
-                numeric = (up[j][k] - down[j][k]) / (2 * eps)
+                numeric, allowed = central_difference(up[j][k], down[j][k], width, atol, rtol)
                 wrt = f"d{name}2" if i == k else f"d{labels[k]} d{name}"
-                rows.append(Row(f"d2{out}/{wrt}", a.data, numeric, atol + rtol * abs(numeric)))
+                rows.append(Row(f"d2{out}/{wrt}", a.data, numeric, allowed))
     return report("gradgradcheck", rows, raise_exception)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Union
@@ -12,14 +14,22 @@ from hypothesis import strategies as st
 from ..engine import Value
 from ..mode import no_grad
 from ..ops import OPS, Primitive
+from .checks import step
 from .operations import OpLike, apply, resolve
 
 DEFAULT: tuple[tuple[float, float], ...] = ((-3.0, 3.0),)
 """Where inputs are drawn when an operation gives no ``sample`` intervals."""
 
-# How far a drawn point stays inside a user primitive's domain, so that central differences
-# (x +- eps) never step outside it.
+# How far (relative to |x|, like gradcheck's step) a drawn point stays inside a user primitive's
+# domain, so that central differences (x +- eps * max(1, |x|)) never step outside it.
 _MARGIN = 1e-3
+# Points tried, once per strategy, to find where a user primitive's domain holds.
+_SEARCH = 4000
+_ANCHORS = 64
+# Bisection steps when a drawn point is walked back into the domain.
+_BISECT = 24
+
+Point = tuple[float, ...]
 
 
 def _intervals(p: Primitive, index: int) -> tuple[tuple[float, float], ...]:
@@ -30,22 +40,124 @@ def _in(intervals: Sequence[tuple[float, float]]) -> st.SearchStrategy[float]:
     return st.one_of([st.floats(lo, hi, allow_nan=False) for lo, hi in intervals])
 
 
+def _fits(p: Primitive, index: int, x: float) -> bool:
+    return any(lo <= x <= hi for lo, hi in _intervals(p, index))
+
+
 def _inside(p: Primitive, xs: Sequence[float]) -> bool:
-    """The domain check holds at xs and at every point a step of _MARGIN away along an axis."""
+    """The domain check holds at xs and a finite-difference margin away along every axis."""
     if p.in_domain is None:
         return True
     points = [list(xs)]
-    for i in range(len(xs)):
-        for h in (-_MARGIN, _MARGIN):
-            points.append([x + h if k == i else x for k, x in enumerate(xs)])
+    for i, x in enumerate(xs):
+        h = step(x, _MARGIN)
+        for shifted in (x - h, x + h):
+            points.append([shifted if k == i else v for k, v in enumerate(xs)])
     try:
         return all(p.in_domain(*pt) for pt in points)
-    except (ArithmeticError, ValueError):
+    except (ArithmeticError, ValueError, TypeError):
         return False
+
+
+def _usable(p: Primitive, xs: Sequence[float]) -> bool:
+    return all(_fits(p, i, x) for i, x in enumerate(xs)) and _inside(p, xs)
+
+
+def _anchors(p: Primitive) -> list[Point]:
+    """Up to _ANCHORS points inside the sample intervals where the domain holds (searched once).
+
+    A fixed-seed search (the same anchors on every run, so Hypothesis replays failures) over
+    the grid of 17 points per interval (when it is small) and uniform points, taken in turn,
+    until _ANCHORS are found. Raises a ValueError naming the operation and its domain when
+    none is, instead of leaving Hypothesis to filter until a health check gives up.
+    """
+    rng = random.Random(0)
+    per_input = [_intervals(p, i) for i in range(len(p.inputs))]
+    grids = [[lo + (hi - lo) * k / 16 for lo, hi in ivs for k in range(17)] for ivs in per_input]
+    grid: list[Point] = []
+    if math.prod(len(g) for g in grids) <= _SEARCH:
+        grid = list(itertools.product(*grids))
+        rng.shuffle(grid)  # so that the first anchors found are spread out
+    randoms = (tuple(rng.uniform(*rng.choice(ivs)) for ivs in per_input) for _ in range(_SEARCH))
+    # Grid and uniform points taken in turn; stop as soon as enough anchors are found.
+    candidates = (pt for pair in itertools.zip_longest(grid, randoms) for pt in pair if pt)
+    found: list[Point] = []
+    tried = 0
+    for pt in candidates:
+        tried += 1
+        if _usable(p, pt):
+            found.append(pt)
+            if len(found) == _ANCHORS:
+                break
+    if not found:
+        box = ", ".join(
+            f"{n} in {_show_intervals(iv)}" for n, iv in zip(p.inputs, per_input, strict=True)
+        )
+        where = "its sample intervals" if p.sample else "the default sample interval"
+        raise ValueError(
+            f"{p.name}: no inputs found where the domain {p.domain!r} holds within {where} "
+            f"({box}; {tried} points tried). Pass sample= to @primitive with "
+            f"intervals inside the domain, e.g. sample=[(lo, hi)] per argument"
+        )
+    return found
+
+
+def _show_intervals(intervals: Sequence[tuple[float, float]]) -> str:
+    return " or ".join(f"[{lo:g}, {hi:g}]" for lo, hi in intervals)
+
+
+def _between(a: Point, b: Point, t: float) -> Point:
+    return tuple(x + t * (y - x) for x, y in zip(a, b, strict=True))
+
+
+@st.composite
+def _domain_points(draw: Any, p: Primitive, anchors: list[Point]) -> Point:
+    raw = tuple(draw(_in(_intervals(p, i))) for i in range(len(p.inputs)))
+    if _usable(p, raw):
+        return raw
+    # Outside the domain: walk from a known good point towards the drawn one, as far as the
+    # domain allows (bisection), then back a drawn fraction so draws are not all on its edge.
+    # Every draw costs a bounded number of checks: no filtering, no rejection rate.
+    anchor = draw(st.sampled_from(anchors))
+    good, bad = 0.0, 1.0
+    for _ in range(_BISECT):
+        mid = (good + bad) / 2
+        if _usable(p, _between(anchor, raw, mid)):
+            good = mid
+        else:
+            bad = mid
+    point = _between(anchor, raw, good * draw(st.floats(0.0, 1.0)))
+    return point if _usable(p, point) else _between(anchor, raw, good)
+
+
+def domain_points(op: OpLike) -> st.SearchStrategy[Point]:
+    """Tuples of inputs for ``op`` (one float per input) that lie inside its domain together.
+
+    A domain may tie the inputs to each other (``"x > y"``); every tuple satisfies it, with the
+    margin ``gradcheck`` needs. Raises ValueError at once when the domain holds nowhere in the
+    sample intervals (say ``"x > 10"`` with the default ``[-3, 3]``): pass ``sample=``.
+
+    >>> from hypothesis import given
+    >>> from autograd import primitive
+    >>> @primitive(derivatives=[lambda x, y: 1, lambda x, y: -1], domain="x > y")
+    ... def gap(x, y):
+    ...     return x - y
+    >>> @given(domain_points(gap))
+    ... def test_gap_inputs(xy):
+    ...     assert xy[0] > xy[1]
+    >>> test_gap_inputs()
+    """
+    p = resolve(op)
+    if p.in_domain is None:
+        return st.tuples(*(_in(_intervals(p, i)) for i in range(len(p.inputs))))
+    return _domain_points(p, _anchors(p))
 
 
 def domain_floats(op: OpLike, index: int = 0) -> st.SearchStrategy[float]:
     """Floats for input ``index`` of ``op``: inside its sample intervals and its domain check.
+
+    With a domain over several inputs, each float is one coordinate of a point of
+    ``domain_points``: a value the input takes somewhere inside the domain.
 
     >>> from hypothesis import given
     >>> @given(domain_floats("log"))
@@ -54,10 +166,11 @@ def domain_floats(op: OpLike, index: int = 0) -> st.SearchStrategy[float]:
     >>> test_log_input()
     """
     p = resolve(op)
-    floats = _in(_intervals(p, index))
-    if p.in_domain is not None and len(p.inputs) == 1:
-        floats = floats.filter(lambda x: _inside(p, [x]))
-    return floats
+    if not 0 <= index < len(p.inputs):
+        raise ValueError(f"{p.name}: input index {index} out of range (inputs {p.inputs})")
+    if p.in_domain is None:
+        return _in(_intervals(p, index))
+    return domain_points(p).map(lambda xs: xs[index])
 
 
 def values(op: OpLike | None = None, index: int = 0, label: str = "") -> st.SearchStrategy[Value]:
@@ -86,11 +199,8 @@ def arguments(op: OpLike) -> st.SearchStrategy[tuple[tuple[float, ...], tuple[fl
     p = resolve(op)
     if len(p.param_samples) != len(p.params):
         raise ValueError(f"{p.name}: needs param_samples for its parameters {p.params}")
-    xs = st.tuples(*(_in(_intervals(p, i)) for i in range(len(p.inputs))))
-    if p.in_domain is not None:
-        xs = xs.filter(lambda t: _inside(p, t))
     params = st.tuples(*(st.sampled_from(s) for s in p.param_samples))
-    return st.tuples(xs, params)
+    return st.tuples(domain_points(p), params)
 
 
 class Const(NamedTuple):
@@ -207,12 +317,14 @@ class Expression:
         return "\n".join(lines)
 
 
-def _fits(p: Primitive, index: int, x: float) -> bool:
-    return any(lo <= x <= hi for lo, hi in _intervals(p, index))
-
-
 @st.composite
-def _expression(draw: Any, prims: list[Primitive], inputs: tuple[int, int], ops: int) -> Expression:
+def _expression(
+    draw: Any,
+    prims: list[Primitive],
+    points: dict[str, st.SearchStrategy[Point]],
+    inputs: tuple[int, int],
+    ops: int,
+) -> Expression:
     xs = [draw(st.floats(-3.0, 3.0)) for _ in range(draw(st.integers(*inputs)))]
     data: list[float] = list(xs)
     nodes: list[Node] = []
@@ -235,8 +347,9 @@ def _expression(draw: Any, prims: list[Primitive], inputs: tuple[int, int], ops:
                 args.append(Const(draw(_in(_intervals(p, i)))))
         params = tuple(draw(st.sampled_from(s)) for s in p.param_samples)
         operands = [a.value if isinstance(a, Const) else data[a] for a in args]
-        if not _inside(p, operands):
-            continue
+        if not _inside(p, operands):  # a domain over several inputs: take constants inside it
+            operands = list(draw(points[p.name]))
+            args = [Const(x) for x in operands]
         try:
             with no_grad():
                 y = apply(p, operands, params).data
@@ -276,4 +389,5 @@ def expressions(
     prims = [resolve(o) for o in (ops if ops is not None else list(OPS))]
     if not prims:
         raise ValueError("expressions: needs at least one operation")
-    return _expression(prims, inputs, max_ops)
+    points = {p.name: domain_points(p) for p in prims}
+    return _expression(prims, points, inputs, max_ops)
