@@ -10,13 +10,14 @@ True
 from .dot import draw_dot, to_dot
 from .expand import expand
 from .rendering import GraphvizNotFound, render, render_svgs
-from .stepper import BackwardStepper, ForwardStepper
+from .stepper import BackwardStepper, ForwardStepper, TangentStepper
 from .style import flow_colour
 
 __all__ = [
     "BackwardStepper",
     "ForwardStepper",
     "GraphvizNotFound",
+    "TangentStepper",
     "draw_dot",
     "expand",
     "flow_colour",

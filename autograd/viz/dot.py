@@ -149,6 +149,7 @@ class _Options(TypedDict):
     highlight: Value | None
     grad_flow: bool
     computed: set[Value] | None
+    quantity: str  # what the third field shows: "grad" (reverse mode) or "tangent" (forward)
 
 
 class _Dot:
@@ -178,7 +179,7 @@ class _Dot:
         fields = [escape_record(head)] if head else []
         fields += [
             f"data {escape_record(data)}",
-            f"grad {escape_record(fmt(g)) if g is not None else '·'}",
+            f"{self.opts['quantity']} {escape_record(fmt(g)) if g is not None else '·'}",
         ]
         if self.opts["grad_flow"] and g is not None and k != "const":
             fill = flow_colour(g)  # the kind still shows in the border colour and style
@@ -218,7 +219,7 @@ def _cell(text: str, fill: str = "#ffffff", border: str = "#ffffff", style: str 
     )
 
 
-def legend_cells(seen: set[str], grad_flow: bool) -> list[str]:
+def legend_cells(seen: set[str], grad_flow: bool, quantity: str = "grad") -> list[str]:
     """The legend's swatches: only the kinds drawn, then a key to the marks in the drawing.
 
     With ``grad_flow`` the fill shows ``|grad|``, so a kind is told by its border alone.
@@ -239,7 +240,7 @@ def legend_cells(seen: set[str], grad_flow: bool) -> list[str]:
     if "current" in seen:
         cells.append(_cell("current step", border=HIGHLIGHT))
     if "·" in seen:
-        cells.append(_cell("grad · = not computed yet", border="#bbbbbb"))
+        cells.append(_cell(f"{quantity} · = not computed yet", border="#bbbbbb"))
     if "?" in seen:
         cells.append(_cell("data ? = not computed yet", border="#bbbbbb", style="dotted"))
     return cells
@@ -283,6 +284,7 @@ def dot_body(
     computed: Iterable[Value] | None = None,
     highlight: Value | None = None,
     grad_flow: bool = False,
+    quantity: str = "grad",
     params: Sequence[Value] = (),
     max_nodes: int | None = 150,
     legend: bool = True,
@@ -294,6 +296,8 @@ def dot_body(
         raise TypeError(f"to_dot: root must be a Value, got {type(root).__name__}")
     if not isinstance(title, str):
         raise TypeError(f"to_dot: title must be a str, got {type(title).__name__}")
+    if quantity not in ("grad", "tangent"):
+        raise ValueError(f"to_dot: quantity must be 'grad' or 'tangent', got {quantity!r}")
     if expand:
         root, stands_for = expansion(root)
         grads = None if grads is None else translate(grads, stands_for)
@@ -306,6 +310,7 @@ def dot_body(
         "highlight": highlight,
         "grad_flow": grad_flow,
         "computed": None if computed is None else set(computed),
+        "quantity": quantity,
     }
     d = _Dot(root, opts)
     d.names = node_names(order)
@@ -326,7 +331,7 @@ def dot_body(
         "  node [fontname=Helvetica fontsize=11];",
         "  edge [color=gray40 arrowsize=0.7];",
     ]
-    cells = legend_cells(d.seen, grad_flow) if legend else []
+    cells = legend_cells(d.seen, grad_flow, quantity) if legend else []
     return head + _graph_label(title, cells) + body
 
 
@@ -368,7 +373,8 @@ def to_dot(root: Value, rankdir: str = "LR", **options: Any) -> str:
 
     One record per Value (label, data, grad), one small node per operation, edges in a fixed
     order. Options: ``grad_flow`` colours nodes by ``|grad|`` on a log scale and marks exact zeros;
-    ``grads`` shows these gradients instead of ``.grad``; ``highlight`` outlines one node;
+    ``grads`` shows these gradients instead of ``.grad`` (``quantity="tangent"``: these are
+    forward-mode tangents, and the boxes say so); ``highlight`` outlines one node;
     ``computed`` shows data only for these nodes; ``params`` marks extra leaves as parameters;
     ``max_nodes`` (default 150) draws each neuron of a bigger network as one box, with a note.
 

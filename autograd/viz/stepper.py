@@ -485,3 +485,119 @@ class ForwardStepper(_Stepper):
             return f"{head} = {fmt(n.data)} ({how})"
         numbers = expression(n, {c: fmt(c.data) for c in n.inputs})
         return f"{head} = {expression(n, self.names)} = {numbers} = {fmt(n.data)}"
+
+
+@dataclass(frozen=True)
+class TangentStep:
+    """One node's tangent in forward mode: its local derivatives times its inputs' tangents.
+
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> s = TangentStepper(x * w, {x: 1.0})
+    >>> [(step.tangent, step.local) for step in s][-1]  # d(xw)/dx = w
+    (-3.0, (-3.0, 2.0))
+    """
+
+    index: int
+    node: Value
+    tangent: float  # d node along the direction: sum of local * input tangent
+    local: tuple[float, ...]  # d node / d input, per input (empty for a leaf)
+
+
+class TangentStepper(_Stepper):
+    """Forward mode, one node at a time: tangents flow from the inputs towards the output.
+
+    ``directions`` gives the tangent of some leaves (how fast each moves); every other leaf
+    stands still (tangent 0). Each step computes one node's tangent with the same local
+    derivatives the backward pass uses: ``t(node) = sum of d node/d input × t(input)``. After
+    the last step the output's tangent is the directional derivative, as
+    :func:`autograd.forward.tangents` (and ``autograd.func.jvp``) compute it.
+
+    >>> from autograd import Value
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> s = TangentStepper((x * w).tanh(), {x: 1.0})
+    >>> for step in s:
+    ...     print(s.describe(step))
+    step 1 of 4: t(x) = 1 (a direction given)
+    step 2 of 4: t(w) = 0 (held still)
+    step 3 of 4: t(n1) = d(x × w)/dx × t(x) + d(x × w)/dw × t(w)
+                       = w × 1 + x × 0 = -3 × 1 + 2 × 0 = -3
+    step 4 of 4: t(n2) = d(tanh(n1))/dn1 × t(n1)
+                       = (1 - n2 × n2) × -3 = 2.458e-05 × -3 = -7.373e-05
+    """
+
+    pass_name = "Forward mode (tangents)"
+
+    def __init__(
+        self, root: Value, directions: dict[Value, float], *, expand: bool = False
+    ) -> None:
+        if expand:
+            raise ValueError("TangentStepper: expand=True is not supported; expand the graph first")
+        super().__init__(root, expand)
+        given = {}
+        for leaf, t in dict(directions).items():
+            if not isinstance(leaf, Value):
+                raise TypeError(f"TangentStepper: directions keys must be Values, got {leaf!r}")
+            given[leaf] = real(t, "TangentStepper(directions)")
+        self.given = given
+        self.tangents: dict[Value, float] = {}
+        # As autograd.forward does: a node no direction reaches has no tangent (shown as 0),
+        # and adds no term, so a still input never turns an infinite local derivative into nan.
+        moving: dict[Value, float] = {}
+        self.steps: list[TangentStep] = []
+        for i, node in enumerate(self.ids):
+            local: tuple[float, ...] = ()
+            total: float | None = given.get(node)
+            if not node.is_leaf:
+                local = tuple(cast(Op, node._op).partials(node))
+                for c, d in zip(node.inputs, local, strict=True):
+                    if c in moving:
+                        term = moving[c] if d == 1 else moving[c] * d
+                        total = term if total is None else total + term
+            if total is not None:
+                moving[node] = total
+            self.steps.append(TangentStep(i, node, 0.0 if total is None else total, local))
+        self._tangent_of = {s.node: s.tangent for s in self.steps}  # for the texts of any frame
+
+    def _do(self, step: TangentStep) -> None:
+        self.tangents[step.node] = step.tangent
+
+    def _undo(self, step: TangentStep) -> None:
+        del self.tangents[step.node]
+
+    def _state(self) -> dict[str, Any]:
+        return {"grads": self.tangents, "quantity": "tangent"}
+
+    def describe(self, step: TangentStep | None) -> str:
+        """The frame's text: the tangent's rule and arithmetic (None: the start)."""
+        if step is None:
+            moving = ", ".join(
+                f"t({self.name(v)}) = {fmt(t)}" for v, t in self.given.items() if v in self.ids
+            )
+            return (
+                f"start: the inputs move in the direction {moving or 'none'}; every other leaf "
+                "stands still. Each step pushes the tangent one node forward with the local "
+                "derivatives: t(node) = sum of d node/d input × t(input)."
+            )
+        n = step.node
+        head = f"step {step.index + 1} of {len(self)}: t({self.name(n)}) = "
+        if n.is_leaf:
+            how = "a direction given" if n in self.given else "held still"
+            if n._op is CONST:
+                how = "a constant"
+            return f"{head}{fmt(step.tangent)} ({how})"
+        expr = expression(n, self.names)
+        rules, values, numbers = [], [], []
+        for i, child in enumerate(n.inputs):
+            who = self.name(child)
+            rules.append(f"d({expr})/d{self.names[child]} × t({who})")
+            rule = derivative_rule(n, i, self.names)
+            local = fmt(step.local[i])
+            shown = local if rule is None or rule == local else rule
+            shown = f"({shown})" if any(c in shown for c in "+-") and shown != local else shown
+            values.append(f"{shown} × {fmt(self._tangent_of[child])}")
+            numbers.append(f"{local} × {fmt(self._tangent_of[child])}")
+        pad = " " * (len(head) - 2)
+        line2 = " + ".join(values)
+        line3 = " + ".join(numbers)
+        tail = f"{line2} = {line3}" if line2 != line3 else line3
+        return f"{head}{' + '.join(rules)}\n{pad}= {tail} = {fmt(step.tangent)}"
