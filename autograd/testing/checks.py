@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from ..engine import Value, real
+from ..forward import tangents
 from ..functional import grad
 from ..mode import no_grad
 
@@ -186,6 +187,44 @@ def report(kind: str, rows: list[Row], raise_exception: bool) -> bool:
     raise GradcheckError("\n".join(lines), rows)
 
 
+MODES = ("rev", "fwd")
+
+
+def _check_modes(modes: Sequence[str], order: int, kind: str) -> tuple[str, ...]:
+    chosen = (modes,) if isinstance(modes, str) else tuple(modes)
+    if not chosen or any(m not in MODES for m in chosen) or len(set(chosen)) != len(chosen):
+        raise ValueError(f"{kind}: modes must be some of {MODES}, got {modes!r}")
+    if isinstance(order, bool) or order not in (1, 2):
+        raise ValueError(f"{kind}: order must be 1 or 2, got {order!r}")
+    return chosen
+
+
+def _derivatives(
+    mode: str, leaves: list[Value], outs: list[Value], graph: bool
+) -> list[list[Value]]:
+    """d out_j / d x_i as [j][i]: reverse mode (a sweep per output) or forward (per input)."""
+    if mode == "rev":
+        return [list(grad(o, leaves, create_graph=graph)) for o in outs]
+    columns = []
+    for i in range(len(leaves)):
+        unit = [1.0 if k == i else 0.0 for k in range(len(leaves))]
+        columns.append(tangents(outs, leaves, unit, create_graph=graph))
+    return [[columns[i][j] for i in range(len(leaves))] for j in range(len(outs))]
+
+
+def _second(mode: str, first: Value, leaves: list[Value], i: int) -> float:
+    """d first / d x_i, in the same mode the first derivative was taken."""
+    if mode == "rev":
+        return grad(first, leaves[i])[0].data
+    unit = [1.0 if k == i else 0.0 for k in range(len(leaves))]
+    return tangents(first, leaves, unit)[0].data
+
+
+def _agreement(name: str, a: float, b: float) -> Row:
+    """Reverse against forward: the same chain rule summed two ways, so nearly equal."""
+    return Row(f"rev vs fwd: {name}", a, b, 1e-12 + 1e-9 * max(abs(a), abs(b)))
+
+
 def gradcheck(
     fn: Function,
     inputs: Inputs,
@@ -194,8 +233,10 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    modes: Sequence[str] = ("rev",),
+    order: int = 1,
 ) -> bool:
-    """Check fn's first derivatives against central differences ``(f(x+h) - f(x-h)) / 2h``.
+    """Check fn's derivatives against central differences ``(f(x+h) - f(x-h)) / 2h``.
 
     The step is relative: ``h = eps * max(1, |x|)`` (see ``step``), so a derivative is checked
     to the same relative accuracy at ``x = 1e-3`` and at ``x = 1e13``.
@@ -207,22 +248,50 @@ def gradcheck(
     ``|analytic - numeric| <= atol + rtol * |numeric|`` plus the rounding error of the
     difference (see ``central_difference``; the table's "allowed" column shows the total).
 
+    ``modes`` chooses how the analytic derivatives are taken: ``"rev"`` (reverse mode, a
+    backward sweep per output) and/or ``"fwd"`` (forward mode, a tangent sweep per input,
+    ``autograd.forward``). With both, each is checked against the numbers and against the
+    other (the same chain rule summed two ways must agree to rounding). ``order=2`` checks the
+    second derivatives too: reverse-over-reverse and forward-over-forward, against finite
+    differences of the first derivatives.
+
     >>> from autograd import Value
     >>> from autograd.testing import gradcheck
     >>> gradcheck(lambda x, y: x * y.sin(), [Value(1.5, "x"), Value(0.3, "y")])
     True
+    >>> gradcheck(lambda x, y: x * y.sin(), [1.5, 0.3], modes=("rev", "fwd"), order=2)
+    True
     """
     _check_eps(eps, "gradcheck")
+    chosen = _check_modes(modes, order, "gradcheck")
     xs, labels = _floats(inputs), _names(inputs)
-    analytic = _first(fn, xs)
+    leaves, outs = _call(fn, xs, labels)
+    graph = order > 1
+    analytic = {m: _derivatives(m, leaves, outs, graph) for m in chosen}
+    tag = (lambda m: f"{m}: ") if len(chosen) > 1 else (lambda m: "")
     rows = []
     for i, name in enumerate(labels):
         below, above, width = _around(xs, i, eps)
         up, down = _evaluate(fn, above), _evaluate(fn, below)
-        for j, per_input in enumerate(analytic):
+        ups, downs = (_first(fn, above), _first(fn, below)) if graph else ([], [])
+        for j in range(len(outs)):
+            out = f"out[{j}]" if len(outs) > 1 else "out"
             numeric, allowed = central_difference(up[j], down[j], width, atol, rtol)
-            out = f"out[{j}]" if len(analytic) > 1 else "out"
-            rows.append(Row(f"d{out}/d{name}", per_input[i], numeric, allowed))
+            for m in chosen:
+                rows.append(
+                    Row(f"{tag(m)}d{out}/d{name}", analytic[m][j][i].data, numeric, allowed)
+                )
+            if len(chosen) == 2:
+                a, b = (analytic[m][j][i].data for m in chosen)
+                rows.append(_agreement(f"d{out}/d{name}", a, b))
+            for k in range(len(leaves) if graph else 0):
+                num2, allowed2 = central_difference(ups[j][k], downs[j][k], width, atol, rtol)
+                wrt = f"d{name}2" if i == k else f"d{labels[k]} d{name}"
+                seconds = [_second(m, analytic[m][j][k], leaves, i) for m in chosen]
+                for m, a2 in zip(chosen, seconds, strict=True):
+                    rows.append(Row(f"{tag(m)}d2{out}/{wrt}", a2, num2, allowed2))
+                if len(chosen) == 2:
+                    rows.append(_agreement(f"d2{out}/{wrt}", *seconds))
     return report("gradcheck", rows, raise_exception)
 
 
