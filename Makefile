@@ -35,13 +35,14 @@ lint: $(VENV)/.installed-test
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# `long` and `docs_site` tests run in .ci/run: after `make test`, and after `make docs`.
 test: lint $(VENV)/.installed-notebooks
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not long and not docs_site"
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q --nbmake notebooks/*.ipynb
 
 # The quick loop while editing: no lint, no notebooks, no test marked slow.
 test-fast: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not slow and not torch"
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not slow and not torch and not long and not docs_site"
 
 format: $(VENV)/.installed-test
 	$(PY) -m ruff format .

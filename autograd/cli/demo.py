@@ -190,14 +190,25 @@ class History:
     accuracy: list[float] = field(default_factory=list)
 
     def append(self, data_loss: float, l2: float, accuracy: float) -> None:
-        """Record one epoch."""
+        """Record one epoch.
+
+        >>> h = History("hinge loss")
+        >>> h.append(1.0, 0.5, 0.5)
+        >>> h.data_loss, h.l2, h.accuracy
+        ([1.0], [0.5], [0.5])
+        """
         self.data_loss.append(data_loss)
         self.l2.append(l2)
         self.accuracy.append(accuracy)
 
     @property
     def total(self) -> list[float]:
-        """The loss that was minimised: data loss plus L2 term, per epoch."""
+        """The loss that was minimised: data loss plus L2 term, per epoch.
+
+        >>> h = History("hinge loss", [0.5, 0.25], [0.125, 0.125])
+        >>> h.total
+        [0.625, 0.375]
+        """
         return [d + r for d, r in zip(self.data_loss, self.l2, strict=True)]
 
     def __len__(self) -> int:
@@ -496,7 +507,20 @@ def plot(result: dict[str, Any], outdir: str, out: TextIO) -> list[str]:
 
 
 def plot_boundary(result: dict[str, Any], plt: Any) -> Any:
-    """The model's class regions over a GRID x GRID grid, training and held-out points on top."""
+    """The model's class regions over a GRID x GRID grid, training and held-out points on top.
+
+    ``plt`` is ``matplotlib.pyplot``; returns the figure.
+
+    >>> import io, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> args = argparse.Namespace(dataset="blobs", points=12, hidden=[3], activation="relu",
+    ...                           optimizer=None, lr=None, epochs=1, seed=0)
+    >>> fig = plot_boundary(train(args, io.StringIO()), plt)
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_legend().get_texts()[0].get_text()
+    ('input x0', 'class 0')
+    >>> plt.close(fig)
+    """
     model, task = result["model"], result["task"]
     X, y, X_te, y_te = result["X"], result["y"], result["X_test"], result["y_test"]
     xs, ys = [p[0] for p in X + X_te], [p[1] for p in X + X_te]
@@ -546,7 +570,18 @@ def plot_boundary(result: dict[str, Any], plt: Any) -> Any:
 
 
 def plot_loss(result: dict[str, Any], plt: Any) -> Any:
-    """The data loss and the L2 term per epoch, separately, on a log scale."""
+    """The data loss and the L2 term per epoch, separately, on a log scale; returns the figure.
+
+    >>> import io, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> args = argparse.Namespace(dataset="moons", points=12, hidden=[3], activation="relu",
+    ...                           optimizer=None, lr=None, epochs=2, seed=0)
+    >>> fig = plot_loss(train(args, io.StringIO()), plt)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][1:]
+    ['data loss: mean hinge loss', 'L2 term: 0.0001 * sum of squared parameters']
+    >>> plt.close(fig)
+    """
     h: History = result["history"]
     epochs = range(1, len(h) + 1)
     fig, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
