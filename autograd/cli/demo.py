@@ -467,7 +467,7 @@ def _compiled_step(
         return None
     params = model.parameters()
 
-    def loss() -> tuple[Value, list[Value]]:
+    def loss() -> tuple[Value, list[Any]]:
         outputs = [model(x) for x in X]
         data, penalty = task.loss(outputs, y), losses.l2_penalty(params, L2)
         return data + penalty, [*outputs, data, penalty]

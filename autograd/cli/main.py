@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from .. import __version__
+import autograd as package  # the version is the package's own
+
 from . import demo, explain, graph
 
 DESCRIPTION = (
@@ -22,7 +23,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     ['demo', 'explain', 'graph']
     """
     parser = argparse.ArgumentParser(prog="python -m autograd", description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"autograd {__version__}")
+    parser.add_argument("--version", action="version", version=f"autograd {package.__version__}")
     sub = parser.add_subparsers(dest="command", title="commands")
     commands = {
         "explain": explain.add_parser(sub),

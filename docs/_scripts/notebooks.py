@@ -50,7 +50,9 @@ def collect(source: Path, target: Path, static: Path | None = None) -> list[str]
         if players.widget_cells(notebook):
             pages = _player_pages(nb, static)
             notebook = offline(notebook, pages, f"../_static/generated/{static.name}")
-        (target / nb.name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+            (target / nb.name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+        else:
+            shutil.copy2(nb, target / nb.name)
         stems.append(nb.stem)
     if stems:
         body = "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(stems) + "\n```\n"

@@ -25,7 +25,7 @@ def widget_cells(notebook: dict[str, Any]) -> list[int]:
     """Indices of the code cells whose saved outputs include a widget view."""
     return [
         i
-        for i, cell in enumerate(notebook["cells"])
+        for i, cell in enumerate(notebook.get("cells", []))
         if any(WIDGET in out.get("data", {}) for out in cell.get("outputs", []))
     ]
 
