@@ -12,7 +12,11 @@ Values = Union[Value, Sequence[Value]]
 
 
 def _as_list(x: Values, what: str) -> list[Value]:
-    items = [x] if isinstance(x, Value) else list(x)
+    if isinstance(x, Value):
+        return [x]
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
+        raise TypeError(f"grad: {what} must be a Value or a sequence of Values, got {x!r}")
+    items = list(x)
     for i, v in enumerate(items):
         if not isinstance(v, Value):
             raise TypeError(f"grad: {what}[{i}] must be a Value, got {type(v).__name__}")
