@@ -15,8 +15,8 @@ grad_enabled: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=Tru
 class _State:
     """Process-wide facts the generated code reads on every operation.
 
-    Reading a ContextVar on every operation costs about as much as a third of the operation, so
-    the engine first checks ``no_grad_used``: it turns True the first time any ``no_grad`` block
+    Reading a ContextVar on every operation would add a few percent to each, so the engine
+    first checks ``no_grad_used``: it turns True the first time any ``no_grad`` block
     is entered, in any thread, and never back. While it is False no context anywhere can hold
     ``grad_enabled == False`` (only ``no_grad`` sets it), so recording is on without asking;
     afterwards the answer is the current context's own: a thread or task records exactly when
@@ -63,12 +63,15 @@ class _GradMode:
 
     def __exit__(self, *exc: object) -> None:
         blocks = _open_blocks.get()
-        if not blocks or blocks[0][0] is not self:
+        try:
+            if not blocks or blocks[0][0] is not self:
+                raise ValueError("not the innermost open block here")
+            grad_enabled.reset(blocks[0][1])  # ValueError if entered in another context
+        except ValueError:
             raise RuntimeError(
                 f"{type(self).__name__}: exited in a different thread, task or order than it "
                 "was entered (use it as a `with` block)"
-            )
-        grad_enabled.reset(blocks[0][1])
+            ) from None
         _open_blocks.set(blocks[1:])
 
     def __call__(self, fn: F) -> F:
