@@ -537,9 +537,9 @@ def compile_primitive(p: Primitive) -> Op:
     graph_source = _graph_sources(p, ders)
     ns.update(generated_code_names())
     gns.update(generated_code_names())
-    run_source("".join(s + "\n" for s in sources.values()), f"rule {p.name}", ns)
-    run_source(graph_source, f"rule {p.name}, over Values", gns)
-    n = identifier(p.name)
+    n = identifier(p.name)  # file names are shown in tracebacks; a name may hold anything
+    run_source("".join(s + "\n" for s in sources.values()), f"rule {n}", ns)
+    run_source(graph_source, f"rule {n}, over Values", gns)
     op = Op(
         p,
         p.name,

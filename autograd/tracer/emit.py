@@ -130,7 +130,8 @@ class Emitter:
             if isinstance(p.forward, str):
                 fwd = _template(p.forward, p)
             else:
-                fwd = f"real({self._callable(p.forward, 'f')}({args}), {p.name!r})"
+                shown = repr(p.name).replace("{", "{{").replace("}", "}}")  # a format template
+                fwd = f"real({self._callable(p.forward, 'f')}({args}), {shown})"
             ders = [
                 _template(ieee_rule(d) if self.ieee else d, p)
                 if isinstance(d, str)
