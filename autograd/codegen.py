@@ -341,7 +341,7 @@ def domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
 
 
 def _data(v: Any) -> float:
-    return v.data if isinstance(v, Value) else v  # type: ignore[no-any-return]
+    return v.data if isinstance(v, Value) else float(v)
 
 
 def _twin_op(name: str) -> Op:
@@ -508,7 +508,8 @@ def _check_names(p: Primitive) -> None:
         ):
             raise ValueError(
                 f"primitive {p.name!r}: {name!r} cannot name an input or parameter (use a "
-                "Python identifier not starting with '_', other than " + ", ".join(sorted(RESERVED))
+                "Python identifier not starting with '_', other than "
+                + ", ".join(sorted(RESERVED))
                 + ")"
             )
 
@@ -685,6 +686,11 @@ def _pow(self: Value, other: Operand) -> Value:
     kind = type(other)
     if kind is float:
         return _pow_const(self, other)
+    if kind is int:
+        try:
+            return _pow_const(self, float(other))
+        except OverflowError:
+            pass  # real() below says which operation
     if isinstance(other, Value):
         return _pow_value(self, other)
     return _pow_const(self, real(other, "pow"))

@@ -34,7 +34,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Union
 
-from .mode import STATE
 from .ops import Primitive
 
 Number = Union[int, float]
@@ -268,7 +267,9 @@ def _too_large(x: object) -> str:
     if isinstance(x, int):
         digits = str(abs(x)) if x.bit_length() < 10_000 else ""
         if digits:
-            return f"the int {'-' if x < 0 else ''}{digits[:5]}...{digits[-5:]} ({len(digits)} digits)"
+            return (
+                f"the int {'-' if x < 0 else ''}{digits[:5]}...{digits[-5:]} ({len(digits)} digits)"
+            )
         return f"an int of {x.bit_length()} bits"
     return f"{type(x).__name__} value"
 
@@ -443,7 +444,7 @@ class Value:
             copy = _blank()
             copy._set_fields(n.data, n.grad, n.label, n._op, a, b)
             memo[id(n)] = copy
-        return memo[id(self)]  # type: ignore[no-any-return]
+        return memo[id(self)]  # type: ignore[no-any-return,unused-ignore]
 
     def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
         state = (self.data, self.grad, self.label, self._op, self._a, self._b)

@@ -14,7 +14,6 @@ number of inputs varies from node to node.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
 from typing import Any
 
 from .codegen import record

@@ -263,8 +263,8 @@ TABLE: list[Primitive] = [
     ),
     _p(
         "relu", "x", "0.0 if x < 0 else x", ["0.0 if x <= 0 else 1.0"], formula="Max(0, x)",
-        sample=(NONZERO,), kinks="relu'(0) = 0, as in PyTorch; where the slope is 0 no gradient passes, not even inf",
-        activation=True, doc=DOC_RELU,
+        sample=(NONZERO,), activation=True, doc=DOC_RELU,
+        kinks="relu'(0) = 0, as in PyTorch; a zero slope passes no gradient, not even inf",
     ),
     _p(
         "leaky_relu", "x", "x if x > 0 else slope * x", ["1.0 if x > 0 else slope"],
@@ -297,7 +297,7 @@ def describe(name: str) -> str:
       d out/dx = 1 - out * out
       domain:   all real numbers
     >>> print(describe("relu").splitlines()[-1])
-      at kinks: relu'(0) = 0, as in PyTorch; where the slope is 0 no gradient passes, not even inf
+      at kinks: relu'(0) = 0, as in PyTorch; a zero slope passes no gradient, not even inf
     """
     p = OPS[name]
     args = ", ".join([*p.inputs, *p.params])
@@ -408,7 +408,13 @@ def dpow(x: float, k: float) -> float:
     >>> dpow(3.0, 2.0), dpow(0.0, 0.0), dpow(0.0, 0.5), dpow(0.0, 1.0)
     (6.0, 0.0, inf, 1.0)
     """
-    return 0.0 if k == 0 else k * pow_grad(x, k - 1)
+    if k == 0:
+        return 0.0
+    try:  # pow_grad inlined for the common case: this runs once per ``**`` node in backward
+        r = x ** (k - 1)
+    except (ZeroDivisionError, OverflowError):
+        return k * pow_grad(x, k - 1)
+    return k * (math.nan if isinstance(r, complex) else r)
 
 
 def ieee_log(x: float) -> float:

@@ -15,8 +15,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd
-from autograd import Value, grad, primitive
-from autograd import engine
+from autograd import Value, engine, grad, primitive
 from autograd.nn import MLP
 
 EXTREME_POINTS = [1e-200, -1e-200, 1e200, 5e-324, 1e308, 1e-160, 0.0, 1.0, -3.0, 700.0]

@@ -121,8 +121,9 @@ def test_a_task_created_inside_no_grad_does_not_record_after_the_block() -> None
 
 
 @settings(max_examples=25)
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.booleans()), min_size=2,
-                max_size=6))
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.booleans()), min_size=2, max_size=6)
+)
 def test_one_no_grad_instance_in_overlapping_tasks(plans) -> None:
     """Tasks enter one shared instance (some nested in enable_grad), sleep different amounts,
     and exit in any order: each records exactly when it says it does, no error."""

@@ -66,8 +66,10 @@ def test_a_copied_graph_differentiates_like_the_original(how, steps, x0, y0) -> 
     out.backward()
     twin.backward()
     assert identical(tx.grad, x.grad) and identical(ty.grad, y.grad)
-    assert [identical(a.data, b.data) for a, b in zip(grad(twin, [tx, ty]), grad(out, [x, y]),
-                                                      strict=True)] == [True, True]
+    assert [
+        identical(a.data, b.data)
+        for a, b in zip(grad(twin, [tx, ty]), grad(out, [x, y]), strict=True)
+    ] == [True, True]
 
 
 def test_markers_and_operations_are_shared_not_copied() -> None:

@@ -107,7 +107,7 @@ def test_each_twin_has_the_float_helpers_values(name: str) -> None:
         assert identical(got, want), (name, args, got, want)
 
 
-@given(st.sampled_from(["pow_grad", "dpow"]), st.sampled_from(EDGE_POINTS + [3.0]), st.data())
+@given(st.sampled_from(["pow_grad", "dpow"]), st.sampled_from([*EDGE_POINTS, 3.0]), st.data())
 def test_twins_are_differentiable_like_their_formula(name: str, x0: float, data) -> None:
     """d/dx pow_grad(x, k) is dpow(x, k); d/dx dpow(x, k) is k * dpow(x, k - 1), masked at 0."""
     k = data.draw(st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.5, -1.0]))
@@ -130,9 +130,7 @@ def polynomials(draw):
     """Terms c * x**k1 * x**k2 (a product of powers, so zeros meet zeros)."""
     terms = draw(
         st.lists(
-            st.tuples(
-                st.integers(-3, 3), st.integers(0, 4), st.integers(0, 3), st.booleans()
-            ),
+            st.tuples(st.integers(-3, 3), st.integers(0, 4), st.integers(0, 3), st.booleans()),
             min_size=1,
             max_size=4,
         )

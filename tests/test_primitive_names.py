@@ -61,12 +61,25 @@ CODE_FLAG: list[str] = []
 
 
 @settings(max_examples=60)
-@given(st.one_of(st.text(min_size=1, max_size=30), st.sampled_from([
-    "x\nCODE_FLAG.append('ran')",
-    "x():\n    pass\nCODE_FLAG.append('ran')\ndef y",
-    "x  # \n__import__('os')",
-    "'''", '"', "\\", "<lambda>", "1x", "class", "a b",
-])))
+@given(
+    st.one_of(
+        st.text(min_size=1, max_size=30),
+        st.sampled_from(
+            [
+                "x\nCODE_FLAG.append('ran')",
+                "x():\n    pass\nCODE_FLAG.append('ran')\ndef y",
+                "x  # \n__import__('os')",
+                "'''",
+                '"',
+                "\\",
+                "<lambda>",
+                "1x",
+                "class",
+                "a b",
+            ]
+        ),
+    )
+)
 def test_a_name_is_never_code(name: str) -> None:
     f = primitive(derivatives=[lambda x: 2.0], name=name)(lambda x: 2 * x)
     x = Value(1.0)

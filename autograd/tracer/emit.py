@@ -227,8 +227,8 @@ class Emitter:
 def comment(text: str) -> str:
     """User text (an operation's name) as it may appear in a comment: one line, never code.
 
-    >>> comment("mul"), comment("evil" + chr(10) + "import os")
-    ('mul', "'evil\\nimport os'")
+    >>> print(comment("mul"), comment("evil" + chr(10) + "import os"))
+    mul 'evil\\nimport os'
     """
     return text if text.isidentifier() else repr(text)
 
