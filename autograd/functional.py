@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Union
 
-from .engine import GRAPH_LOCK, Value, is_real, real, topological_order
+from .engine import Value, is_real, real, topological_order
 from .mode import enable_grad
 
 Values = Union[Value, Sequence[Value]]
@@ -85,9 +85,8 @@ def _accumulate(
         if graph and not isinstance(s, Value):
             s = Value(real(s, "grad"))
         grads[o] = grads[o] + s if o in grads else s
-    with GRAPH_LOCK:  # marks nodes while it walks; the sweep below only reads them
-        order = topological_order(outs)
-    for node in reversed(order):
+    # The walk takes the engine's lock (it marks nodes); the sweep below only reads them.
+    for node in reversed(topological_order(outs)):
         g = grads.get(node)
         if g is None:
             continue

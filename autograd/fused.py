@@ -47,8 +47,8 @@ def partials_graph_linear(node: Value) -> tuple[object, ...]:
     return (*prev[n:-1], *prev[:n], 1.0)
 
 
-def contribs_linear(node: Value, g: Any) -> tuple[Any, ...]:
-    """The terms backward_linear adds, returned (floats or Values alike)."""
+def _contribs_linear(node: Value, g: Any) -> tuple[Any, ...]:
+    """The terms backward_linear adds, returned (over Values: differentiable)."""
     prev = node.inputs
     n = len(prev) >> 1
     return (*(g * x for x in prev[n:-1]), *(g * w for w in prev[:n]), g)
@@ -67,7 +67,7 @@ LINEAR = Op(
     partials_linear,
     partials_graph_linear,
     contribs=_contribs_linear_floats,
-    contribs_graph=contribs_linear,
+    contribs_graph=_contribs_linear,
 )
 OPS_BY_NAME["linear"] = LINEAR
 
