@@ -24,6 +24,12 @@ def test_below_the_limit_nothing_changes_and_the_norm_is_returned():
     assert [p.grad for p in ps] == [0.3, -0.4]
 
 
+def test_tiny_gradients_do_not_underflow():
+    ps = params_with([0.0, 3e-200, 4e-200])
+    assert optim.clip_grad_norm(ps, 1.0) == pytest.approx(5e-200, rel=1e-15)
+    assert optim.clip_grad_norm(ps, 1.0, norm_type=3.0) > 0
+
+
 def test_inf_norm_and_bad_arguments():
     ps = params_with([3.0, -7.0])
     assert optim.clip_grad_norm(ps, 1.0, norm_type=math.inf) == 7.0
@@ -45,7 +51,11 @@ def test_a_nonfinite_norm_raises_when_asked_and_changes_nothing():
 
 @pytest.mark.torch
 @given(
-    st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=6),
+    # PyTorch's p-norm underflows for |g| ** p below the smallest float; ours scales first
+    # (test_tiny_gradients_do_not_underflow), so compare away from that range.
+    st.lists(st.floats(-1e3, 1e3).filter(lambda g: g == 0 or abs(g) > 1e-30), max_size=6).filter(
+        bool
+    ),
     st.floats(0.01, 100.0),
     st.sampled_from([1.0, 2.0, 3.0, math.inf]),
 )

@@ -13,6 +13,7 @@ EXPECTED = {
     "03_training_an_mlp",
     "04_property_testing",
     "05_higher_order",
+    "06_forward_and_reverse",
 }
 IPYNBS = sorted(NOTEBOOKS.glob("*.ipynb"))
 

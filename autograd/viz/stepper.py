@@ -568,7 +568,14 @@ class TangentStepper(_Stepper):
         return {"grads": self.tangents, "quantity": "tangent"}
 
     def describe(self, step: TangentStep | None) -> str:
-        """The frame's text: the tangent's rule and arithmetic (None: the start)."""
+        """The frame's text: the tangent's rule and arithmetic (None: the start).
+
+        >>> x = Value(3.0, "x")
+        >>> s = TangentStepper(x * x, {x: 2.0})
+        >>> print(s.describe(s.steps[-1]))
+        step 2 of 2: t(n1) = d(x × x)/dx × t(x) + d(x × x)/dx × t(x)
+                           = x × 2 + x × 2 = 3 × 2 + 3 × 2 = 12
+        """
         if step is None:
             moving = ", ".join(
                 f"t({self.name(v)}) = {fmt(t)}" for v, t in self.given.items() if v in self.ids
