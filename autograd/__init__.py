@@ -9,8 +9,9 @@ layers below it.
 """
 
 from . import codegen as _codegen  # noqa: F401  (attaches the table's methods to Value)
+from .anomaly import detect_anomaly
 from .custom import primitive
-from .engine import Value
+from .engine import AnomalyError, Value
 from .functional import grad
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .nn import datasets, losses, optim
@@ -19,10 +20,12 @@ from .tracer import compile
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnomalyError",
     "Value",
     "__version__",
     "compile",
     "datasets",
+    "detect_anomaly",
     "enable_grad",
     "grad",
     "is_grad_enabled",

@@ -437,6 +437,15 @@ OPERATIONS: dict[str, Op] = {}
 _COMPILED: weakref.WeakKeyDictionary[Primitive, Op] = weakref.WeakKeyDictionary()
 
 
+def compiled_operations() -> list[Op]:
+    """Every compiled operation: the table's rows, the helpers' rows, user primitives.
+
+    >>> "mul" in [op.name for op in compiled_operations()]
+    True
+    """
+    return list(_COMPILED.values())
+
+
 def op_of(p: Primitive) -> Op:
     """The compiled Op of a row or user primitive (compiling it on first use).
 

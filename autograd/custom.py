@@ -201,13 +201,12 @@ def primitive(
         module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
         if isinstance(module, str) and "<" not in qualname:
             compiled.origin = (module, qualname)
-        make = cast("Callable[..., Value]", compiled.make)
 
         @functools.wraps(fn)
         def apply(*operands: Any) -> Value:
             if len(operands) != len(args):
                 raise TypeError(f"{op}: takes {len(args)} arguments, got {len(operands)}")
-            return make(*operands)
+            return compiled.make(*operands)  # type: ignore[misc]  # (looked up: see anomaly)
 
         made = cast(PrimitiveFunction, apply)
         made.primitive = p

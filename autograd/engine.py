@@ -28,12 +28,14 @@ for the row itself. The test suite checks that this text is what the generator w
 from __future__ import annotations
 
 import importlib
+import math
 import numbers
 import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Union
 
+from .mode import anomaly_mode
 from .ops import Primitive
 
 Number = Union[int, float]
@@ -78,6 +80,7 @@ class Op:
         "contribs_graph",
         "contribs_ieee",
         "fallible",
+        "hooks",
         "make",
         "name",
         "origin",
@@ -125,6 +128,7 @@ class Op:
         self.source = ""  # the generated code, for reading
         self.origin: tuple[str, str] | None = None  # (module, qualname) of a user primitive
         self.base = self
+        self.hooks: list[Callable[[Any], Any]] | None = None  # a hooked node's own copy only
         self._bound: dict[tuple[float, ...], Op] = {}
 
     def bind(self, *params: float) -> Op:
@@ -153,14 +157,57 @@ class Op:
     def __repr__(self) -> str:
         return f"Op({self.name!r}{', ' if self.params else ''}{', '.join(map(repr, self.params))})"
 
-    # An Op is part of the engine, not of a graph: copies share it, pickles name it.
+    def hooked(self) -> Op:
+        """A private copy of this Op for one node with gradient hooks (see register_hook).
+
+        Its backward function first passes the node's complete gradient through the hooks, then
+        runs the row's own. Nodes without hooks keep the shared Op: hooks cost them nothing.
+
+        >>> from autograd.codegen import OPERATIONS
+        >>> op = OPERATIONS["mul"].hooked()
+        >>> op.hooks, op.base is OPERATIONS["mul"], op.vjp is OPERATIONS["mul"].vjp
+        ([], True, False)
+        """
+        base = self.base
+        op = Op(
+            base.primitive, base.name, base.vjp, base.partials, base.partials_graph, self.params,
+            contribs=base.contribs, contribs_graph=base.contribs_graph,
+            vjp_ieee=base.vjp_ieee, contribs_ieee=base.contribs_ieee, fallible=base.fallible,
+        )  # fmt: skip
+        op.make, op.source, op.origin, op.base = base.make, base.source, base.origin, base
+        hooks: list[Callable[[Any], Any]] = []
+        op.hooks = hooks
+        plain = base.vjp
+
+        def vjp_with_hooks(node: Value) -> None:
+            node.grad = run_hooks(hooks, node.grad, node)
+            plain(node)
+
+        op.vjp = vjp_with_hooks
+        return op
+
+    def unhooked(self) -> Op:
+        """The shared Op this one stands for (itself when it has no hooks).
+
+        >>> from autograd.codegen import OPERATIONS
+        >>> OPERATIONS["mul"].hooked().unhooked() is OPERATIONS["mul"]
+        True
+        """
+        if self.hooks is None:
+            return self
+        return self.base.bind(*self.params) if self.params else self.base
+
+    # An Op is part of the engine, not of a graph: copies share it, pickles name it (hooks
+    # belong to the original node and are not copied).
     def __copy__(self) -> Op:
-        return self
+        return self.unhooked()
 
     def __deepcopy__(self, memo: dict[int, object]) -> Op:
-        return self
+        return self.unhooked()
 
     def __reduce__(self) -> tuple[Any, ...]:
+        if self.hooks is not None:
+            return self.unhooked().__reduce__()
         if OPS_BY_NAME.get(self.name) is self.base:
             return (op_named, (self.name, self.params))
         if self.origin is not None:
@@ -418,6 +465,38 @@ class Value:
         """
         self.grad = 0.0
 
+    def register_hook(self, fn: Callable[[Any], Any]) -> HookHandle:
+        """Call ``fn(grad)`` when this node's gradient is complete; it may return a new one.
+
+        As PyTorch's ``Tensor.register_hook``: during ``backward()`` (and ``grad()``, also with
+        ``create_graph``, where ``grad`` is a Value) the hook sees d out/d node once every
+        contribution has arrived, before the node passes it on to its inputs (for a leaf: this
+        pass's gradient, before it is added to ``.grad``). A returned number replaces it; None
+        keeps it. Returns a handle whose ``remove()`` takes the hook off again. Steppers show a
+        hook's change as part of the step; ``autograd.compile`` refuses graphs with hooks.
+
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> handle = y.register_hook(lambda g: g * 10)  # scale what flows back through y
+        >>> y.backward()
+        >>> x.grad  # 10 * dy/dx
+        60.0
+        >>> handle.remove()
+        """
+        if not callable(fn):
+            raise TypeError(f"register_hook: expected a function of the gradient, got {fn!r}")
+        with GRAPH_LOCK:
+            if self._a is None:
+                hooks = LEAF_HOOKS.setdefault(self, [])
+            else:
+                op = self._op
+                if op.hooks is None:  # type: ignore[union-attr]
+                    op = self._op = op.hooked()  # type: ignore[union-attr]
+                hooks = op.hooks  # type: ignore[union-attr,assignment]
+            hooks.append(fn)
+            HOOKS.count += 1
+        return HookHandle(self, fn)
+
     # -- copies and pickles ------------------------------------------------------------------
     # A copied or unpickled graph is a new graph of the same shape: same data, grads, labels
     # and operations (shared, see Op), new nodes. Both walk the graph without recursion, so a
@@ -465,7 +544,7 @@ class Value:
 
     # -- reverse mode -----------------------------------------------------------------------
 
-    def backward(self, gradient: Number = 1.0) -> None:
+    def backward(self, gradient: Number = 1.0, *, detect_anomaly: bool = False) -> None:
         """Fill ``.grad`` of every node this value depends on with d self / d node.
 
         Leaves accumulate across calls, as in PyTorch (call ``zero_grad`` between steps);
@@ -475,6 +554,9 @@ class Value:
         rule raises, every ``.grad`` is as it was before the call. The traversal is iterative:
         depth is limited by memory, not by Python's recursion limit. Threads may call backward
         and ``grad`` on one graph at once: they take turns (one lock for all graphs).
+        With ``detect_anomaly=True`` (or inside ``autograd.detect_anomaly()``) the first
+        non-finite gradient raises ``AnomalyError``, which explains the arithmetic that made it,
+        and every ``.grad`` is left as it was.
 
         >>> x = Value(3.0)
         >>> y = x * x + x
@@ -486,15 +568,29 @@ class Value:
         14.0
         """
         seed = real(gradient, "backward(gradient)")
+        watch = anomaly_mode.get()
+        if detect_anomaly and watch is None:
+            watch = AnomalyWatch()
         with GRAPH_LOCK:
             order, fallible = _walk((self,))
-            # Only a graph holding a user primitive (whose rules may raise) pays for a snapshot.
-            snapshot = _snapshot(order) if fallible else None
+            # Only a graph holding a user primitive, or user hooks, or under anomaly detection
+            # pays for a snapshot (user code may raise; anomaly detection stops half-way).
+            hooked = [v for v in leaves(order) if v in LEAF_HOOKS] if HOOKS.count else []
+            careful = fallible or HOOKS.count or watch is not None
+            snapshot = _snapshot(order) if careful else None
             for node in order:
                 node.grad = 0.0
+            before = [(v, v.grad) for v in hooked]
+            for v in hooked:  # a leaf's hook sees this pass's gradient alone
+                v.grad = 0.0
             self.grad += seed
             try:
-                _chain_rule(reversed(order))
+                if watch is None:
+                    _chain_rule(reversed(order))
+                else:
+                    _checked_chain_rule(self, order, watch)
+                for v, old in before:
+                    v.grad = old + run_hooks(LEAF_HOOKS[v], v.grad, v)
             except BaseException:
                 if snapshot is not None:
                     _restore(snapshot)
@@ -581,6 +677,249 @@ def _chain_rule(pending: Iterator[Value]) -> None:
             if ieee is None:
                 raise
             ieee(node)
+
+
+def _checked_chain_rule(root: Value, order: list[Value], watch: AnomalyWatch) -> None:
+    """The chain rule with a check after every term: the first non-finite gradient raises.
+
+    Slower than ``_chain_rule`` (the terms are returned, then added), and used only under
+    anomaly detection. The arithmetic is the same, term for term.
+    """
+    for node in reversed(order):
+        op = node._op
+        assert op is not None  # the order holds interior nodes only
+        g = node.grad
+        if op.hooks:
+            g = node.grad = run_hooks(op.hooks, g, node)
+        try:
+            terms = op.contribs(node, g)
+        except (ArithmeticError, ValueError):
+            if op.contribs_ieee is None:
+                raise
+            terms = op.contribs_ieee(node, g)
+        for i, (child, term) in enumerate(zip(node.inputs, terms, strict=True)):
+            if not math.isfinite(term):
+                raise AnomalyError.in_backward(root, node, i, g, term, watch)
+            total = child.grad + term
+            if not math.isfinite(total):
+                raise AnomalyError.in_sum(root, node, i, child.grad, term, total, watch)
+            child.grad = total
+
+
+class AnomalyWatch:
+    """What anomaly detection keeps while it is on: where each node was created.
+
+    >>> AnomalyWatch().sites
+    {}
+    """
+
+    def __init__(self) -> None:
+        self.sites: dict[Value, str] = {}  # node -> "file.py:12", filled by the forward pass
+
+
+def describe_node(node: Value) -> str:
+    """A node as messages name it: its label, else its operation (or 'leaf', or the constant).
+
+    >>> describe_node(Value(2.0, "w")), describe_node(Value(2.0) * 3)
+    ("'w'", 'a mul node')
+    """
+    if node.label:
+        return repr(node.label)
+    if node._op is CONST:
+        return f"the constant {node.data!r}"
+    return f"a {node.op} node" if node.op else "an unlabelled leaf"
+
+
+def path_to(root: Value, target: Value) -> list[Value]:
+    """The nodes from ``root`` down to ``target`` along inputs (the gradient's way back).
+
+    >>> x = Value(1.0, "x")
+    >>> y = (x * 2).exp()
+    >>> [v.op or v.label for v in path_to(y, x)]
+    ['exp', 'mul', 'x']
+    """
+    parent: dict[Value, Value | None] = {root: None}
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if node is target:
+            break
+        for child in node.inputs:
+            if child not in parent:
+                parent[child] = node
+                todo.append(child)
+    if target not in parent:
+        return []
+    path: list[Value] = [target]
+    while (up := parent[path[-1]]) is not None:
+        path.append(up)
+    return path[::-1]
+
+
+class AnomalyError(ArithmeticError):
+    """A non-finite value or gradient, explained in chain-rule terms (see detect_anomaly).
+
+    ``node`` is where it appeared, ``path`` the nodes from the output down to it (draw them
+    with ``draw_dot(root, highlight=error)``), ``site`` where ``node`` was created.
+
+    >>> from autograd import Value
+    >>> r = Value(0.0, "r")
+    >>> y = r.sqrt() * 0
+    >>> try:
+    ...     y.backward(detect_anomaly=True)
+    ... except AnomalyError as e:
+    ...     print(e)
+    backward: sqrt'(x=0.0) = inf times upstream 0.0 -> nan, passed to 'r' by a sqrt node
+    """
+
+    def __init__(self, message: str, node: Value, path: list[Value], site: str = "") -> None:
+        super().__init__(message)
+        self.node = node
+        self.path = path
+        self.site = site
+
+    @classmethod
+    def in_backward(
+        cls, root: Value, node: Value, i: int, g: float, term: float, watch: AnomalyWatch
+    ) -> AnomalyError:
+        """A term ``upstream × local`` that is not finite, with the arithmetic that made it."""
+        op = node._op
+        assert op is not None
+        try:
+            local = op.partials(node)[i]
+        except (ArithmeticError, ValueError):
+            local = term / g if g else math.nan
+        p = op.primitive
+        names = p.inputs if p is not None else tuple(f"x{k}" for k in range(len(node.inputs)))
+        args = ", ".join(f"{n}={c.data!r}" for n, c in zip(names, node.inputs, strict=True))
+        unary = len(names) == 1
+        what = f"{op.name}'({args})" if unary else f"d {op.name}({args})/d{names[i]}"
+        child = node.inputs[i]
+        site = watch.sites.get(node, "")
+        where = f" (created at {site})" if site else ""
+        message = (
+            f"backward: {what} = {local!r} times upstream {g!r} -> {term!r}, passed to "
+            f"{describe_node(child)} by {describe_node(node)}{where}"
+        )
+        return cls(message, child, path_to(root, child), site)
+
+    @classmethod
+    def in_sum(
+        cls,
+        root: Value,
+        node: Value,
+        i: int,
+        before: float,
+        term: float,
+        total: float,
+        watch: AnomalyWatch,
+    ) -> AnomalyError:
+        """Two finite contributions whose sum is not (inf + -inf, or an overflow)."""
+        child = node.inputs[i]
+        site = watch.sites.get(child, "")
+        message = (
+            f"backward: {describe_node(child)} gathers gradient from several uses: "
+            f"{before!r} + {term!r} = {total!r} (the share from {describe_node(node)})"
+        )
+        return cls(message, child, path_to(root, child), site)
+
+
+class _Hooks:
+    """How many gradient hooks exist, in any graph: while none does, backward skips them."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+HOOKS = _Hooks()
+# A leaf's hooks (interior nodes keep theirs on their own Op, see Op.hooked).
+LEAF_HOOKS: dict[Value, list[Callable[[Any], Any]]] = {}
+
+
+def run_hooks(hooks: list[Callable[[Any], Any]], g: Any, node: Value) -> Any:
+    """Pass ``g`` through each hook in turn; a hook's non-None result replaces it.
+
+    >>> run_hooks([lambda g: g * 2, lambda g: None], 3.0, Value(0.0))
+    6.0
+    """
+    for fn in list(hooks):
+        out = fn(g)
+        if out is None:
+            continue
+        if isinstance(out, Value):
+            if not isinstance(g, Value):
+                out = out.data  # a first-order pass keeps floats
+        else:
+            out = real(out, f"the hook {getattr(fn, '__name__', fn)!r} on {describe_node(node)}")
+            if isinstance(g, Value):
+                out = lift(out, "register_hook")
+        g = out
+    return g
+
+
+class HookHandle:
+    """What ``register_hook`` returns: ``remove()`` takes the hook off (also as a ``with``).
+
+    >>> x = Value(2.0)
+    >>> with x.register_hook(lambda g: 0.0):
+    ...     (x * x).backward()
+    >>> x.grad, x in LEAF_HOOKS
+    (0.0, False)
+    """
+
+    def __init__(self, node: Value, fn: Callable[[Any], Any]) -> None:
+        self.node = node
+        self.fn = fn
+        self.removed = False
+
+    def remove(self) -> None:
+        """Take the hook off (again: nothing happens).
+
+        >>> x = Value(1.0)
+        >>> h = x.register_hook(print)
+        >>> h.remove(); h.remove()
+        """
+        if self.removed:
+            return
+        node = self.node
+        with GRAPH_LOCK:
+            self.removed = True
+            HOOKS.count -= 1
+            if node._a is None:
+                hooks = LEAF_HOOKS[node]
+                hooks.remove(self.fn)
+                if not hooks:
+                    del LEAF_HOOKS[node]
+            else:
+                op = node._op
+                assert op is not None and op.hooks is not None
+                op.hooks.remove(self.fn)
+                if not op.hooks:
+                    node._op = op.unhooked()
+
+    def __enter__(self) -> HookHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+def has_hooks(order: Iterable[Value]) -> bool:
+    """Whether any node in ``order`` or any leaf feeding it has a gradient hook.
+
+    >>> x = Value(1.0)
+    >>> y = x * 2
+    >>> has_hooks(topological_order([y]))
+    False
+    """
+    if not HOOKS.count:
+        return False
+    nodes = list(order)
+    return any(n._op is not None and n._op.hooks for n in nodes) or any(
+        v in LEAF_HOOKS for v in leaves(nodes)
+    )
 
 
 # One traversal at a time: it writes marks on the nodes, and backward writes interior grads.

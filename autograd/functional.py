@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Union
 
-from .engine import Value, is_real, real, topological_order
-from .mode import enable_grad
+from .engine import (
+    HOOKS,
+    LEAF_HOOKS,
+    AnomalyError,
+    Value,
+    is_real,
+    real,
+    run_hooks,
+    topological_order,
+)
+from .mode import anomaly_mode, enable_grad
 
 Values = Union[Value, Sequence[Value]]
 
@@ -86,11 +96,15 @@ def _accumulate(
             s = Value(real(s, "grad"))
         grads[o] = grads[o] + s if o in grads else s
     # The walk takes the engine's lock (it marks nodes); the sweep below only reads them.
+    watch = anomaly_mode.get()
+    hooks_exist = HOOKS.count > 0
     for node in reversed(topological_order(outs)):
         g = grads.get(node)
         if g is None:
             continue
         op = node._op  # set: the order holds interior nodes only (no cast in this loop)
+        if hooks_exist and op.hooks:  # type: ignore[union-attr]
+            g = grads[node] = run_hooks(op.hooks, g, node)  # type: ignore[union-attr]
         if graph:
             terms = op.contribs_graph(node, g)  # type: ignore[union-attr]
         else:
@@ -101,7 +115,16 @@ def _accumulate(
                 if ieee is None:
                     raise
                 terms = ieee(node, g)
-        for child, term in zip(node.inputs, terms, strict=True):
+        for i, (child, term) in enumerate(zip(node.inputs, terms, strict=True)):
+            if watch is not None and not math.isfinite(_float(term)):
+                raise AnomalyError.in_backward(outs[0], node, i, _float(g), _float(term), watch)
             prev = grads.get(child)
             grads[child] = term if prev is None else prev + term
+    if hooks_exist:
+        for v in [v for v in grads if v.is_leaf and v in LEAF_HOOKS]:
+            grads[v] = run_hooks(LEAF_HOOKS[v], grads[v], v)
     return grads
+
+
+def _float(x: float | Value) -> float:
+    return x.data if isinstance(x, Value) else x

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .codegen import record
+from . import codegen
 from .engine import OPS_BY_NAME, Op, Operand, Value, lift
 
 __all__ = ["LINEAR", "linear", "linear_values"]
@@ -84,7 +84,7 @@ def linear_values(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:
     s = b.data
     for wi, xi in zip(w, x, strict=True):
         s += wi.data * xi.data
-    return record(s, (*w, *x, b), LINEAR)
+    return codegen.record(s, (*w, *x, b), LINEAR)  # (looked up: see autograd.anomaly)
 
 
 def linear(w: Sequence[Operand], x: Sequence[Operand], b: Operand = 0.0) -> Value:

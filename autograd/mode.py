@@ -31,6 +31,9 @@ class _State:
 
 STATE = _State()
 
+# The anomaly detection in force in this thread or task (autograd.detect_anomaly), or None.
+anomaly_mode: ContextVar[Any] = ContextVar("autograd_anomaly_mode", default=None)
+
 
 def is_grad_enabled() -> bool:
     """True when operations are being recorded in the current thread or task.

@@ -192,3 +192,79 @@ value, slope = jvp(lambda a, b: rosenbrock([a, b]), (0.5, -0.2), (1.0, 2.0))
 g = gradient_of(rosenbrock)([0.5, -0.2])
 print(value, slope, g[0] * 1.0 + g[1] * 2.0)
 assert math.isclose(slope, g[0] + 2 * g[1], rel_tol=1e-12)
+
+# %% [markdown]
+# ## A NaN hunt
+#
+# A gradient that is `nan` poisons every parameter it reaches, and the first sign is usually a
+# loss of `nan` several steps later, far from the cause. Here is a classic: the distance between
+# a prediction and its target written as $\sqrt{(y - t)^2}$. It is $|y - t|$, and fine, until a
+# prediction is exactly right.
+
+# %%
+from autograd import AnomalyError, detect_anomaly  # noqa: E402
+from autograd.viz import draw_dot  # noqa: E402
+
+w = Value(0.5, "w")
+points = [(1.0, 0.5), (2.0, 1.5), (4.0, 3.0)]  # the first one, w x = t, is predicted exactly
+
+
+def distance_loss():
+    total = Value(0.0)
+    for x, t in points:
+        error = w * x - t
+        total = total + (error * error).sqrt()  # |error|, written the risky way
+    return total
+
+
+loss = distance_loss()
+loss.backward()
+print("loss", loss.data, "  w.grad", w.grad)
+
+# %% [markdown]
+# The loss is a number, but the gradient is `nan`. Which operation made it? Under
+# `detect_anomaly()` the same code stops at the first non-finite gradient and explains it in
+# chain-rule terms: the local derivative, the upstream gradient, their product, and where the
+# node was created. Every `.grad` is left as it was before the call.
+
+# %%
+w.zero_grad()
+with detect_anomaly():
+    loss = distance_loss()
+    try:
+        loss.backward()
+    except AnomalyError as error:
+        found = error
+        print(found)
+print("w.grad after the failed backward:", w.grad)
+
+# %% [markdown]
+# $\sqrt{u}$ has slope $1/(2\sqrt u)$, infinite at $u = 0$: the exactly predicted point sends
+# an infinite gradient into $u = e \cdot e$. One step further the local derivative of the
+# product is $e = 0$, and $\infty \times 0$ is `nan` (PyTorch gives the same). The error
+# stops at the first of the two, and carries the path from the loss down to the node the
+# infinity reached; the drawing outlines it in red.
+
+# %%
+draw_dot(loss, highlight=found)
+
+# %% [markdown]
+# The cure is to write what is meant: `abs(error)`, whose slope at 0 is 0 by convention (as in
+# PyTorch).
+
+# %%
+w.zero_grad()
+with detect_anomaly():
+    loss = sum(abs(w * x - t) for x, t in points)
+    loss.backward()
+print("loss", loss.data, "  w.grad", w.grad)
+assert w.grad == -2.0 - 4.0  # the exact point adds 0; the others sign(error) times x
+
+# %% [markdown]
+# ## What to remember
+#
+# * Forward mode pushes tangents from the inputs, reverse mode gradients from the output, with
+#   the same local derivatives; pick the one whose sweeps are fewer.
+# * `jacrev`, `jacfwd`, `hessian` (forward over reverse) and `hvp` come from composing them.
+# * `detect_anomaly()` turns a silent `nan` into an error that names the operation, shows the
+#   arithmetic and points at the line that built the node.

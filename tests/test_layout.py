@@ -30,7 +30,7 @@ LAYERS = [
     {"autograd.engine"},
     {"autograd.codegen"},
     {"autograd.custom", "autograd.functional", "autograd.fused", "autograd.forward"},
-    {"autograd.func"},
+    {"autograd.func", "autograd.anomaly"},
     {"autograd.nn"},
     {"autograd.viz", "autograd.testing", "autograd.tracer"},
     {"autograd.cli"},

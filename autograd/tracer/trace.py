@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, Protocol, cast
 
 from ..codegen import run_source
-from ..engine import Value, real, topological_order
+from ..engine import Value, has_hooks, real, topological_order
 from ..engine import leaves as graph_leaves
 from ..functional import grad
 from ..mode import enable_grad, no_grad
@@ -82,6 +82,11 @@ def _build(
 ) -> tuple[Trace, int]:
     """Number the traced graph; returns it and how many of its params the caller declared."""
     order = topological_order(outs, reset=False)
+    if has_hooks(order):
+        raise ValueError(
+            "compile: the traced graph has a gradient hook (register_hook), and compiled code "
+            "does not call hooks; remove it (handle.remove()) or differentiate eagerly"
+        )
     inputs = set(leaves)
     seen: dict[Value, None] = {}
     for v in [*(o for o in outs if o.is_leaf), *graph_leaves(order)]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
-from ..engine import CONST, Value, topological_order
+from ..engine import CONST, AnomalyError, Value, topological_order
 from ..ops import OPS
 from .expand import expansion, translate
 from .groups import collapsed_lines
@@ -150,6 +150,7 @@ class _Options(TypedDict):
     grad_flow: bool
     computed: set[Value] | None
     quantity: str  # what the third field shows: "grad" (reverse mode) or "tangent" (forward)
+    path: frozenset[Value]  # an AnomalyError's way from the output down to its node
 
 
 class _Dot:
@@ -197,6 +198,8 @@ class _Dot:
         if node is self.opts["highlight"]:
             attrs += [f'color="{HIGHLIGHT}"', "penwidth=4", 'class="current"']
             self.seen.add("current")
+        elif node in self.opts["path"]:
+            attrs += [f'color="{HIGHLIGHT}"', "penwidth=2"]
         return f"  {vid} [{' '.join(attrs)}];"
 
     def op_node(self, node: Value, vid: str) -> str:
@@ -282,7 +285,7 @@ def dot_body(
     *,
     grads: Mapping[Value, float] | None = None,
     computed: Iterable[Value] | None = None,
-    highlight: Value | None = None,
+    highlight: Value | AnomalyError | None = None,
     grad_flow: bool = False,
     quantity: str = "grad",
     params: Sequence[Value] = (),
@@ -296,6 +299,9 @@ def dot_body(
         raise TypeError(f"to_dot: root must be a Value, got {type(root).__name__}")
     if not isinstance(title, str):
         raise TypeError(f"to_dot: title must be a str, got {type(title).__name__}")
+    path: Sequence[Value] = ()
+    if isinstance(highlight, AnomalyError):  # its node outlined, the way to it in red
+        path, highlight = highlight.path, highlight.node
     if quantity not in ("grad", "tangent"):
         raise ValueError(f"to_dot: quantity must be 'grad' or 'tangent', got {quantity!r}")
     if expand:
@@ -311,6 +317,7 @@ def dot_body(
         "grad_flow": grad_flow,
         "computed": None if computed is None else set(computed),
         "quantity": quantity,
+        "path": frozenset(path),
     }
     d = _Dot(root, opts)
     d.names = node_names(order)
@@ -374,7 +381,8 @@ def to_dot(root: Value, rankdir: str = "LR", **options: Any) -> str:
     One record per Value (label, data, grad), one small node per operation, edges in a fixed
     order. Options: ``grad_flow`` colours nodes by ``|grad|`` on a log scale and marks exact zeros;
     ``grads`` shows these gradients instead of ``.grad`` (``quantity="tangent"``: these are
-    forward-mode tangents, and the boxes say so); ``highlight`` outlines one node;
+    forward-mode tangents, and the boxes say so); ``highlight`` outlines one node (given an
+    ``AnomalyError``, its node, with the path from the output to it in red);
     ``computed`` shows data only for these nodes; ``params`` marks extra leaves as parameters;
     ``max_nodes`` (default 150) draws each neuron of a bigger network as one box, with a note.
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ..engine import CONST, Op, Value, real, topological_order
+from ..engine import CONST, LEAF_HOOKS, Op, Value, leaves, real, run_hooks, topological_order
 from .dot import draw_dot, forward_order, to_dot
 from .expand import expand as expand_graph
 from .names import derivative_rule, expression, full_expression, node_names
@@ -42,6 +42,7 @@ class BackwardStep:
     local: tuple[float, ...]  # d node / d input, per input (from the op's derivative rules)
     passed: tuple[float, ...]  # grad * local: what each input receives
     before: tuple[float | None, ...]  # each input's gradient before its contribution
+    hooked_from: float | None = None  # the gradient before the node's hooks changed it
 
 
 @dataclass(frozen=True)
@@ -333,14 +334,26 @@ class BackwardStepper(_Stepper):
         self.steps: list[BackwardStep] = []
         for i, (node, loc) in enumerate(zip(self._order, local, strict=True)):
             g = grads.get(node, 0.0)
+            hooks = cast(Op, node._op).hooks
+            raw = g
+            if hooks:  # a hook sees the complete gradient and may replace it, as in backward
+                g = grads[node] = run_hooks(hooks, g, node)
             passed, before = [], []
             for child, d in zip(node.inputs, loc, strict=True):
                 before.append(grads.get(child))
                 passed.append(g * d)
                 grads[child] = grads.get(child, 0.0) + g * d
-            self.steps.append(BackwardStep(i, node, g, loc, tuple(passed), tuple(before)))
+            changed = raw if hooks else None
+            self.steps.append(BackwardStep(i, node, g, loc, tuple(passed), tuple(before), changed))
+        for leaf in [v for v in leaves(self._order) if v in LEAF_HOOKS]:
+            raw = grads.get(leaf, 0.0)
+            new = run_hooks(LEAF_HOOKS[leaf], raw, leaf)
+            grads[leaf] = new
+            self.steps.append(BackwardStep(len(self.steps), leaf, new, (), (), (), raw))
 
     def _do(self, step: BackwardStep) -> None:
+        if step.hooked_from is not None:
+            self.grads[step.node] = step.grad
         for child, p in zip(step.node.inputs, step.passed, strict=True):
             self.grads[child] = self.grads.get(child, 0.0) + p
 
@@ -350,6 +363,8 @@ class BackwardStepper(_Stepper):
                 del self.grads[child]
             else:
                 self.grads[child] = old
+        if step.hooked_from is not None:
+            self.grads[step.node] = step.hooked_from
 
     def _state(self) -> dict[str, Any]:
         return {"grads": self.grads}
@@ -380,11 +395,16 @@ class BackwardStepper(_Stepper):
                 "Every other gradient shows · until it is computed."
             )
         n = step.node
-        me, expr = self.name(n), expression(n, self.names)
-        lines = [
-            f"step {step.index + 1} of {len(self)}: {self._defined(n)}",
-            f"  upstream gradient: {me}.grad = {fmt(step.grad)}",
-        ]
+        me = self.name(n)
+        head = f"step {step.index + 1} of {len(self)}: {self._defined(n)}"
+        hooked = f"a hook on {me} changes its gradient: {fmt(step.hooked_from or 0.0)} -> "
+        if n.is_leaf:  # a leaf's hook, after every contribution has arrived
+            return f"{head}\n  {hooked}{fmt(step.grad)}"
+        expr = expression(n, self.names)
+        lines = [head]
+        if step.hooked_from is not None:
+            lines.append(f"  {hooked}{fmt(step.grad)}")
+        lines.append(f"  upstream gradient: {me}.grad = {fmt(step.grad)}")
         for i, child in enumerate(n.inputs):
             if child._op is CONST:  # a constant gets its share too, but nothing learns from it
                 lines.append(

@@ -1,0 +1,125 @@
+"""detect_anomaly: the first inf or nan, explained; nothing changed; off costs nothing."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import AnomalyError, Value, detect_anomaly, grad
+from autograd.codegen import OPERATIONS
+from autograd.viz import to_dot
+
+HERE = __file__.rsplit("/", 1)[-1]
+
+
+def test_forward_stops_at_the_first_non_finite_value_and_says_where():
+    with detect_anomaly():
+        x = Value(1e300, "x")
+        with pytest.raises(AnomalyError) as info:
+            x * 1e10  # overflows to inf
+    message = str(info.value)
+    assert message.startswith("forward: mul(x=1e+300, y=10000000000.0) = inf from finite")
+    assert f"{HERE}:" in message and info.value.site.startswith(__file__)
+
+
+def test_backward_explains_the_arithmetic_and_changes_nothing():
+    with detect_anomaly():
+        a, b = Value(2.0, "a"), Value(3.0, "b")
+        r = (a - a).sqrt()
+        r.label = "r"
+        loss = r * b
+        b.grad = 5.0
+        with pytest.raises(AnomalyError) as info:
+            loss.backward()
+    e = info.value
+    assert str(e).startswith("backward: sqrt'(x=0.0) = inf times upstream 3.0 -> inf")
+    assert f"created at {__file__}" in str(e) and "passed to a sub node by 'r'" in str(e)
+    assert [v.label or v.op for v in e.path] == ["mul", "r", "sub"]
+    assert (a.grad, b.grad, r.grad, loss.grad) == (0.0, 5.0, 0.0, 0.0)
+
+
+def test_the_flag_on_backward_and_grad_inside_the_context():
+    x = Value(0.0, "x")
+    y = x.sqrt() * 0.0
+    with pytest.raises(AnomalyError, match=r"inf times upstream 0\.0 -> nan"):
+        y.backward(detect_anomaly=True)
+    y.backward()  # off: IEEE arithmetic, as PyTorch
+    assert x.grad != x.grad  # nan
+    with detect_anomaly(), pytest.raises(AnomalyError, match="passed to 'x'"):
+        grad(y, x)
+
+
+def test_a_sum_of_finite_shares_that_overflows_is_caught():
+    x = Value(1e-308, "x")
+    y = x * 1e308 + x * 1e308  # each share is 1e308, finite; together they overflow
+    with pytest.raises(AnomalyError, match=r"'x' gathers gradient from several uses: 1e\+308"):
+        y.backward(detect_anomaly=True)
+    assert x.grad == 0.0
+
+
+def test_the_drawing_highlights_the_path():
+    x = Value(0.0, "x")
+    y = (x.sqrt() * 0.0).exp()
+    with pytest.raises(AnomalyError) as info:
+        y.backward(detect_anomaly=True)
+    dot = to_dot(y, highlight=info.value)
+    assert dot.count('color="#ff3b30" penwidth=2') >= 2  # the nodes on the way
+    assert 'penwidth=4 class="current"' in dot  # and the node itself
+
+
+def test_off_costs_nothing_the_operations_are_the_originals_again():
+    before = Value.__mul__, OPERATIONS["mul"].make
+    with detect_anomaly():
+        assert Value.__mul__ is not before[0]
+        with detect_anomaly():  # nested
+            pass
+        assert Value.__mul__ is not before[0]
+    assert (Value.__mul__, OPERATIONS["mul"].make) == before
+
+
+def test_other_threads_are_not_watched():
+    done = threading.Event()
+    result = {}
+
+    def other():
+        x = Value(1e300)
+        result["y"] = (x * 1e10).data  # inf, and no error: this thread did not ask
+        done.set()
+
+    with detect_anomaly():
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+    assert done.is_set() and result["y"] == float("inf")
+
+
+def test_decorator_and_exit_in_the_wrong_order_is_refused():
+    @detect_anomaly()
+    def f():
+        return Value(1e300) * 1e10
+
+    with pytest.raises(AnomalyError):
+        f()
+    a, b = detect_anomaly(), detect_anomaly()
+    a.__enter__()
+    b.__enter__()
+    with pytest.raises(RuntimeError, match="exited in a different"):
+        a.__exit__()
+    b.__exit__()
+    a.__exit__()
+
+
+@settings(max_examples=40)
+@given(st.floats(-2, 2), st.floats(-2, 2))
+def test_finite_graphs_are_untouched_by_it(a, b):
+    with detect_anomaly():
+        x, y = Value(a), Value(b)
+        out = (x * y).tanh() + (x - y).sigmoid()
+        out.backward()
+    x2, y2 = Value(a), Value(b)
+    out2 = (x2 * y2).tanh() + (x2 - y2).sigmoid()
+    out2.backward()
+    assert (x.grad, y.grad, out.data) == (x2.grad, y2.grad, out2.data)
