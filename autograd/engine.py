@@ -782,7 +782,13 @@ class AnomalyError(ArithmeticError):
     def in_backward(
         cls, root: Value, node: Value, i: int, g: float, term: float, watch: AnomalyWatch
     ) -> AnomalyError:
-        """A term ``upstream × local`` that is not finite, with the arithmetic that made it."""
+        """A term ``upstream × local`` that is not finite, with the arithmetic that made it.
+
+        >>> x = Value(0.0, "x")
+        >>> r = x.sqrt()
+        >>> print(AnomalyError.in_backward(r, r, 0, 2.0, math.inf, AnomalyWatch()))
+        backward: sqrt'(x=0.0) = inf times upstream 2.0 -> inf, passed to 'x' by a sqrt node
+        """
         op = node._op
         assert op is not None
         try:
@@ -814,7 +820,14 @@ class AnomalyError(ArithmeticError):
         total: float,
         watch: AnomalyWatch,
     ) -> AnomalyError:
-        """Two finite contributions whose sum is not (inf + -inf, or an overflow)."""
+        """Two finite contributions whose sum is not (inf + -inf, or an overflow).
+
+        >>> x = Value(1.0, "x")
+        >>> y = x * 2.0
+        >>> e = AnomalyError.in_sum(y, y, 0, 1e308, 1e308, math.inf, AnomalyWatch())
+        >>> str(e).split(": ", 2)[2]
+        '1e+308 + 1e+308 = inf (the share from a mul node)'
+        """
         child = node.inputs[i]
         site = watch.sites.get(child, "")
         message = (
