@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
@@ -16,11 +15,11 @@ from .rendering import GraphvizNotFound, drawing_class, render, render_svgs
 from .style import (
     HIGHLIGHT,
     KIND_STYLE,
+    escape_html_label,
     escape_record,
     escape_string,
     flow_colour,
     fmt,
-    printable,
     text_colour_on,
 )
 
@@ -265,7 +264,7 @@ def _graph_label(title: str, cells: Sequence[str]) -> list[str]:
             cells = [pad, *cells, pad]
             span += 2
     if lines:
-        text = "<BR/>".join(html.escape(printable(line)) for line in lines)
+        text = "<BR/>".join(escape_html_label(line) for line in lines)
         rows.append(
             f'<TR><TD BORDER="0" COLSPAN="{max(span, 1)}">'
             f'<FONT POINT-SIZE="13">{text}</FONT></TD></TR>'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 
@@ -68,6 +69,16 @@ def printable(text: str) -> str:
 
 
 _UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def escape_html_label(text: str) -> str:
+    """Text for Graphviz's HTML-like labels: XML-escaped, and brackets as character references
+    (its parser rejects a text of a lone ``]``, which plain XML escaping leaves as it is).
+
+    >>> escape_html_label("a < b ] [c]")
+    'a &lt; b &#93; &#91;c&#93;'
+    """
+    return html.escape(printable(text)).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def escape_record(text: str) -> str:
