@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from . import demo, graph
+from . import demo, exercises, graph
 from .explain import explain
 
 
@@ -23,9 +23,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     graph.add_parser(sub)
     demo.add_arguments(sub.add_parser("demo", help="train an MLP on a 2-D dataset, write plots"))
+    exercises.add_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "graph":
         return graph.run(args)
+    if args.command == "exercises":
+        return exercises.run(args)
     if args.command in (None, "explain"):
         explain()
     elif args.command == "demo":

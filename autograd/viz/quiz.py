@@ -14,12 +14,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..engine import CONST, Value
 
-if TYPE_CHECKING:
-    from .stepper import BackwardStepper
+BackwardStepper = Any  # autograd.viz.stepper.BackwardStepper, which imports this module
 
 __all__ = ["ATOL", "RTOL", "TOLERANCE", "Question", "Quiz", "close", "read_number"]
 
@@ -79,7 +78,12 @@ class Question:
 
     @property
     def first_try(self) -> bool:
-        """Answered right at the first try."""
+        """Answered right at the first try.
+
+        >>> q = Question(1, "x.grad", 3.0, tries=1, solved=True)
+        >>> q.first_try
+        True
+        """
         return self.solved and self.tries == 1
 
 
@@ -139,17 +143,37 @@ class Quiz:
 
     @property
     def done(self) -> bool:
-        """Every frame is reached."""
+        """Every frame is reached.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.done, quiz.answer(["3"]), quiz.done
+        (False, [True], True)
+        """
         return self.reached == len(self.frames) - 1
 
     def asking(self) -> list[Question]:
-        """The questions of the next frame, the one behind ``reached`` (empty when done)."""
+        """The questions of the next frame, the one behind ``reached`` (empty when done).
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> [(q.label, q.exact) for q in quiz.asking()]
+        [('x.grad', 3.0)]
+        """
         return [] if self.done else self.frames[self.reached + 1]
 
     def answer(self, answers: Sequence[str | float]) -> list[bool]:
         """Mark one answer per question asked (a right one stays right); all right: move on.
 
         An answer that is not a number counts as a wrong try.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.answer(["2"]), quiz.answer(["three"]), quiz.answer(["3"])
+        ([False], [False], [True])
         """
         asked = self.asking()
         if len(answers) != len(asked):
@@ -167,7 +191,14 @@ class Quiz:
         return marks
 
     def reveal(self) -> list[Question]:
-        """Show the next frame without the answers: its questions count as missed."""
+        """Show the next frame without the answers: its questions count as missed.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> [q.revealed for q in quiz.reveal()], quiz.score()
+        ([True], (0, 1))
+        """
         asked = self.asking()
         for q in asked:
             q.revealed = not q.solved
@@ -177,17 +208,38 @@ class Quiz:
         return asked
 
     def score(self) -> tuple[int, int]:
-        """(right at the first try, questions asked so far)."""
+        """(right at the first try, questions asked so far).
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.answer([3.0]), quiz.score()
+        ([True], (1, 1))
+        """
         asked = [q for frame in self.frames for q in frame if q.tries or q.revealed]
         return sum(q.first_try for q in asked), len(asked)
 
     def score_text(self) -> str:
-        """The score in words."""
+        """The score in words.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.score_text()
+        'score: 0 of 0 right at the first try'
+        """
         right, asked = self.score()
         return f"score: {right} of {asked} right at the first try"
 
     def payload(self) -> dict[str, object]:
-        """What the HTML page's script needs: tolerance and, per frame, labels and answers."""
+        """What the HTML page's script needs: tolerance and, per frame, labels and answers.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.payload()["frames"]
+        [[], [{'label': 'x.grad', 'exact': 3.0}]]
+        """
         return {
             "rtol": self.rtol,
             "atol": self.atol,

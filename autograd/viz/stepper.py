@@ -535,6 +535,15 @@ def quiz_panel(quiz: Quiz, stepper: _Stepper, slider: Any) -> Any:
 
     ``ask()`` shows the next step's questions; a right set of answers (or "show me") opens
     that step by raising ``slider.max``.
+
+    >>> from autograd import Value
+    >>> from autograd.viz.quiz import Quiz
+    >>> import ipywidgets
+    >>> s = BackwardStepper(Value(2.0, "x") * 3)
+    >>> box = quiz_panel(Quiz(s), s, ipywidgets.IntSlider(max=0))
+    >>> box.ask()
+    >>> [row.children[0].description for row in box.children[1].children]
+    ['x.grad =']
     """
     import ipywidgets as w
 
