@@ -130,7 +130,7 @@ class Problem:
         """
         if not isinstance(label, str):
             raise TypeError(f"an answer's label must be a str, got {type(label).__name__}")
-        is_grad = label.endswith(GRAD) and label[: -len(GRAD)] in self.nodes
+        is_grad = label.endswith(GRAD) and label not in self.nodes
         name = label[: -len(GRAD)] if is_grad else label
         if name not in self.nodes:
             constant = any(self.names[v] == name and v._op is CONST for v in self.order)

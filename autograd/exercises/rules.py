@@ -250,7 +250,9 @@ def check_rule(
         try:
             gradcheck(fn, leaves)
         except GradcheckError as e:
-            for name, row in zip(p.inputs, e.rows, strict=True):
+            rows = {row.name: row for row in e.rows}  # sorted worst first: find by name
+            for name in p.inputs:
+                row = rows[f"dout/d{name}"]
                 if not row.ok:
                     misses[name].append(Miss(pt, row.analytic, row.numeric))
         except Exception as e:  # the learner's rule may raise anything: that is the finding
