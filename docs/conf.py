@@ -11,6 +11,7 @@ sys.path.insert(0, str(ROOT))  # the package itself, without needing an install
 sys.path.insert(0, str(DOCS / "_scripts"))
 
 import diagrams  # noqa: E402
+import exercises  # noqa: E402
 
 import autograd  # noqa: E402
 import notebooks  # noqa: E402
@@ -51,3 +52,4 @@ intersphinx_mapping: dict[str, tuple[str, None]] = {}
 # in place as documents, and the diagrams as images.
 notebooks.collect(ROOT / "notebooks", DOCS / "notebooks")
 diagrams.write_all(DOCS / "_static" / "generated")
+exercises.write_all(DOCS / "_static" / "generated" / "exercises")

@@ -157,11 +157,21 @@ def _where(
 ) -> str:
     """Which sign of which input separates the wrong points from the right ones, if any."""
     good = [pt for pt in tried if pt not in bad]
+    count = f"{len(bad)} of {len(tried)} points"
+    partly = None
     for j, name in enumerate(inputs):
-        for test, words in ((lambda v: v < 0, f"{name} < 0"), (lambda v: v > 0, f"{name} > 0")):
-            if all(test(pt[j]) for pt in bad) and not any(test(pt[j]) for pt in good):
-                return f"wherever {words} ({len(bad)} of {len(tried)} points)"
-    return f"at {len(bad)} of {len(tried)} points, scattered over the domain"
+        signs = (
+            (lambda v: v < 0, f"{name} < 0"),
+            (lambda v: v > 0, f"{name} > 0"),
+            (lambda v: v <= 0, f"{name} <= 0"),
+            (lambda v: v >= 0, f"{name} >= 0"),
+        )
+        for test, words in signs:
+            if all(test(pt[j]) for pt in bad):
+                if not any(test(pt[j]) for pt in good):
+                    return f"wherever {words} ({count})"
+                partly = partly or f"only where {words}, though not at every such point ({count})"
+    return partly or f"at {count}, scattered over the domain"
 
 
 def _pattern(misses: list[Miss], inputs: Sequence[str]) -> list[str]:
