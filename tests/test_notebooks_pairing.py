@@ -13,6 +13,7 @@ EXPECTED = {
     "03_training_an_mlp",
     "04_property_testing",
     "05_higher_order",
+    "07_exercises",
 }
 IPYNBS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
