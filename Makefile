@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test test-fast lint format bench clean
+.PHONY: demo test test-fast lint format bench clean notebooks
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +35,14 @@ lint: $(VENV)/.installed-test
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# `long` and `docs_site` tests run in .ci/run: after `make test`, and after `make docs`.
 test: lint $(VENV)/.installed-notebooks
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not long and not docs_site"
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q --nbmake notebooks/*.ipynb
 
 # The quick loop while editing: no lint, no notebooks, no test marked slow.
 test-fast: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not slow and not torch"
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not slow and not torch and not long and not docs_site"
 
 format: $(VENV)/.installed-test
 	$(PY) -m ruff format .
@@ -60,11 +61,20 @@ bench: $(VENV)/.installed-bench
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
 
+# The notebooks, live: Jupyter Lab from the project's environment, opened on notebooks/.
+notebooks: $(VENV)/.installed-notebooks
+	$(VENV)/bin/jupyter lab notebooks/
+
 # The documentation site: Sphinx with furo and MyST, warnings are errors (see docs/conf.py).
-.PHONY: docs
+.PHONY: docs docs-check
 $(VENV)/.installed-docs: $(VENV)/.installed setup.cfg
 	$(PIP) install -e '.[docs]'
 	touch $@
 
 docs: $(VENV)/.installed-docs
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+# The built site checked: nothing from the network, languages, drawings readable at 1280 px and
+# the stepper playing, in headless Chromium (tests/test_docs_site.py).
+docs-check: docs $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m docs_site tests/test_docs_site.py

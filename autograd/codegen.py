@@ -21,16 +21,19 @@ from __future__ import annotations
 
 import ast
 import itertools
+import keyword
 import linecache
+import math
+import re
 import types
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from . import ops
-from .engine import MANY, Op, Operand, Value, lift, real
+from .engine import MANY, OPS_BY_NAME, Contribs, Op, Operand, Value, lift, real
 from .mode import STATE, grad_enabled
-from .ops import FLOAT_NAMESPACE, OPS, TABLE, Primitive
+from .ops import FLOAT_NAMESPACE, IEEE_FUNCTIONS, IEEE_NAMESPACE, OPS, TABLE, TWIN_ROWS, Primitive
 
 # -- The templates ---------------------------------------------------------------------------
 
@@ -48,7 +51,7 @@ def {fname}({args}):
 # One node, put together field by field (faster than calling Value.__init__). Under no_grad
 # the result is a detached leaf instead.
 NEW_NODE = """\
-    if STATE.open_mode_blocks and not grad_enabled.get():
+    if STATE.no_grad_used and not grad_enabled.get():
         return Value(data)
     node = new(Value)
     node.data = data
@@ -60,11 +63,21 @@ NEW_NODE = """\
 """
 
 # Reverse mode: the chain rule for one node. ``{bind}`` names the inputs (``_x`` is the input
-# node, ``x`` its float), ``out`` and the parameters; then one ACCUMULATE line per input.
+# node, ``x`` its float), ``out`` and the parameters; then one ACCUMULATE line per input, whose
+# term is ``node.grad * (local derivative)`` (see ``contribution``). Where a rule may raise
+# before the last input (``1 / y``), every term is computed first (ATOMIC), so a backward
+# function either adds all its terms or none: backward can then re-run it in IEEE arithmetic.
 BACKWARD_TEMPLATE = """\
-def backward_{name}(node):
+def {fname}(node):
 {bind}{accumulate}"""
-ACCUMULATE = "    {input}.grad += node.grad * ({local})\n"
+ACCUMULATE = "    {input}.grad += {term}\n"
+ATOMIC = "    {temp} = {term}\n"
+
+# The same terms returned instead of added, for grad(): ``g`` is the node's gradient.
+CONTRIBS_TEMPLATE = """\
+def {fname}(node, g):
+{bind}    return ({terms},)
+"""
 
 # The local derivatives d out / d input, one per input, as a tuple.
 LOCALS_TEMPLATE = """\
@@ -75,25 +88,135 @@ def {fname}(node):
 # The names generated code uses for itself; user argument names must not shadow them.
 RESERVED = frozenset(
     {"Value", "MANY", "STATE", "new", "lift", "real", "domain_error", "grad_enabled"}
-    | {"OP", "BOUND", "data", "node", "out", "e", "_op"}
+    | {"OP", "BOUND", "data", "node", "out", "e", "g", "_op"}
+    | set(IEEE_NAMESPACE)
 )
 
 
-def _store(ins: Sequence[str]) -> str:
+def identifier(name: str) -> str:
+    """``name`` made safe to use inside a generated function's name: never code.
+
+    A primitive's name is display text (errors, drawings); only this form reaches source.
+
+    >>> identifier("cube"), identifier("my op"), identifier("x" + chr(10) + "import os")
+    ('cube', 'my_op', 'x_import_os')
+    """
+    text = re.sub(r"\W", "_", name, flags=re.ASCII)
+    if not text or text[0].isdigit() or keyword.iskeyword(text):
+        text = "_" + text
+    return text
+
+
+def _zero(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value == 0
+
+
+def contribution(local: str, g: str) -> str:
+    """The term an input's gradient receives: ``g`` times the local derivative ``local``.
+
+    A derivative of exactly 1 or -1 adds ``g`` itself (the same float); a rule that chooses 0
+    on one branch (``0.0 if x <= 0 else 1.0``, relu) passes no gradient at all there, not
+    ``g * 0``, which would be nan for an infinite ``g`` (PyTorch masks the same way).
+
+    >>> contribution("y", "g"), contribution("1", "g"), contribution("0.0 if x <= 0 else 1.0", "g")
+    ('g * (y)', 'g', '0.0 if x <= 0 else g')
+    """
+    text = local.strip()
+    if text in ("1", "1.0"):
+        return g
+    if text in ("-1", "-1.0"):
+        return f"-{g}"
+    tree = ast.parse(text, mode="eval").body
+    if isinstance(tree, ast.IfExp) and (_zero(tree.body) or _zero(tree.orelse)):
+        body, test, orelse = (ast.unparse(n) for n in (tree.body, tree.test, tree.orelse))
+        if _zero(tree.body):
+            return f"0.0 if {test} else {_branch(orelse, g)}"
+        return f"{_branch(body, g)} if {test} else 0.0"
+    return f"{g} * ({text})"
+
+
+def _branch(text: str, g: str) -> str:
+    term = contribution(text, g)
+    return term if term == g else f"({term})"
+
+
+class _IEEE(ast.NodeTransformer):
+    """Rewrites a rule to IEEE arithmetic: ``a / b`` and ``a ** b`` and math calls to the
+    ``ieee_`` helpers of autograd.ops, which give inf or nan where Python would raise."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        self.generic_visit(node)
+        helper = {ast.Div: "ieee_div", ast.Pow: "ieee_pow"}.get(type(node.op))
+        if helper is None:
+            return node
+        return ast.Call(ast.Name(helper, ast.Load()), [node.left, node.right], [])
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in IEEE_FUNCTIONS:
+            node.func = ast.Name(IEEE_FUNCTIONS[node.func.id], ast.Load())
+        return node
+
+
+def ieee_rule(text: str) -> str:
+    """A rule's text in IEEE arithmetic (see ``autograd.ops.IEEE_NAMESPACE``).
+
+    >>> ieee_rule("-out / y"), ieee_rule("exp(x) * x ** 2")
+    ('ieee_div(-out, y)', 'ieee_exp(x) * ieee_pow(x, 2)')
+    """
+    tree = ast.fix_missing_locations(_IEEE().visit(ast.parse(text.strip(), mode="eval")))
+    return ast.unparse(tree)
+
+
+# Helpers that never raise on floats: a rule using only these, + - * and names cannot fail.
+_TOTAL = {"abs", "tanh", "sigmoid", "softplus", "pow_grad", "dpow", "xlogy", "recip", "sign"}
+_TOTAL |= {"nonzero", *IEEE_NAMESPACE}
+
+
+def may_raise(text: str) -> bool:
+    """True if float arithmetic in the rule can raise (a division, a power, a math call).
+
+    >>> may_raise("1 - out * out"), may_raise("1 / y"), may_raise("dpow(x, k)")
+    (False, True, False)
+    """
+    for n in ast.walk(ast.parse(text.strip(), mode="eval")):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)):
+            return True
+        if isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in _TOTAL):
+            return True
+    return False
+
+
+def _tuple_layout(p: Primitive) -> bool:
+    """Inputs kept as a tuple (``_b is MANY``): more than two, or a user primitive, whose
+    nodes the traversal must notice (see engine._walk)."""
+    return len(p.inputs) > 2 or fallible(p)
+
+
+def fallible(p: Primitive) -> bool:
+    """True if a derivative rule is a callable (a user's code, which may raise).
+
+    >>> fallible(OPS["mul"])
+    False
+    """
+    return any(not isinstance(d, str) for d in p.derivatives)
+
+
+def _store(ins: Sequence[str], as_tuple: bool) -> str:
     """Lines that put the inputs in the node's two slots (see engine.Value)."""
+    if as_tuple:
+        return f"    node._a = ({', '.join(ins)},)\n    node._b = MANY\n"
     if len(ins) == 1:
         return f"    node._a = {ins[0]}\n    node._b = None\n"
-    if len(ins) == 2:
-        return f"    node._a = {ins[0]}\n    node._b = {ins[1]}\n"
-    return f"    node._a = ({', '.join(ins)},)\n    node._b = MANY\n"
+    return f"    node._a = {ins[0]}\n    node._b = {ins[1]}\n"
 
 
-def _load_inputs(ins: Sequence[str]) -> str:
+def _load_inputs(ins: Sequence[str], as_tuple: bool) -> str:
+    if as_tuple:
+        return f"    {', '.join(ins)}, = node._a\n"
     if len(ins) == 1:
         return f"    {ins[0]} = node._a\n"
-    if len(ins) == 2:
-        return f"    {ins[0]}, {ins[1]} = node._a, node._b\n"
-    return f"    {', '.join(ins)}, = node._a\n"
+    return f"    {ins[0]}, {ins[1]} = node._a, node._b\n"
 
 
 def _names(expr: str) -> set[str]:
@@ -103,7 +226,7 @@ def _names(expr: str) -> set[str]:
 def _bind(p: Primitive, exprs: Sequence[str], graph: bool) -> str:
     """Lines that bind the names the rules use: inputs, ``out``, parameters."""
     used = set().union(*(_names(e) for e in exprs)) if exprs else set()
-    text = _load_inputs([f"_{n}" for n in p.inputs])
+    text = _load_inputs([f"_{n}" for n in p.inputs], _tuple_layout(p))
     for n in p.inputs:
         if n in used:
             text += f"    {n} = _{n}" + ("\n" if graph else ".data\n")
@@ -135,21 +258,29 @@ def _make_source(p: Primitive, fname: str, args: Sequence[str], fwd: str, truste
         load="".join(f"    {n} = _{n}.data\n" for n in p.inputs),
         forward=forward,
         values=", ".join(p.inputs),
-        new_node=NEW_NODE.format(store=_store([f"_{n}" for n in p.inputs])),
+        new_node=NEW_NODE.format(store=_store([f"_{n}" for n in p.inputs], _tuple_layout(p))),
     )
 
 
-def _backward_source(p: Primitive, ders: Sequence[str]) -> str:
+def _backward_source(p: Primitive, ders: Sequence[str], fname: str) -> str:
+    terms = [contribution(d, "node.grad") for d in ders]
+    atomic = any(may_raise(d) for d in ders[:-1])
     lines = ""
-    for n, d in zip(p.inputs, ders, strict=True):
-        d = d.strip()
-        if d in ("1", "1.0"):  # the same arithmetic, without multiplying by one
-            lines += f"    _{n}.grad += node.grad\n"
-        elif d in ("-1", "-1.0"):
+    if atomic:  # every term first: either all are added or, if one raises, none
+        for i, t in enumerate(terms):
+            lines += ATOMIC.format(temp=f"__t{i}", term=t)
+        terms = [f"__t{i}" for i in range(len(terms))]
+    for n, t in zip(p.inputs, terms, strict=True):
+        if t.startswith("-") and t[1:] == "node.grad":  # the same arithmetic, without * -1
             lines += f"    _{n}.grad -= node.grad\n"
         else:
-            lines += ACCUMULATE.format(input=f"_{n}", local=d)
-    return BACKWARD_TEMPLATE.format(name=p.name, bind=_bind(p, ders, graph=False), accumulate=lines)
+            lines += ACCUMULATE.format(input=f"_{n}", term=t)
+    return BACKWARD_TEMPLATE.format(fname=fname, bind=_bind(p, ders, graph=False), accumulate=lines)
+
+
+def _contribs_source(p: Primitive, ders: Sequence[str], fname: str, graph: bool) -> str:
+    terms = ", ".join(contribution(d, "g") for d in ders)
+    return CONTRIBS_TEMPLATE.format(fname=fname, bind=_bind(p, ders, graph), terms=terms)
 
 
 def _locals_source(p: Primitive, ders: Sequence[str], fname: str, graph: bool) -> str:
@@ -209,18 +340,59 @@ def domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
     return kind(f"{op.name}: {why} for {shown} (defined for {domain})")
 
 
-def _value_sign(v: Any) -> float:
-    return ops.sign(v.data if isinstance(v, Value) else v)
+def _data(v: Any) -> float:
+    return v.data if isinstance(v, Value) else float(v)
+
+
+def _twin_op(name: str) -> Op:
+    return OPS_BY_NAME[name]
+
+
+def _pow_grad(x: Any, k: Any) -> Any:
+    if isinstance(k, Value):
+        return cast("Callable[..., Value]", _twin_op("pow_grad_v").make)(x, k)
+    if isinstance(x, Value):
+        return cast("Callable[..., Value]", _twin_op("pow_grad").make)(x, k)
+    return ops.pow_grad(x, k)
+
+
+def _dpow(x: Any, k: Any) -> Any:
+    if _data(k) != 0:
+        return k * _pow_grad(x, k - 1)
+    # d/dx x ** 0 is 0, also at x = 0 where k * x ** (k - 1) is 0 * inf (the float rule's mask).
+    # A Value exponent keeps its own derivative, x ** (k - 1), wherever that is finite.
+    if isinstance(k, Value):
+        power = _pow_grad(x, k - 1)
+        if math.isfinite(_data(power)):
+            return k * power
+    return 0.0
+
+
+def _xlogy(a: Any, b: Any) -> Any:
+    if isinstance(a, Value) or isinstance(b, Value):
+        return cast("Callable[..., Value]", _twin_op("xlogy").make)(a, b)
+    return ops.xlogy(a, b)
+
+
+def _recip(v: Any) -> Any:
+    if isinstance(v, Value):
+        return cast("Callable[..., Value]", _twin_op("recip").make)(v)
+    return ops.recip(v)
 
 
 # The Value twins of the float helpers that are not operations themselves. A helper that is an
 # operation (exp, tanh, sigmoid, ...) needs no twin: over Values it is that operation's method.
+# Each twin has the float helper's values at the edges (inf at a pole, 0 * log 0 = 0, the x ** 0
+# mask) and is differentiable (rows TWIN_ROWS in autograd.ops); sign and nonzero are step
+# functions, whose derivative is 0: constants.
 VALUE_TWINS: dict[str, object] = {
     "powf": lambda x, k: x**k,
-    "pow_grad": lambda x, k: x**k,
-    "xlogy": lambda a, b: a * b.log(),
-    "recip": lambda v: 1.0 / v,
-    "sign": _value_sign,
+    "pow_grad": _pow_grad,
+    "dpow": _dpow,
+    "xlogy": _xlogy,
+    "recip": _recip,
+    "sign": lambda v: ops.sign(_data(v)),
+    "nonzero": lambda v: ops.nonzero(_data(v)),
 }
 
 
@@ -285,18 +457,61 @@ def generated_code_names() -> dict[str, object]:
 
 
 def _sources(p: Primitive, fwd: str, ders: Sequence[str]) -> dict[str, str]:
-    """The source of each function a row becomes, by role."""
-    ins, n = [f"_{name}" for name in p.inputs], p.name
+    """The source of each function a row becomes over floats, by role."""
+    ins, n = [f"_{name}" for name in p.inputs], identifier(p.name)
     sources = {
         "make": _make_source(p, f"forward_{n}", [*ins, *p.params], fwd, ""),
         # As a method the first operand is self, a Value: no need to check its type.
         "method": _make_source(p, f"method_{n}", [*ins, *_params_signature(p)], fwd, ins[0]),
-        "backward": _backward_source(p, ders),
+        "backward": _backward_source(p, ders, f"backward_{n}"),
         "partials": _locals_source(p, ders, f"partials_{n}", graph=False),
+        "contribs": _contribs_source(p, ders, f"contribs_{n}", graph=False),
     }
     if p.reflected:  # the reflected operator: 2 - v calls v.__rsub__(2)
         sources["rmake"] = _make_source(p, f"reflected_{n}", ins[::-1], fwd, ins[1])
     return sources
+
+
+def _graph_sources(p: Primitive, ders: Sequence[str]) -> str:
+    """The local derivatives and the terms over Values (differentiable, for higher order)."""
+    n = identifier(p.name)
+    return (
+        _locals_source(p, ders, f"partials_graph_{n}", graph=True)
+        + "\n"
+        + _contribs_source(p, ders, f"contribs_graph_{n}", graph=True)
+    )
+
+
+def _ieee_sources(p: Primitive, ders: Sequence[str]) -> str | None:
+    """Backward and terms with IEEE arithmetic; None if no rule can raise (or one is a user's)."""
+    if fallible(p) or not any(may_raise(d) for d in ders):
+        return None
+    safe = [ieee_rule(d) for d in ders]
+    n = identifier(p.name)
+    return (
+        _backward_source(p, safe, f"backward_ieee_{n}")
+        + "\n"
+        + _contribs_source(p, safe, f"contribs_ieee_{n}", graph=False)
+    )
+
+
+def _check_names(p: Primitive) -> None:
+    """Input and parameter names become local names in generated code: identifiers that do not
+    shadow the code's own names."""
+    for name in (*p.inputs, *p.params):
+        if (
+            not isinstance(name, str)
+            or not name.isidentifier()
+            or keyword.iskeyword(name)
+            or name.startswith("_")
+            or name in RESERVED
+        ):
+            raise ValueError(
+                f"primitive {p.name!r}: {name!r} cannot name an input or parameter (use a "
+                "Python identifier not starting with '_', other than "
+                + ", ".join(sorted(RESERVED))
+                + ")"
+            )
 
 
 def compile_primitive(p: Primitive) -> Op:
@@ -308,7 +523,8 @@ def compile_primitive(p: Primitive) -> Op:
     >>> y.data, op.partials(y)
     (8.0, (12.0,))
     """
-    ns: dict[str, object] = dict(FLOAT_NAMESPACE)
+    _check_names(p)
+    ns: dict[str, object] = {**FLOAT_NAMESPACE, **IEEE_NAMESPACE}
     gns: dict[str, object] = value_namespace()
     fwd = _rule_text(p.forward, "_forward", p.inputs, ns)
     ders = [_rule_text(d, f"_d{i}", p.inputs, ns) for i, d in enumerate(p.derivatives)]
@@ -316,18 +532,26 @@ def compile_primitive(p: Primitive) -> Op:
         if not isinstance(d, str):
             gns[f"_d{i}"] = d
     sources = _sources(p, fwd, ders)
-    graph_source = _locals_source(p, ders, f"partials_graph_{p.name}", graph=True)
+    ieee = _ieee_sources(p, ders)
+    if ieee is not None:
+        sources["ieee"] = ieee
+    graph_source = _graph_sources(p, ders)
     ns.update(generated_code_names())
     gns.update(generated_code_names())
-    run_source("".join(s + "\n" for s in sources.values()), f"rule {p.name}", ns)
-    run_source(graph_source, f"rule {p.name}, over Values", gns)
-    n = p.name
+    n = identifier(p.name)  # file names are shown in tracebacks; a name may hold anything
+    run_source("".join(s + "\n" for s in sources.values()), f"rule {n}", ns)
+    run_source(graph_source, f"rule {n}, over Values", gns)
     op = Op(
         p,
-        n,
+        p.name,
         cast("Callable[[Value], None]", ns[f"backward_{n}"]),
         cast("Callable[[Value], tuple[Any, ...]]", ns[f"partials_{n}"]),
         cast("Callable[[Value], tuple[Any, ...]]", gns[f"partials_graph_{n}"]),
+        contribs=cast("Contribs", ns[f"contribs_{n}"]),
+        contribs_graph=cast("Contribs", gns[f"contribs_graph_{n}"]),
+        vjp_ieee=cast("Callable[[Value], None] | None", ns.get(f"backward_ieee_{n}")),
+        contribs_ieee=cast("Contribs | None", ns.get(f"contribs_ieee_{n}")),
+        fallible=fallible(p),
     )
     ns["OP"] = op
     ns["BOUND"] = op._bound
@@ -340,17 +564,20 @@ def compile_primitive(p: Primitive) -> Op:
 
 def _install(p: Primitive, method: object, reflected: object) -> None:
     """Attach the row's method (and reflected operator) to Value, with the row's docstring."""
+    if any(p is row for row in TWIN_ROWS):
+        OPS_BY_NAME[p.name] = _COMPILED[p]
+        return
     if p.name not in OPS or OPS[p.name] is not p:
         return  # user primitives are functions, not methods
-    OPERATIONS[p.name] = _COMPILED[p]
+    OPERATIONS[p.name] = OPS_BY_NAME[p.name] = _COMPILED[p]
+    for name, fn in ((p.method, method), (p.reflected, reflected)):
+        if name is not None:
+            assert isinstance(fn, types.FunctionType)
+            fn.__name__, fn.__qualname__ = name, f"Value.{name}"
+            fn.__module__ = Value.__module__  # found again by name: pickles refer to it
+            setattr(Value, name, fn)
     if p.method is not None:
-        assert isinstance(method, types.FunctionType)
-        method.__name__ = p.method
-        method.__qualname__ = f"Value.{p.method}"
-        method.__doc__ = p.doc or None
-        setattr(Value, p.method, method)
-    if p.reflected:
-        setattr(Value, p.reflected, reflected)
+        cast(types.FunctionType, method).__doc__ = p.doc or None
 
 
 def source(name: str) -> str:
@@ -375,7 +602,7 @@ def add_operation(p: Primitive) -> Op:
     (8.0, 'cube')
     >>> remove_operation("cube")
     """
-    if p.name in OPS:
+    if p.name in OPS or p.name in OPS_BY_NAME:
         raise ValueError(f"add_operation: the table already has a row named {p.name!r}")
     if p.method is not None and hasattr(Value, p.method):
         raise ValueError(f"add_operation: Value already has an attribute {p.method!r}")
@@ -401,6 +628,7 @@ def remove_operation(name: str) -> None:
     p = OPS.pop(name)
     TABLE.remove(p)
     OPERATIONS.pop(name, None)
+    OPS_BY_NAME.pop(name, None)
     for attr in (p.method, p.reflected):
         if attr and attr in vars(Value):
             delattr(Value, attr)
@@ -440,7 +668,7 @@ _RECORD_DOC = """A new node made by ``op`` from ``inputs`` (a leaf under ``no_gr
 record = _generate_record()
 __test__ = {"record": _RECORD_DOC}
 
-for _row in list(TABLE):
+for _row in [*TABLE, *TWIN_ROWS]:
     compile_primitive(_row)
 
 _pow_const = cast("Callable[..., Value]", OPERATIONS["pow"].make)
@@ -456,8 +684,13 @@ def _pow(self: Value, other: Operand) -> Value:
     ('pow', 'powv')
     """
     kind = type(other)
-    if kind is float or kind is int:
-        return _pow_const(self, float(other))
+    if kind is float:
+        return _pow_const(self, other)
+    if kind is int:
+        try:
+            return _pow_const(self, float(other))
+        except OverflowError:
+            pass  # real() below says which operation
     if isinstance(other, Value):
         return _pow_value(self, other)
     return _pow_const(self, real(other, "pow"))

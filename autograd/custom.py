@@ -16,8 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, cast
 
 from .codegen import RESERVED, compile_primitive, value_namespace
-from .engine import Value
-from .mode import STATE
+from .engine import Op, Value
 from .ops import FLOAT_NAMESPACE, Primitive
 
 Interval = tuple[float, float]
@@ -137,6 +136,7 @@ class PrimitiveFunction(Protocol):
     """
 
     primitive: Primitive
+    op: Op
 
     def __call__(self, *operands: Any) -> Value: ...
 
@@ -156,7 +156,9 @@ def primitive(
     same code generator as the built-in operations. ``domain`` is a condition over the argument
     names (``"x > 0"``) or a predicate: inputs outside it raise a ValueError naming the operation
     and operand, and ``autograd.testing.strategies`` draws inside it. ``sample`` gives, per
-    argument, an interval ``(low, high)`` (or a list of them) for tests to draw from.
+    argument, an interval ``(low, high)`` (or a list of them) for tests to draw from. ``name``
+    (default: the function's name) is what errors and drawings show; it never becomes code.
+    Graphs using the primitive can be pickled when it is defined at the top level of a module.
 
     >>> from autograd import Value, primitive
     >>> @primitive(derivatives=[lambda x: 3 * x ** 2])
@@ -195,8 +197,10 @@ def primitive(
             in_domain=check,
         )
         compiled = compile_primitive(p)
-        with STATE.lock:
-            STATE.fallible_rules += 1
+        # A pickled graph names the operation by where its function lives (see engine.Op).
+        module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
+        if isinstance(module, str) and "<" not in qualname:
+            compiled.origin = (module, qualname)
         make = cast("Callable[..., Value]", compiled.make)
 
         @functools.wraps(fn)
@@ -207,6 +211,7 @@ def primitive(
 
         made = cast(PrimitiveFunction, apply)
         made.primitive = p
+        made.op = compiled
         return made
 
     return wrap

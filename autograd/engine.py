@@ -27,11 +27,13 @@ for the row itself. The test suite checks that this text is what the generator w
 
 from __future__ import annotations
 
+import importlib
 import numbers
-from collections.abc import Callable, Iterable
+import pickle
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Union
 
-from .mode import STATE
 from .ops import Primitive
 
 Number = Union[int, float]
@@ -46,8 +48,13 @@ class _Many:
     def __repr__(self) -> str:
         return "MANY"
 
+    def __reduce__(self) -> str:
+        return "MANY"  # a copy or an unpickled graph gets this very object back
+
 
 MANY = _Many()
+
+Contribs = Callable[["Value", Any], tuple[Any, ...]]
 
 
 class Op:
@@ -55,6 +62,8 @@ class Op:
 
     ``params`` holds constant arguments (the exponent of ``x ** 2``, the slope of ``leaky_relu``);
     an Op with other params is a sibling made by ``bind``, sharing the compiled functions.
+    Copies and pickles of a graph refer to the same Op (pickled by name, or for a user primitive
+    by the module path of its function).
 
     >>> from autograd import Value
     >>> op = (Value(2.0) ** 3)._op
@@ -64,14 +73,21 @@ class Op:
 
     __slots__ = (
         "_bound",
+        "base",
+        "contribs",
+        "contribs_graph",
+        "contribs_ieee",
+        "fallible",
         "make",
         "name",
+        "origin",
         "params",
         "partials",
         "partials_graph",
         "primitive",
         "source",
         "vjp",
+        "vjp_ieee",
     )
 
     def __init__(
@@ -82,15 +98,33 @@ class Op:
         partials: Callable[[Value], tuple[Any, ...]],
         partials_graph: Callable[[Value], tuple[Any, ...]],
         params: tuple[float, ...] = (),
+        *,
+        contribs: Contribs | None = None,
+        contribs_graph: Contribs | None = None,
+        vjp_ieee: Callable[[Value], None] | None = None,
+        contribs_ieee: Contribs | None = None,
+        fallible: bool = False,
     ) -> None:
+        self.vjp_ieee: Callable[[Value], None] | None
+        self.contribs_ieee: Contribs | None
         self.name = name
         self.primitive = primitive
         self.params = params
         self.vjp = vjp  # first order, floats: adds node.grad * d/d input into each input's .grad
         self.partials = partials  # local derivatives as floats
         self.partials_graph = partials_graph  # local derivatives as Values (differentiable)
+        # The terms vjp adds, returned instead of added (for grad()), over floats or Values.
+        self.contribs: Contribs = contribs or _contribs_from(partials)
+        self.contribs_graph: Contribs = contribs_graph or _contribs_from(partials_graph)
+        # The same rules in IEEE arithmetic, used when the plain float rule raises (1 / 0, an
+        # overflowing **); None when a rule is a user callable: those may raise (fallible).
+        self.vjp_ieee = None if fallible else (vjp_ieee or vjp)
+        self.contribs_ieee = None if fallible else (contribs_ieee or self.contribs)
+        self.fallible = fallible
         self.make: Callable[..., Value] | None = None  # forward: operands (and params) to a node
         self.source = ""  # the generated code, for reading
+        self.origin: tuple[str, str] | None = None  # (module, qualname) of a user primitive
+        self.base = self
         self._bound: dict[tuple[float, ...], Op] = {}
 
     def bind(self, *params: float) -> Op:
@@ -104,8 +138,13 @@ class Op:
         """
         op = self._bound.get(params)
         if op is None:
-            op = Op(self.primitive, self.name, self.vjp, self.partials, self.partials_graph, params)
-            op.make, op.source = self.make, self.source
+            base = self.base
+            op = Op(
+                base.primitive, base.name, base.vjp, base.partials, base.partials_graph, params,
+                contribs=base.contribs, contribs_graph=base.contribs_graph,
+                vjp_ieee=base.vjp_ieee, contribs_ieee=base.contribs_ieee, fallible=base.fallible,
+            )  # fmt: skip
+            op.make, op.source, op.origin, op.base = base.make, base.source, base.origin, base
             op._bound = self._bound  # siblings share one cache
             if len(self._bound) < 512:  # common exponents are shared; odd ones are not kept
                 self._bound[params] = op
@@ -114,25 +153,130 @@ class Op:
     def __repr__(self) -> str:
         return f"Op({self.name!r}{', ' if self.params else ''}{', '.join(map(repr, self.params))})"
 
+    # An Op is part of the engine, not of a graph: copies share it, pickles name it.
+    def __copy__(self) -> Op:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Op:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if OPS_BY_NAME.get(self.name) is self.base:
+            return (op_named, (self.name, self.params))
+        if self.origin is not None:
+            return (user_op, (*self.origin, self.params))
+        raise pickle.PicklingError(
+            f"cannot pickle operation {self.name!r}: a user primitive is pickled by the module "
+            "path of its function, so define it with @primitive at the top level of a module"
+        )
+
+
+def _contribs_from(partials: Callable[[Value], tuple[Any, ...]]) -> Contribs:
+    def contribs(node: Value, g: Any) -> tuple[Any, ...]:
+        return tuple(g * d for d in partials(node))
+
+    return contribs
+
+
+# Ops that a pickle names: the table rows, the rows behind the helpers, CONST and fused linear.
+OPS_BY_NAME: dict[str, Op] = {}
+
+
+def op_named(name: str, params: tuple[float, ...] = ()) -> Op:
+    """The engine's Op called ``name`` (bound to ``params``): how a pickled graph finds it.
+
+    >>> op_named("pow", (2.0,))
+    Op('pow', 2.0)
+    """
+    op = OPS_BY_NAME.get(name)
+    if op is None:
+        raise pickle.UnpicklingError(
+            f"no operation named {name!r}: add its row (add_operation) before loading"
+        )
+    return op.bind(*params) if params else op
+
+
+def user_op(module: str, qualname: str, params: tuple[float, ...] = ()) -> Op:
+    """The Op of the user primitive defined as ``module.qualname`` (for unpickling).
+
+    >>> user_op("math", "pi")
+    Traceback (most recent call last):
+    ...
+    _pickle.UnpicklingError: math.pi is not a primitive
+    """
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    op = getattr(obj, "op", None)
+    if not isinstance(op, Op):
+        raise pickle.UnpicklingError(f"{module}.{qualname} is not a primitive")
+    return op.bind(*params) if params else op
+
 
 def real(x: object, where: str) -> float:
-    """``x`` as a float if it is a real number (int, float, NumPy scalar), else a TypeError.
+    """``x`` as a float if it is a real number (int, float, bool, NumPy scalar), else an error.
 
-    >>> real(2, "scale"), real(0.5, "scale")
-    (2.0, 0.5)
+    The error names ``where`` (the operation): a TypeError for what is not a number, an
+    OverflowError for an int too large for a float.
+
+    >>> real(2, "scale"), real(0.5, "scale"), real(True, "scale")
+    (2.0, 0.5, 1.0)
     >>> real("2", "scale")
     Traceback (most recent call last):
     ...
     TypeError: scale: expected a real number (int, float, NumPy scalar), got str: '2'
+    >>> real(10**400, "add")
+    Traceback (most recent call last):
+    ...
+    OverflowError: add: the int 10000...00000 (401 digits) is too large for a float
     """
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, Value):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(f"{where}: {_too_large(x)} is too large for a float") from None
+    if _numpy_scalar(x):  # np.bool_ and 0-d arrays, which numbers.Real does not cover
+        item = x.item()  # type: ignore[attr-defined]
+        if isinstance(item, numbers.Real):
+            return real(item, where)
     kind = "Value" if isinstance(x, Value) else type(x).__name__
     raise TypeError(
-        f"{where}: expected a real number (int, float, NumPy scalar), got {kind}: {x!r}"
+        f"{where}: expected a real number (int, float, NumPy scalar), got {kind}: {_shown(x)}"
     )
+
+
+def is_real(x: object) -> bool:
+    """True for what ``real`` accepts: int, float, bool, a NumPy scalar or 0-d array.
+
+    >>> import fractions
+    >>> is_real(2), is_real(fractions.Fraction(1, 3)), is_real("2"), is_real(Value(1.0))
+    (True, True, False, False)
+    """
+    if isinstance(x, numbers.Real):
+        return not isinstance(x, Value)
+    return _numpy_scalar(x) and isinstance(x.item(), numbers.Real)  # type: ignore[attr-defined]
+
+
+def _numpy_scalar(x: object) -> bool:
+    return type(x).__module__ == "numpy" and getattr(x, "shape", None) == ()
+
+
+def _too_large(x: object) -> str:
+    if isinstance(x, int):
+        digits = str(abs(x)) if x.bit_length() < 10_000 else ""
+        if digits:
+            return (
+                f"the int {'-' if x < 0 else ''}{digits[:5]}...{digits[-5:]} ({len(digits)} digits)"
+            )
+        return f"an int of {x.bit_length()} bits"
+    return f"{type(x).__name__} value"
+
+
+def _shown(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class Value:
@@ -151,6 +295,10 @@ class Value:
     # the garbage collector and saves 48 bytes a node. A leaf has _a = None; a unary node has
     # _b = None; an operation with more than two inputs keeps their tuple in _a, with _b = MANY.
     __slots__ = ("_a", "_b", "_mark", "_op", "data", "grad", "label")
+
+    # NumPy defers ``array * value`` to ``value.__rmul__(array)``, as ``value * array`` calls
+    # ``value.__mul__``: both give a Value for a 0-d array, both refuse a longer array.
+    __array_priority__ = 1000
 
     data: float
     grad: float
@@ -270,6 +418,51 @@ class Value:
         """
         self.grad = 0.0
 
+    # -- copies and pickles ------------------------------------------------------------------
+    # A copied or unpickled graph is a new graph of the same shape: same data, grads, labels
+    # and operations (shared, see Op), new nodes. Both walk the graph without recursion, so a
+    # chain of any length copies.
+
+    def __copy__(self) -> Value:
+        """A new node with the same data, grad, label, operation and the same inputs."""
+        node = _blank()
+        node._set_fields(self.data, self.grad, self.label, self._op, self._a, self._b)
+        return node
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        with GRAPH_LOCK:
+            nodes = [*_leaves_first(self)]
+        for n in nodes:
+            if id(n) in memo:
+                continue
+            a, b = n._a, n._b
+            if b is MANY:
+                a = tuple(memo[id(c)] for c in a)
+            else:
+                a = None if a is None else memo[id(a)]
+                b = None if b is None else memo[id(b)]
+            copy = _blank()
+            copy._set_fields(n.data, n.grad, n.label, n._op, a, b)
+            memo[id(n)] = copy
+        return memo[id(self)]  # type: ignore[no-any-return,unused-ignore]
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        state = (self.data, self.grad, self.label, self._op, self._a, self._b)
+        if self._a is None or _pickling.inside:
+            return (_blank, (), state)
+        # Pickle the nodes this one depends on first, inputs before the nodes that use them, so
+        # that each node's inputs are already in the pickle when it is saved: no recursion.
+        with GRAPH_LOCK:
+            earlier = [n for n in _leaves_first(self) if n is not self]
+        return (_blank, (_Prelude(earlier),), state)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self._set_fields(*state)
+
+    def _set_fields(self, data: float, grad: float, label: str, op: Any, a: Any, b: Any) -> None:
+        self.data, self.grad, self.label, self._op, self._a, self._b = data, grad, label, op, a, b
+        self._mark = None
+
     # -- reverse mode -----------------------------------------------------------------------
 
     def backward(self, gradient: Number = 1.0) -> None:
@@ -277,9 +470,11 @@ class Value:
 
         Leaves accumulate across calls, as in PyTorch (call ``zero_grad`` between steps);
         intermediate nodes are recomputed from zero each call, so a second backward never
-        double-counts through them. The traversal is iterative: depth is limited by memory,
-        not by Python's recursion limit. One graph is differentiated by one thread at a time
-        (the traversal marks nodes); separate graphs may run backward in parallel threads.
+        double-counts through them. The arithmetic is IEEE, as in PyTorch: a derivative too
+        large for a float is inf, never an exception half-way. If a user primitive's derivative
+        rule raises, every ``.grad`` is as it was before the call. The traversal is iterative:
+        depth is limited by memory, not by Python's recursion limit. Threads may call backward
+        and ``grad`` on one graph at once: they take turns (one lock for all graphs).
 
         >>> x = Value(3.0)
         >>> y = x * x + x
@@ -291,25 +486,19 @@ class Value:
         14.0
         """
         seed = real(gradient, "backward(gradient)")
-        if STATE.fallible_rules:  # a user rule may raise: keep what to restore if it does
-            order = topological_order((self,), reset=False)
-            snapshot = _snapshot(order)
+        with GRAPH_LOCK:
+            order, fallible = _walk((self,))
+            # Only a graph holding a user primitive (whose rules may raise) pays for a snapshot.
+            snapshot = _snapshot(order) if fallible else None
             for node in order:
                 node.grad = 0.0
-        else:  # built-in rules are total: nothing can fail half-way
-            order = topological_order((self,))
-            snapshot = None
-        self.grad += seed
-        try:
-            for node in reversed(order):
-                # The chain rule, one node at a time: its backward function does
-                # ``input.grad += node.grad * local_derivative`` for each of its inputs (see the
-                # module docstring). Every node in the order is interior, so _op is set.
-                node._op.vjp(node)  # type: ignore[union-attr]
-        except BaseException:
-            if snapshot is not None:
-                _restore(snapshot)
-            raise
+            self.grad += seed
+            try:
+                _chain_rule(reversed(order))
+            except BaseException:
+                if snapshot is not None:
+                    _restore(snapshot)
+                raise
 
     # Operators and methods (``__add__``, ``exp``, ...) are generated from the operation table
     # by autograd.codegen and attached below; their declarations here are for type checkers.
@@ -347,6 +536,7 @@ def _no_backward(node: Value) -> None:  # constants and leaves are never interio
 # The operation of a number lifted into the graph (the 2 in ``x * 2``): a leaf that drawings
 # show as a constant and compiled code writes as a literal.
 CONST = Op(None, "const", _no_backward, lambda node: (), lambda node: ())
+OPS_BY_NAME["const"] = CONST
 
 
 def lift(x: object, where: str) -> Value:
@@ -367,13 +557,40 @@ def _data(other: Operand, where: str) -> float:
     return other.data if isinstance(other, Value) else real(other, where)
 
 
-def topological_order(roots: Iterable[Value], reset: bool = True) -> list[Value]:
+def _chain_rule(pending: Iterator[Value]) -> None:
+    """Run each node's backward function, in order; a rule that raises is re-run in IEEE.
+
+    Every node in the order is interior, so ``_op`` is set. A built-in rule raises only where
+    plain float arithmetic does and IEEE arithmetic does not (``1e-200 ** -2``); its backward
+    function adds nothing before every term is computed, so the IEEE version can take over that
+    node and the loop go on. A user primitive's rule has no IEEE version: the error propagates.
+    """
+    while True:
+        try:
+            for node in pending:
+                # The chain rule, one node at a time: its backward function does
+                # ``input.grad += node.grad * local_derivative`` for each of its inputs (see the
+                # module docstring).
+                node._op.vjp(node)  # type: ignore[union-attr]
+            return
+        except (ArithmeticError, ValueError):
+            ieee = node._op.vjp_ieee  # type: ignore[union-attr]
+            if ieee is None:
+                raise
+            ieee(node)
+
+
+# One traversal at a time: it writes marks on the nodes, and backward writes interior grads.
+# Threads that differentiate (the same or different graphs) take turns; recording is not locked.
+GRAPH_LOCK = threading.RLock()
+
+
+def topological_order(roots: Iterable[Value], reset: bool = False) -> list[Value]:
     """Interior nodes reachable from ``roots``, each after all of its inputs.
 
-    Iterative depth-first search with an explicit stack. Each call marks nodes with two fresh
-    sentinel objects (entered, done), so no reset pass is needed and no visited set is built.
-    Leaves are neither marked nor listed. With ``reset`` every listed node's grad is set to 0.0
-    on the way, which is what backward wants before it accumulates.
+    Looking does not change the graph: no ``.grad`` is touched unless ``reset=True`` asks for
+    every listed node's grad to be set to 0.0 (what ``backward`` does before it accumulates).
+    Leaves are not listed (see ``leaves``). Safe to call from several threads.
 
     >>> a = Value(1.0, "a")
     >>> b = a + a
@@ -381,7 +598,25 @@ def topological_order(roots: Iterable[Value], reset: bool = True) -> list[Value]
     >>> [n.op for n in topological_order([c])]
     ['add', 'mul']
     """
+    with GRAPH_LOCK:
+        order, _ = _walk(roots)
+    if reset:
+        for node in order:
+            node.grad = 0.0
+    return order
+
+
+def _walk(roots: Iterable[Value]) -> tuple[list[Value], bool]:
+    """The topological order of the interior nodes, and whether any has a fallible op.
+
+    Iterative depth-first search with an explicit stack. Each call marks nodes with two fresh
+    sentinel objects (entered, done), so no reset pass is needed and no visited set is built;
+    the caller holds GRAPH_LOCK so no other traversal overwrites them. A user primitive's node
+    keeps its inputs in the tuple layout (``_b is MANY``), so the fallibility check costs
+    nothing on the common one- and two-input nodes.
+    """
     entered, done = object(), object()
+    fallible = False
     order: list[Value] = []
     stack = [r for r in roots if r._a is not None]
     push, pop, emit = stack.append, stack.pop, order.append
@@ -390,14 +625,14 @@ def topological_order(roots: Iterable[Value], reset: bool = True) -> list[Value]
         mark = node._mark
         if mark is entered:  # second visit: every input is done
             node._mark = done
-            if reset:
-                node.grad = 0.0
             emit(node)
         elif mark is not done:
             push(node)
             waiting = False
             a, b = node._a, node._b
             if b is MANY:
+                if node._op.fallible:  # type: ignore[union-attr]
+                    fallible = True
                 for child in a:
                     if child._a is not None and child._mark is not done:
                         push(child)
@@ -414,10 +649,44 @@ def topological_order(roots: Iterable[Value], reset: bool = True) -> list[Value]
             else:  # every input is a leaf or done: emit now instead of on a second visit
                 pop()
                 node._mark = done
-                if reset:
-                    node.grad = 0.0
                 emit(node)
-    return order
+    return order, fallible
+
+
+def _leaves_first(root: Value) -> Iterator[Value]:
+    """Every node ``root`` depends on, itself included, each after its inputs (caller locks)."""
+    order, _ = _walk((root,))
+    yield from leaves(order) if order else (root,)
+    yield from order
+
+
+def _blank(*ignored: object) -> Value:
+    """An empty node for copy and pickle to fill in (``ignored``: what pickle saved first)."""
+    return Value.__new__(Value)
+
+
+class _PickleState(threading.local):
+    inside = False  # saving the nodes a node depends on: they need no prelude of their own
+
+
+_pickling = _PickleState()
+
+
+class _Prelude:
+    """The nodes a pickled node depends on, saved before it (see ``Value.__reduce_ex__``)."""
+
+    def __init__(self, nodes: list[Value]) -> None:
+        self.nodes = nodes
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        _pickling.inside = True  # pickle now saves self.nodes, then _PreludeEnd
+        return (_blank, (*self.nodes, _PreludeEnd()))
+
+
+class _PreludeEnd:
+    def __reduce__(self) -> tuple[Any, ...]:
+        _pickling.inside = False
+        return (_blank, ())
 
 
 def leaves(order: Iterable[Value]) -> list[Value]:

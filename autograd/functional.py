@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Union
 
-from .engine import Value, real, topological_order
+from .engine import Value, is_real, real, topological_order
 from .mode import enable_grad
 
 Values = Union[Value, Sequence[Value]]
 
 
 def _as_list(x: Values, what: str) -> list[Value]:
-    items = [x] if isinstance(x, Value) else list(x)
+    if isinstance(x, Value):
+        return [x]
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
+        raise TypeError(f"grad: {what} must be a Value or a sequence of Values, got {x!r}")
+    items = list(x)
     for i, v in enumerate(items):
         if not isinstance(v, Value):
             raise TypeError(f"grad: {what}[{i}] must be a Value, got {type(v).__name__}")
@@ -30,7 +34,9 @@ def grad(
     With several outputs the result is the gradient of their sum weighted by ``grad_outputs``
     (default 1 each). No ``.grad`` attribute is read or written. An input the outputs do not
     depend on gets 0. With ``create_graph=True`` the results are themselves nodes of a graph,
-    so they can be differentiated again, to any order.
+    so they can be differentiated again, to any order, with the same values as the first-order
+    path at kinks, zeros and poles (IEEE arithmetic, as ``backward``). Safe to call from
+    several threads on one graph.
 
     >>> from autograd import Value, grad
     >>> x = Value(3.0)
@@ -45,8 +51,13 @@ def grad(
     if grad_outputs is None:
         seeds: list[float | Value] = [1.0] * len(outs)
     else:
-        if isinstance(grad_outputs, (Value, int, float)):
-            seeds = [grad_outputs]
+        if isinstance(grad_outputs, Value) or is_real(grad_outputs):
+            seeds = [grad_outputs]  # type: ignore[list-item]
+        elif isinstance(grad_outputs, (str, bytes)) or not hasattr(grad_outputs, "__iter__"):
+            raise TypeError(
+                "grad: grad_outputs must be a number, a Value or a sequence of them, got "
+                f"{type(grad_outputs).__name__}"
+            )
         else:
             seeds = list(grad_outputs)
         if len(seeds) != len(outs):
@@ -74,14 +85,23 @@ def _accumulate(
         if graph and not isinstance(s, Value):
             s = Value(real(s, "grad"))
         grads[o] = grads[o] + s if o in grads else s
-    for node in reversed(topological_order(outs, reset=False)):
+    # The walk takes the engine's lock (it marks nodes); the sweep below only reads them.
+    for node in reversed(topological_order(outs)):
         g = grads.get(node)
         if g is None:
             continue
         op = node._op  # set: the order holds interior nodes only (no cast in this loop)
-        local = op.partials_graph(node) if graph else op.partials(node)  # type: ignore[union-attr]
-        for child, d in zip(node.inputs, local, strict=True):
-            contrib = g if (type(d) is not Value and d == 1) else g * d
+        if graph:
+            terms = op.contribs_graph(node, g)  # type: ignore[union-attr]
+        else:
+            try:
+                terms = op.contribs(node, g)  # type: ignore[union-attr]
+            except (ArithmeticError, ValueError):  # plain floats raised: redo it in IEEE
+                ieee = op.contribs_ieee  # type: ignore[union-attr]
+                if ieee is None:
+                    raise
+                terms = ieee(node, g)
+        for child, term in zip(node.inputs, terms, strict=True):
             prev = grads.get(child)
-            grads[child] = contrib if prev is None else prev + contrib
+            grads[child] = term if prev is None else prev + term
     return grads

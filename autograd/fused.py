@@ -14,9 +14,10 @@ number of inputs varies from node to node.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .codegen import record
-from .engine import Op, Operand, Value, lift
+from .engine import OPS_BY_NAME, Op, Operand, Value, lift
 
 __all__ = ["LINEAR", "linear", "linear_values"]
 
@@ -46,7 +47,29 @@ def partials_graph_linear(node: Value) -> tuple[object, ...]:
     return (*prev[n:-1], *prev[:n], 1.0)
 
 
-LINEAR = Op(None, "linear", backward_linear, partials_linear, partials_graph_linear)
+def _contribs_linear(node: Value, g: Any) -> tuple[Any, ...]:
+    """The terms backward_linear adds, returned (over Values: differentiable)."""
+    prev = node.inputs
+    n = len(prev) >> 1
+    return (*(g * x for x in prev[n:-1]), *(g * w for w in prev[:n]), g)
+
+
+def _contribs_linear_floats(node: Value, g: float) -> tuple[float, ...]:
+    prev = node.inputs
+    n = len(prev) >> 1
+    return (*(g * x.data for x in prev[n:-1]), *(g * w.data for w in prev[:n]), g)
+
+
+LINEAR = Op(
+    None,
+    "linear",
+    backward_linear,
+    partials_linear,
+    partials_graph_linear,
+    contribs=_contribs_linear_floats,
+    contribs_graph=_contribs_linear,
+)
+OPS_BY_NAME["linear"] = LINEAR
 
 
 def linear_values(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from contextvars import ContextVar, Token
 from typing import Any, TypeVar, cast
@@ -14,21 +13,20 @@ grad_enabled: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=Tru
 
 
 class _State:
-    """Process-wide state: how many no_grad/enable_grad blocks are open, in any thread.
+    """Process-wide facts the generated code reads on every operation.
 
-    Reading a ContextVar on every operation would cost more than the operation itself, so the
-    engine first checks this plain counter: while it is zero (no ``no_grad`` block anywhere in any
-    thread) recording is on without asking the ContextVar.
+    Reading a ContextVar on every operation would add a few percent to each, so the engine
+    first checks ``no_grad_used``: it turns True the first time any ``no_grad`` block
+    is entered, in any thread, and never back. While it is False no context anywhere can hold
+    ``grad_enabled == False`` (only ``no_grad`` sets it), so recording is on without asking;
+    afterwards the answer is the current context's own: a thread or task records exactly when
+    ``is_grad_enabled()`` says so, whatever other threads and tasks do.
     """
 
-    __slots__ = ("fallible_rules", "lock", "open_mode_blocks")
+    __slots__ = ("no_grad_used",)
 
     def __init__(self) -> None:
-        self.open_mode_blocks = 0
-        self.lock = threading.Lock()
-        # Primitives whose derivative rules are user callables, which may raise; backward then
-        # keeps a snapshot so a failure leaves every gradient as it was.
-        self.fallible_rules = 0
+        self.no_grad_used = False
 
 
 STATE = _State()
@@ -47,21 +45,34 @@ def is_grad_enabled() -> bool:
     return grad_enabled.get()
 
 
+# What each open block must restore on exit, newest first, per context: a thread or asyncio task
+# has its own chain, so one instance can be open in several tasks at once, and nested in itself.
+_open_blocks: ContextVar[tuple[tuple[_GradMode, Token[bool]], ...]] = ContextVar(
+    "autograd_open_mode_blocks", default=()
+)
+
+
 class _GradMode:
     _value = True
 
-    def __init__(self) -> None:
-        self._tokens: list[Token[bool]] = []
-
     def __enter__(self) -> None:
-        with STATE.lock:
-            STATE.open_mode_blocks += 1
-        self._tokens.append(grad_enabled.set(self._value))
+        if not self._value:
+            STATE.no_grad_used = True  # before the first False can exist in any context
+        token = grad_enabled.set(self._value)
+        _open_blocks.set(((self, token), *_open_blocks.get()))
 
     def __exit__(self, *exc: object) -> None:
-        grad_enabled.reset(self._tokens.pop())
-        with STATE.lock:
-            STATE.open_mode_blocks -= 1
+        blocks = _open_blocks.get()
+        try:
+            if not blocks or blocks[0][0] is not self:
+                raise ValueError("not the innermost open block here")
+            grad_enabled.reset(blocks[0][1])  # ValueError if entered in another context
+        except ValueError:
+            raise RuntimeError(
+                f"{type(self).__name__}: exited in a different thread, task or order than it "
+                "was entered (use it as a `with` block)"
+            ) from None
+        _open_blocks.set(blocks[1:])
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
@@ -75,7 +86,9 @@ class _GradMode:
 class no_grad(_GradMode):
     """Context manager and decorator: operations inside record no graph.
 
-    Safe across threads and asyncio tasks (the switch lives in a ContextVar).
+    Safe across threads and asyncio tasks: the switch lives in a ContextVar, so it holds for
+    the thread or task that entered the block (and tasks it creates inside, which copy its
+    context), and one instance may be used by several overlapping tasks.
 
     >>> from autograd import Value, no_grad
     >>> x = Value(2.0)

@@ -231,16 +231,18 @@ TABLE: list[Primitive] = [
     ),
     _p("neg", "x", "-x", ["-1"], sample=(ANY,), method="__neg__", symbol="−x"),
     # x ** k for a constant k: a negative base needs an integer k, and 0 ** k needs k >= 0.
-    # The derivative at x = 0 for k < 1 is infinite, as in PyTorch (pow_grad keeps it total).
+    # dpow(x, k) is k * x ** (k - 1), infinite at x = 0 for k < 1 and 0 for k = 0 (even at
+    # x = 0, where 0 * inf would be nan), as in PyTorch: polynomials differentiate to any order.
     # ``x ** k`` and ``x ** y`` share one operator, so Value.__pow__ chooses between the rows.
     _p(
-        "pow", "x", "powf(x, k)", ["k * pow_grad(x, k - 1)"], params=("k",),
+        "pow", "x", "powf(x, k)", ["dpow(x, k)"], params=("k",),
         formula="x**k", domain="x >= 0, or an integer k; x != 0 when k < 0",
         sample=(POS,), param_samples=((-2.5, -1.0, 0.5, 2.0, 3.0),), method=None, symbol="x^",
+        kinks="d/dx x**0 = 0, also at x = 0, as in PyTorch",
     ),
     # x ** y with both differentiable: the base must be positive, since d/dy = out * log(x).
     _p(
-        "powv", "xy", "powv(x, y)", ["y * pow_grad(x, y - 1)", "xlogy(out, x)"],
+        "powv", "xy", "powv(x, y)", ["dpow(x, y)", "xlogy(out, x)"],
         formula="x**y", domain="x > 0 (x = 0 needs y > 0)", sample=(POS, ((-2.0, 2.0),)),
         method=None, symbol="x^y",
     ),
@@ -260,8 +262,9 @@ TABLE: list[Primitive] = [
         sample=(ANY,), activation=True, doc=DOC_SIGMOID,
     ),
     _p(
-        "relu", "x", "x if x > 0 else 0.0", ["1.0 if x > 0 else 0.0"], formula="Max(0, x)",
-        sample=(NONZERO,), kinks="relu'(0) = 0, as in PyTorch", activation=True, doc=DOC_RELU,
+        "relu", "x", "0.0 if x < 0 else x", ["0.0 if x <= 0 else 1.0"], formula="Max(0, x)",
+        sample=(NONZERO,), activation=True, doc=DOC_RELU,
+        kinks="relu'(0) = 0, as in PyTorch; a zero slope passes no gradient, not even inf",
     ),
     _p(
         "leaky_relu", "x", "x if x > 0 else slope * x", ["1.0 if x > 0 else slope"],
@@ -294,7 +297,7 @@ def describe(name: str) -> str:
       d out/dx = 1 - out * out
       domain:   all real numbers
     >>> print(describe("relu").splitlines()[-1])
-      at kinks: relu'(0) = 0, as in PyTorch
+      at kinks: relu'(0) = 0, as in PyTorch; a zero slope passes no gradient, not even inf
     """
     p = OPS[name]
     args = ", ".join([*p.inputs, *p.params])
@@ -374,45 +377,153 @@ def powv(x: float, y: float) -> float:
     return x**y
 
 
-def pow_grad(x: float, k: float) -> float:
-    """x ** k for a derivative rule: +inf at x = 0 with k < 0, where plain ** would raise.
+def _odd_integer(k: float) -> bool:
+    return float(k).is_integer() and k % 2 == 1
 
-    >>> pow_grad(0.0, -0.5), pow_grad(4.0, -0.5)
-    (inf, 0.5)
+
+def pow_grad(x: float, k: float) -> float:
+    """x ** k as IEEE arithmetic computes it: +-inf where ``**`` would raise, nan if complex.
+
+    A derivative rule never raises: at x = 0 with k < 0 the result is infinite (-inf for -0.0
+    and an odd k), an overflow is +-inf, a negative base to a fractional power is nan.
+
+    >>> pow_grad(0.0, -0.5), pow_grad(4.0, -0.5), pow_grad(1e-200, -2.0), pow_grad(-0.0, -1.0)
+    (inf, 0.5, inf, -inf)
     """
-    # x ** k where k may be negative at x = 0: +inf instead of ZeroDivisionError. The forward
-    # pass already refused a negative base with a non-integer power, so no complex result here.
-    if x == 0 and k < 0:
-        return math.inf
-    return x**k
+    try:
+        r = x**k
+    except ZeroDivisionError:  # 0 ** negative
+        return -math.inf if math.copysign(1.0, x) < 0 and _odd_integer(k) else math.inf
+    except OverflowError:
+        return -math.inf if x < 0 and _odd_integer(k) else math.inf
+    return math.nan if isinstance(r, complex) else r
+
+
+def dpow(x: float, k: float) -> float:
+    """d/dx x ** k = k * x ** (k - 1), and exactly 0 for k = 0 (no 0 * inf at x = 0).
+
+    PyTorch's convention: the derivative of ``x ** 0`` is 0 everywhere, so polynomials can be
+    differentiated to any order at the origin.
+
+    >>> dpow(3.0, 2.0), dpow(0.0, 0.0), dpow(0.0, 0.5), dpow(0.0, 1.0)
+    (6.0, 0.0, inf, 1.0)
+    """
+    if k == 0:
+        return 0.0
+    try:  # pow_grad inlined for the common case: this runs once per ``**`` node in backward
+        r = x ** (k - 1)
+    except (ZeroDivisionError, OverflowError):
+        return k * pow_grad(x, k - 1)
+    return k * (math.nan if isinstance(r, complex) else r)
+
+
+def ieee_log(x: float) -> float:
+    """log(x) with log(0) = -inf and nan below 0 (IEEE), where math.log would raise.
+
+    >>> ieee_log(1.0), ieee_log(0.0), ieee_log(-1.0)
+    (0.0, -inf, nan)
+    """
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
 
 
 def xlogy(x: float, y: float) -> float:
-    """x * log(y), with 0 * log(0) = 0.
+    """x * log(y), with 0 * log(y) = 0 for any y but nan (as ``torch.xlogy``).
 
-    >>> xlogy(0.0, 0.0), xlogy(2.0, math.e)
-    (0.0, 2.0)
+    >>> xlogy(0.0, 0.0), xlogy(2.0, math.e), xlogy(1.0, 0.0)
+    (0.0, 2.0, -inf)
     """
-    # x * log(y) with 0 * log(0) = 0, the limit PyTorch uses for d(0 ** y)/dy.
-    return 0.0 if x == 0 else x * math.log(y)
+    # The limit PyTorch uses for d(0 ** y)/dy; log is IEEE so it never raises.
+    if y != y:
+        return math.nan
+    return 0.0 if x == 0 else x * ieee_log(y)
 
 
 def recip(x: float) -> float:
-    """1 / x, with 1 / 0 = +inf (the slope of sqrt at 0).
+    """1 / x, with 1 / +-0 = +-inf (IEEE; the slope of sqrt at 0).
 
-    >>> recip(4.0), recip(0.0)
-    (0.25, inf)
+    >>> recip(4.0), recip(0.0), recip(-0.0)
+    (0.25, inf, -inf)
     """
-    return math.inf if x == 0 else 1.0 / x
+    return math.copysign(math.inf, x) if x == 0 else 1.0 / x
 
 
 def sign(x: float) -> float:
-    """-1, 0 or 1: the derivative of abs, 0 at the kink as in PyTorch.
+    """-1, 0 or 1: the derivative of abs, 0 at the kink and for nan as in PyTorch.
 
     >>> sign(-3.0), sign(0.0), sign(2.5)
     (-1.0, 0.0, 1.0)
     """
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+def nonzero(x: float) -> float:
+    """1.0 where x != 0 (nan included), else 0.0: the mask in d/dx xlogy(x, y).
+
+    >>> nonzero(0.0), nonzero(-2.0)
+    (0.0, 1.0)
+    """
+    return 0.0 if x == 0 else 1.0
+
+
+# -- IEEE versions of what can raise, for backward when a rule's plain arithmetic does -----------
+# A built-in derivative rule is written with plain Python arithmetic, which raises where IEEE
+# arithmetic (and PyTorch) gives inf or nan: 1 / 0, 1e-200 ** -2, math.exp(1000). Backward then
+# re-runs that node's rule with these (autograd.codegen rewrites the rule text to call them).
+
+
+def ieee_div(a: float, b: float) -> float:
+    """a / b with IEEE results for b = 0: +-inf, or nan for 0 / 0.
+
+    >>> ieee_div(1.0, 0.0), ieee_div(-1.0, 0.0), ieee_div(1.0, -0.0), ieee_div(0.0, 0.0)
+    (inf, -inf, -inf, nan)
+    """
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or a != a:
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def ieee_exp(x: float) -> float:
+    """e ** x, +inf on overflow.
+
+    >>> ieee_exp(0.0), ieee_exp(1000.0)
+    (1.0, inf)
+    """
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _ieee_unary(fn: Callable[[float], float]) -> Callable[[float], float]:
+    def total(x: float) -> float:
+        try:
+            return fn(x)
+        except ValueError:  # outside the domain (sqrt(-1), sin(inf)): nan, as IEEE
+            return math.nan
+        except OverflowError:
+            return math.inf
+
+    total.__name__ = f"ieee_{fn.__name__}"
+    return total
+
+
+IEEE_NAMESPACE: dict[str, object] = {
+    "ieee_div": ieee_div,
+    "ieee_pow": pow_grad,
+    "ieee_exp": ieee_exp,
+    "ieee_log": ieee_log,
+    "ieee_sqrt": _ieee_unary(math.sqrt),
+    "ieee_sin": _ieee_unary(math.sin),
+    "ieee_cos": _ieee_unary(math.cos),
+}
+# Which function each rule name becomes in the IEEE version of a rule.
+IEEE_FUNCTIONS = {"exp": "ieee_exp", "log": "ieee_log", "sqrt": "ieee_sqrt"}
+IEEE_FUNCTIONS |= {"sin": "ieee_sin", "cos": "ieee_cos"}
 
 
 FLOAT_NAMESPACE: dict[str, object] = {
@@ -428,7 +539,32 @@ FLOAT_NAMESPACE: dict[str, object] = {
     "powf": powf,
     "powv": powv,
     "pow_grad": pow_grad,
+    "dpow": dpow,
     "xlogy": xlogy,
     "recip": recip,
     "sign": sign,
+    "nonzero": nonzero,
 }
+
+# The rows behind the Value versions of the helpers, so that a derivative computed as a graph
+# (``grad(..., create_graph=True)``) has the same values at the edges as the float rules, and
+# can itself be differentiated. They are not methods and not in TABLE (not operations a user
+# calls); codegen compiles them like any row.
+TWIN_ROWS: list[Primitive] = [
+    _p(
+        "pow_grad", "x", "pow_grad(x, k)", ["dpow(x, k)"], params=("k",), method=None,
+        symbol="x^", formula="x**k", doc="x ** k in a derivative: never raises (IEEE).",
+    ),
+    _p(
+        "pow_grad_v", "xy", "pow_grad(x, y)", ["dpow(x, y)", "xlogy(out, x)"], method=None,
+        symbol="x^y", formula="x**y", doc="x ** y in a derivative: never raises (IEEE).",
+    ),
+    _p(
+        "recip", "x", "recip(x)", ["-out * out"], method=None, symbol="1/x", formula="1/x",
+        doc="1 / x in a derivative: +-inf at +-0.",
+    ),
+    _p(
+        "xlogy", "xy", "xlogy(x, y)", ["xlogy(nonzero(x), y)", "x * recip(y)"], method=None,
+        symbol="x·log y", formula="x*log(y)", doc="x * log(y) in a derivative: 0 where x = 0.",
+    ),
+]  # fmt: skip

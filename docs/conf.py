@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -33,8 +34,10 @@ exclude_patterns = ["_build", "_scripts", "Thumbs.db", ".DS_Store", "**.ipynb_ch
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 
-# The notebooks are saved executed (nbmake runs them in `make test`); the docs never run them.
+# The notebooks are saved executed (nbmake runs them in `make test`); the docs never run them
+# (only the code before a widget player, to write the player's offline page: _scripts/players.py).
 nb_execution_mode = "off"
+nb_ipywidgets_js: dict[str, dict[str, str]] = {}  # no require.js or widget manager from a CDN
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
@@ -43,10 +46,24 @@ autodoc_default_options = {"members": True, "show-inheritance": True}
 html_theme = "furo"
 html_title = f"autograd {release}"
 html_static_path = ["_static"]
+html_css_files = ["diagrams.css"]
+html_js_files = ["diagrams.js"]
 language = "en"
 
 # The build must not need the network: no intersphinx, nothing fetched.
 intersphinx_mapping: dict[str, tuple[str, None]] = {}
+
+
+def page_language(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """``<html lang>`` of each page: the Chinese pages under zh/ declare zh."""
+    if pagename.startswith("zh/"):
+        context["language"] = "zh"
+
+
+def setup(app: Any) -> None:
+    """Per-page settings Sphinx has no option for."""
+    app.connect("html-page-context", page_language)
+
 
 # Both run when this file is read, before Sphinx looks for source files: the notebooks must be
 # in place as documents, and the diagrams as images.

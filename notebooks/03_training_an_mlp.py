@@ -230,7 +230,9 @@ assert flow["tanh"][0] > 0.1 * flow["tanh"][-1]  # survives
 # The gradient-flow drawing makes the same point for one input: after `out.backward()`
 # every node is coloured by its |d out / d node| on a log scale, red for large, blue for
 # small. In a sigmoid network the colours cool from right (the output) to left (the first
-# layer).
+# layer). A whole network has too many nodes to read one by one, so `max_nodes=30` draws each
+# neuron as one box, coloured by its parameters' largest |grad| (`max_nodes=None` draws every
+# node; click a drawing in the docs to open it full size).
 
 # %%
 small = MLP(2, [3, 3, 3, 3, 1], activation="sigmoid", seed=3)
@@ -239,7 +241,7 @@ out.backward()
 first_w = [w.grad for neuron in small.layers[0].neurons for w in neuron.w]
 last_w = [w.grad for w in small.layers[-1].neurons[0].w]
 assert max(map(abs, first_w)) < min(map(abs, last_w))  # every first-layer weight gets less
-draw_dot(out, grad_flow=True)
+draw_dot(out, grad_flow=True, max_nodes=30)
 
 # %% [markdown]
 # ## Dead ReLUs
@@ -276,12 +278,12 @@ assert all(before[j] == after[j] for j in range(3))  # dead: exactly no change
 assert all(before[j] != after[j] for j in range(3, 6))  # alive: learning
 
 # %% [markdown]
-# In the gradient-flow drawing of one input, a gradient of exactly zero is black with a
-# dashed border, and a ReLU whose output is 0 for this input is marked "dead". The three
-# dead first-layer neurons and their weights stand out at once. (A ReLU that is off for
-# this one input but on for others is marked too: only neurons off for *every* input are
-# truly dead. And a weight that reads a zero output, `w * 0`, gets exactly zero gradient
-# for this input as well.)
+# In the gradient-flow drawing of one input (one box per neuron again), a neuron whose
+# parameters all get exactly zero gradient is drawn black with a dashed red border: the three
+# dead first-layer neurons stand out at once. (A neuron that is off for this one input but on
+# for others is marked too: only neurons off for *every* input are truly dead. `max_nodes=None`
+# shows the single nodes, where a ReLU with output 0 is marked "dead" and a weight that reads
+# a zero output, `w * 0`, gets exactly zero gradient as well.)
 
 # %%
 out = net(X[0])
@@ -289,7 +291,7 @@ net.zero_grad()
 out.backward()
 assert all(w.grad == 0 for neuron in first[:3] for w in (*neuron.w, neuron.b))
 assert any(w.grad != 0 for neuron in first[3:] for w in neuron.w)
-draw_dot(out, grad_flow=True)
+draw_dot(out, grad_flow=True, max_nodes=30)
 
 # %% [markdown]
 # ## What to remember

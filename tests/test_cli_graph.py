@@ -1,16 +1,25 @@
 """`python -m autograd graph`: drawing files, exit codes, the fallback without dot."""
 
+import argparse
+import io
+import keyword
 import math
 import shutil
 import subprocess
 import sys
+import unicodedata
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
+from autograd.cli import graph
+from autograd.cli.expr import functions
 from autograd.cli.main import main
 from autograd.viz import rendering as viz_render
 
+FUNCTIONS = functions()
 ARGS = ["graph", "tanh(x*w + b)", "--set", "x=2", "w=-3", "b=6.88"]
 
 
@@ -86,3 +95,70 @@ def test_unknown_output_suffix_exits_2(tmp_path, capsys):
 def test_explain_is_still_the_default(capsys):
     assert main([]) == 0
     assert "The engine agrees" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("no/such/folder/g.svg", "does not exist"),
+        ("g.jpeg", "use .svg, .png, .pdf, .dot or .gv"),
+        ("g", "use .svg, .png, .pdf, .dot or .gv"),
+        (".", "use .svg"),
+    ],
+)
+def test_an_unwritable_out_is_refused_before_any_work(tmp_path, monkeypatch, out, message, capsys):
+    monkeypatch.chdir(tmp_path)
+    # The expression would be refused too: the --out check comes first, so no work is done.
+    assert main(["graph", "x +* y", "--set", "x=1", "--out", out]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and message in captured.err and "refused" not in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_html_into_a_missing_folder_is_refused_before_any_work(tmp_path, capsys):
+    assert main([*ARGS, "--html", str(tmp_path / "nope" / "s.html")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "does not exist" in captured.err
+
+
+@pytest.mark.parametrize("sets", [["x=1", "x=2"], ["x=1", " x=1"], ["ﬁ=1", "fi=2"]])
+def test_a_name_set_twice_is_refused(sets, capsys):
+    assert main(["graph", "x + fi", "--set", *sets]) == 2
+    assert "given twice" in capsys.readouterr().err
+
+
+LETTERS = st.characters(categories=("Lu", "Ll", "Lt", "Lm", "Lo", "Nl"))
+NAMES = st.one_of(st.sampled_from(["ﬁ", "ℌ", "ｘ", "Ⅸ", "ﬀ1", "µ"]), st.text(LETTERS, min_size=1))
+
+
+@given(NAMES, st.floats(-100, 100))
+def test_set_names_are_normalised_as_python_reads_the_expression(name, value):
+    # The parser reads identifiers in NFKC form; --set names must arrive the same way.
+    normal = unicodedata.normalize("NFKC", name)
+    assume(normal.isidentifier() and not keyword.iskeyword(normal) and normal not in FUNCTIONS)
+    out = io.StringIO()
+    args = graph_args(f"{name} * 3", [f"{name}={value!r}"])
+    assert graph.run(args, out=out, err=io.StringIO()) == 0
+    assert f"d/d{normal} = 3" in out.getvalue()
+
+
+@given(st.text(max_size=30))
+def test_a_comment_never_gives_a_traceback_or_reaches_the_drawing(comment):
+    out, err = io.StringIO(), io.StringIO()
+    code = graph.run(graph_args(f"x*2 # {comment}", ["x=1"]), out=out, err=err)
+    assert code in (0, 2), err.getvalue()
+    if code == 0:
+        assert out.getvalue().startswith("x*2 = 2\n")
+        title = next(line for line in out.getvalue().splitlines() if line.startswith("  label=<"))
+        assert ">x*2<" in title  # the DOT title is the expression alone, without the comment
+
+
+def test_the_issue_example_with_a_backslash_comment_renders(tmp_path, capsys):
+    target = tmp_path / "g.svg"
+    assert main(["graph", "x*2 # \\", "--set", "x=1", "--out", str(target)]) == 0
+    assert target.exists() or "apt-get install graphviz" in capsys.readouterr().err
+
+
+def graph_args(expression, sets, **extra):
+    options = dict(out=None, grad_flow=False, rankdir="LR", steps=False, html=None)
+    return argparse.Namespace(expression=expression, set=sets, **{**options, **extra})

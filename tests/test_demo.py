@@ -2,10 +2,15 @@
 
 import argparse
 import io
+import math
+import re
 import shutil
 import sys
+import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd.cli import demo
 from autograd.cli.main import main
@@ -37,7 +42,7 @@ def test_reaches_97_percent_on_moons(tmp_path):
     assert len(result["X"]) == 100
     assert result["train_accuracy"] >= 0.97
     assert result["test_accuracy"] >= 0.9
-    assert result["history"][-1] < 0.2 * result["history"][0]
+    assert result["history"].total[-1] < 0.2 * result["history"].total[0]
 
 
 def test_works_without_tqdm_matplotlib_or_graphviz(tmp_path, monkeypatch):
@@ -77,3 +82,111 @@ def test_bad_options_exit_2(argv, message, capsys):
 def test_no_subcommand_still_explains(capsys):
     assert main([]) == 0
     assert "One neuron" in capsys.readouterr().out
+
+
+def parse(*argv):
+    parser = argparse.ArgumentParser()
+    demo.add_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_a_diverging_run_stops_with_advice_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["demo", "--lr", "1e300", "--epochs", "5", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "training diverged at epoch" in err and "try a smaller --lr" in err
+    assert "Traceback" not in err and list(out.iterdir()) == []
+
+
+@given(lr=st.floats(1e3, 1e308), optimizer=st.sampled_from(["sgd", "adam"]))
+@settings(max_examples=5, deadline=None)
+def test_any_huge_learning_rate_diverges_cleanly_or_trains(lr, optimizer):
+    args = parse("--lr", repr(lr), "--optimizer", optimizer, "--epochs", "4", "--points", "10")
+    try:
+        result = demo.train(args, io.StringIO())
+    except demo.TrainingDiverged as e:
+        assert "training diverged at epoch" in str(e)
+    else:  # Adam's steps are bounded by lr; whatever survives is finite
+        assert all(math.isfinite(v) for v in result["history"].total)
+
+
+def test_history_keeps_the_data_loss_and_the_l2_term_apart():
+    result = demo.train(parse("--epochs", "3", "--points", "20", "--hidden", "4"), io.StringIO())
+    h = result["history"]
+    assert h.loss_name == "hinge loss" and len(h) == 3 == len(h.accuracy)
+    model = result["model"]
+    penalty = demo.L2 * sum(p.data**2 for p in model.parameters())
+    assert h.l2[-1] > 0 and math.isclose(h.l2[-1], penalty, rel_tol=0.5)  # one step earlier
+    assert h.total == [d + r for d, r in zip(h.data_loss, h.l2, strict=True)]
+
+
+def test_spirals_defaults_learn_and_sgd_gets_settings_that_work():
+    assert demo.settings(parse("--dataset", "spirals")).optimizer == "adam"
+    chosen = demo.settings(parse("--dataset", "spirals", "--optimizer", "sgd"))
+    assert (chosen.epochs, chosen.lr) == demo.DATASET_SGD["spirals"]
+    given_lr = demo.settings(parse("--dataset", "spirals", "--optimizer", "sgd", "--lr", "0.3"))
+    assert given_lr.lr == 0.3 and given_lr.epochs == 400
+
+
+@pytest.mark.long
+def test_spirals_with_tanh_and_sgd_learns_with_the_defaults():
+    # The example: 41% on three classes with the old defaults.
+    args = parse("--dataset", "spirals", "--activation", "tanh", "--optimizer", "sgd")
+    result = demo.train(args, io.StringIO())
+    assert result["train_accuracy"] >= 0.9 and result["test_accuracy"] >= 0.85
+
+
+def test_accuracy_near_chance_gets_a_note():
+    out = io.StringIO()
+    args = parse("--dataset", "spirals", "--optimizer", "sgd", "--lr", "0.3", "--epochs", "3")
+    result = demo.train(args, out)
+    assert result["train_accuracy"] < 0.5
+    assert "near chance (33% for 3 classes)" in out.getvalue()
+    assert "--optimizer adam" in out.getvalue()
+
+
+def test_the_first_epoch_does_not_drive_the_time_estimate(monkeypatch):
+    pytest.importorskip("tqdm")
+    real = demo._epoch
+    calls = []
+
+    def slow_first(*args):  # a first epoch that pays a one-off cost, as compiling does
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(1.5)
+        return real(*args)
+
+    monkeypatch.setattr(demo, "_epoch", slow_first)
+    out = io.StringIO()
+    demo.train(parse("--epochs", "30", "--points", "10", "--hidden", "2"), out)
+    remaining = re.findall(r"<(\d\d):(\d\d)", out.getvalue())
+    assert remaining and all(int(m) * 60 + int(s) < 1 for m, s in remaining), remaining
+
+
+def test_plots_label_axes_classes_and_both_loss_terms(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    result = demo.train(
+        parse("--dataset", "blobs", "--epochs", "2", "--points", "30"), io.StringIO()
+    )
+    fig = demo.plot_boundary(result, plt)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() and ax.get_ylabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["class 0", "class 1", "class 2", "training point", "held-out point"]
+    fig.canvas.draw()  # every label inside the figure: nothing cut off at the edges
+    for text in [ax.xaxis.label, ax.yaxis.label, *ax.get_yticklabels(), ax.title]:
+        box = text.get_window_extent()
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.width
+    plt.close(fig)
+    fig = demo.plot_loss(result, plt)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("softmax cross-entropy" in t for t in labels) and any("L2" in t for t in labels)
+    fig.canvas.draw()
+    for text in [ax.yaxis.label, *ax.get_yticklabels()]:
+        if text.get_text():
+            assert text.get_window_extent().x0 >= 0, text.get_text()
+    plt.close(fig)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import json
 import re
 import sys
 from pathlib import Path
@@ -94,3 +95,40 @@ def test_notebook_index_lists_what_is_there(tmp_path: Path) -> None:
         "02_graphs.ipynb",
         "index.md",
     ]
+
+
+def test_a_widget_player_becomes_an_offline_page(tmp_path: Path) -> None:
+    # A saved ipywidgets player needs a kernel and a CDN; the site shows the stepper's own page.
+    _, notebooks = _scripts()
+    code = (
+        "from autograd import Value\nfrom autograd.viz import BackwardStepper\n"
+        "x = Value(2.0, 'x')\ny = (x * x).tanh()\nBackwardStepper(y).play()\n"
+    )
+    widget = {"model_id": "abc", "version_major": 2, "version_minor": 0}
+    cell = {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "source": code,
+        "outputs": [
+            {
+                "output_type": "display_data",
+                "metadata": {},
+                "data": {"application/vnd.jupyter.widget-view+json": widget, "text/plain": "VBox"},
+            }
+        ],
+    }
+    nb = {"cells": [cell], "metadata": {"widgets": {"state": {}}}, "nbformat": 4}
+    source, target = tmp_path / "notebooks", tmp_path / "docs" / "notebooks"
+    source.mkdir()
+    (source / "01_play.ipynb").write_text(json.dumps(nb))
+    static = tmp_path / "docs" / "_static" / "generated" / "players"
+    assert notebooks.collect(source, target, static) == ["01_play"]  # type: ignore[attr-defined]
+    copied = json.loads((target / "01_play.ipynb").read_text())
+    assert "widgets" not in copied["metadata"]
+    frame = copied["cells"][0]["outputs"][0]["data"]["text/html"]
+    assert 'src="../_static/generated/players/01_play-cell0-0.html"' in frame
+    page = (static / "01_play-cell0-0.html").read_text()
+    assert "<svg" in page or "<pre>" in page
+    assert "http://" not in page.replace("http://www.w3.org", "")
+    assert "https://" not in page

@@ -3,9 +3,11 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd import Value
-from autograd.cli.expr import ExpressionError, parse
+from autograd.cli.expr import MAX_LENGTH, ExpressionError, display_text, parse
 
 NAMES = {"x": 2.0, "w": -3.0, "b": 6.88}
 
@@ -84,3 +86,45 @@ def test_refuses_too_long_and_too_deep_and_non_strings():
         parse(b"x", NAMES)
     with pytest.raises(ExpressionError, match="no name"):
         parse("1 + 2", NAMES)
+
+
+def test_a_flat_sum_is_width_not_depth():
+    # 101 terms parse as 100 left-nested additions: a chain, not nesting (issue 11, section 9)
+    terms = [f"x{i}" for i in range(101)]
+    names = {t: float(i) for i, t in enumerate(terms)}
+    assert parse(" + ".join(terms), names).data == sum(range(101))
+    longest = "+".join(["x"] * 999)  # 1997 characters, just under MAX_LENGTH
+    assert parse(longest, NAMES).data == 999 * NAMES["x"]
+    with pytest.raises(ExpressionError, match="nested more than 100"):
+        parse("x*(" * 120 + "x" + ")" * 120, NAMES)  # right operands still count
+
+
+_OPS = st.sampled_from(["+", "-", "*", "/"])
+
+
+@given(
+    first=st.floats(-3, 3, allow_nan=False),
+    tail=st.lists(st.tuples(_OPS, st.floats(0.5, 2.0)), min_size=1, max_size=400),
+)
+def test_any_long_chain_of_operators_evaluates_like_python(first, tail):
+    # The chain is walked in a loop: length never meets the depth limit or the recursion limit,
+    # and the value is exactly Python's left-to-right float arithmetic.
+    text = "x" + "".join(f" {op} {k!r}" for op, k in tail)
+    if len(text) > MAX_LENGTH:
+        return
+    expect = eval(text, {"x": first})  # the oracle: Python's own float arithmetic (our text)
+    got = parse(text, {"x": first}).data
+    assert got == expect or (math.isnan(got) and math.isnan(expect))
+
+
+@given(st.text(max_size=40))
+def test_a_trailing_comment_never_reaches_the_title(comment):
+    # Any text after a "#" either parses (and is dropped from the title) or is refused cleanly;
+    # a comment ending in a backslash once made dot fail on the title (issue 11, section 6).
+    text = f"x*2 # {comment}"
+    try:
+        value = parse(text, {"x": 1.0}).data
+    except ExpressionError:
+        return
+    assert value == 2.0
+    assert display_text(text) == "x*2"

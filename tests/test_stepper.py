@@ -281,7 +281,7 @@ def test_every_node_named_in_the_text_carries_that_name_in_the_drawing(fused):
         (lambda x: x.log(), "1 / x"),
         (lambda x: x.sqrt(), "0.5 × 1/n1"),
         (lambda x: x.exp(), "n1"),
-        (lambda x: x.relu(), "1.0 if x > 0 else 0.0"),
+        (lambda x: x.relu(), "0.0 if x <= 0 else 1.0"),
         (lambda x: x.leaky_relu(0.1), "1.0 if x > 0 else 0.1"),
         (lambda x: x.cos(), "-sin(x)"),
     ],

@@ -7,6 +7,7 @@ import pytest
 from graphs import mlp_loss, neuron
 
 from autograd import Value
+from autograd.nn import MLP
 from autograd.viz.dot import flow_colour, forward_order, neuron_groups, to_dot
 
 
@@ -187,3 +188,17 @@ def test_big_mlp_collapses_with_a_visible_note(fused):
     assert re.search(r'label="1024 edges"', text)  # 16 x 16 weights x 4 points
     full = to_dot(loss, max_nodes=None, legend=False)
     assert len(records(full)) == n
+
+
+def test_collapsed_boxes_never_swallow_an_input_that_several_neurons_read():
+    # nn lifts the input point to constants; each is read by every first-layer neuron, so it
+    # stays outside the boxes (once) instead of joining the first neuron and wiring it to the
+    # others of its own layer.
+    model = MLP(2, [3, 3, 1], seed=0)
+    text = to_dot(model([0.5, -0.3]), max_nodes=5)
+    edges = re.findall(r"^\s+(\S+) -> (\S+)", text, re.M)
+    same_layer = [
+        (a, b) for a, b in edges if a.startswith("g_L0") and b.startswith("g_L0") and a != b
+    ]
+    assert same_layer == []
+    assert len(re.findall(r"data 0\.5|data -0\.3", text)) == 2

@@ -11,11 +11,11 @@ from ..ops import OPS
 EXAMPLE = "python -m autograd exercises --seed 1 --count 5 --out sheet/"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``exercises`` and its options on the main parser's subcommands.
 
     >>> parser = argparse.ArgumentParser()
-    >>> add_parser(parser.add_subparsers(dest="command"))
+    >>> _ = add_parser(parser.add_subparsers(dest="command"))
     >>> args = parser.parse_args(["exercises", "--seed", "3", "--out", "d", "--ops", "mul,tanh"])
     >>> args.seed, args.count, args.size, args.ops, args.reuse
     (3, 3, 4, 'mul,tanh', True)
@@ -37,6 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_false",
         help="use every value once (no gradients to add up)",
     )
+    return p
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
 import math
+import tokenize
 from collections.abc import Callable, Mapping
 from typing import Protocol, Union, cast
 
@@ -103,7 +105,31 @@ def _check_depth(tree: ast.AST) -> None:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep")
-        stack.extend((c, depth + 1) for c in ast.iter_child_nodes(node))
+        for child in ast.iter_child_nodes(node):
+            # ``a + b + c`` parses as ``(a + b) + c``: a left operand continues the same chain
+            # (width, evaluated in a loop), so only other operands count as nesting.
+            chain = isinstance(node, ast.BinOp) and child is node.left
+            stack.append((child, depth if chain else depth + 1))
+
+
+def display_text(text: str) -> str:
+    r"""The expression on one line, without comments and line continuations (for titles).
+
+    >>> display_text("x*2  # a comment \\")
+    'x*2'
+    >>> display_text("tanh(x*w +\\\n  b)")
+    'tanh(x*w + b)'
+    """
+    lines = io.StringIO(text).readlines()  # split where the tokenizer splits
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                (row, start), (_, end) = tok.start, tok.end
+                line = lines[row - 1]
+                lines[row - 1] = line[:start] + " " * (end - start) + line[end:]
+    except (tokenize.TokenError, SyntaxError):
+        pass  # not a token stream (it was refused anyway): only whitespace is tidied below
+    return " ".join("".join(lines).replace("\\\n", " ").split())
 
 
 class _Eval:
@@ -145,10 +171,21 @@ class _Eval:
         return -v if isinstance(node.op, ast.USub) else v
 
     def visit_BinOp(self, node: ast.BinOp) -> Num:
-        sym = _BINOPS.get(type(node.op))
-        if sym is None:
-            raise self.refuse(node, "only + - * / ** are allowed")
-        a, b = self.visit(node.left), self.visit(node.right)
+        # A chain such as a + b + c + ... nests to the left; walk it in a loop, not by recursion.
+        chain: list[ast.BinOp] = []
+        left: ast.expr = node
+        while isinstance(left, ast.BinOp):
+            if type(left.op) not in _BINOPS:
+                raise self.refuse(left, "only + - * / ** are allowed")
+            chain.append(left)
+            left = left.left
+        value = self.visit(left)
+        for link in reversed(chain):
+            value = self._binary(link, value, self.visit(link.right))
+        return value
+
+    def _binary(self, node: ast.BinOp, a: Num, b: Num) -> Num:
+        sym = _BINOPS[type(node.op)]
         if sym == "**":
             k = b.data if isinstance(b, Value) else b
             if abs(k) > MAX_EXPONENT:

@@ -1,36 +1,63 @@
-"""The command line: ``python -m autograd [command]``."""
+"""The command line: ``python -m autograd [explain|graph|demo]``."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from . import demo, exercises, graph
-from .explain import explain
+import autograd as package  # the version is the package's own
+
+from . import demo, exercises, explain, graph
+
+DESCRIPTION = (
+    "A scalar automatic-differentiation engine you can read. Without a command, explains one "
+    "neuron's forward and backward pass."
+)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The main parser and, by name, the parser of each subcommand.
+
+    >>> parser, commands = build_parser()
+    >>> sorted(commands)
+    ['demo', 'exercises', 'explain', 'graph']
+    """
+    parser = argparse.ArgumentParser(prog="python -m autograd", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"autograd {package.__version__}")
+    sub = parser.add_subparsers(dest="command", title="commands")
+    commands = {
+        "explain": explain.add_parser(sub),
+        "graph": graph.add_parser(sub),
+        "demo": sub.add_parser(
+            "demo",
+            help="train an MLP on a 2-D dataset, write plots",
+            description="Train a small MLP on a 2-D dataset (full batch) and write a decision "
+            "boundary plot, a loss curve, the model as JSON and one neuron's graph.",
+        ),
+    }
+    demo.add_arguments(commands["demo"])
+    commands["exercises"] = exercises.add_parser(sub)
+    return parser, commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``python -m autograd [command]`` (``explain`` by default); returns the exit status.
 
+    An option the chosen command does not know is refused with that command's usage (exit 2).
+
     >>> main(["explain"])  # doctest: +ELLIPSIS
     One neuron, forward:  z = x*w + b, ...The engine agrees with the hand derivation.
     0
     """
-    parser = argparse.ArgumentParser(prog="python -m autograd", description=__doc__)
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser(
-        "explain", help="a single neuron's forward and backward pass, by hand and by engine"
-    )
-    graph.add_parser(sub)
-    demo.add_arguments(sub.add_parser("demo", help="train an MLP on a 2-D dataset, write plots"))
-    exercises.add_parser(sub)
-    args = parser.parse_args(argv)
+    parser, commands = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # argparse would blame the main parser; the subcommand's usage helps more
+        where = commands.get(args.command or "", parser)
+        where.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "graph":
         return graph.run(args)
     if args.command == "exercises":
         return exercises.run(args)
-    if args.command in (None, "explain"):
-        explain()
-    elif args.command == "demo":
+    if args.command == "demo":
         return demo.run(args)
-    return 0
+    return explain.run(args)

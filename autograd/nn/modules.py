@@ -228,6 +228,19 @@ class Neuron(Module):
     def parameters(self) -> list[Value]:
         return [*self.w, self.b]
 
+    # A named activation is stored by its name and looked up again when unpickled; a callable
+    # one is pickled as itself (by reference: a function defined at module level).
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if isinstance(self.activation, str):
+            del state["_act"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if "_act" not in state:
+            self._act = activation_function(self.activation, "Neuron")
+
     def config(self) -> dict[str, Any]:
         return {"type": "Neuron", "nin": self.nin, "activation": activation_name(self.activation)}
 

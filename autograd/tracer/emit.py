@@ -6,7 +6,10 @@ called by reference through the function's namespace, never turned into source.
 
 Every line repeats the eager engine's arithmetic in the eager engine's order: the forward rule of
 each node inputs-first, then for each node in reverse order one ``grad += g * (derivative)`` per
-input, in input order, exactly as ``rules._vjp_source`` writes them. So the compiled results are
+input, in input order, with the terms ``codegen.contribution`` writes for the eager backward.
+Where plain float arithmetic raises in the backward part (``1e-200 ** -2``), the caller runs a
+second version of the function whose derivative rules are in IEEE arithmetic
+(``generate(..., ieee=True)``), as eager backward does node by node. So the compiled results are
 the eager ones bit for bit (interior gradients start from their first term rather than
 0.0 + it, which can only change the sign of a zero; leaf gradients start from 0.0).
 """
@@ -18,9 +21,10 @@ import math
 from dataclasses import dataclass, field
 from typing import cast
 
+from ..codegen import contribution, ieee_rule
 from ..engine import CONST, Op, Value, real
 from ..fused import LINEAR
-from ..ops import FLOAT_NAMESPACE, Primitive
+from ..ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
 
 # The code generator behind autograd.compile; everything else here is its internal machinery.
 __all__ = ["Trace", "generate"]
@@ -94,9 +98,10 @@ CHUNK = 100  # terms per gradient statement
 class Emitter:
     """Turns each node of a Trace into forward and backward lines."""
 
-    def __init__(self, trace: Trace) -> None:
+    def __init__(self, trace: Trace, ieee: bool = False) -> None:
         self.trace = trace
-        self.ns: dict[str, object] = dict(FLOAT_NAMESPACE)
+        self.ieee = ieee  # derivative rules in IEEE arithmetic (never raise)
+        self.ns: dict[str, object] = {**FLOAT_NAMESPACE, **IEEE_NAMESPACE}
         self.ns["real"] = real
         self._templates: dict[int, tuple[str, list[str]]] = {}
         self._callables: dict[int, str] = {}
@@ -125,9 +130,12 @@ class Emitter:
             if isinstance(p.forward, str):
                 fwd = _template(p.forward, p)
             else:
-                fwd = f"real({self._callable(p.forward, 'f')}({args}), {p.name!r})"
+                shown = repr(p.name).replace("{", "{{").replace("}", "}}")  # a format template
+                fwd = f"real({self._callable(p.forward, 'f')}({args}), {shown})"
             ders = [
-                _template(d, p) if isinstance(d, str) else f"{self._callable(d, 'd')}({args})"
+                _template(ieee_rule(d) if self.ieee else d, p)
+                if isinstance(d, str)
+                else f"{self._callable(d, 'd')}({args})"
                 for d in p.derivatives
             ]
             got = self._templates[id(p)] = (fwd, ders)
@@ -155,7 +163,7 @@ class Emitter:
             if fast:
                 return f"{out} = {fast}  # pow"
         fwd, _ = self._rules(p)
-        return f"{out} = {fwd.format(**self._slots(node))}  # {p.name}"
+        return f"{out} = {fwd.format(**self._slots(node))}  # {comment(p.name)}"
 
     def backward(self, node: Value) -> list[str]:
         """The node's gradient is complete now: write it, then pass its share to the inputs."""
@@ -176,16 +184,15 @@ class Emitter:
         slots = self._slots(node)
         for k, (child, d) in enumerate(zip(node.inputs, ders, strict=True)):
             text = d.format(**slots).strip()
-            if p.name == "pow" and k == 0:
+            if p.name == "pow" and k == 0 and not self.ieee:
                 fast = _power(slots["i0"], op.params[0] - 1, "pow_grad")
-                if fast:
+                if fast and op.params[0] != 0:  # dpow(x, k) is k * x ** (k - 1) then
                     text = f"{slots['k0']} * {fast}"
-            if text in ("1", "1.0"):
-                self._add(child, g)
-            elif text in ("-1", "-1.0"):
+            term = contribution(text, g)
+            if term == f"-{g}":
                 self._add(child, g, "-")
             else:
-                self._add(child, f"{g} * ({text})")
+                self._add(child, term if term == g or " if " not in term else f"({term})")
         return lines
 
     def _add(self, child: Value, term: str, sign: str = "+") -> None:
@@ -217,8 +224,19 @@ class Emitter:
         return lines
 
 
+def comment(text: str) -> str:
+    """User text (an operation's name) as it may appear in a comment: one line, never code.
+
+    >>> print(comment("mul"), comment("evil" + chr(10) + "import os"))
+    mul 'evil\\nimport os'
+    """
+    return text if text.isidentifier() else repr(text)
+
+
 def number(trace: Trace) -> None:
     """Give every input, parameter and interior node its local names (value and gradient)."""
+    trace.refs.clear()  # constants are named again by each generation (see Emitter.ref)
+    trace.grads.clear()
     for i, v in enumerate(trace.inputs):
         trace.refs[v], trace.grads[v] = f"x{i}", f"gx{i}"
     for i, v in enumerate(trace.params):
@@ -227,8 +245,12 @@ def number(trace: Trace) -> None:
         trace.refs[v], trace.grads[v] = f"v{i}", f"g{i}"
 
 
-def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[str, object]]:
+def generate(
+    trace: Trace, name: str = "forward_backward", ieee: bool = False
+) -> tuple[str, dict[str, object]]:
     """The source of ``name(x0, .., p0, ..)`` returning (out, input grads, param grads, extras).
+
+    With ``ieee`` the derivative rules use IEEE arithmetic (inf and nan, never an exception).
 
     >>> from autograd import Value
     >>> from autograd.engine import topological_order
@@ -243,7 +265,7 @@ def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[st
     (9.0, (6.0,), (), ())
     """
     number(trace)
-    em = Emitter(trace)
+    em = Emitter(trace, ieee)
     args = [f"x{i}" for i in range(len(trace.inputs))] + [f"p{i}" for i in range(len(trace.params))]
     lines = [f"def {name}({', '.join(args)}):"]
     lines += _header(trace)
@@ -255,7 +277,7 @@ def generate(trace: Trace, name: str = "forward_backward") -> tuple[str, dict[st
     if seed in trace.grads:
         em.pending[seed] = [("+", "1.0")]
     for node in reversed(trace.backward_order):
-        lines.append(f"# {_op(node).name} -> {trace.refs[node]}")
+        lines.append(f"# {comment(_op(node).name)} -> {trace.refs[node]}")
         lines += em.backward(node)
     lines.append("# parameters and inputs")
     for v in (*trace.inputs, *trace.params):

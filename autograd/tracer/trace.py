@@ -161,6 +161,7 @@ class Compiled:
         filename = run_source(self.source, f"compile {name!r}", ns)
         weakref.finalize(self, linecache.cache.pop, filename, None)
         self._run = cast("_Generated", ns["forward_backward"])
+        self._run_ieee: _Generated | None = None  # written on first need (see _call)
         self._params = self._trace.params
         self.nodes = len(self._trace.order)
 
@@ -195,10 +196,23 @@ class Compiled:
         args = xs + [p.data for p in self._params]
         try:
             value, gx, gp, extras = self._run(*args)
-        except (ArithmeticError, ValueError) as e:
-            self._explain(xs, e)
-            raise
+        except (ArithmeticError, ValueError):
+            # Plain float arithmetic raised: in a derivative rule, IEEE arithmetic gives inf or
+            # nan instead, as eager backward does; in the forward part the error is real.
+            try:
+                value, gx, gp, extras = self._ieee()(*args)
+            except (ArithmeticError, ValueError) as e:
+                self._explain(xs, e)
+                raise
         return Result(value, gx, gp[: self._n_declared], extras)
+
+    def _ieee(self) -> _Generated:
+        if self._run_ieee is None:
+            source, ns = generate(self._trace, "forward_backward_ieee", ieee=True)
+            filename = run_source(source, "compile (IEEE backward)", ns)
+            weakref.finalize(self, linecache.cache.pop, filename, None)
+            self._run_ieee = cast("_Generated", ns["forward_backward_ieee"])
+        return self._run_ieee
 
     def _explain(self, xs: list[float], e: Exception) -> None:
         """Re-raise a failure with the eager engine's message, which names op and operand."""

@@ -10,7 +10,10 @@ from .style import HIGHLIGHT, escape_record, flow_colour, fmt
 
 
 def absorb_constants(order: Sequence[Value], groups: Mapping[Value, str]) -> dict[Value, str]:
-    """Groups extended with constant leaves whose first consumer belongs to a neuron.
+    """Groups extended with the constant leaves that only one neuron reads.
+
+    A constant read by several neurons (an input point, which ``nn`` lifts to constants) stays
+    outside, drawn once, with an edge to each neuron that reads it.
 
     >>> from autograd import Value
     >>> w = Value(1.0, "L0.N0.w0")
@@ -20,14 +23,15 @@ def absorb_constants(order: Sequence[Value], groups: Mapping[Value, str]) -> dic
     >>> sorted(absorb_constants(order, neuron_groups(order)).values())
     ['L0.N0', 'L0.N0', 'L0.N0']
     """
-    out = dict(groups)
+    readers: dict[Value, set[str | None]] = {}
     for node in order:
-        g = groups.get(node)
-        if g is None:
-            continue
         for child in node.inputs:
-            if child._op is CONST and child not in out:
-                out[child] = g
+            if child._op is CONST and child not in groups:
+                readers.setdefault(child, set()).add(groups.get(node))
+    out = dict(groups)
+    for const, who in readers.items():
+        if len(who) == 1 and None not in who:
+            out[const] = next(iter(who))  # type: ignore[assignment]  # None was excluded
     return out
 
 
@@ -116,7 +120,7 @@ def _box(d: Any, name: str, s: dict[str, Any]) -> str:
     if hl is not None and d.group_of.get(hl) == name:
         extra += f' color="{HIGHLIGHT}" penwidth=4 class="current"'
     gid = "g_" + name.replace(".", "_")
-    label = "{" + " | ".join(fields) + "}"
+    label = " | ".join(fields)  # stacked: a narrow box, so many neurons fit across a page
     return f'  {gid} [label="{label}" shape=record style="{style}" fillcolor="{fill}"{extra}];'
 
 

@@ -146,6 +146,7 @@ def _operand(parent: Value, i: int, child: Value, text: str) -> str:
 # Helper calls in the rule texts, written as a learner would (``pow_grad(x, k - 1)`` is
 # ``x^(k - 1)`` made total at 0; see autograd.ops).
 _HELPERS = [
+    (re.compile(r"dpow\(([^(),]+), ([^(),]+)\)"), r"\2 * \1^(\2 - 1)"),
     (re.compile(r"pow_grad\(([^(),]+), ([^(),]+)\)"), r"\1^(\2)"),
     (re.compile(r"recip\(([^(),]+)\)"), r"1/\1"),
     (re.compile(r"xlogy\(([^(),]+), ([^(),]+)\)"), r"\1·log(\2)"),

@@ -10,14 +10,18 @@ from autograd.viz import render_svgs, to_dot
 
 
 def neuron() -> str:
-    """One sigmoid neuron and a squared error, after backward: the tutorial's running example."""
+    """One sigmoid neuron and a squared error, after backward: the tutorial's running example.
+
+    Drawn top to bottom: the chain of twelve steps is then as wide as its widest rank, so the
+    page shows it at natural size (left to right it is 2,000 pt wide and shrinks to 4 px text).
+    """
     x, w, b = Value(1.5, "x"), Value(-0.8, "w"), Value(0.3, "b")
     y = (x * w + b).sigmoid()
     y.label = "y"
     loss = 0.5 * (y - 1.0) ** 2
     loss.label = "E"
     loss.backward()
-    return to_dot(loss)
+    return to_dot(loss, rankdir="TB")
 
 
 def reuse() -> str:

@@ -1,27 +1,58 @@
-"""Copies the saved notebooks into the docs tree and writes their index page (zero or more)."""
+"""Copies the saved notebooks into the docs tree and writes their index page (zero or more).
+
+Widget players are replaced on the way by the stepper's own self-contained page in an iframe
+(see players.py): the site loads nothing from the network and the stepper plays offline.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
+
+import players
 
 HEADER = """# Notebooks
 
 The notebooks live in `notebooks/` at the top of the repository, each paired with a jupytext
 `.py` file. They run top to bottom inside `make test`; here they are shown as saved, outputs
-included. Open them with `jupyter lab notebooks/` after `pip install -e '.[notebooks]'`.
+included (a stepper's buttons play here too, without a kernel). To run and change them, start
+Jupyter Lab from the project's environment with `make notebooks`, or upload one to Google Colab
+and install this package in its first cell (the README says how).
 
 """
 
+FRAME = (
+    '<div class="autograd-player"><iframe src="{src}" title="{title}" loading="lazy" '
+    'style="width: 100%; height: 640px; border: 1px solid #ccc; border-radius: 4px;">'
+    '</iframe><p><a href="{src}">Open the stepper in its own page</a></p></div>'
+)
 
-def collect(source: Path, target: Path) -> list[str]:
-    """Copy ``source/*.ipynb`` into ``target`` and write ``target/index.md``; return the stems."""
+
+def collect(source: Path, target: Path, static: Path | None = None) -> list[str]:
+    """Copy ``source/*.ipynb`` into ``target`` and write ``target/index.md``; return the stems.
+
+    Players are written under ``static`` (``<docs>/_static/generated/players`` by default).
+    """
     if target.exists():
         shutil.rmtree(target)  # a notebook removed upstream must not linger in the site
     target.mkdir(parents=True)
+    static = static or target.parent / "_static" / "generated" / "players"
+    if static.exists():
+        shutil.rmtree(static)
     stems = []
     for nb in sorted(source.glob("*.ipynb")):
-        shutil.copy2(nb, target / nb.name)
+        notebook = json.loads(nb.read_text(encoding="utf-8"))
+        if players.widget_cells(notebook):
+            pages = _player_pages(nb, static)
+            notebook = offline(notebook, pages, f"../_static/generated/{static.name}")
+            (target / nb.name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+        else:
+            shutil.copy2(nb, target / nb.name)
         stems.append(nb.stem)
     if stems:
         body = "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(stems) + "\n```\n"
@@ -29,3 +60,42 @@ def collect(source: Path, target: Path) -> list[str]:
         body = "No notebook has been added to `notebooks/` yet.\n"
     (target / "index.md").write_text(HEADER + body, encoding="utf-8")
     return stems
+
+
+def _player_pages(nb: Path, static: Path) -> dict[int, list[str]]:
+    """Run players.py on one notebook in a fresh process (its code must not touch Sphinx's)."""
+    done = subprocess.run(
+        [sys.executable, str(Path(players.__file__)), str(nb), str(static)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"docs: running {nb.name} for its players failed:\n{done.stderr}")
+    return {int(k): v for k, v in json.loads(done.stdout.splitlines()[-1]).items()}
+
+
+def offline(notebook: dict[str, Any], pages: dict[int, list[str]], url: str) -> dict[str, Any]:
+    """The notebook with each widget view replaced by an iframe of its page, widget state gone.
+
+    >>> cell = {"cell_type": "code", "source": "", "metadata": {},
+    ...         "outputs": [{"output_type": "display_data", "metadata": {},
+    ...                      "data": {players.WIDGET: {}, "text/plain": "VBox()"}}]}
+    >>> nb = offline({"cells": [cell], "metadata": {"widgets": {}}}, {0: ["p.html"]}, "s")
+    >>> "widgets" in nb["metadata"], list(nb["cells"][0]["outputs"][0]["data"])
+    (False, ['text/html'])
+    """
+    notebook = json.loads(json.dumps(notebook))  # a copy
+    notebook["metadata"].pop("widgets", None)
+    for index, cell in enumerate(notebook["cells"]):
+        names = iter(pages.get(index, []))
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if players.WIDGET not in data:
+                continue
+            name = next(names, None)
+            if name is None:
+                raise RuntimeError(f"docs: cell {index} shows a widget but made no player page")
+            src = html.escape(f"{url}/{name}", quote=True)
+            out["data"] = {"text/html": FRAME.format(src=src, title="backward stepper")}
+    return notebook
