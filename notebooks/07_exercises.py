@@ -229,7 +229,7 @@ print(ex3.check(learner))
 # (Outside Jupyter `play` prints the steps instead.)
 
 # %%
-ex1.stepper.widget(quiz=True, legend=False)
+ex1.stepper.play(quiz=True, legend=False)
 
 # %% [markdown]
 # ## Your own backward rule
