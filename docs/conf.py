@@ -12,6 +12,7 @@ sys.path.insert(0, str(ROOT))  # the package itself, without needing an install
 sys.path.insert(0, str(DOCS / "_scripts"))
 
 import diagrams  # noqa: E402
+import exercises  # noqa: E402
 
 import autograd  # noqa: E402
 import notebooks  # noqa: E402
@@ -68,3 +69,4 @@ def setup(app: Any) -> None:
 # in place as documents, and the diagrams as images.
 notebooks.collect(ROOT / "notebooks", DOCS / "notebooks")
 diagrams.write_all(DOCS / "_static" / "generated")
+exercises.write_all(DOCS / "_static" / "generated" / "exercises")

@@ -33,7 +33,8 @@ LAYERS = [
     {"autograd.func", "autograd.anomaly"},
     {"autograd.nn"},
     {"autograd.viz", "autograd.testing", "autograd.tracer"},
-    {"autograd.cli"},
+    # exercises may use the command line's expression parser; only the command line uses it
+    {"autograd.cli", "autograd.exercises"},
 ]
 
 
@@ -151,6 +152,16 @@ def test_each_module_imports_only_its_layer_or_below() -> None:
             continue
         wrong += [f"{m} -> {t}" for t in targets if (layer(t) or 0) > mine]
     assert wrong == []
+
+
+def test_only_the_command_line_imports_exercises() -> None:
+    users = [
+        m
+        for m, targets in internal_edges().items()
+        if any(t.startswith("autograd.exercises") for t in targets)
+        and not m.startswith(("autograd.exercises", "autograd.cli"))
+    ]
+    assert users == []
 
 
 def test_at_most_ten_modules_at_the_top() -> None:

@@ -14,6 +14,7 @@ EXPECTED = {
     "04_property_testing",
     "05_higher_order",
     "06_forward_and_reverse",
+    "07_exercises",
 }
 IPYNBS = sorted(NOTEBOOKS.glob("*.ipynb"))
 

@@ -1,5 +1,6 @@
 """The exported HTML page, opened in headless Chromium: stepping changes the highlighted node."""
 
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -163,3 +164,60 @@ def test_page_is_self_contained_and_falls_back_to_dot_text(tmp_path, monkeypatch
     assert "<title>Backward pass: tanh(x × w + b)</title>" in text
     for glyph in ("&#9198;", "&#9197;", "⏮", "⏭", "▶", "◀"):  # fonts may lack these
         assert glyph not in text
+
+
+def quiz_state(dom):
+    """(step shown, marks of the quiz fields, score) from a dumped quiz page."""
+    step = re.search(r'<body data-step="(\d+)"', dom)
+    marks = re.findall(r'<span class="mark" id="mark-\d+" data-mark="(\w+)">([^<]*)</span>', dom)
+    score = re.search(r'<span id="score">([^<]*)</span>', dom)
+    return (step[1] if step else None), marks, (score[1] if score else None)
+
+
+def dump_quiz(tmp_path, page, fragment):
+    profile = tmp_path / f"profile-{abs(hash(fragment))}"
+    out = subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            f"{page.as_uri()}#{fragment}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return quiz_state(out.stdout)
+
+
+@in_browser
+def test_the_quiz_marks_a_wrong_then_a_right_answer_and_keeps_the_score(tmp_path):
+    a = Value(-3.0, "<a>")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    page = tmp_path / "quiz.html"
+    BackwardStepper(c).to_html(str(page), quiz=True)
+    text = page.read_text(encoding="utf-8")
+    assert "<a>" not in text.split('id="quiz-data">')[1]  # escaped in the embedded JSON
+    # Before any answer: the first question is asked, and next does not skip it.
+    assert dump_quiz(tmp_path, page, "click=next,last") == (
+        "0",
+        [],
+        "score: 0 of 0 right at the first try",
+    )
+    wrong = dump_quiz(tmp_path, page, "click=answer-0:12,check")
+    assert wrong == (
+        "0",
+        [("wrong", "✗ not yet, try again")],
+        "score: 0 of 1 right at the first try",
+    )
+    right = dump_quiz(tmp_path, page, "click=answer-0:12,check,answer-0:-12,check")
+    assert right == ("1", [("right", "✓ right")], "score: 0 of 1 right at the first try")
+    both = dump_quiz(tmp_path, page, "click=answer-0:−12,check,next,answer-0:-24,check")
+    assert both == ("2", [("right", "✓ right")], "score: 2 of 2 right at the first try")
+    shown = dump_quiz(tmp_path, page, "click=reveal")
+    assert shown == ("1", [("shown", "it is -12")], "score: 0 of 1 right at the first try")

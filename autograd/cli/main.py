@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import autograd as package  # the version is the package's own
 
-from . import demo, explain, graph
+from . import demo, exercises, explain, graph
 
 DESCRIPTION = (
     "A scalar automatic-differentiation engine you can read. Without a command, explains one "
@@ -20,7 +20,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
 
     >>> parser, commands = build_parser()
     >>> sorted(commands)
-    ['demo', 'explain', 'graph']
+    ['demo', 'exercises', 'explain', 'graph']
     """
     parser = argparse.ArgumentParser(prog="python -m autograd", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"autograd {package.__version__}")
@@ -36,6 +36,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         ),
     }
     demo.add_arguments(commands["demo"])
+    commands["exercises"] = exercises.add_parser(sub)
     return parser, commands
 
 
@@ -55,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         where.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "graph":
         return graph.run(args)
+    if args.command == "exercises":
+        return exercises.run(args)
     if args.command == "demo":
         return demo.run(args)
     return explain.run(args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .style import printable
 
@@ -19,10 +20,14 @@ h1 { font-size: 1.3em; margin: 0 0 .3em; }
         background: #f6f6f6; padding: .5em; }
 .frame { overflow-x: auto; }
 .frame svg { height: auto; }
+#quiz { border: 2px solid #1f5fa8; padding: .4em .6em; margin: .4em 0; background: #f3f8ff; }
+#quiz input { width: 7em; font-size: 1em; margin: 0 .3em; }
+#quiz .mark[data-mark=right] { color: #1e7b1e; } #quiz .mark[data-mark=wrong] { color: #b00020; }
+#quiz button { font-size: 1em; }
 """
 
 # Reads #step=N and #click=next,back,... on load so a headless browser can drive the page.
-_SCRIPT = """
+_SCRIPT = r"""
 const info = JSON.parse(document.getElementById("info").textContent);
 const frames = Array.from(document.querySelectorAll(".frame"));
 const slider = document.getElementById("slider");
@@ -37,14 +42,118 @@ function show(k) {
   document.body.dataset.step = at;
   document.body.dataset.node = frames.length ? info[at].node : "";
 }
-document.getElementById("prev").addEventListener("click", () => show(at - 1));
-document.getElementById("next").addEventListener("click", () => show(at + 1));
-document.getElementById("first").addEventListener("click", () => show(0));
-document.getElementById("last").addEventListener("click", () => show(frames.length - 1));
-slider.addEventListener("input", () => show(Number(slider.value)));
+// Quiz mode: a frame past `reached` opens only when its questions are answered right.
+const quizNode = document.getElementById("quiz-data");
+const quiz = quizNode ? JSON.parse(quizNode.textContent) : null;
+let reached = frames.length - 1;
+let asked = [];
+if (quiz) { reached = 0; skipUnasked(); }
+function skipUnasked() {
+  while (reached + 1 < frames.length && quiz.frames[reached + 1].length === 0) reached++;
+}
+function readNumber(text) {
+  const s = text.trim().replace(/\u2212/g, "-").replace(/,/g, ".");
+  if (s === "") return NaN;
+  const parts = s.split("/");
+  if (parts.length === 2) return Number(parts[0]) / Number(parts[1]);
+  return parts.length === 1 ? Number(s) : NaN;
+}
+function close(answer, exact) {
+  if (answer === exact) return true;
+  return isFinite(answer) && Math.abs(answer - exact) <= quiz.atol + quiz.rtol * Math.abs(exact);
+}
+function score() {
+  let right = 0, total = 0;
+  for (const qs of quiz.frames) for (const q of qs) {
+    if (q.tries || q.revealed) { total++; if (q.solved && q.tries === 1) right++; }
+  }
+  document.getElementById("score").textContent =
+    "score: " + right + " of " + total + " right at the first try";
+}
+function ask() {
+  const k = reached + 1;
+  asked = quiz.frames[k];
+  const panel = document.getElementById("quiz");
+  panel.hidden = false;
+  document.getElementById("question").textContent =
+    info[k].text.split("\n")[0] + " \u2014 what are these gradients after this step?";
+  const list = document.getElementById("answers");
+  list.replaceChildren();
+  asked.forEach((q, i) => {
+    const row = document.createElement("div");
+    const label = document.createElement("label");
+    label.textContent = q.label + " =";
+    label.htmlFor = "answer-" + i;
+    const input = document.createElement("input");
+    input.id = "answer-" + i;
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") check(); });
+    const mark = document.createElement("span");
+    mark.className = "mark";
+    mark.id = "mark-" + i;
+    row.append(label, input, mark);
+    list.append(row);
+  });
+  document.getElementById("check").disabled = false;
+  document.getElementById("reveal").disabled = false;
+}
+function advance() {
+  reached++;
+  skipUnasked();
+  asked = [];
+  document.getElementById("check").disabled = true;
+  document.getElementById("reveal").disabled = true;
+  score();
+  show(reached);
+}
+function check() {
+  if (!asked.length) return;
+  let all = true;
+  asked.forEach((q, i) => {
+    const mark = document.getElementById("mark-" + i);
+    if (!q.solved) {
+      q.tries = (q.tries || 0) + 1;
+      q.solved = close(readNumber(document.getElementById("answer-" + i).value), q.exact);
+    }
+    mark.dataset.mark = q.solved ? "right" : "wrong";
+    mark.textContent = q.solved ? "\u2713 right" : "\u2717 not yet, try again";
+    all = all && q.solved;
+  });
+  score();
+  if (all) advance();
+}
+function reveal() {
+  if (!asked.length) return;
+  asked.forEach((q, i) => {
+    if (!q.solved) {
+      q.revealed = true;
+      const mark = document.getElementById("mark-" + i);
+      mark.dataset.mark = "shown";
+      mark.textContent = "it is " + String(Number(q.exact.toPrecision(4)));
+    }
+  });
+  advance();
+}
+function go(k) {
+  k = Math.max(0, Math.min(frames.length - 1, k));
+  if (quiz && k > reached) {
+    if (!asked.length) ask();
+    k = reached;
+  }
+  show(k);
+}
+if (quiz) {
+  document.getElementById("check").addEventListener("click", check);
+  document.getElementById("reveal").addEventListener("click", reveal);
+}
+document.getElementById("prev").addEventListener("click", () => go(at - 1));
+document.getElementById("next").addEventListener("click", () => go(at + 1));
+document.getElementById("first").addEventListener("click", () => go(0));
+document.getElementById("last").addEventListener("click", () => go(frames.length - 1));
+slider.addEventListener("input", () => go(Number(slider.value)));
 document.addEventListener("keydown", (e) => {
-  if (e.key === "ArrowRight") show(at + 1);
-  if (e.key === "ArrowLeft") show(at - 1);
+  if (e.target.tagName === "INPUT" && e.target.type !== "range") return;
+  if (e.key === "ArrowRight") go(at + 1);
+  if (e.key === "ArrowLeft") go(at - 1);
 });
 // Fit a wide picture to the window, but never shrink its 11-point text below 10 pixels:
 // scroll sideways instead.
@@ -59,10 +168,19 @@ window.addEventListener("resize", fit);
 fit();
 const params = new URLSearchParams(location.hash.slice(1));
 show(Number(params.get("step") || 0));
-for (const name of (params.get("click") || "").split(",").filter(Boolean)) {
-  document.getElementById(name).click();
+if (quiz && reached + 1 < frames.length) ask();
+// Each item presses a button, or with "id:text" types text into a field (a quiz answer).
+for (const item of (params.get("click") || "").split(",").filter(Boolean)) {
+  const at = item.indexOf(":");
+  if (at < 0) document.getElementById(item).click();
+  else document.getElementById(item.slice(0, at)).value = item.slice(at + 1);
 }
 """
+
+QUIZ_KEY = (
+    "Quiz: before each step is shown, give the gradients it computes; an answer counts when it "
+    "is {tolerance}. The score counts answers right at the first try."
+)
 
 KEY = (
     '<span class="current">red outline</span>: the node this step works on; '
@@ -83,10 +201,17 @@ def script_json(data: object) -> str:
     return text
 
 
-def page(title: str, pictures: Sequence[str], info: Sequence[Mapping[str, str]]) -> str:
+def page(
+    title: str,
+    pictures: Sequence[str],
+    info: Sequence[Mapping[str, str]],
+    quiz: Mapping[str, Any] | None = None,
+) -> str:
     """The HTML text: one hidden ``div.frame`` per picture, shown one at a time by the script.
 
     ``info`` holds, per frame, the id of the highlighted node and the text shown above it.
+    ``quiz`` (from :meth:`autograd.viz.quiz.Quiz.payload`) turns on quiz mode: a frame opens
+    only after its gradients are answered (or revealed), and a score is kept.
 
     >>> text = page("a <b>", ["<svg></svg>"], [{"node": "", "text": "start"}])
     >>> "<h1>a &lt;b&gt;</h1>" in text and 'class="frame"' in text
@@ -112,9 +237,28 @@ def page(title: str, pictures: Sequence[str], info: Sequence[Mapping[str, str]])
 <span id="counter"></span>
 <div id="key">{KEY}</div>
 <div id="text"></div>
-</div>
+{_quiz_panel(quiz)}</div>
 {frames}
 <script type="application/json" id="info">{script_json(list(info))}</script>
-<script>{_SCRIPT}</script>
+{"" if quiz is None else _quiz_data(quiz)}<script>{_SCRIPT}</script>
 </body></html>
 """
+
+
+def _quiz_panel(quiz: Mapping[str, Any] | None) -> str:
+    if quiz is None:
+        return ""
+    key = html.escape(QUIZ_KEY.format(tolerance=quiz["tolerance"]))
+    return f"""<div id="quiz" hidden>
+<div id="question"></div>
+<div id="answers"></div>
+<button id="check" disabled>check</button>
+<button id="reveal" disabled title="show this step without answering">show me</button>
+<span id="score">score: 0 of 0 right at the first try</span>
+<div class="quiz-key"><small>{key}</small></div>
+</div>
+"""
+
+
+def _quiz_data(quiz: Mapping[str, Any]) -> str:
+    return f'<script type="application/json" id="quiz-data">{script_json(dict(quiz))}</script>\n'

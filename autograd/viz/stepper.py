@@ -10,7 +10,7 @@ by a notebook widget (``play()`` in Jupyter) and written as a self-contained pag
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -19,6 +19,7 @@ from .dot import draw_dot, forward_order, to_dot
 from .expand import expand as expand_graph
 from .names import derivative_rule, expression, full_expression, node_names
 from .page import page
+from .quiz import TOLERANCE, Quiz
 from .rendering import GraphvizNotFound, render_svgs
 from .style import fmt
 
@@ -57,6 +58,26 @@ class ForwardStep:
 
     index: int
     node: Value
+
+
+def local_derivative(node: Value, i: int, names: Mapping[Value, str], value: float) -> str:
+    """The local derivative of ``node`` with respect to its input ``i`` as the steppers write
+    it: the formula from the operation table, over the drawing's names, and its value.
+
+    >>> a, b = Value(-3.0, "a"), Value(2.0, "b")
+    >>> c = a * b
+    >>> local_derivative(c, 0, {a: "a", b: "b", c: "c"}, b.data)
+    'd(a × b)/da = b = 2'
+    >>> local_derivative(a + b, 1, {a: "a", b: "b"}, 1.0)
+    'd(a + b)/db = 1'
+    """
+    rule = derivative_rule(node, i, names)
+    local = fmt(value)
+    if rule is None:
+        shown = f"{local} (a Python rule)"
+    else:
+        shown = local if rule == local else f"{rule} = {local}"
+    return f"d({expression(node, names)})/d{names[node.inputs[i]]} = {shown}"
 
 
 def _in_notebook() -> bool:
@@ -194,15 +215,19 @@ class _Stepper:
         path: str | None = None,
         title: str | None = None,
         max_frames: int = 400,
+        quiz: bool = False,
         **options: Any,
     ) -> str:
         """A self-contained HTML page that steps through the frames in a browser, offline.
 
         The page is titled ``title`` (default: the pass and the expression). Buttons, a slider
         and the arrow keys move between frames; ``#step=3`` in the URL opens frame 3 and
-        ``#click=next,next`` presses buttons on load. Frames are SVG when Graphviz's ``dot`` is
-        installed, else the DOT text.
+        ``#click=next,next`` presses buttons on load (``answer-0:1.5`` in that list types 1.5
+        into a quiz field). Frames are SVG when Graphviz's ``dot`` is installed, else the DOT
+        text. ``quiz=True`` (backward only) asks for each step's gradients before showing the
+        step, marks the answers and keeps a score (see :mod:`autograd.viz.quiz`).
         """
+        quiz_data = self._quiz("to_html", quiz).payload() if quiz else None
         if len(self.steps) + 1 > max_frames:
             raise ValueError(
                 f"to_html: {len(self.steps) + 1} frames > max_frames={max_frames}; "
@@ -216,14 +241,26 @@ class _Stepper:
             pictures = render_svgs(dots)
         except GraphvizNotFound:
             pictures = [f"<pre>{html.escape(d)}</pre>" for d in dots]
-        text = page(self.title if title is None else title, pictures, [i for _, i in frames])
+        text = page(
+            self.title if title is None else title, pictures, [i for _, i in frames], quiz_data
+        )
         if path is not None:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
         return text
 
-    def widget(self, **options: Any) -> Any:
-        """An ipywidgets player (extra ``notebooks``): buttons and a slider over the frames."""
+    def _quiz(self, what: str, quiz: bool) -> Quiz:
+        if not isinstance(self, BackwardStepper):
+            raise ValueError(f"{what}: quiz mode asks for gradients, so it needs a BackwardStepper")
+        return Quiz(self)
+
+    def widget(self, quiz: bool = False, **options: Any) -> Any:
+        """An ipywidgets player (extra ``notebooks``): buttons and a slider over the frames.
+
+        ``quiz=True`` (backward only): moving past the steps answered so far asks for the next
+        step's gradients first, marks them and keeps a score, as the HTML page's quiz does.
+        """
+        the_quiz = self._quiz("widget", quiz) if quiz else None
         try:
             import ipywidgets as w
         except ImportError as e:
@@ -247,8 +284,16 @@ class _Stepper:
 
                 display(self.draw(**options))
 
+        panel = w.VBox([])
+        if the_quiz is not None:
+            slider.max = the_quiz.reached
+            panel = quiz_panel(the_quiz, self, slider)
+
         def move(to: int) -> None:
-            slider.value = max(0, min(len(self.steps), to))
+            to = max(0, min(len(self.steps), to))
+            if the_quiz is not None and to > the_quiz.reached:
+                panel.ask()
+            slider.value = min(to, slider.max)
 
         slider.observe(show, names="value")
         first.on_click(lambda _: move(0))
@@ -256,12 +301,15 @@ class _Stepper:
         nxt.on_click(lambda _: move(slider.value + 1))
         last.on_click(lambda _: move(len(self.steps)))
         show()
+        if the_quiz is not None:
+            panel.ask()
         title = w.HTML(f"<b>{html.escape(self.title)}</b>")
-        return w.VBox([title, w.HBox([first, prev, nxt, last, slider]), key, out])
+        return w.VBox([title, w.HBox([first, prev, nxt, last, slider]), key, panel, out])
 
-    def play(self, **options: Any) -> Any:
-        """In Jupyter, the widget player (see :meth:`widget`); elsewhere, print every frame's
-        text (the position is kept) and return None.
+    def play(self, quiz: bool = False, **options: Any) -> Any:
+        """In Jupyter, the widget player (see :meth:`widget`; ``quiz=True`` asks for each step's
+        gradients first); elsewhere, print every frame's text (the position is kept) and return
+        None.
 
         >>> a = Value(2.0, "a")
         >>> BackwardStepper(a * a).play()
@@ -275,7 +323,7 @@ class _Stepper:
                   upstream 1 × local 2 = 2; a.grad: 2 -> 4 (adds up)
         """
         if _in_notebook():
-            return self.widget(**options)
+            return self.widget(quiz=quiz, **options)
         print(self.text())
         return None
 
@@ -400,7 +448,6 @@ class BackwardStepper(_Stepper):
         hooked = f"a hook on {me} changes its gradient: {fmt(step.hooked_from or 0.0)} -> "
         if n.is_leaf:  # a leaf's hook, after every contribution has arrived
             return f"{head}\n  {hooked}{fmt(step.grad)}"
-        expr = expression(n, self.names)
         lines = [head]
         if step.hooked_from is not None:
             lines.append(f"  {hooked}{fmt(step.grad)}")
@@ -412,12 +459,7 @@ class BackwardStepper(_Stepper):
                     f"{fmt(step.local[i])} = {fmt(step.passed[i])} (a constant: not needed)"
                 )
                 continue
-            rule = derivative_rule(n, i, self.names)
             local = fmt(step.local[i])
-            if rule is None:
-                shown = f"{local} (a Python rule)"
-            else:
-                shown = local if rule == local else f"{rule} = {local}"
             old, new = step.before[i], (step.before[i] or 0.0) + step.passed[i]
             who = self.name(child)
             total = (
@@ -426,7 +468,7 @@ class BackwardStepper(_Stepper):
                 else f"{who}.grad: {fmt(old)} -> {fmt(new)} (adds up)"
             )
             head = f"  to {who}: "
-            lines.append(f"{head}local d({expr})/d{self.names[child]} = {shown}")
+            lines.append(f"{head}local {local_derivative(n, i, self.names, step.local[i])}")
             lines.append(
                 " " * len(head)
                 + f"upstream {fmt(step.grad)} × local {local} = {fmt(step.passed[i])}; {total}"
@@ -628,3 +670,75 @@ class TangentStepper(_Stepper):
         line3 = " + ".join(numbers)
         tail = f"{line2} = {line3}" if line2 != line3 else line3
         return f"{head}{' + '.join(rules)}\n{pad}= {tail} = {fmt(step.tangent)}"
+
+
+def quiz_panel(quiz: Quiz, stepper: _Stepper, slider: Any) -> Any:
+    """The widget's quiz box: the step's question, one field per gradient, marks and a score.
+
+    ``ask()`` shows the next step's questions; a right set of answers (or "show me") opens
+    that step by raising ``slider.max``.
+
+    >>> from autograd import Value
+    >>> from autograd.viz.quiz import Quiz
+    >>> import ipywidgets
+    >>> s = BackwardStepper(Value(2.0, "x") * 3)
+    >>> box = quiz_panel(Quiz(s), s, ipywidgets.IntSlider(max=0))
+    >>> box.ask()
+    >>> [row.children[0].description for row in box.children[1].children]
+    ['x.grad =']
+    """
+    import ipywidgets as w
+
+    question, score = w.HTML(), w.HTML(quiz.score_text())
+    rows = w.VBox([])
+    check, reveal = w.Button(description="check"), w.Button(description="show me")
+    check.disabled = reveal.disabled = True
+    key = w.HTML(f"<small>An answer counts when it is {html.escape(TOLERANCE)}.</small>")
+    box = w.VBox([question, rows, w.HBox([check, reveal, score]), key])
+    fields: list[Any] = []
+    marks: list[Any] = []
+
+    def ask() -> None:
+        asked = quiz.asking()
+        if not asked or fields:
+            return
+        step = stepper.steps[quiz.reached]
+        first_line = stepper.describe(step).splitlines()[0]
+        question.value = (
+            f"<b>{html.escape(first_line)}</b>: what are these gradients after this step?"
+        )
+        fields[:] = [w.Text(description=f"{q.label} =") for q in asked]
+        marks[:] = [w.HTML() for _ in asked]
+        rows.children = [w.HBox([f, m]) for f, m in zip(fields, marks, strict=True)]
+        check.disabled = reveal.disabled = False
+
+    def opened() -> None:
+        fields.clear()
+        check.disabled = reveal.disabled = True
+        score.value = html.escape(quiz.score_text())
+        slider.max = quiz.reached
+        slider.value = quiz.reached
+
+    def on_check(_: Any) -> None:
+        if not fields:
+            return
+        right = quiz.answer([f.value for f in fields])
+        for m, ok in zip(marks, right, strict=True):
+            m.value = "✓ right" if ok else "✗ not yet, try again"
+        score.value = html.escape(quiz.score_text())
+        if all(right):
+            opened()
+
+    def on_reveal(_: Any) -> None:
+        if not fields:
+            return
+        for q, m in zip(quiz.reveal(), marks, strict=True):
+            if q.revealed:
+                m.value = f"it is {fmt(q.exact)}"
+        opened()
+
+    check.on_click(on_check)
+    reveal.on_click(on_reveal)
+    box.ask = ask  # the player calls it when the learner tries to move on
+    box.quiz = quiz
+    return box

@@ -1,0 +1,248 @@
+"""Quiz mode for the backward stepper: each step asks for the gradients before showing them.
+
+At each step of the backward pass the learner is asked for the gradient of every input the step
+sends a share to, as it stands after the step (so ``b = a + a`` asks for ``a.grad = 2``, both
+shares added). An answer is right within :data:`RTOL` of the exact value (or :data:`ATOL` of it,
+for values near zero); the step is shown once every answer is right, or when the learner asks to
+see it. The score counts the questions answered right at the first try. The HTML page and the
+notebook widget both follow the rules written here; :class:`Quiz` is that logic without any
+display, so it can be used (and tested) on its own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import CONST, Value
+
+BackwardStepper = Any  # autograd.viz.stepper.BackwardStepper, which imports this module
+
+__all__ = ["ATOL", "RTOL", "TOLERANCE", "Question", "Quiz", "close", "read_number"]
+
+RTOL = 0.01
+ATOL = 0.001
+TOLERANCE = "within 1% of the exact value, or within 0.001 of it"
+"""The tolerance in words, as the reports and the pages state it."""
+
+
+def close(answer: float, exact: float, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    """Whether ``answer`` counts as ``exact``: within ``atol + rtol * |exact|`` (NaN never).
+
+    >>> close(0.786, 0.786448), close(0.7, 0.786448), close(0.0004, 0.0)
+    (True, False, True)
+    """
+    if answer == exact:  # equal infinities too
+        return True
+    return math.isfinite(answer) and abs(answer - exact) <= atol + rtol * abs(exact)
+
+
+def read_number(text: str | float) -> float | None:
+    """A learner's typed answer as a float: ``-1.5``, ``−1.5`` (a typographic minus), ``1e-3``,
+    a fraction ``3/4``; None when it is not a number.
+
+    >>> read_number(" −1.5 "), read_number("3/4"), read_number("abc"), read_number(2)
+    (-1.5, 0.75, None, 2.0)
+    """
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text)
+    if not isinstance(text, str):
+        return None
+    s = text.strip().replace("−", "-").replace(",", ".")
+    try:
+        if s.count("/") == 1:
+            top, bottom = s.split("/")
+            return float(top) / float(bottom)
+        return float(s)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+@dataclass
+class Question:
+    """One gradient asked at one step: ``label`` (``a.grad``), the exact value, the tries so far.
+
+    >>> q = Question(1, "a.grad", 2.0)
+    >>> q.solved, q.first_try
+    (False, False)
+    """
+
+    frame: int  # the frame that shows the answer: the step's number
+    label: str
+    exact: float
+    tries: int = 0
+    solved: bool = False
+    revealed: bool = False
+
+    @property
+    def first_try(self) -> bool:
+        """Answered right at the first try.
+
+        >>> q = Question(1, "x.grad", 3.0, tries=1, solved=True)
+        >>> q.first_try
+        True
+        """
+        return self.solved and self.tries == 1
+
+
+def questions(stepper: BackwardStepper) -> list[list[Question]]:
+    """The questions of each frame (frame 0 asks none): per step, each input that is not a
+    constant, with its gradient after the step's shares (in the order the inputs come).
+
+    >>> from autograd import Value
+    >>> from autograd.viz import BackwardStepper
+    >>> a = Value(-3.0, "a")
+    >>> [[(q.label, q.exact) for q in qs] for qs in questions(BackwardStepper((a + a) * 2))]
+    [[], [('n1.grad', 2.0)], [('a.grad', 4.0)]]
+    """
+    out: list[list[Question]] = [[]]
+    for step in stepper.steps:
+        totals: dict[Value, float] = {}
+        asked: list[Question] = []
+        for child, before, passed in zip(step.node.inputs, step.before, step.passed, strict=True):
+            if child._op is CONST:
+                continue
+            totals[child] = totals.get(child, before or 0.0) + passed
+        for child, total in totals.items():
+            asked.append(Question(step.index + 1, f"{stepper.names[child]}.grad", total))
+        out.append(asked)
+    return out
+
+
+class Quiz:
+    """The quiz over a backward stepper: which frame is reached, what is asked, the marks, the
+    score. Moving on past ``reached`` needs the questions of the next frame answered.
+
+    >>> from autograd import Value
+    >>> from autograd.viz import BackwardStepper
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> quiz = Quiz(BackwardStepper(x * w))
+    >>> [q.label for q in quiz.asking()]
+    ['x.grad', 'w.grad']
+    >>> quiz.answer(["3", "2"])  # x.grad is w = -3, not 3
+    [False, True]
+    >>> quiz.answer(["-3", "2"]), quiz.reached, quiz.score()
+    ([True, True], 1, (1, 2))
+    >>> quiz.score_text()
+    'score: 1 of 2 right at the first try'
+    """
+
+    def __init__(self, stepper: BackwardStepper, rtol: float = RTOL, atol: float = ATOL) -> None:
+        self.stepper = stepper
+        self.rtol, self.atol = rtol, atol
+        self.frames = questions(stepper)
+        self.reached = 0  # the furthest frame the learner may see
+        self._skip_unasked()
+
+    def _skip_unasked(self) -> None:
+        """Frames that ask nothing (every input a constant) open by themselves."""
+        while self.reached + 1 < len(self.frames) and not self.frames[self.reached + 1]:
+            self.reached += 1
+
+    @property
+    def done(self) -> bool:
+        """Every frame is reached.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.done, quiz.answer(["3"]), quiz.done
+        (False, [True], True)
+        """
+        return self.reached == len(self.frames) - 1
+
+    def asking(self) -> list[Question]:
+        """The questions of the next frame, the one behind ``reached`` (empty when done).
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> [(q.label, q.exact) for q in quiz.asking()]
+        [('x.grad', 3.0)]
+        """
+        return [] if self.done else self.frames[self.reached + 1]
+
+    def answer(self, answers: Sequence[str | float]) -> list[bool]:
+        """Mark one answer per question asked (a right one stays right); all right: move on.
+
+        An answer that is not a number counts as a wrong try.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.answer(["2"]), quiz.answer(["three"]), quiz.answer(["3"])
+        ([False], [False], [True])
+        """
+        asked = self.asking()
+        if len(answers) != len(asked):
+            raise ValueError(f"Quiz.answer: {len(asked)} questions asked, {len(answers)} answers")
+        marks = []
+        for q, text in zip(asked, answers, strict=True):
+            if not q.solved:
+                q.tries += 1
+                value = read_number(text)
+                q.solved = value is not None and close(value, q.exact, self.rtol, self.atol)
+            marks.append(q.solved)
+        if all(marks):
+            self.reached += 1
+            self._skip_unasked()
+        return marks
+
+    def reveal(self) -> list[Question]:
+        """Show the next frame without the answers: its questions count as missed.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> [q.revealed for q in quiz.reveal()], quiz.score()
+        ([True], (0, 1))
+        """
+        asked = self.asking()
+        for q in asked:
+            q.revealed = not q.solved
+        if asked:
+            self.reached += 1
+            self._skip_unasked()
+        return asked
+
+    def score(self) -> tuple[int, int]:
+        """(right at the first try, questions asked so far).
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.answer([3.0]), quiz.score()
+        ([True], (1, 1))
+        """
+        asked = [q for frame in self.frames for q in frame if q.tries or q.revealed]
+        return sum(q.first_try for q in asked), len(asked)
+
+    def score_text(self) -> str:
+        """The score in words.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.score_text()
+        'score: 0 of 0 right at the first try'
+        """
+        right, asked = self.score()
+        return f"score: {right} of {asked} right at the first try"
+
+    def payload(self) -> dict[str, object]:
+        """What the HTML page's script needs: tolerance and, per frame, labels and answers.
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
+        >>> quiz.payload()["frames"]
+        [[], [{'label': 'x.grad', 'exact': 3.0}]]
+        """
+        return {
+            "rtol": self.rtol,
+            "atol": self.atol,
+            "tolerance": TOLERANCE,
+            "frames": [[{"label": q.label, "exact": q.exact} for q in f] for f in self.frames],
+        }
