@@ -23,18 +23,10 @@ from collections.abc import Sequence
 from typing import Union
 
 from .engine import Value, real, topological_order
+from .functional import Values, value_list
 from .mode import enable_grad
 
-Values = Union[Value, Sequence[Value]]
 Tangent = Union[float, Value]
-
-
-def _as_list(x: Values, what: str) -> list[Value]:
-    items = [x] if isinstance(x, Value) else list(x)
-    for i, v in enumerate(items):
-        if not isinstance(v, Value):
-            raise TypeError(f"tangents: {what}[{i}] must be a Value, got {type(v).__name__}")
-    return items
 
 
 def tangents(
@@ -55,8 +47,8 @@ def tangents(
     >>> [t.data for t in tangents([f, g], [x, y], [1.0, 0.0])]  # d/dx of both
     [3.0, 1.0]
     """
-    outs = _as_list(outputs, "outputs")
-    ins = _as_list(inputs, "inputs")
+    outs = value_list(outputs, "outputs", "tangents")
+    ins = value_list(inputs, "inputs", "tangents")
     dirs = [directions] if isinstance(directions, (Value, int, float)) else list(directions)
     if len(dirs) != len(ins):
         raise ValueError(f"tangents: {len(ins)} inputs but {len(dirs)} directions")

@@ -21,15 +21,25 @@ from .mode import anomaly_mode, enable_grad
 Values = Union[Value, Sequence[Value]]
 
 
-def _as_list(x: Values, what: str) -> list[Value]:
+def value_list(x: Values, what: str, where: str = "grad") -> list[Value]:
+    """One Value or a sequence of them, as a list; anything else is a TypeError naming it.
+
+    >>> a = Value(1.0)
+    >>> value_list(a, "inputs") == [a], value_list((a, a), "inputs") == [a, a]
+    (True, True)
+    >>> value_list([a, 2.0], "inputs")
+    Traceback (most recent call last):
+    ...
+    TypeError: grad: inputs[1] must be a Value, got float
+    """
     if isinstance(x, Value):
         return [x]
     if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
-        raise TypeError(f"grad: {what} must be a Value or a sequence of Values, got {x!r}")
+        raise TypeError(f"{where}: {what} must be a Value or a sequence of Values, got {x!r}")
     items = list(x)
     for i, v in enumerate(items):
         if not isinstance(v, Value):
-            raise TypeError(f"grad: {what}[{i}] must be a Value, got {type(v).__name__}")
+            raise TypeError(f"{where}: {what}[{i}] must be a Value, got {type(v).__name__}")
     return items
 
 
@@ -56,8 +66,8 @@ def grad(
     >>> dy.data, d2y.data
     (27.0, 18.0)
     """
-    outs = _as_list(outputs, "outputs")
-    ins = _as_list(inputs, "inputs")
+    outs = value_list(outputs, "outputs")
+    ins = value_list(inputs, "inputs")
     if grad_outputs is None:
         seeds: list[float | Value] = [1.0] * len(outs)
     else:
