@@ -4,7 +4,7 @@ import math
 
 import pytest
 from graphs import mlp_loss, neuron
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Value, primitive
@@ -102,9 +102,12 @@ OPS = [
 def test_random_graphs_final_grads_equal_backward(program, x0):
     x = Value(x0, "x")
     pool = [x]
-    for op, j in program:
-        v = OPS[op](pool[j % len(pool)])
-        pool.append(v + pool[-1] * 0.5)  # reuse: later nodes feed on several earlier ones
+    try:
+        for op, j in program:
+            v = OPS[op](pool[j % len(pool)])
+            pool.append(v + pool[-1] * 0.5)  # reuse: later nodes feed on several earlier ones
+    except OverflowError:  # exp of a value grown by squares and cubes: the forward refuses
+        assume(False)
     root = pool[-1]
     s = BackwardStepper(root, gradient=2.0)
     s.run()
@@ -112,7 +115,8 @@ def test_random_graphs_final_grads_equal_backward(program, x0):
     for n in order:
         n.grad = 0.0
     root.backward(2.0)
-    assert [s.grads.get(v, 0.0) for v in order] == [v.grad for v in order]
+    mine, theirs = [s.grads.get(v, 0.0) for v in order], [v.grad for v in order]
+    assert [repr(g) for g in mine] == [repr(g) for g in theirs]  # bit for bit, nan included
 
 
 def test_apply_writes_grad_like_backward():
