@@ -29,7 +29,14 @@ extensions = [
     "sphinx-mathjax-offline",  # MathJax copied into the site: formulas render without a network
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
-exclude_patterns = ["_build", "_scripts", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
+exclude_patterns = [
+    "_build",
+    "_generated",
+    "_scripts",
+    "Thumbs.db",
+    ".DS_Store",
+    "**.ipynb_checkpoints",
+]
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
@@ -69,4 +76,4 @@ def setup(app: Any) -> None:
 # in place as documents, and the diagrams as images.
 notebooks.collect(ROOT / "notebooks", DOCS / "notebooks")
 diagrams.write_all(DOCS / "_static" / "generated")
-exercises.write_all(DOCS / "_static" / "generated" / "exercises")
+exercises.write_all(DOCS / "_generated" / "exercises")  # included, not published

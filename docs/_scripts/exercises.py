@@ -10,7 +10,11 @@ SEED = 1
 
 
 def write_all(target: Path) -> None:
-    """Write the sheet and its key as HTML fragments (drawings inline) into ``target``."""
+    """Write the sheet and its key as HTML fragments (drawings inline) into ``target``.
+
+    They are included into the exercises page at build time (a ``raw`` directive), not
+    published as pages of their own.
+    """
     sheet = Sheet(seed=SEED, count=2, size=4)
     target.mkdir(parents=True, exist_ok=True)
     (target / "sheet.html").write_text(sheet.fragment(), encoding="utf-8")
