@@ -73,8 +73,9 @@ class VisibleFrame(HTMLParser):
             self.texts.append(data)
 
 
-def dump(tmp_path, page, fragment):
-    profile = tmp_path / f"profile-{fragment.replace(',', '-').replace('=', '-')}"
+def page_dom(tmp_path, page, fragment):
+    """The page's DOM after Chromium opened it at ``#fragment`` (which may press buttons)."""
+    profile = tmp_path / f"profile-{abs(hash(fragment))}"
     out = subprocess.run(
         [
             CHROMIUM,
@@ -88,8 +89,12 @@ def dump(tmp_path, page, fragment):
         timeout=120,
         check=True,
     )
+    return out.stdout
+
+
+def dump(tmp_path, page, fragment):
     parser = VisibleFrame()
-    parser.feed(out.stdout)
+    parser.feed(page_dom(tmp_path, page, fragment))
     return parser
 
 
@@ -175,21 +180,7 @@ def quiz_state(dom):
 
 
 def dump_quiz(tmp_path, page, fragment):
-    profile = tmp_path / f"profile-{abs(hash(fragment))}"
-    out = subprocess.run(
-        [
-            CHROMIUM,
-            *FLAGS,
-            f"--user-data-dir={profile}",
-            "--dump-dom",
-            f"{page.as_uri()}#{fragment}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return quiz_state(out.stdout)
+    return quiz_state(page_dom(tmp_path, page, fragment))
 
 
 @in_browser
