@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import codegen
-from .engine import AnomalyError, AnomalyWatch, Value, describe_node
+from .engine import AnomalyError, AnomalyWatch, Value, describe_node, operands_text
 from .mode import anomaly_mode
 from .ops import TABLE
 
@@ -57,14 +57,7 @@ def check_forward(node: Value, watch: AnomalyWatch) -> None:
     site = watch.sites[node] = creation_site()
     if math.isfinite(node.data):
         return
-    op = node._op
-    p = op.primitive if op is not None else None
-    names = p.inputs if p is not None else [f"x{k}" for k in range(len(node.inputs))]
-    args = ", ".join(f"{n}={c.data!r}" for n, c in zip(names, node.inputs, strict=True))
-    params = ", ".join(
-        f"{n}={k!r}" for n, k in zip(p.params if p else (), node.params, strict=True)
-    )
-    shown = ", ".join(s for s in (args, params) if s)
+    shown = operands_text(node)
     bad = [c for c in node.inputs if not math.isfinite(c.data)]
     why = (
         f"; its input {describe_node(bad[0])} is already {bad[0].data!r}"

@@ -142,17 +142,40 @@ class Op:
         """
         op = self._bound.get(params)
         if op is None:
-            base = self.base
-            op = Op(
-                base.primitive, base.name, base.vjp, base.partials, base.partials_graph, params,
-                contribs=base.contribs, contribs_graph=base.contribs_graph,
-                vjp_ieee=base.vjp_ieee, contribs_ieee=base.contribs_ieee, fallible=base.fallible,
-            )  # fmt: skip
-            op.make, op.source, op.origin, op.base = base.make, base.source, base.origin, base
+            op = self._sibling(params)
             op._bound = self._bound  # siblings share one cache
             if len(self._bound) < 512:  # common exponents are shared; odd ones are not kept
                 self._bound[params] = op
         return op
+
+    def _sibling(self, params: tuple[float, ...]) -> Op:
+        """A new Op with the base's compiled functions and these constant parameters."""
+        base = self.base
+        op = Op(
+            base.primitive, base.name, base.vjp, base.partials, base.partials_graph, params,
+            contribs=base.contribs, contribs_graph=base.contribs_graph,
+            vjp_ieee=base.vjp_ieee, contribs_ieee=base.contribs_ieee, fallible=base.fallible,
+        )  # fmt: skip
+        op.make, op.source, op.origin, op.base = base.make, base.source, base.origin, base
+        return op
+
+    def float_terms(self, node: Value, g: Any) -> tuple[Any, ...]:
+        """What each input receives, ``g`` times its local derivative, in float arithmetic.
+
+        Where plain floats raise (``1 / 0``, an overflowing ``**``) the IEEE version of the
+        rules gives inf or nan instead, as PyTorch does; a user rule's error propagates.
+
+        >>> from autograd import Value
+        >>> y = Value(2.0) * Value(5.0)
+        >>> y._op.float_terms(y, 3.0)
+        (15.0, 6.0)
+        """
+        try:
+            return self.contribs(node, g)
+        except (ArithmeticError, ValueError):
+            if self.contribs_ieee is None:
+                raise
+            return self.contribs_ieee(node, g)
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}{', ' if self.params else ''}{', '.join(map(repr, self.params))})"
@@ -168,16 +191,10 @@ class Op:
         >>> op.hooks, op.base is OPERATIONS["mul"], op.vjp is OPERATIONS["mul"].vjp
         ([], True, False)
         """
-        base = self.base
-        op = Op(
-            base.primitive, base.name, base.vjp, base.partials, base.partials_graph, self.params,
-            contribs=base.contribs, contribs_graph=base.contribs_graph,
-            vjp_ieee=base.vjp_ieee, contribs_ieee=base.contribs_ieee, fallible=base.fallible,
-        )  # fmt: skip
-        op.make, op.source, op.origin, op.base = base.make, base.source, base.origin, base
+        op = self._sibling(self.params)
         hooks: list[Callable[[Any], Any]] = []
         op.hooks = hooks
-        plain = base.vjp
+        plain = self.base.vjp
 
         def vjp_with_hooks(node: Value) -> None:
             node.grad = run_hooks(hooks, node.grad, node)
@@ -691,12 +708,7 @@ def _checked_chain_rule(root: Value, order: list[Value], watch: AnomalyWatch) ->
         g = node.grad
         if op.hooks:
             g = node.grad = run_hooks(op.hooks, g, node)
-        try:
-            terms = op.contribs(node, g)
-        except (ArithmeticError, ValueError):
-            if op.contribs_ieee is None:
-                raise
-            terms = op.contribs_ieee(node, g)
+        terms = op.float_terms(node, g)
         for i, (child, term) in enumerate(zip(node.inputs, terms, strict=True)):
             if not math.isfinite(term):
                 raise AnomalyError.in_backward(root, node, i, g, term, watch)
@@ -728,6 +740,29 @@ def describe_node(node: Value) -> str:
     if node._op is CONST:
         return f"the constant {node.data!r}"
     return f"a {node.op} node" if node.op else "an unlabelled leaf"
+
+
+def input_names(node: Value) -> tuple[str, ...]:
+    """The names the node's operation gives its inputs (``x0, x1, ...`` when it has none).
+
+    >>> input_names(Value(1.0) / 2), input_names(Value(1.0))
+    (('x', 'y'), ())
+    """
+    p = node._op.primitive if node._op is not None else None
+    return p.inputs if p is not None else tuple(f"x{k}" for k in range(len(node.inputs)))
+
+
+def operands_text(node: Value, params: bool = True) -> str:
+    """The operands of a node as messages show them: ``x=2.0, y=3.0`` (and its parameters).
+
+    >>> operands_text(Value(2.0) ** 3)
+    'x=2.0, k=3.0'
+    """
+    shown = [f"{n}={c.data!r}" for n, c in zip(input_names(node), node.inputs, strict=True)]
+    p = node._op.primitive if node._op is not None else None
+    if params and p is not None:
+        shown += [f"{n}={k!r}" for n, k in zip(p.params, node.params, strict=True)]
+    return ", ".join(shown)
 
 
 def path_to(root: Value, target: Value) -> list[Value]:
@@ -795,9 +830,8 @@ class AnomalyError(ArithmeticError):
             local = op.partials(node)[i]
         except (ArithmeticError, ValueError):
             local = term / g if g else math.nan
-        p = op.primitive
-        names = p.inputs if p is not None else tuple(f"x{k}" for k in range(len(node.inputs)))
-        args = ", ".join(f"{n}={c.data!r}" for n, c in zip(names, node.inputs, strict=True))
+        names = input_names(node)
+        args = operands_text(node, params=False)
         unary = len(names) == 1
         what = f"{op.name}'({args})" if unary else f"d {op.name}({args})/d{names[i]}"
         child = node.inputs[i]

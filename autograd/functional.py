@@ -115,16 +115,9 @@ def _accumulate(
         op = node._op  # set: the order holds interior nodes only (no cast in this loop)
         if hooks_exist and op.hooks:  # type: ignore[union-attr]
             g = grads[node] = run_hooks(op.hooks, g, node)  # type: ignore[union-attr]
-        if graph:
-            terms = op.contribs_graph(node, g)  # type: ignore[union-attr]
-        else:
-            try:
-                terms = op.contribs(node, g)  # type: ignore[union-attr]
-            except (ArithmeticError, ValueError):  # plain floats raised: redo it in IEEE
-                ieee = op.contribs_ieee  # type: ignore[union-attr]
-                if ieee is None:
-                    raise
-                terms = ieee(node, g)
+        # Over Values, or over floats in IEEE arithmetic where plain floats raise.
+        contribs = op.contribs_graph if graph else op.float_terms  # type: ignore[union-attr]
+        terms = contribs(node, g)
         for i, (child, term) in enumerate(zip(node.inputs, terms, strict=True)):
             if watch is not None and not math.isfinite(_float(term)):
                 raise AnomalyError.in_backward(outs[0], node, i, _float(g), _float(term), watch)
