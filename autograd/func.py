@@ -26,10 +26,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Union
 
-from . import forward, functional
-from .codegen import OPERATIONS
-from .engine import Value, real
-from .mode import enable_grad
+from . import forward_mode, reverse_mode
+from .core.modes import enable_grad
+from .core.numbers import real
+from .core.op import OPERATIONS
+from .core.value import Value
 
 Argnums = Union[int, Sequence[int]]
 Function = Callable[..., Any]
@@ -125,7 +126,7 @@ def _scalar_output(call: _Call, where: str) -> Value:
 def _reverse(call: _Call, out: Value, nums: tuple[int, ...], seed: Any = 1.0) -> list[Any]:
     """d out / d each argument in ``nums``, shaped like the argument (reverse mode)."""
     leaves = [v for k in nums for v in call.leaves(k)]
-    got = functional.grad(out, leaves, grad_outputs=seed, create_graph=call.nested)
+    got = reverse_mode.grad(out, leaves, grad_outputs=seed, create_graph=call.nested)
     shaped, start = [], 0
     for k in nums:
         size = len(call.leaves(k))
@@ -184,7 +185,7 @@ def vjp(f: Function, *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...
         if len(seeds) != len(call.outputs):
             raise ValueError(f"vjp: {len(call.outputs)} outputs but {len(seeds)} cotangents")
         leaves = [v for k in range(len(primals)) for v in call.leaves(k)]
-        got = functional.grad(call.outputs, leaves, grad_outputs=seeds, create_graph=call.nested)
+        got = reverse_mode.grad(call.outputs, leaves, grad_outputs=seeds, create_graph=call.nested)
         shaped, start = [], 0
         for k in range(len(primals)):
             size = len(call.leaves(k))
@@ -211,7 +212,7 @@ def jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
             raise ValueError(f"jvp: tangent {k} does not match its primal's length")
         leaves += call.leaves(k)
         directions += ts
-    got = forward.tangents(call.outputs, leaves, directions, create_graph=call.nested)
+    got = forward_mode.tangents(call.outputs, leaves, directions, create_graph=call.nested)
     value = call.outputs[0] if call.single else call.outputs
     tangent = got[0] if call.single else list(got)
     return call.result(value), call.result(tangent)
@@ -242,7 +243,7 @@ def jacrev(f: Function, argnums: Argnums = 0) -> Function:
         found = []
         for k in nums:
             rows = [
-                functional.grad(out, call.leaves(k), create_graph=call.nested)
+                reverse_mode.grad(out, call.leaves(k), create_graph=call.nested)
                 for out in call.outputs
             ]
             found.append(_jacobian(call, k, [list(r) for r in rows]))
@@ -267,7 +268,7 @@ def jacfwd(f: Function, argnums: Argnums = 0) -> Function:
             columns = []
             for j in range(len(leaves)):
                 unit = [1.0 if i == j else 0.0 for i in range(len(leaves))]
-                columns.append(forward.tangents(call.outputs, leaves, unit, call.nested))
+                columns.append(forward_mode.tangents(call.outputs, leaves, unit, call.nested))
             rows = [[col[i] for col in columns] for i in range(len(call.outputs))]
             found.append(_jacobian(call, k, rows))
         return found[0] if isinstance(argnums, int) else tuple(found)

@@ -1,7 +1,7 @@
 """The operation table: every primitive's forward rule beside its local derivatives.
 
 One row per operation, and the row is the single source of everything the project knows about
-it: ``autograd.codegen`` writes the ``Value`` method and the backward function from it, the
+it: ``autograd.generate`` writes the ``Value`` method and the backward function from it, the
 method's docstring (with its example) is ``doc``, drawings and the stepper show ``symbol``, the
 ``graph`` command's expression language calls every row that has a plain method name,
 ``autograd.compile`` writes its rules into generated code, and the test suite checks ``formula``
@@ -337,10 +337,6 @@ TABLE: list[Primitive] = [
 
 OPS: dict[str, Primitive] = {p.name: p for p in TABLE}
 
-# The method examples are docstrings of functions generated at import time, which the doctest
-# collector cannot find; listing them here runs each once.
-__test__ = {f"Value.{p.method}": p.doc for p in TABLE if ">>>" in p.doc}
-
 
 def describe(name: str) -> str:
     """An operation's row as a learner reads it: forward, local derivatives, domain, kinks.
@@ -568,7 +564,7 @@ def nonzero(x: float) -> float:
 # -- IEEE versions of what can raise, for backward when a rule's plain arithmetic does -----------
 # A built-in derivative rule is written with plain Python arithmetic, which raises where IEEE
 # arithmetic (and PyTorch) gives inf or nan: 1 / 0, 1e-200 ** -2, math.exp(1000). Backward then
-# re-runs that node's rule with these (autograd.codegen rewrites the rule text to call them).
+# re-runs that node's rule with these (autograd.rule_text rewrites the rule text to call them).
 
 
 def ieee_div(a: float, b: float) -> float:
@@ -610,14 +606,48 @@ def _ieee_unary(fn: Callable[[float], float]) -> Callable[[float], float]:
     return total
 
 
+ieee_pow = pow_grad
+
+
+def ieee_sqrt(x: float) -> float:
+    """The square root, nan below 0 (IEEE) where math.sqrt raises.
+
+    >>> ieee_sqrt(4.0), ieee_sqrt(-1.0)
+    (2.0, nan)
+    """
+    return _IEEE_SQRT(x)
+
+
+def ieee_sin(x: float) -> float:
+    """The sine, nan for an infinite x (IEEE) where math.sin raises.
+
+    >>> ieee_sin(0.0), ieee_sin(math.inf)
+    (0.0, nan)
+    """
+    return _IEEE_SIN(x)
+
+
+def ieee_cos(x: float) -> float:
+    """The cosine, nan for an infinite x (IEEE) where math.cos raises.
+
+    >>> ieee_cos(0.0), ieee_cos(-math.inf)
+    (1.0, nan)
+    """
+    return _IEEE_COS(x)
+
+
+_IEEE_SQRT = _ieee_unary(math.sqrt)
+_IEEE_SIN = _ieee_unary(math.sin)
+_IEEE_COS = _ieee_unary(math.cos)
+
 IEEE_NAMESPACE: dict[str, object] = {
     "ieee_div": ieee_div,
-    "ieee_pow": pow_grad,
+    "ieee_pow": ieee_pow,
     "ieee_exp": ieee_exp,
     "ieee_log": ieee_log,
-    "ieee_sqrt": _ieee_unary(math.sqrt),
-    "ieee_sin": _ieee_unary(math.sin),
-    "ieee_cos": _ieee_unary(math.cos),
+    "ieee_sqrt": ieee_sqrt,
+    "ieee_sin": ieee_sin,
+    "ieee_cos": ieee_cos,
 }
 # Which function each rule name becomes in the IEEE version of a rule.
 IEEE_FUNCTIONS = {"exp": "ieee_exp", "log": "ieee_log", "sqrt": "ieee_sqrt"}
@@ -648,11 +678,15 @@ FLOAT_NAMESPACE: dict[str, object] = {
     "nonzero": nonzero,
 }
 
-# The rows behind the Value versions of the helpers, so that a derivative computed as a graph
-# (``grad(..., create_graph=True)``) has the same values at the edges as the float rules, and
-# can itself be differentiated. They are not methods and not in TABLE (not operations a user
-# calls); codegen compiles them like any row.
-TWIN_ROWS: list[Primitive] = [
+# The rule helpers that have a Value version (autograd.core.twins): over Values a rule calls
+# those; the unary operations (exp, tanh, ...) are methods there instead.
+VALUE_HELPERS = ("powf", "pow_grad", "dpow", "xlogy", "recip", "sign", "nonzero", "max_share")
+
+# The rows behind the Value versions of the helpers (autograd.core.twins), so that a derivative
+# computed as a graph (``grad(..., create_graph=True)``) has the same values at the edges as the
+# float rules, and can itself be differentiated. They are not methods and not in TABLE (not
+# operations a user calls); autograd.generate writes them like any row.
+HELPER_ROWS: list[Primitive] = [
     _p(
         "pow_grad", "x", "pow_grad(x, k)", ["dpow(x, k)"], params=("k",), method=None,
         symbol="x^", formula="x**k", doc="x ** k in a derivative: never raises (IEEE).",

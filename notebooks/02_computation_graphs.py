@@ -30,7 +30,7 @@ import math
 from IPython.display import display
 
 from autograd import Value
-from autograd.engine import topological_order
+from autograd.core.graph import topological_order
 from autograd.nn import Neuron
 from autograd.viz import BackwardStepper, ForwardStepper, draw_dot, to_dot
 

@@ -33,7 +33,7 @@ import math
 import time
 
 from autograd import Value, grad
-from autograd.engine import topological_order
+from autograd.core.graph import topological_order
 from autograd.func import grad as gradient_of
 from autograd.func import hessian, hvp, jacfwd, jacrev, jvp
 from autograd.viz import TangentStepper

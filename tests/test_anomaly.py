@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import AnomalyError, Value, detect_anomaly, grad
-from autograd.codegen import OPERATIONS
+from autograd.core.op import OPERATIONS
 from autograd.viz import to_dot
 
 HERE = __file__.rsplit("/", 1)[-1]
@@ -70,14 +70,36 @@ def test_the_drawing_highlights_the_path():
     assert 'penwidth=4 class="current"' in dot  # and the node itself
 
 
-def test_off_costs_nothing_the_operations_are_the_originals_again():
-    before = Value.__mul__, OPERATIONS["mul"].make
+def test_turning_it_on_replaces_no_function():
+    """Anomaly mode is a mode the operations ask for, not wrappers swapped in while it is on."""
+    import autograd.func
+    import autograd.fused
+
+    before = (Value.__mul__, OPERATIONS["mul"].make, autograd.fused.record)
+    identity = autograd.func._identity
     with detect_anomaly():
-        assert Value.__mul__ is not before[0]
+        assert autograd.func._identity is identity
+        inside = (Value.__mul__, OPERATIONS["mul"].make, autograd.fused.record)
         with detect_anomaly():  # nested
             pass
-        assert Value.__mul__ is not before[0]
-    assert (Value.__mul__, OPERATIONS["mul"].make) == before
+        assert inside == before[:3]
+    assert (Value.__mul__, OPERATIONS["mul"].make, autograd.fused.record) == before[:3]
+
+
+def test_operations_bound_at_import_are_checked_too():
+    """Modules that took an operation at import (func's identity, the expanded view's record)
+    are inside the check: nothing was patched, so nothing escapes."""
+    from autograd import func
+    from autograd.fused import linear
+    from autograd.viz import expand
+
+    with detect_anomaly():
+        with pytest.raises(AnomalyError, match="forward: linear"):
+            linear([Value(1e308)], [Value(10.0)])
+        with pytest.raises(AnomalyError, match="forward: mul"):
+            func.grad(lambda a: a * 1e308 * 10)(1.0)
+        y = linear([Value(2.0)], [Value(3.0)])
+        assert expand(y).data == 6.0
 
 
 def test_other_threads_are_not_watched():

@@ -15,7 +15,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd
-from autograd import Value, engine, grad, primitive
+from autograd import Value, grad, primitive
+from autograd.core import value as value_module
 from autograd.nn import MLP
 
 EXTREME_POINTS = [1e-200, -1e-200, 1e200, 5e-324, 1e308, 1e-160, 0.0, 1.0, -3.0, 700.0]
@@ -101,10 +102,10 @@ def test_a_failed_backward_leaves_every_grad_as_it_was(grads, where: int, seed: 
 def test_graphs_without_a_user_primitive_take_no_snapshot(monkeypatch) -> None:
     """This module defines a primitive at import; graphs without it keep the fast path."""
 
-    def no_snapshot(order):
+    def no_snapshot(order, root):
         raise AssertionError("snapshot taken for a graph of built-in operations only")
 
-    monkeypatch.setattr(engine, "_snapshot", no_snapshot)
+    monkeypatch.setattr(value_module, "_snapshot", no_snapshot)
     model = MLP(2, [4, 1], seed=0)
     loss = (model([1.0, -2.0]) - 1.0) ** 2  # type: ignore[operator]
     loss.backward()
@@ -119,11 +120,11 @@ def test_a_fresh_process_trains_on_the_fast_path() -> None:
     import sys
 
     code = """
-import autograd.engine as engine
+import autograd.core.value as value_module
 from autograd.nn import MLP
-def no_snapshot(order):
+def no_snapshot(order, root):
     raise AssertionError("snapshot")
-engine._snapshot = no_snapshot
+value_module._snapshot = no_snapshot
 m = MLP(2, [3, 1], seed=0)
 for _ in range(3):
     m.zero_grad()

@@ -16,7 +16,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, grad, primitive
-from autograd.engine import CONST, topological_order
+from autograd.core.graph import topological_order
+from autograd.core.op import CONST
 from autograd.fused import linear
 from autograd.nn import MLP, Layer, Neuron
 

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from autograd import Value, enable_grad, grad, is_grad_enabled, no_grad
-from autograd.engine import topological_order
+from autograd.core.graph import topological_order
 
 
 def test_construction_and_repr():

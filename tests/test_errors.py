@@ -3,7 +3,7 @@
 import pytest
 
 from autograd import Value, primitive
-from autograd.engine import leaves, topological_order
+from autograd.core.graph import leaves, topological_order
 
 CASES = [
     ("log", ValueError, lambda v: v.log(), -1.0),
@@ -26,7 +26,7 @@ CASES = [
 
 def _graph_state(root):
     """Everything a failed operation must leave alone: nodes, their data, grads and links."""
-    order = topological_order([root], reset=False)
+    order = topological_order([root])
     nodes = leaves(order) + order
     return [(id(n), n.data, n.grad, n.inputs, n.label) for n in nodes]
 

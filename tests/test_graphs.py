@@ -6,7 +6,7 @@ import sympy
 from hypothesis import find, given, settings
 
 from autograd import Value, grad
-from autograd.engine import topological_order
+from autograd.core.graph import topological_order
 from autograd.ops import OPS
 from autograd.testing.strategies import Expression, Node, expressions
 

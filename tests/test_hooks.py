@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, grad
-from autograd.engine import HOOKS, LEAF_HOOKS
+from autograd.core.hooks import HOOKS, LEAF_HOOKS
 from autograd.testing.strategies import expressions
 from autograd.viz import BackwardStepper
 

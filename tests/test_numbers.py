@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, grad
-from autograd.engine import is_real, real
+from autograd.core.numbers import is_real, real
 
 
 def test_an_int_too_large_names_the_operation() -> None:

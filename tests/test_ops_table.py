@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, grad
-from autograd.codegen import compile_primitive
 from autograd.ops import OPS, Primitive
+from autograd.primitives import compile_primitive
 from autograd.testing import GradcheckError, gradcheck, gradgradcheck
 from autograd.testing.oracle import symbolic
 from autograd.testing.properties import apply

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from autograd import Value, grad, no_grad, primitive
-from autograd.engine import topological_order
+from autograd.core.graph import topological_order
 
 
 @primitive(derivatives=[lambda x: 3 * x**2], sample=[(-2.0, 2.0)])

@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Value, primitive
-from autograd.engine import topological_order
+from autograd.core.graph import topological_order
 from autograd.viz import BackwardStepper, ForwardStepper
 from autograd.viz.dot import forward_order
 from autograd.viz.style import fmt
@@ -24,7 +24,7 @@ def backward_grads(root, nodes):
 def test_neuron_steps_name_node_local_derivative_and_what_is_passed():
     y, (x, _w, b) = neuron()
     s = BackwardStepper(y)
-    assert len(s) == len(topological_order((y,), reset=False)) == 3
+    assert len(s) == len(topological_order((y,))) == 3
     t = math.tanh(0.88)
     step = s.next()
     assert step.node is y and step.grad == 1.0 and step.local == pytest.approx((1 - t * t,))

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value
-from autograd.forward import tangents
+from autograd.forward_mode import tangents
 from autograd.testing.strategies import expressions
 from autograd.viz import TangentStepper, to_dot
 

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, primitive
-from autograd.custom import parse_domain
 from autograd.ops import Primitive
+from autograd.primitives import parse_domain
 from autograd.testing import GradcheckError, check_primitive, gradcheck, gradgradcheck
 from autograd.testing import primitive_test as make_primitive_test
 from autograd.testing.checks import step

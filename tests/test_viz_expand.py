@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, no_grad
-from autograd.engine import topological_order
+from autograd.core.graph import topological_order
 from autograd.fused import linear
 from autograd.nn import MLP
 from autograd.viz import BackwardStepper, expand, to_dot
@@ -16,7 +16,7 @@ from autograd.viz.expand import expansion
 
 
 def ops(root):
-    return [n.op for n in topological_order((root,), reset=False)]
+    return [n.op for n in topological_order((root,))]
 
 
 def leaves_of(root):
@@ -40,7 +40,7 @@ def test_expanded_mlp_has_the_same_numbers_bit_for_bit(width, activation, xs, se
     assert "linear" in ops(y) and "linear" not in ops(e)
     assert e.data == y.data
     # every new node carries the gradient of the node it stands for
-    for new in topological_order((e,), reset=False):
+    for new in topological_order((e,)):
         assert new.grad == stands_for[new].grad
         assert new.op == stands_for[new].op or stands_for[new].op == "linear"
     old = {v: v.grad for v in leaves_of(y)}
@@ -65,7 +65,7 @@ def test_expanded_linear_is_b_then_each_product_in_order():
     )
     first = e.inputs[0]
     assert [v.label or v.op for v in first.inputs] == ["b", "mul"]
-    assert [n.grad for n in topological_order((e,), reset=False)] == [1.0] * 4
+    assert [n.grad for n in topological_order((e,))] == [1.0] * 4
     text = to_dot(y, expand=True, legend=False)
     assert text.count('label="×"') == 2 and text.count('label="+"') == 2
     assert "linear" not in text

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from ..engine import Value
-from ..mode import no_grad
+from ..core.modes import no_grad
+from ..core.value import Value
 from ..nn import datasets, losses, optim
 from ..nn.activations import ACTIVATION_FUNCTIONS
 from ..nn.modules import MLP

@@ -7,7 +7,7 @@ import math
 import sys
 from typing import TextIO
 
-from ..engine import Value
+from ..core.value import Value
 
 DEFAULTS = {"x": 1.5, "w": -0.8, "b": 0.3, "target": 1.0}
 

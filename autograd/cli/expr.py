@@ -9,8 +9,8 @@ import tokenize
 from collections.abc import Callable, Mapping
 from typing import Protocol, Union, cast
 
-from ..codegen import OPERATIONS
-from ..engine import Value
+from ..core.op import OPERATIONS
+from ..core.value import Value, lift
 from ..ops import OPS, Primitive
 
 MAX_EXPONENT = 1000.0  # |k| in x ** k; larger powers only overflow or underflow
@@ -216,7 +216,8 @@ class _Eval:
         params += p.param_defaults[len(p.param_defaults) - missing :]
         make = OPERATIONS[p.name].make
         assert make is not None  # every table row is compiled at import
-        return self._apply(node, lambda: make(*operands, *params))
+        ins = [lift(v, p.name) for v in operands]  # make takes nodes
+        return self._apply(node, lambda: make(*ins, *params))
 
     def _apply(self, node: ast.AST, fn: Callable[[], Num]) -> Num:
         try:

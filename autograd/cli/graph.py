@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 from typing import TextIO
 
-from ..engine import Value
+from ..core.value import Value
 from ..viz.dot import GraphvizNotFound, render, to_dot
 from ..viz.stepper import BackwardStepper
 from .expr import ExpressionError, display_text, parse

@@ -18,7 +18,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..engine import Value
+from ..core.value import Value
 from ..viz.names import derivative_rule, expression
 from ..viz.style import fmt
 from .problem import Problem

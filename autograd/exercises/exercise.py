@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..engine import Value
+from ..core.value import Value
 from .diagnose import Report, diagnose, hint_ladder
 from .problem import GRAD, Problem, from_expression, number
 from .text import wrap

@@ -15,7 +15,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from ..mode import no_grad
+from ..core.modes import no_grad
 from ..ops import OPS
 
 DEFAULT_OPS = ("add", "sub", "mul", "pow")

@@ -11,8 +11,9 @@ import math
 from collections.abc import Sequence
 from typing import Any, cast
 
-from ..engine import CONST, Op, Value
-from ..mode import enable_grad, no_grad
+from ..core.modes import enable_grad, no_grad
+from ..core.op import CONST, Op
+from ..core.value import Value
 from ..viz import BackwardStepper
 from ..viz.dot import forward_order
 from ..viz.names import expression
@@ -211,7 +212,7 @@ class Problem:
         assert make is not None
         try:
             with no_grad():
-                return float(make(*inputs, *node.params).data)
+                return float(make(*(Value(x) for x in inputs), *node.params).data)
         except (ArithmeticError, ValueError):
             return math.nan
 

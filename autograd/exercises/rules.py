@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import Value
+from ..core.value import Value
 from ..testing import GradcheckError, gradcheck
 from ..testing.operations import OpLike, apply, resolve
 from ..viz.style import fmt

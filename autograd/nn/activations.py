@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Union
 
-from ..engine import Value
+from ..core.value import Value
 
 Activation = Union[str, Callable[[Value], Value]]
 

@@ -22,7 +22,7 @@ import os
 import secrets
 from typing import Any, Protocol
 
-from ..engine import Value
+from ..core.value import Value
 from .activations import ACTIVATION_FUNCTIONS
 
 __all__ = [

@@ -10,7 +10,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Union, cast
 
-from ..engine import Operand, Value, real
+from ..core.numbers import real
+from ..core.value import Operand, Value
 
 Predictions = Union[Operand, Sequence[Operand]]
 Targets = Union[float, Sequence[float]]

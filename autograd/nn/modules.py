@@ -22,7 +22,7 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import Any, Union
 
-from ..engine import Operand, Value, lift
+from ..core.value import Operand, Value, lift
 from ..fused import linear_values
 from . import files
 from .activations import Activation, activation_function, activation_name

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from ..engine import Value, real
+from ..core.numbers import real
+from ..core.value import Value
 
 
 def _hyper(x: object, name: str, where: str, low: float = 0.0, below: float | None = None) -> float:

@@ -8,10 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
-from ..engine import Value, real
-from ..forward import tangents
-from ..functional import grad
-from ..mode import no_grad
+from ..core.modes import no_grad
+from ..core.numbers import real
+from ..core.value import Value
+from ..forward_mode import tangents
+from ..reverse_mode import grad
 
 Inputs = Sequence[Union[Value, float, int]]
 Function = Callable[..., Any]

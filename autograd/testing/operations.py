@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..codegen import op_of
-from ..engine import Value
+from ..core.op import OPERATIONS, Op
+from ..core.value import Value, lift
 from ..ops import FLOAT_NAMESPACE, OPS, Primitive
+from ..primitives import compile_primitive
 
 OpLike = Any  # an operation name, an ops.Primitive, or a function made by @autograd.primitive
 
@@ -36,7 +37,26 @@ def apply(op: OpLike, args: Sequence[Any], params: Sequence[float] = ()) -> Valu
     >>> apply("pow", [Value(3.0)], [2.0]).data
     9.0
     """
-    return op_of(resolve(op)).make(*args, *params)  # type: ignore[misc]
+    p = resolve(op)
+    nodes = [lift(a, p.name) for a in args]
+    return op_of(op).make(*nodes, *params)  # type: ignore[misc]
+
+
+def op_of(op: OpLike) -> Op:
+    """The ``Op`` behind ``op``: a built-in's registered Op, a user primitive's own, or a
+    table row built in a test compiled now.
+
+    >>> op_of("mul") is OPERATIONS["mul"], op_of(OPS["tanh"]).name
+    (True, 'tanh')
+    """
+    made = getattr(op, "op", None)
+    if isinstance(made, Op):
+        return made
+    p = resolve(op)
+    registered = OPERATIONS.get(p.name)
+    if registered is not None and registered.primitive is p:
+        return registered
+    return compile_primitive(p)
 
 
 def forward_float(p: Primitive, xs: Sequence[float], params: Sequence[float]) -> float:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from ..engine import Op, Value
-from ..mode import no_grad
+from ..core.modes import no_grad
+from ..core.op import Op
+from ..core.value import Value
 from .checks import GradcheckError, Row, gradcheck, gradgradcheck, report
 from .operations import OpLike, apply, forward_float, resolve
 

@@ -11,8 +11,8 @@ from typing import Any, NamedTuple, Union
 
 from hypothesis import strategies as st
 
-from ..engine import Value
-from ..mode import no_grad
+from ..core.modes import no_grad
+from ..core.value import Value
 from ..ops import OPS, Primitive
 from .checks import step
 from .operations import OpLike, apply, resolve

@@ -6,7 +6,7 @@ called by reference through the function's namespace, never turned into source.
 
 Every line repeats the eager engine's arithmetic in the eager engine's order: the forward rule of
 each node inputs-first, then for each node in reverse order one ``grad += g * (derivative)`` per
-input, in input order, with the terms ``codegen.contribution`` writes for the eager backward.
+input, in input order, with the terms ``rule_text.contribution`` writes for the eager backward.
 Where plain float arithmetic raises in the backward part (``1e-200 ** -2``), the caller runs a
 second version of the function whose derivative rules are in IEEE arithmetic
 (``generate(..., ieee=True)``), as eager backward does node by node. So the compiled results are
@@ -21,10 +21,11 @@ import math
 from dataclasses import dataclass, field
 from typing import cast
 
-from ..codegen import contribution, ieee_rule
-from ..engine import CONST, Op, Value, real
-from ..fused import LINEAR
+from ..core.numbers import real
+from ..core.op import CONST, Op
+from ..core.value import Value
 from ..ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
+from ..rule_text import contribution, ieee_rule
 
 # The code generator behind autograd.compile; everything else here is its internal machinery.
 __all__ = ["Trace", "generate"]
@@ -35,10 +36,10 @@ class Trace:
     """One recorded graph, numbered: the nodes, leaves and outputs the generated code names.
 
     >>> from autograd import Value
-    >>> from autograd.engine import topological_order
+    >>> from autograd.core.graph import topological_order
     >>> x = Value(2.0)
     >>> y = x * x
-    >>> order = topological_order([y], reset=False)
+    >>> order = topological_order([y])
     >>> trace = Trace(order, order, [x], [], [y])
     >>> len(trace.order), trace.refs
     (1, {})
@@ -150,7 +151,7 @@ class Emitter:
     def forward(self, node: Value) -> str:
         op = _op(node)
         out = self.trace.refs[node]
-        if op is LINEAR:
+        if op.weighted_sum:
             n = len(node.inputs) >> 1
             ins = [self.ref(v) for v in node.inputs]
             terms = [f"{w} * {x}" for w, x in zip(ins[:n], ins[n:-1], strict=True)]
@@ -170,7 +171,7 @@ class Emitter:
         lines = self.flush(node)
         g = self.trace.grads[node]
         op = _op(node)
-        if op is LINEAR:
+        if op.weighted_sum:
             n = len(node.inputs) >> 1
             prev = node.inputs
             for w, x in zip(prev[:n], prev[n:-1], strict=True):
@@ -253,10 +254,10 @@ def generate(
     With ``ieee`` the derivative rules use IEEE arithmetic (inf and nan, never an exception).
 
     >>> from autograd import Value
-    >>> from autograd.engine import topological_order
+    >>> from autograd.core.graph import topological_order
     >>> x = Value(2.0)
     >>> y = x * x
-    >>> order = topological_order([y], reset=False)
+    >>> order = topological_order([y])
     >>> source, namespace = generate(Trace(order, order, [x], [], [y]))
     >>> print(source.splitlines()[0])
     def forward_backward(x0):

@@ -13,18 +13,42 @@ and raises ``TracePathError`` when the recorded path no longer applies.
 
 from __future__ import annotations
 
+import builtins
+import itertools
 import linecache
 import math
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, Protocol, cast
 
-from ..codegen import run_source
-from ..engine import Value, has_hooks, real, topological_order
-from ..engine import leaves as graph_leaves
-from ..functional import grad
-from ..mode import enable_grad, no_grad
+from ..core.graph import leaves as graph_leaves
+from ..core.graph import topological_order
+from ..core.hooks import has_hooks
+from ..core.modes import enable_grad, no_grad
+from ..core.numbers import real
+from ..core.value import Value
+from ..reverse_mode import grad
 from .emit import Trace, describe, generate, is_const, signature
+
+_file_numbers = itertools.count()
+
+
+def run_source(source: str, what: str, ns: dict[str, object]) -> str:
+    """Compile and run generated source into ``ns``; returns the file name it is filed under.
+
+    The source is registered with ``linecache`` under that name, so tracebacks, ``pdb`` and
+    ``inspect.getsource`` show the generated lines (the caller drops the entry again).
+
+    >>> ns = {}
+    >>> name = run_source("def f(x):" + chr(10) + "    return 1 / x" + chr(10), "example", ns)
+    >>> linecache.getline(name, 2).strip()
+    'return 1 / x'
+    >>> _ = linecache.cache.pop(name)
+    """
+    filename = f"<autograd {what} #{next(_file_numbers)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(builtins.compile(source, filename, "exec"), ns)
+    return filename
 
 
 class TracePathError(RuntimeError):
@@ -81,7 +105,7 @@ def _build(
     leaves: list[Value], outs: list[Value], parameters: Sequence[Value] | None
 ) -> tuple[Trace, int]:
     """Number the traced graph; returns it and how many of its params the caller declared."""
-    order = topological_order(outs, reset=False)
+    order = topological_order(outs)
     if has_hooks(order):
         raise ValueError(
             "compile: the traced graph has a gradient hook (register_hook), and compiled code "
@@ -96,7 +120,7 @@ def _build(
     n_declared = len(params)
     known = set(params)
     params += [v for v in seen if v not in known]
-    backward_order = topological_order(outs[:1], reset=False)  # the order loss.backward() would use
+    backward_order = topological_order(outs[:1])  # the order loss.backward() would use
     return Trace(order, backward_order, leaves, params, outs), n_declared
 
 

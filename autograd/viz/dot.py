@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
-from ..engine import CONST, AnomalyError, Value, topological_order
+from ..core.anomaly import AnomalyError
+from ..core.graph import topological_order
+from ..core.op import CONST, weighted_sum
+from ..core.value import Value
 from ..ops import OPS
 from .expand import expansion, translate
 from .groups import collapsed_lines
@@ -39,7 +42,7 @@ def forward_order(root: Value) -> list[Value]:
     if root.is_leaf:
         return [root]
     seen: dict[Value, None] = {}
-    for node in topological_order((root,), reset=False):
+    for node in topological_order((root,)):
         for child in node.inputs:
             if child.is_leaf and child not in seen:
                 seen[child] = None
@@ -107,7 +110,7 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
         g = _param_group(node)
         if g is not None:
             groups[node] = g
-            if node.op == "linear" or any(_is_weight(c) for c in node.inputs):
+            if weighted_sum(node) or any(_is_weight(c) for c in node.inputs):
                 direct.add(node)  # a weighted term: what sums of the neuron are made of
             continue
         ins = [c for c in node.inputs if c._op is not CONST]
@@ -136,7 +139,7 @@ def _op_label(node: Value) -> str:
 def _edge_names(node: Value) -> Sequence[str]:
     """Input names for the edges of operations where the order of operands matters."""
     p = node._op.primitive if node._op is not None else None
-    if p is None or len(p.inputs) < 2 or p.name in ("add", "mul", "linear"):
+    if p is None or len(p.inputs) < 2 or p.name in ("add", "mul"):
         return ()
     return p.inputs
 
@@ -312,7 +315,7 @@ def dot_body(
     order = forward_order(root)
     opts: _Options = {
         "grads": grads,
-        "highlight": highlight,
+        "highlight": cast("Value | None", highlight),
         "grad_flow": grad_flow,
         "computed": None if computed is None else set(computed),
         "quantity": quantity,

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-from ..codegen import OPERATIONS, record
-from ..engine import Op, Value, topological_order
-from ..mode import enable_grad
+from ..core.graph import topological_order
+from ..core.modes import enable_grad
+from ..core.op import OPERATIONS, Op, weighted_sum
+from ..core.value import Value, record
 
 __all__ = ["expand", "expansion"]
 
@@ -36,8 +37,8 @@ def expansion(root: Value) -> tuple[Value, dict[Value, Value]]:
     stands_for: dict[Value, Value] = {}
     if root.is_leaf:
         return root, stands_for
-    order = topological_order((root,), reset=False)
-    if all(node.op != "linear" for node in order):
+    order = topological_order((root,))
+    if not any(weighted_sum(node) for node in order):
         return root, {node: node for node in order}
     new: dict[Value, Value] = {}
 
@@ -48,7 +49,7 @@ def expansion(root: Value) -> tuple[Value, dict[Value, Value]]:
     with enable_grad():  # the original was recorded, so its expansion is too, even in no_grad
         for node in order:
             inputs = tuple(get(v) for v in node.inputs)
-            if node.op != "linear":
+            if not weighted_sum(node):
                 made = record(node.data, inputs, cast(Op, node._op))
                 made.label = node.label
             else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..engine import CONST, Value
+from ..core.op import CONST
+from ..core.value import Value
 from .style import HIGHLIGHT, escape_record, flow_colour, fmt
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..engine import CONST, Value
+from ..core.op import CONST, weighted_sum
+from ..core.value import Value
 from ..ops import Primitive
 from .style import fmt
 
@@ -65,7 +66,7 @@ def formula(node: Value, args: Sequence[str]) -> str:
     op = node.op
     if op in _INFIX:
         return f" {_INFIX[op]} ".join(args)
-    if op == "linear":
+    if weighted_sum(node):
         n = len(args) >> 1
         terms = [f"{w}·{x}" for w, x in zip(args[:n], args[n:-1], strict=True)]
         return " + ".join([args[-1], *terms])
@@ -167,7 +168,7 @@ def derivative_rule(node: Value, i: int, names: Mapping[Value, str]) -> str | No
     >>> derivative_rule(x**3, 0, {x: "x"})
     '3 × x^(3 - 1)'
     """
-    if node.op == "linear":
+    if weighted_sum(node):
         return _linear_rule(node, i, names)
     p: Primitive | None = node._op.primitive if node._op is not None else None
     if p is None or not isinstance(p.derivatives[i], str):

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import CONST, Value
+from ..core.op import CONST
+from ..core.value import Value
 
 BackwardStepper = Any  # autograd.viz.stepper.BackwardStepper, which imports this module
 

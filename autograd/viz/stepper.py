@@ -14,7 +14,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ..engine import CONST, LEAF_HOOKS, Op, Value, leaves, real, run_hooks, topological_order
+from ..core.graph import leaves, topological_order
+from ..core.hooks import LEAF_HOOKS, run_hooks
+from ..core.numbers import real
+from ..core.op import CONST, Op
+from ..core.value import Value
 from .dot import draw_dot, forward_order, to_dot
 from .expand import expand as expand_graph
 from .names import derivative_rule, expression, full_expression, node_names
@@ -376,7 +380,7 @@ class BackwardStepper(_Stepper):
         # Local derivatives are read now, as floats: a failing user rule raises here, before
         # any step, and later steps cannot fail. Every step is worked out now, so any step can
         # be described; running the stepper only moves through the table of gradients.
-        self._order = list(reversed(topological_order((root,), reset=False)))
+        self._order = list(reversed(topological_order((root,))))
         local = [tuple(cast(Op, n._op).partials(n)) for n in self._order]
         grads = dict(self.grads)
         self.steps: list[BackwardStep] = []

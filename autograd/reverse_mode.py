@@ -1,22 +1,20 @@
-"""The functional API: gradients as return values, without touching any ``.grad``."""
+"""Reverse mode as a function: ``grad`` returns gradients, touching no ``.grad``.
+
+``backward()`` fills ``.grad`` attributes; ``grad(outputs, inputs)`` returns d outputs / d inputs
+instead, as ``torch.autograd.grad`` does, from the same reverse sweep
+(``autograd.core.sweep.backward_pass``) with the gradients kept in a table.
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import Union
+from typing import Any, Union
 
-from .engine import (
-    HOOKS,
-    LEAF_HOOKS,
-    AnomalyError,
-    Value,
-    is_real,
-    real,
-    run_hooks,
-    topological_order,
-)
-from .mode import anomaly_mode, enable_grad
+from .core.graph import walk
+from .core.modes import MODE, enable_grad
+from .core.numbers import is_real, real
+from .core.sweep import GradTable, GraphTable, backward_pass, hooked_leaves
+from .core.value import Value
 
 Values = Union[Value, Sequence[Value]]
 
@@ -84,11 +82,10 @@ def grad(
             raise ValueError(f"grad: {len(outs)} outputs but {len(seeds)} grad_outputs")
     if create_graph:
         with enable_grad():
-            found = _accumulate(outs, seeds, graph=True)
+            found = _sweep(outs, [_as_value(s) for s in seeds], GraphTable)
     else:
-        found = _accumulate(
-            outs, [s.data if isinstance(s, Value) else real(s, "grad") for s in seeds], graph=False
-        )
+        floats = [s.data if isinstance(s, Value) else real(s, "grad") for s in seeds]
+        found = _sweep(outs, floats, GradTable)
     result = []
     for x in ins:
         g = found.get(x, 0.0)
@@ -96,38 +93,17 @@ def grad(
     return tuple(result)
 
 
-def _accumulate(
-    outs: list[Value], seeds: Sequence[float | Value], graph: bool
-) -> dict[Value, float | Value]:
-    """Reverse sweep keeping gradients in a dict; with ``graph`` the arithmetic is on Values."""
-    grads: dict[Value, float | Value] = {}
-    for o, s in zip(outs, seeds, strict=True):
-        if graph and not isinstance(s, Value):
-            s = Value(real(s, "grad"))
-        grads[o] = grads[o] + s if o in grads else s
-    # The walk takes the engine's lock (it marks nodes); the sweep below only reads them.
-    watch = anomaly_mode.get()
-    hooks_exist = HOOKS.count > 0
-    for node in reversed(topological_order(outs)):
-        g = grads.get(node)
-        if g is None:
-            continue
-        op = node._op  # set: the order holds interior nodes only (no cast in this loop)
-        if hooks_exist and op.hooks:  # type: ignore[union-attr]
-            g = grads[node] = run_hooks(op.hooks, g, node)  # type: ignore[union-attr]
-        # Over Values, or over floats in IEEE arithmetic where plain floats raise.
-        contribs = op.contribs_graph if graph else op.float_terms  # type: ignore[union-attr]
-        terms = contribs(node, g)
-        for i, (child, term) in enumerate(zip(node.inputs, terms, strict=True)):
-            if watch is not None and not math.isfinite(_float(term)):
-                raise AnomalyError.in_backward(outs[0], node, i, _float(g), _float(term), watch)
-            prev = grads.get(child)
-            grads[child] = term if prev is None else prev + term
-    if hooks_exist:
-        for v in [v for v in grads if v.is_leaf and v in LEAF_HOOKS]:
-            grads[v] = run_hooks(LEAF_HOOKS[v], grads[v], v)
-    return grads
+def _as_value(s: object) -> Value:
+    return s if isinstance(s, Value) else Value(real(s, "grad"))
 
 
-def _float(x: float | Value) -> float:
-    return x.data if isinstance(x, Value) else x
+def _sweep(outs: list[Value], seeds: Sequence[Any], kind: type[GradTable]) -> dict[Any, Any]:
+    """The reverse sweep from ``outs`` with the gradients in a table of ``kind``."""
+    table = kind({})
+    for o, s in zip(outs, seeds, strict=True):  # an output listed twice gets both seeds
+        old = table.before(o)
+        table.set(o, s if old is None else old + s)
+    order, _ = walk(outs)
+    leaf_hooks = hooked_leaves(order, outs)
+    backward_pass(order, table, watch=MODE.get().watch, root=outs[0], leaf_hooks=leaf_hooks)
+    return table.grads

@@ -22,9 +22,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Union
 
-from .engine import Value, real, topological_order
-from .functional import Values, value_list
-from .mode import enable_grad
+from .core.graph import topological_order
+from .core.modes import enable_grad
+from .core.numbers import real
+from .core.value import Value
+from .reverse_mode import Values, value_list
 
 Tangent = Union[float, Value]
 
@@ -79,12 +81,12 @@ def _push(
     found: dict[Value, Tangent] = {}
     for x, d in zip(ins, dirs, strict=True):
         found[x] = found[x] + d if x in found else d
-    for node in topological_order(outs, reset=False):
+    for node in topological_order(outs):
         if node in found:  # a direction was given for this node itself: it starts here
             continue
         total: Tangent | None = None
         op = node._op  # set: the order holds interior nodes only
-        local = op.partials_graph(node) if graph else op.partials(node)  # type: ignore[union-attr]
+        local = op.partials_graph(node) if graph else op.partials(node)
         for child, d in zip(node.inputs, local, strict=True):
             t = found.get(child)
             if t is None:  # no path from the inputs through this operand

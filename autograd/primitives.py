@@ -1,9 +1,11 @@
 """User-defined primitives: ``@primitive`` turns a function on floats into an operation.
 
 The decorator builds a table row (``autograd.ops.Primitive``) from the function, its derivative
-rules, its domain and sample intervals, and compiles it with the same code generator as the
-built-in rows (``autograd.codegen``). Domains are Python conditions over the argument names,
-parsed with ``ast`` and checked before they are compiled.
+rules, its domain and sample intervals, and turns it into an ``Op`` (``compile_primitive``) whose
+terms are the same ``upstream × local`` texts the built-in rows' generated code uses
+(``autograd.rule_text.contribution``), so the reverse sweep treats both alike. The user's own
+functions are called by reference, never turned into text. Domains are Python conditions over
+the argument names, parsed with ``ast`` and checked before they are compiled.
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import keyword
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, cast
 
-from .codegen import RESERVED, compile_primitive, value_namespace
-from .engine import Op, Value
-from .ops import FLOAT_NAMESPACE, Primitive
+from .core import twins
+from .core.numbers import real
+from .core.op import Op, domain_error
+from .core.value import Value, lift, record
+from .ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
+from .rule_text import RESERVED, contribution, ieee_rule, may_raise, over_values
 
 Interval = tuple[float, float]
 
@@ -182,10 +188,9 @@ def primitive(
                 f"primitive {op}: {len(args)} arguments but {len(rules)} derivative rules"
             )
         text, check = parse_domain(domain, args, op)
-        # Argument names become local names in generated code: keep them only when they are safe.
-        reserved = {*RESERVED, *FLOAT_NAMESPACE, *value_namespace()}
+        # Argument names become names in the compiled rules: keep them only when they are safe.
         names = args
-        if any(n in reserved or n.startswith("_") for n in args):
+        if any(n in RESERVED or n.startswith("_") for n in args):
             names = [f"x{i}" for i in range(len(args))]
         p = Primitive(
             op,
@@ -197,7 +202,7 @@ def primitive(
             in_domain=check,
         )
         compiled = compile_primitive(p)
-        # A pickled graph names the operation by where its function lives (see engine.Op).
+        # A pickled graph names the operation by where its function lives (see core.op.Op).
         module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
         if isinstance(module, str) and "<" not in qualname:
             compiled.origin = (module, qualname)
@@ -206,7 +211,7 @@ def primitive(
         def apply(*operands: Any) -> Value:
             if len(operands) != len(args):
                 raise TypeError(f"{op}: takes {len(args)} arguments, got {len(operands)}")
-            return compiled.make(*operands)  # type: ignore[misc]  # (looked up: see anomaly)
+            return compiled.make(*operands)  # type: ignore[misc]
 
         made = cast(PrimitiveFunction, apply)
         made.primitive = p
@@ -251,3 +256,137 @@ def _guarded(fn: Callable[..., float], check: Callable[..., bool]) -> Callable[.
         return fn(*args)
 
     return forward
+
+
+def _check_names(p: Primitive) -> None:
+    """Input and parameter names become names in compiled rules: identifiers that do not
+    shadow the rules' own names."""
+    for name in (*p.inputs, *p.params):
+        if (
+            not isinstance(name, str)
+            or not name.isidentifier()
+            or keyword.iskeyword(name)
+            or name.startswith("_")
+            or name in RESERVED
+        ):
+            raise ValueError(
+                f"primitive {p.name!r}: {name!r} cannot name an input or parameter (use a "
+                "Python identifier not starting with '_', other than "
+                + ", ".join(sorted(RESERVED))
+                + ")"
+            )
+
+
+def _rule(rule: object, slot: str, inputs: Sequence[str], ns: dict[str, object]) -> str:
+    """A rule as expression text; a callable is kept in the namespace and called by name."""
+    if isinstance(rule, str):
+        return rule
+    ns[slot] = rule
+    return f"{slot}({', '.join(inputs)})"
+
+
+def _lambda(args: str, text: str, ns: dict[str, object], name: str) -> Callable[..., Any]:
+    # The text is a table row's rule or a call of the user's function by its slot name: the
+    # user's own text (its name) never reaches it (see _check_names and autograd.rule_text).
+    code = compile(f"lambda {args}: {text}", f"<rule of {name!r}>", "eval")
+    return cast("Callable[..., Any]", eval(code, ns))
+
+
+def compile_primitive(p: Primitive) -> Op:
+    """A row as an Op: forward (``op.make``), backward, terms and local derivatives.
+
+    The built-in rows are written out as code in ``autograd/core/operations.py``; this makes
+    the same functions at run time, for ``@primitive`` and for rows a test builds.
+
+    >>> cube = Primitive("cube", ("x",), "x * x * x", ("3 * x * x",))
+    >>> op = compile_primitive(cube)
+    >>> y = op.make(Value(2.0))
+    >>> y.backward()
+    >>> y.data, op.partials(y), y.inputs[0].grad
+    (8.0, (12.0,), 12.0)
+    """
+    _check_names(p)
+    ns: dict[str, object] = {**FLOAT_NAMESPACE, **IEEE_NAMESPACE, "real": real}
+    fwd = _rule(p.forward, "_forward", p.inputs, ns)
+    if not isinstance(p.forward, str):
+        fwd = f"real({fwd}, {p.name!r})"
+    ders = [_rule(d, f"_d{i}", p.inputs, ns) for i, d in enumerate(p.derivatives)]
+    gns: dict[str, object] = {**ns, "twins": twins, "abs": abs}
+    args = ", ".join([*p.inputs, "out", *p.params])
+    forward = _lambda(", ".join([*p.inputs, *p.params]), fwd, ns, p.name)
+    terms = [_lambda("g, " + args, contribution(d, "g"), ns, p.name) for d in ders]
+    partials = [_lambda(args, d, ns, p.name) for d in ders]
+    graph = [over_values(d) for d in ders]
+    terms_graph = [_lambda("g, " + args, contribution(d, "g"), gns, p.name) for d in graph]
+    partials_graph = [_lambda(args, d, gns, p.name) for d in graph]
+    fallible = any(not isinstance(d, str) for d in p.derivatives)
+    ieee = None
+    if not fallible and any(may_raise(d) for d in ders):
+        ieee = [_lambda("g, " + args, contribution(ieee_rule(d), "g"), ns, p.name) for d in ders]
+    op = Op(
+        p, p.name, backward=_adder(terms), terms=_caller(terms, False, True),
+        partials=_caller(partials, False, False), terms_graph=_caller(terms_graph, True, True),
+        partials_graph=_caller(partials_graph, True, False),
+        backward_ieee=None if ieee is None else _adder(ieee),
+        terms_ieee=None if ieee is None else _caller(ieee, False, True), fallible=fallible,
+    )  # fmt: skip
+    op.make = _maker(op, forward, len(p.inputs))
+    return op
+
+
+def _arguments(node: Value, graph: bool) -> list[Any]:
+    """What the compiled rules take after ``g``: the inputs, ``out``, the parameters."""
+    if graph:
+        return [*node.inputs, node, *node.params]
+    return [*(c.data for c in node.inputs), node.data, *node.params]
+
+
+def _caller(
+    rules: Sequence[Callable[..., Any]], graph: bool, with_g: bool
+) -> Callable[..., tuple[Any, ...]]:
+    """The rules applied to a node (and its gradient ``g``), one result per input."""
+    if with_g:
+
+        def terms(node: Value, g: Any) -> tuple[Any, ...]:
+            args = _arguments(node, graph)
+            return tuple(rule(g, *args) for rule in rules)
+
+        return terms
+
+    def partials(node: Value) -> tuple[Any, ...]:
+        args = _arguments(node, graph)
+        return tuple(rule(*args) for rule in rules)
+
+    return partials
+
+
+def _adder(rules: Sequence[Callable[..., Any]]) -> Callable[[Value], None]:
+    """The chain rule at one node: every term first (a rule may raise), then
+    ``input.grad += term`` for each input."""
+
+    def backward(node: Value) -> None:
+        args = _arguments(node, False)
+        g = node.grad
+        terms = [rule(g, *args) for rule in rules]
+        for child, term in zip(node.inputs, terms, strict=True):
+            child.grad += term
+
+    return backward
+
+
+def _maker(op: Op, forward: Callable[..., float], n_inputs: int) -> Callable[..., Value]:
+    """The forward: operands (numbers are lifted) and parameters to a recorded node."""
+    name = op.name
+
+    def make(*operands: Any) -> Value:
+        nodes = tuple(lift(v, name) for v in operands[:n_inputs])
+        params = tuple(real(k, f"{name}(param)") for k in operands[n_inputs:])
+        floats = [v.data for v in nodes]
+        bound = op.bind(*params) if params else op
+        try:
+            data = forward(*floats, *params)
+        except (ArithmeticError, ValueError) as e:
+            raise domain_error(bound, e, tuple(floats)) from None
+        return record(data, nodes, bound)
+
+    return make

@@ -1,0 +1,243 @@
+"""Anomaly mode: stop at the first inf or nan and say, in chain-rule terms, how it came.
+
+Inside ``with detect_anomaly():`` every node records where it was created (file and line of
+the code that made it, outside this package), and
+
+- the forward pass raises ``AnomalyError`` at the first node whose value is not finite, showing
+  the operation and its operands (``exp(x=1000.0) = inf``);
+- ``backward()`` and ``grad()`` raise it at the first gradient that is not finite, a term or a
+  sum of terms, showing the local derivative, the upstream gradient and their product
+  (``sqrt'(x=0.0) = inf times upstream 0.0 -> nan``), the node it reached and where that was
+  created; every ``.grad`` is left as it was. The error holds the path from the output down to
+  that node: ``draw_dot(root, highlight=error)`` draws it in red.
+
+Turning it on replaces no function: it is a mode (``autograd.core.modes``) that the place where
+nodes are made, and the reverse sweep, ask for. Off, it costs nothing measurable.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from .modes import Mode, Scoped
+from .op import CONST
+
+PACKAGE = str(Path(__file__).resolve().parent.parent)
+
+
+def creation_site() -> str:
+    """``file:line`` of the innermost caller outside this package (where a node was made).
+
+    >>> creation_site().startswith("<doctest")
+    True
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if not name.startswith(PACKAGE):
+            return f"{name}:{frame.f_lineno}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return "?"
+
+
+class AnomalyWatch:
+    """What anomaly mode keeps while it is on: where each node was created.
+
+    >>> AnomalyWatch().sites
+    {}
+    """
+
+    def __init__(self) -> None:
+        self.sites: dict[Any, str] = {}  # node -> "file.py:12", filled by the forward pass
+
+    def check(self, node: Any) -> None:
+        """Remember where ``node`` was made; raise if its value is the first non-finite one.
+
+        >>> from autograd import Value
+        >>> watch = AnomalyWatch()
+        >>> watch.check(Value(1.0) * 2)
+        >>> watch.check(Value(1e308) * 10)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        autograd.core.anomaly.AnomalyError: forward: mul(x=1e+308, y=10.0) = inf from finite ...
+        """
+        site = self.sites[node] = creation_site()
+        if math.isfinite(node.data):
+            return
+        shown = operands_text(node)
+        bad = [c for c in node.inputs if not math.isfinite(c.data)]
+        why = (
+            f"; its input {describe_node(bad[0])} is already {bad[0].data!r}"
+            if bad
+            else " from finite operands"
+        )
+        message = f"forward: {node.op}({shown}) = {node.data!r}{why}, at {site}"
+        raise AnomalyError(message, node, [node], site)
+
+
+def describe_node(node: Any) -> str:
+    """A node as messages name it: its label, else its operation (or 'leaf', or the constant).
+
+    >>> from autograd import Value
+    >>> describe_node(Value(2.0, "w")), describe_node(Value(2.0) * 3)
+    ("'w'", 'a mul node')
+    """
+    if node.label:
+        return repr(node.label)
+    if node._op is CONST:
+        return f"the constant {node.data!r}"
+    return f"a {node.op} node" if node.op else "an unlabelled leaf"
+
+
+def input_names(node: Any) -> tuple[str, ...]:
+    """The names the node's operation gives its inputs (``x0, x1, ...`` when it has none).
+
+    >>> from autograd import Value
+    >>> input_names(Value(1.0) / 2), input_names(Value(1.0))
+    (('x', 'y'), ())
+    """
+    p = node._op.primitive if node._op is not None else None
+    return p.inputs if p is not None else tuple(f"x{k}" for k in range(len(node.inputs)))
+
+
+def operands_text(node: Any, params: bool = True) -> str:
+    """The operands of a node as messages show them: ``x=2.0, y=3.0`` (and its parameters).
+
+    >>> from autograd import Value
+    >>> operands_text(Value(2.0) ** 3)
+    'x=2.0, k=3.0'
+    """
+    shown = [f"{n}={c.data!r}" for n, c in zip(input_names(node), node.inputs, strict=True)]
+    p = node._op.primitive if node._op is not None else None
+    if params and p is not None:
+        shown += [f"{n}={k!r}" for n, k in zip(p.params, node.params, strict=True)]
+    return ", ".join(shown)
+
+
+def path_to(root: Any, target: Any) -> list[Any]:
+    """The nodes from ``root`` down to ``target`` along inputs (the gradient's way back).
+
+    >>> from autograd import Value
+    >>> x = Value(1.0, "x")
+    >>> y = (x * 2).exp()
+    >>> [v.op or v.label for v in path_to(y, x)]
+    ['exp', 'mul', 'x']
+    """
+    parent: dict[Any, Any] = {root: None}
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if node is target:
+            break
+        for child in node.inputs:
+            if child not in parent:
+                parent[child] = node
+                todo.append(child)
+    if target not in parent:
+        return []
+    path: list[Any] = [target]
+    while (up := parent[path[-1]]) is not None:
+        path.append(up)
+    return path[::-1]
+
+
+class AnomalyError(ArithmeticError):
+    """A non-finite value or gradient, explained in chain-rule terms (see detect_anomaly).
+
+    ``node`` is where it appeared, ``path`` the nodes from the output down to it (draw them
+    with ``draw_dot(root, highlight=error)``), ``site`` where ``node`` was created.
+
+    >>> from autograd import Value
+    >>> r = Value(0.0, "r")
+    >>> y = r.sqrt() * 0
+    >>> try:
+    ...     y.backward(detect_anomaly=True)
+    ... except AnomalyError as e:
+    ...     print(e)
+    backward: sqrt'(x=0.0) = inf times upstream 0.0 -> nan, passed to 'r' by a sqrt node
+    """
+
+    def __init__(self, message: str, node: Any, path: list[Any], site: str = "") -> None:
+        super().__init__(message)
+        self.node = node
+        self.path = path
+        self.site = site
+
+    @classmethod
+    def in_backward(
+        cls, root: Any, node: Any, i: int, g: float, term: float, watch: AnomalyWatch
+    ) -> AnomalyError:
+        """A term ``upstream × local`` that is not finite, with the arithmetic that made it.
+
+        >>> from autograd import Value
+        >>> x = Value(0.0, "x")
+        >>> r = x.sqrt()
+        >>> print(AnomalyError.in_backward(r, r, 0, 2.0, math.inf, AnomalyWatch()))
+        backward: sqrt'(x=0.0) = inf times upstream 2.0 -> inf, passed to 'x' by a sqrt node
+        """
+        op = node._op
+        try:
+            local = op.partials(node)[i]
+        except (ArithmeticError, ValueError):
+            local = term / g if g else math.nan
+        names = input_names(node)
+        args = operands_text(node, params=False)
+        unary = len(names) == 1
+        what = f"{op.name}'({args})" if unary else f"d {op.name}({args})/d{names[i]}"
+        child = node.inputs[i]
+        site = watch.sites.get(node, "")
+        where = f" (created at {site})" if site else ""
+        message = (
+            f"backward: {what} = {local!r} times upstream {g!r} -> {term!r}, passed to "
+            f"{describe_node(child)} by {describe_node(node)}{where}"
+        )
+        return cls(message, child, path_to(root, child), site)
+
+    @classmethod
+    def in_sum(
+        cls, root: Any, node: Any, i: int, before: float, term: float, total: float,
+        watch: AnomalyWatch,
+    ) -> AnomalyError:  # fmt: skip
+        """Two finite contributions whose sum is not (inf + -inf, or an overflow).
+
+        >>> from autograd import Value
+        >>> x = Value(1.0, "x")
+        >>> y = x * 2.0
+        >>> e = AnomalyError.in_sum(y, y, 0, 1e308, 1e308, math.inf, AnomalyWatch())
+        >>> str(e).split(": ", 2)[2]
+        '1e+308 + 1e+308 = inf (the share from a mul node)'
+        """
+        child = node.inputs[i]
+        site = watch.sites.get(child, "")
+        message = (
+            f"backward: {describe_node(child)} gathers gradient from several uses: "
+            f"{before!r} + {term!r} = {total!r} (the share from {describe_node(node)})"
+        )
+        return cls(message, child, path_to(root, child), site)
+
+
+class detect_anomaly(Scoped):
+    """Context manager and decorator: raise ``AnomalyError`` at the first inf or nan.
+
+    >>> from autograd import Value
+    >>> with detect_anomaly():
+    ...     x = Value(0.0, "x")
+    ...     y = x.sqrt() * 0.0  # sqrt'(0) is inf, and inf * 0 is nan
+    ...     try:
+    ...         y.backward()
+    ...     except AnomalyError as e:
+    ...         print(str(e).split(" (created")[0])
+    backward: sqrt'(x=0.0) = inf times upstream 0.0 -> nan, passed to 'x' by a sqrt node
+    >>> x.grad  # the failed backward changed nothing
+    0.0
+    """
+
+    def _changed(self, mode: Mode) -> Mode:
+        return mode._replace(watch=AnomalyWatch())
+
+    def __enter__(self) -> detect_anomaly:
+        super().__enter__()
+        return self

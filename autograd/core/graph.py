@@ -1,0 +1,121 @@
+"""Looking at a graph: its interior nodes in topological order, and the leaves that feed them.
+
+Looking changes nothing: the traversal keeps what it has seen in its own sets and marks no node,
+so any number of threads may look at one graph at once, and drawing a graph takes no lock.
+``GRAPH_LOCK`` is for what writes into a graph: ``backward`` (interior ``.grad``) and hooks.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .op import MANY
+
+# One writer at a time: backward writes interior grads, register_hook swaps an Op. Threads that
+# differentiate (the same or different graphs) take turns; recording and looking are not locked.
+GRAPH_LOCK = threading.RLock()
+
+
+def topological_order(roots: Iterable[Any]) -> list[Any]:
+    """Interior nodes reachable from ``roots``, each after all of its inputs.
+
+    Leaves are not listed (see ``leaves``). Iterative: depth is limited by memory, not by
+    Python's recursion limit.
+
+    >>> from autograd import Value
+    >>> a = Value(1.0, "a")
+    >>> b = a + a
+    >>> c = b * b
+    >>> [n.op for n in topological_order([c])]
+    ['add', 'mul']
+    """
+    return walk(roots)[0]
+
+
+def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
+    """The topological order of the interior nodes, and whether any has a fallible op.
+
+    Depth-first with an explicit stack. A node is emitted once all its inputs are (``done``);
+    ``entered`` holds nodes waiting for their inputs. A user primitive's node keeps its inputs in
+    the tuple layout (``_b is MANY``), so the fallibility check costs nothing on the common one-
+    and two-input nodes.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0)
+    >>> order, fallible = walk([x * x + x])
+    >>> [n.op for n in order], fallible
+    (['mul', 'add'], False)
+    """
+    entered: set[Any] = set()
+    done: set[Any] = set()
+    fallible = False
+    order: list[Any] = []
+    stack = [r for r in roots if r._a is not None]
+    push, pop, emit, finish, enter = stack.append, stack.pop, order.append, done.add, entered.add
+    while stack:
+        node = pop()
+        if node in done:
+            continue
+        if node in entered:  # second visit: every input is done
+            finish(node)
+            emit(node)
+            continue
+        waiting = False
+        a, b = node._a, node._b
+        if b is MANY:
+            if node._op.fallible:
+                fallible = True
+            for child in a:
+                if child._a is not None and child not in done:
+                    if not waiting:
+                        push(node)
+                        waiting = True
+                    push(child)
+        else:  # unrolled for one or two inputs, the common case
+            if a._a is not None and a not in done:
+                push(node)
+                waiting = True
+                push(a)
+            if b is not None and b._a is not None and b not in done:
+                if not waiting:
+                    push(node)
+                    waiting = True
+                push(b)
+        if waiting:
+            enter(node)
+        else:  # every input is a leaf or done: emit now instead of on a second visit
+            finish(node)
+            emit(node)
+    return order, fallible
+
+
+def leaves(order: Iterable[Any]) -> list[Any]:
+    """Distinct leaves feeding the interior nodes in ``order``, in first-seen order.
+
+    >>> from autograd import Value
+    >>> a, b = Value(1.0, "a"), Value(2.0, "b")
+    >>> c = (a * b + a).tanh()
+    >>> [v.label for v in leaves(topological_order([c]))]
+    ['a', 'b']
+    """
+    seen: dict[Any, None] = {}
+    for node in order:
+        for child in node.inputs:
+            if child._a is None:
+                seen[child] = None
+    return list(seen)
+
+
+def leaves_first(root: Any) -> Iterator[Any]:
+    """Every node ``root`` depends on, itself included, each after its inputs.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, "x")
+    >>> [n.label or n.op for n in leaves_first(x * x)]
+    ['x', 'mul']
+    """
+    order = topological_order((root,))
+    yield from leaves(order) if order else (root,)
+    yield from order

@@ -1,0 +1,353 @@
+"""``Op``: what a graph node points at to know its operation, and the one registry of them.
+
+Every node of a graph (a ``Value``) keeps its operation in ``node._op``: the table row
+(``Op.primitive``) and the functions the engine runs for it, written out from that row in
+``autograd/core/operations.py`` (forward, backward, local derivatives). Every operation the
+engine knows by name is in ``OPERATIONS``: the table's rows, the rows behind the rule helpers,
+``const`` (a number lifted into a graph) and the fused ``linear``. User primitives
+(``@primitive``) are Ops too, found through their function rather than by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from ..ops import Primitive
+from .numbers import real
+
+T = TypeVar("T")
+Terms = Callable[[Any, Any], Sequence[Any]]  # (node, upstream gradient) -> one term per input
+Locals = Callable[[Any], Sequence[Any]]  # node -> one local derivative per input
+
+
+class Node(Protocol):
+    """What the engine's lower layers read of a graph node (``autograd.Value`` is one).
+
+    >>> from autograd import Value
+    >>> y = Value(2.0) * 3
+    >>> y.data, y._op.name, [v.data for v in y.inputs]
+    (6.0, 'mul', [2.0, 3.0])
+    """
+
+    data: float
+    grad: Any
+    label: str
+    _a: Any
+    _b: Any
+    _op: Op | None
+
+    @property
+    def inputs(self) -> tuple[Any, ...]:
+        """The node's operands (see ``Value.inputs``).
+
+        >>> from autograd import Value
+        >>> len((Value(1.0) + 2).inputs)
+        2
+        """
+        ...
+
+
+class _Many:
+    """Marks a node whose ``_a`` slot holds the tuple of its inputs (more than two, or a user
+    primitive's)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MANY"
+
+    def __reduce__(self) -> str:
+        return "MANY"  # a copy or an unpickled graph gets this very object back
+
+
+MANY = _Many()
+
+
+def _no_terms(node: Any, g: Any) -> tuple[()]:
+    return ()
+
+
+def _no_locals(node: Any) -> tuple[()]:
+    return ()
+
+
+class Op:
+    """An operation as graph nodes refer to it: the table row and the functions run for it.
+
+    ``backward(node)`` is the chain rule at one node: it adds ``node.grad`` times each local
+    derivative into that input's ``.grad``. ``terms(node, g)`` returns those products instead
+    of adding them (``g`` the node's gradient), ``partials(node)`` the local derivatives
+    themselves; ``terms_graph`` and ``partials_graph`` are the same over Values, so that a
+    gradient can be differentiated again. ``backward_ieee`` and ``terms_ieee`` are the rules in
+    IEEE arithmetic (inf and nan, never an exception), None where no rule can raise or a rule
+    is a user's (``fallible``: its error reaches the user). ``make(x, ...)`` records a new node.
+    ``params`` holds constant arguments (the exponent of ``x ** 2``); an Op with other params
+    is a sibling made by ``bind``, sharing every function.
+
+    >>> from autograd import Value
+    >>> op = (Value(2.0) ** 3)._op
+    >>> op, op.name, op.params
+    (Op('pow', 3.0), 'pow', (3.0,))
+    """
+
+    __slots__ = (
+        "backward",
+        "backward_ieee",
+        "base",
+        "fallible",
+        "hooks",
+        "make",
+        "name",
+        "origin",
+        "params",
+        "partials",
+        "partials_graph",
+        "primitive",
+        "siblings",
+        "terms",
+        "terms_graph",
+        "terms_ieee",
+        "weighted_sum",
+    )
+
+    def __init__(
+        self,
+        primitive: Primitive | None,
+        name: str,
+        *,
+        backward: Callable[[Any], None],
+        terms: Terms = _no_terms,
+        partials: Locals = _no_locals,
+        terms_graph: Terms = _no_terms,
+        partials_graph: Locals = _no_locals,
+        backward_ieee: Callable[[Any], None] | None = None,
+        terms_ieee: Terms | None = None,
+        fallible: bool = False,
+        weighted_sum: bool = False,
+        params: tuple[float, ...] = (),
+    ) -> None:
+        self.primitive = primitive
+        self.name = name
+        self.params = params
+        self.backward = backward
+        self.terms = terms
+        self.partials = partials
+        self.terms_graph = terms_graph
+        self.partials_graph = partials_graph
+        self.backward_ieee = backward_ieee
+        self.terms_ieee = terms_ieee
+        self.fallible = fallible
+        # b + w0*x0 + w1*x1 + ... (the fused neuron): inputs (w..., x..., b). Drawings, the
+        # expanded view and compile ask this instead of the name.
+        self.weighted_sum = weighted_sum
+        self.make: Callable[..., Any] | None = None  # forward: operands (and params) to a node
+        self.origin: tuple[str, str] | None = None  # (module, qualname) of a user primitive
+        self.base = self
+        self.hooks: list[Callable[[Any], Any]] | None = None  # a hooked node's own copy only
+        self.siblings: dict[tuple[float, ...], Op] = {}
+
+    def bind(self, *params: float) -> Op:
+        """A sibling Op with constant ``params``, sharing the functions (cached).
+
+        >>> pow_op = OPERATIONS["pow"]
+        >>> cube = pow_op.bind(3.0)
+        >>> cube, cube.backward is pow_op.backward, pow_op.bind(3.0) is cube
+        (Op('pow', 3.0), True, True)
+        """
+        op = self.siblings.get(params)
+        if op is None:
+            op = self._sibling(params)
+            op.siblings = self.siblings  # siblings share one cache
+            if len(self.siblings) < 512:  # common exponents are shared; odd ones are not kept
+                self.siblings[params] = op
+        return op
+
+    def _sibling(self, params: tuple[float, ...]) -> Op:
+        """A new Op with the base's functions and these constant parameters."""
+        base = self.base
+        op = Op(
+            base.primitive, base.name, backward=base.backward, terms=base.terms,
+            partials=base.partials, terms_graph=base.terms_graph,
+            partials_graph=base.partials_graph, backward_ieee=base.backward_ieee,
+            terms_ieee=base.terms_ieee, fallible=base.fallible, weighted_sum=base.weighted_sum,
+            params=params,
+        )  # fmt: skip
+        op.make, op.origin, op.base = base.make, base.origin, base
+        return op
+
+    def float_terms(self, node: Any, g: float) -> Sequence[float]:
+        """What each input receives, ``g`` times its local derivative, in float arithmetic.
+
+        Where plain floats raise (``1 / 0``, an overflowing ``**``) the IEEE version of the
+        rules gives inf or nan instead, as PyTorch does; a user rule's error propagates.
+
+        >>> from autograd import Value
+        >>> y = Value(2.0) * Value(5.0)
+        >>> y._op.float_terms(y, 3.0)
+        (15.0, 6.0)
+        """
+        try:
+            return self.terms(node, g)
+        except (ArithmeticError, ValueError):
+            if self.terms_ieee is None:
+                raise
+            return self.terms_ieee(node, g)
+
+    def hooked(self) -> Op:
+        """A private copy of this Op for one node with gradient hooks (see register_hook).
+
+        Nodes without hooks keep the shared Op: hooks cost them nothing.
+
+        >>> op = OPERATIONS["mul"].hooked()
+        >>> op.hooks, op.base is OPERATIONS["mul"], op.backward is OPERATIONS["mul"].backward
+        ([], True, True)
+        """
+        op = self._sibling(self.params)
+        op.hooks = []
+        return op
+
+    def unhooked(self) -> Op:
+        """The shared Op this one stands for (itself when it has no hooks).
+
+        >>> OPERATIONS["mul"].hooked().unhooked() is OPERATIONS["mul"]
+        True
+        """
+        if self.hooks is None:
+            return self
+        return self.base.bind(*self.params) if self.params else self.base
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r}{', ' if self.params else ''}{', '.join(map(repr, self.params))})"
+
+    # An Op is part of the engine, not of a graph: copies share it, pickles name it (hooks
+    # belong to the original node and are not copied).
+    def __copy__(self) -> Op:
+        return self.unhooked()
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Op:
+        return self.unhooked()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self.hooks is not None:
+            return self.unhooked().__reduce__()
+        if OPERATIONS.get(self.name) is self.base:
+            return (op_named, (self.name, self.params))
+        if self.origin is not None:
+            return (user_op, (*self.origin, self.params))
+        raise pickle.PicklingError(
+            f"cannot pickle operation {self.name!r}: a user primitive is pickled by the module "
+            "path of its function, so define it with @primitive at the top level of a module"
+        )
+
+
+# The one registry: every operation known by name (table rows, helper rows, const, linear).
+OPERATIONS: dict[str, Op] = {}
+
+
+def register(op: Op) -> Op:
+    """Add ``op`` to ``OPERATIONS`` under its name (a name is registered once).
+
+    >>> register(OPERATIONS["mul"])
+    Traceback (most recent call last):
+    ...
+    ValueError: an operation named 'mul' is already registered
+    """
+    if op.name in OPERATIONS:
+        raise ValueError(f"an operation named {op.name!r} is already registered")
+    OPERATIONS[op.name] = op
+    return op
+
+
+def op_named(name: str, params: tuple[float, ...] = ()) -> Op:
+    """The engine's Op called ``name`` (bound to ``params``): how a pickled graph finds it.
+
+    >>> op_named("pow", (2.0,))
+    Op('pow', 2.0)
+    """
+    op = OPERATIONS.get(name)
+    if op is None:
+        raise pickle.UnpicklingError(f"no operation named {name!r}: is its row in the table?")
+    return op.bind(*params) if params else op
+
+
+def user_op(module: str, qualname: str, params: tuple[float, ...] = ()) -> Op:
+    """The Op of the user primitive defined as ``module.qualname`` (for unpickling).
+
+    >>> user_op("math", "pi")
+    Traceback (most recent call last):
+    ...
+    _pickle.UnpicklingError: math.pi is not a primitive
+    """
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    op = getattr(obj, "op", None)
+    if not isinstance(op, Op):
+        raise pickle.UnpicklingError(f"{module}.{qualname} is not a primitive")
+    return op.bind(*params) if params else op
+
+
+def weighted_sum(node: Any) -> bool:
+    """True for a fused neuron's node, ``b + w0*x0 + ...`` (see ``autograd.core.linear``).
+
+    >>> from autograd import Value
+    >>> from autograd.fused import linear
+    >>> weighted_sum(linear([Value(1.0)], [Value(2.0)])), weighted_sum(Value(1.0) * 2)
+    (True, False)
+    """
+    return node._op is not None and node._op.weighted_sum
+
+
+def domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
+    """The error a forward rule's failure becomes: names the operation, operands and domain.
+
+    >>> print(domain_error(OPERATIONS["log"], ValueError("math domain error"), (-1.0,)))
+    log: operand outside the domain for x=-1.0 (defined for x > 0)
+    """
+    p = op.primitive
+    names = p.inputs if p is not None else tuple(f"x{i}" for i in range(len(args)))
+    shown = ", ".join(f"{n}={a!r}" for n, a in zip(names, args, strict=True))
+    if op.params and p is not None:
+        shown += ", " + ", ".join(f"{n}={v!r}" for n, v in zip(p.params, op.params, strict=True))
+    kind: type[Exception]
+    if isinstance(exc, ZeroDivisionError):
+        kind, why = ZeroDivisionError, "division by zero"
+    elif isinstance(exc, OverflowError):
+        kind, why = OverflowError, "result overflows a float"
+    elif str(exc) == "math domain error":
+        kind, why = ValueError, "operand outside the domain"
+    else:
+        kind, why = (ValueError if isinstance(exc, ValueError) else ArithmeticError), str(exc)
+    domain = p.domain if p is not None else "its domain"
+    return kind(f"{op.name}: {why} for {shown} (defined for {domain})")
+
+
+def _no_backward(node: Any) -> None:  # constants and leaves are never interior nodes
+    return None
+
+
+# The operation of a number lifted into the graph (the 2 in ``x * 2``): a leaf that drawings
+# show as a constant and compiled code writes as a literal.
+CONST = register(Op(None, "const", backward=_no_backward))
+
+
+def constant(cls: type[T], x: object, where: str) -> T:
+    """The number ``x`` as a constant leaf of class ``cls`` (a ``Value``); ``where`` names the
+    operation in the error for what is not a number.
+
+    >>> from autograd import Value
+    >>> c = constant(Value, 2, "mul")
+    >>> c.data, c.is_leaf, c.op
+    (2.0, True, 'const')
+    """
+    node: Any = object.__new__(cls)
+    node.data = real(x, where)
+    node.grad = 0.0
+    node.label = ""
+    node._a = None
+    node._b = None
+    node._op = CONST
+    return node

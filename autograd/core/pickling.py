@@ -1,0 +1,113 @@
+"""Copies and pickles of graphs, without recursion: a chain of any length copies and pickles.
+
+A copied or unpickled graph is a new graph of the same shape: same data, grads, labels and
+operations (shared, see ``Op``), new nodes. Pickle would recurse from a node into its inputs, so
+a node is saved after a *prelude*: the nodes it depends on, inputs first, each saved with no
+prelude of its own; by the time a node is saved, its inputs are already in the pickle.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .graph import GRAPH_LOCK, leaves_first
+from .op import MANY
+
+
+def blank(cls: type[Any], *ignored: object) -> Any:
+    """An empty node for copy and pickle to fill in (``ignored``: what pickle saved first).
+
+    >>> from autograd import Value
+    >>> type(blank(Value)).__name__
+    'Value'
+    """
+    return object.__new__(cls)
+
+
+class _PickleState(threading.local):
+    inside = False  # saving the nodes a node depends on: they need no prelude of their own
+
+
+_pickling = _PickleState()
+
+
+class _Prelude:
+    """The nodes a pickled node depends on, saved before it (see ``reduce_node``)."""
+
+    def __init__(self, nodes: list[Any]) -> None:
+        self.nodes = nodes
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        _pickling.inside = True  # pickle now saves self.nodes, then _PreludeEnd
+        return (blank, (object, *self.nodes, _PreludeEnd()))
+
+
+class _PreludeEnd:
+    def __reduce__(self) -> tuple[Any, ...]:
+        _pickling.inside = False
+        return (blank, (object,))
+
+
+def state(node: Any) -> tuple[Any, ...]:
+    """A node's fields, in the order ``set_state`` takes them.
+
+    >>> from autograd import Value
+    >>> state(Value(2.0, "x"))
+    (2.0, 0.0, 'x', None, None, None)
+    """
+    return (node.data, node.grad, node.label, node._op, node._a, node._b)
+
+
+def set_state(node: Any, data: float, grad: Any, label: str, op: Any, a: Any, b: Any) -> None:
+    """Fill in a blank node's fields.
+
+    >>> from autograd import Value
+    >>> node = blank(Value)
+    >>> set_state(node, 2.0, 0.0, "x", None, None, None)
+    >>> node
+    Value(data=2.0, grad=0.0, label='x')
+    """
+    node.data, node.grad, node.label, node._op, node._a, node._b = data, grad, label, op, a, b
+
+
+def reduce_node(node: Any) -> tuple[Any, ...]:
+    """What pickle saves for ``node``: its prelude first, then its fields.
+
+    >>> import pickle
+    >>> from autograd import Value
+    >>> y = pickle.loads(pickle.dumps(Value(2.0, "x") * 3))
+    >>> y.data, [v.label or v.op for v in y.inputs]
+    (6.0, ['x', 'const'])
+    """
+    cls = type(node)
+    if node._a is None or _pickling.inside:
+        return (blank, (cls,), state(node))
+    with GRAPH_LOCK:
+        earlier = [n for n in leaves_first(node) if n is not node]
+    return (blank, (cls, _Prelude(earlier)), state(node))
+
+
+def deep_copy(node: Any, memo: dict[int, Any]) -> Any:
+    """A copy of the graph that ``node`` ends, sharing nothing but operations.
+
+    >>> import copy
+    >>> from autograd import Value
+    >>> x = Value(2.0)
+    >>> y = copy.deepcopy(x * x)
+    >>> y.data, y.inputs[0] is y.inputs[1], y.inputs[0] is x
+    (4.0, True, False)
+    """
+    for n in leaves_first(node):
+        if id(n) in memo:
+            continue
+        a, b = n._a, n._b
+        if b is MANY:
+            a = tuple(memo[id(c)] for c in a)
+        else:
+            a = None if a is None else memo[id(a)]
+            b = None if b is None else memo[id(b)]
+        copy = blank(type(n))
+        set_state(copy, n.data, n.grad, n.label, n._op, a, b)
+        memo[id(n)] = copy
+    return memo[id(node)]

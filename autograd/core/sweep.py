@@ -1,0 +1,252 @@
+"""The reverse sweep: the chain rule at every node, outputs first. Every gradient comes from here.
+
+``backward_pass`` walks a graph's interior nodes in reverse topological order. When it reaches a
+node, every contribution to that node's gradient has arrived; it passes that gradient through
+the node's hooks, then gives each input its term, ``upstream × local derivative`` (no term at
+all where a rule masks a zero slope, so an infinite upstream does not become nan), and adds the
+term to what that input already has. Where plain float arithmetic raises (``1 / 0``), the rule
+runs again in IEEE arithmetic. Under anomaly mode every term and every sum is checked.
+
+Where the gradients are kept is the caller's choice, a ``Store``:
+
+- ``backward()`` keeps them in ``.grad`` (``GradAttributes``); with no hook, anomaly watch or
+  recording, each node's generated ``backward_<op>`` does the adding itself
+  (``input.grad += node.grad * local``, in ``autograd/core/operations.py``): the same terms, in
+  the same order, without building them first;
+- ``grad()`` keeps them in a table (``GradTable``), over floats or, with ``create_graph``, over
+  Values (``GraphTable``);
+- the backward stepper records every step from a ``GradTable`` of its own, and
+  ``autograd.compile`` writes each term as a line of code from a store of source text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from .anomaly import AnomalyError, AnomalyWatch
+from .graph import leaves
+from .hooks import HOOKS, LEAF_HOOKS, run_hooks
+from .op import Op
+
+
+class Store:
+    """Where a sweep keeps gradients, and how it computes terms (subclasses say).
+
+    ``get`` is a node's gradient so far (None: nothing has reached it), ``set`` replaces it,
+    ``terms`` are what a node passes to each of its inputs given its gradient ``g``.
+    ``numeric`` stores hold numbers that anomaly mode can check.
+
+    >>> issubclass(GradTable, Store), GraphTable.numeric
+    (True, False)
+    """
+
+    numeric = True
+
+    def get(self, node: Any) -> Any:
+        """The gradient of ``node`` so far (None: none yet).
+
+        >>> from autograd import Value
+        >>> x = Value(1.0)
+        >>> GradAttributes().get(x), GradTable({}).get(x)
+        (0.0, None)
+        """
+        raise NotImplementedError
+
+    def set(self, node: Any, g: Any) -> None:
+        """Replace the gradient of ``node``.
+
+        >>> from autograd import Value
+        >>> x = Value(1.0)
+        >>> table = GradTable({})
+        >>> table.set(x, 2.5)
+        >>> table.get(x)
+        2.5
+        """
+        raise NotImplementedError
+
+    def terms(self, op: Op, node: Any, g: Any) -> Sequence[Any]:
+        """What ``node`` passes to each input when its gradient is ``g`` (floats, IEEE).
+
+        >>> from autograd import Value
+        >>> y = Value(2.0) * Value(5.0)
+        >>> GradTable({}).terms(y._op, y, 3.0)
+        (15.0, 6.0)
+        """
+        return op.float_terms(node, g)
+
+    def before(self, node: Any) -> Any:
+        """What a term for ``node`` is added to: its gradient so far, or 0.0 (None: the term
+        itself becomes the gradient).
+
+        >>> from autograd import Value
+        >>> GradTable({}).before(Value(1.0)), GraphTable({}).before(Value(1.0))
+        (0.0, None)
+        """
+        return self.get(node)
+
+
+class GradAttributes(Store):
+    """Gradients in the nodes' ``.grad``: what ``backward()`` fills.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> y = x * x
+    >>> y.grad = 1.0
+    >>> backward_pass([y], GradAttributes())
+    >>> x.grad
+    6.0
+    """
+
+    def get(self, node: Any) -> Any:
+        return node.grad
+
+    def set(self, node: Any, g: Any) -> None:
+        node.grad = g
+
+
+class GradTable(Store):
+    """Gradients in a dict of floats, ``.grad`` untouched: what ``grad()`` and steppers use.
+
+    Every node starts from 0.0, as ``.grad`` does, so the sums are the same floats.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> y = x * x
+    >>> table = GradTable({y: 1.0})
+    >>> backward_pass([y], table)
+    >>> table.grads[x], x.grad
+    (6.0, 0.0)
+    """
+
+    def __init__(self, seeds: dict[Any, Any]) -> None:
+        self.grads = {node: 0.0 + g for node, g in seeds.items()}
+
+    def get(self, node: Any) -> Any:
+        return self.grads.get(node)
+
+    def set(self, node: Any, g: Any) -> None:
+        self.grads[node] = g
+
+    def before(self, node: Any) -> Any:
+        return self.grads.get(node, 0.0)
+
+
+class GraphTable(GradTable):
+    """Gradients as Values (``create_graph``): the terms are graph nodes themselves.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> y = x * x
+    >>> table = GraphTable({y: Value(1.0)})
+    >>> backward_pass([y], table)
+    >>> table.grads[x].op, table.grads[x].data  # x * 1 + x * 1, as a graph
+    ('add', 6.0)
+    """
+
+    numeric = False
+
+    def __init__(self, seeds: dict[Any, Any]) -> None:
+        self.grads = dict(seeds)
+
+    def terms(self, op: Op, node: Any, g: Any) -> Sequence[Any]:
+        return op.terms_graph(node, g)
+
+    def before(self, node: Any) -> Any:
+        return self.grads.get(node)  # a first term is the gradient itself: no node for 0 + t
+
+
+def hooked_leaves(order: Sequence[Any], roots: Sequence[Any] = ()) -> list[Any]:
+    """The leaves feeding ``order`` (or given as ``roots``) that have hooks.
+
+    >>> from autograd import Value
+    >>> x = Value(1.0)
+    >>> with x.register_hook(print):
+    ...     hooked_leaves([x * 2]) == [x]
+    True
+    """
+    if not HOOKS.count:
+        return []
+    found = leaves(order) + [r for r in roots if r._a is None]
+    return [v for v in dict.fromkeys(found) if v in LEAF_HOOKS]
+
+
+def backward_pass(
+    order: Sequence[Any],
+    store: Store,
+    *,
+    watch: AnomalyWatch | None = None,
+    root: Any = None,
+    leaf_hooks: Sequence[Any] = (),
+) -> None:
+    """The chain rule at every node of ``order`` (interior nodes, inputs first), outputs first.
+
+    The seeds (the outputs' gradients) are in ``store`` already. ``watch`` (anomaly mode)
+    raises ``AnomalyError`` at the first non-finite term or sum, naming the path from ``root``.
+    ``leaf_hooks`` are leaves whose hooks run once every node has passed its share.
+
+    >>> from autograd import Value
+    >>> a = Value(2.0)
+    >>> b = a * a
+    >>> c = b + a
+    >>> table = GradTable({c: 1.0})
+    >>> backward_pass([b, c], table)
+    >>> table.grads[a]  # dc/da = 2a + 1
+    5.0
+    """
+    if type(store) is GradAttributes and watch is None and not HOOKS.count:
+        _apply_rules(order)
+        return
+    hooks_exist = HOOKS.count > 0
+    check = watch is not None and store.numeric
+    before = store.before
+    for node in reversed(order):
+        g = store.get(node)
+        if g is None:  # no output depends on this node
+            continue
+        op: Op = node._op
+        if hooks_exist and op.hooks:
+            g = run_hooks(op.hooks, g, node)
+            store.set(node, g)
+        terms = store.terms(op, node, g)
+        for i, (child, term) in enumerate(zip(node.inputs, terms, strict=True)):
+            if check and not math.isfinite(_number(term)):
+                raise AnomalyError.in_backward(root, node, i, _number(g), _number(term), watch)  # type: ignore[arg-type]
+            old = before(child)
+            total = term if old is None else old + term
+            if check and not math.isfinite(_number(total)):
+                raise AnomalyError.in_sum(root, node, i, old, term, _number(total), watch)  # type: ignore[arg-type]
+            store.set(child, total)
+    for leaf in leaf_hooks:
+        g = store.get(leaf)
+        if g is not None:
+            store.set(leaf, run_hooks(LEAF_HOOKS[leaf], g, leaf))
+
+
+def _apply_rules(order: Sequence[Any]) -> None:
+    """The sweep when gradients live in ``.grad`` and nothing watches: each node's generated
+    backward function adds its terms itself. A rule that raises on floats is re-run in IEEE.
+
+    A built-in rule raises only where plain float arithmetic does and IEEE arithmetic does not
+    (``1e-200 ** -2``); its backward function adds nothing before every term is computed, so
+    the IEEE version can take over that node and the loop go on. A user primitive's rule has no
+    IEEE version: its error propagates.
+    """
+    pending = reversed(order)
+    while True:
+        try:
+            for node in pending:
+                # The chain rule at one node: ``input.grad += node.grad * local_derivative``
+                # for each input (see backward_mul in autograd/core/operations.py).
+                node._op.backward(node)
+            return
+        except (ArithmeticError, ValueError):
+            ieee = node._op.backward_ieee
+            if ieee is None:
+                raise
+            ieee(node)
+
+
+def _number(x: Any) -> float:
+    return x.data if hasattr(x, "_op") else x
