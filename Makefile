@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test test-fast lint format bench clean notebooks
+.PHONY: demo test test-fast lint format bench clean notebooks generate
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: lint $(VENV)/.installed-notebooks
 # The quick loop while editing: no lint, no notebooks, no test marked slow.
 test-fast: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not slow and not torch and not long and not docs_site"
+
+# The table's code: autograd/core/operations.py written again from the rows of autograd/ops.py
+# (tests/test_generated.py fails when the two disagree).
+generate: $(VENV)/.installed-test
+	$(PY) -m autograd.generate
 
 format: $(VENV)/.installed-test
 	$(PY) -m ruff format .

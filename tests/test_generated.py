@@ -122,11 +122,11 @@ def test_source_shows_a_row() -> None:
 
 # -- one row reaches every consumer -----------------------------------------------------------
 
-ROW = '''    _p(
+ROW = """    _p(
         "cube", "x", "x * x * x", ["3 * x * x"], formula="x**3", sample=(((-2.0, 2.0),),),
         symbol="x³", doc="The cube.\\n\\n    >>> Value(2.0).cube().data\\n    8.0\\n",
     ),
-'''
+"""
 
 CONSUMERS = r"""
 import io, os, sys, tempfile
@@ -170,7 +170,7 @@ def test_a_new_row_reaches_every_consumer(tmp_path: Path) -> None:
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     table = copy / "ops.py"
     text = table.read_text(encoding="utf-8")
-    anchor = '    # y = x as a node of its own: autograd.func gives each argument'
+    anchor = "    # y = x as a node of its own: autograd.func gives each argument"
     assert anchor in text
     table.write_text(text.replace(anchor, ROW + anchor), encoding="utf-8")
     env = {"PYTHONPATH": str(tmp_path), "PATH": ""}

@@ -7,15 +7,7 @@ The import graph is read from the source with ``ast``, so imports inside functio
 from __future__ import annotations
 
 import ast
-import inspect
-import re
-import subprocess
-import sys
-import textwrap
-import traceback
 from pathlib import Path
-
-import pytest
 
 import autograd
 

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from ..core.numbers import real
 from ..core.op import CONST, Op
+from ..core.sweep import Store, backward_pass
 from ..core.value import Value
 from ..ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
 from ..rule_text import contribution, ieee_rule
@@ -166,24 +168,21 @@ class Emitter:
         fwd, _ = self._rules(p)
         return f"{out} = {fwd.format(**self._slots(node))}  # {comment(p.name)}"
 
-    def backward(self, node: Value) -> list[str]:
-        """The node's gradient is complete now: write it, then pass its share to the inputs."""
-        lines = self.flush(node)
-        g = self.trace.grads[node]
+    def terms(self, node: Value, g: str) -> list[tuple[str, str]]:
+        """What ``node`` passes to each input, as source text: (sign, term) per input."""
         op = _op(node)
         if op.weighted_sum:
             n = len(node.inputs) >> 1
             prev = node.inputs
-            for w, x in zip(prev[:n], prev[n:-1], strict=True):
-                self._add(w, f"{g} * {self.ref(x)}")
-                self._add(x, f"{g} * {self.ref(w)}")
-            self._add(prev[-1], g)
-            return lines
+            ws = [("+", f"{g} * {self.ref(x)}") for x in prev[n:-1]]
+            xs = [("+", f"{g} * {self.ref(w)}") for w in prev[:n]]
+            return [*ws, *xs, ("+", g)]
         p = op.primitive
         assert p is not None  # forward() already refused an operation with no rule
         _, ders = self._rules(p)
         slots = self._slots(node)
-        for k, (child, d) in enumerate(zip(node.inputs, ders, strict=True)):
+        found = []
+        for k, d in enumerate(ders):
             text = d.format(**slots).strip()
             if p.name == "pow" and k == 0 and not self.ieee:
                 fast = _power(slots["i0"], op.params[0] - 1, "pow_grad")
@@ -191,12 +190,12 @@ class Emitter:
                     text = f"{slots['k0']} * {fast}"
             term = contribution(text, g)
             if term == f"-{g}":
-                self._add(child, g, "-")
+                found.append(("-", g))
             else:
-                self._add(child, term if term == g or " if " not in term else f"({term})")
-        return lines
+                found.append(("+", term if term == g or " if " not in term else f"({term})"))
+        return found
 
-    def _add(self, child: Value, term: str, sign: str = "+") -> None:
+    def add(self, child: Value, term: str, sign: str = "+") -> None:
         """Queue ``grad(child) += term``; constants need no gradient."""
         if child in self.trace.grads:
             self.pending.setdefault(child, []).append((sign, term))
@@ -223,6 +222,34 @@ class Emitter:
                 text = text[2:] if text[0] == "+" else "-" + text[2:]
             lines.append(f"{g} = {' '.join([*head, text])}" if head else f"{g} = {text}")
         return lines
+
+
+class _Source(Store):
+    """The reverse sweep's store for compile: a node's turn writes its gradient's line, a term
+    queues ``(sign, text)`` for its input's sum (see ``Emitter.flush``)."""
+
+    numeric = False
+
+    def __init__(self, em: Emitter, lines: list[str]) -> None:
+        self.em = em
+        self.lines = lines
+
+    def get(self, node: Any) -> Any:
+        name = self.em.trace.grads.get(node)
+        if name is not None and node._a is not None:  # its turn: its gradient is complete
+            self.lines.append(f"# {comment(_op(node).name)} -> {self.em.trace.refs[node]}")
+            self.lines += self.em.flush(node)
+        return name
+
+    def set(self, node: Any, g: Any) -> None:
+        sign, term = g
+        self.em.add(node, term, sign)
+
+    def terms(self, op: Op, node: Any, g: Any) -> Sequence[Any]:
+        return self.em.terms(node, g)
+
+    def before(self, node: Any) -> Any:
+        return None  # each term is queued as it is; the flush writes the sum
 
 
 def comment(text: str) -> str:
@@ -277,9 +304,8 @@ def generate(
     seed = trace.outputs[0]
     if seed in trace.grads:
         em.pending[seed] = [("+", "1.0")]
-    for node in reversed(trace.backward_order):
-        lines.append(f"# {comment(_op(node).name)} -> {trace.refs[node]}")
-        lines += em.backward(node)
+    # The engine's own reverse sweep, with a store that writes each step as source text.
+    backward_pass(trace.backward_order, _Source(em, lines))
     lines.append("# parameters and inputs")
     for v in (*trace.inputs, *trace.params):
         lines += em.flush(v, leaf=True)

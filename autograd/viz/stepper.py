@@ -10,14 +10,14 @@ by a notebook widget (``play()`` in Jupyter) and written as a self-contained pag
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ..core.graph import leaves, topological_order
-from ..core.hooks import LEAF_HOOKS, run_hooks
+from ..core.graph import topological_order
 from ..core.numbers import real
 from ..core.op import CONST, Op
+from ..core.sweep import GradTable, backward_pass, hooked_leaves
 from ..core.value import Value
 from .dot import draw_dot, forward_order, to_dot
 from .expand import expand as expand_graph
@@ -82,6 +82,63 @@ def local_derivative(node: Value, i: int, names: Mapping[Value, str], value: flo
     else:
         shown = local if rule == local else f"{rule} = {local}"
     return f"d({expression(node, names)})/d{names[node.inputs[i]]} = {shown}"
+
+
+class _Recorder(GradTable):
+    """The sweep's gradient table, remembering each step as the sweep takes it."""
+
+    def __init__(self, seeds: dict[Value, float]) -> None:
+        super().__init__(seeds)
+        self.steps: list[BackwardStep] = []
+        self._node: Value | None = None  # the node whose turn it is
+        self._raw: float = 0.0  # its gradient as it arrived, before any hook
+        self._hooked = False  # whether its hooks ran
+        self._passed: list[float] = []
+        self._before: list[float | None] = []
+
+    def get(self, node: Any) -> Any:
+        g = super().get(node)
+        self._finish()
+        self._node, self._raw, self._hooked = node, g, False
+        return g
+
+    def set(self, node: Any, g: Any) -> None:
+        super().set(node, g)
+        current = self._node
+        if current is None or node is not current:  # a share added to an input
+            return
+        if current.is_leaf:  # a leaf's hook, after every share arrived
+            self.steps.append(BackwardStep(len(self.steps), current, g, (), (), (), self._raw))
+            self._node = None
+        else:  # the node's hooks replaced its gradient before it passes it on
+            self._hooked = True
+
+    def terms(self, op: Op, node: Any, g: Any) -> Sequence[Any]:
+        terms = super().terms(op, node, g)
+        self._passed = list(terms)
+        self._before = []
+        return terms
+
+    def before(self, node: Any) -> Any:
+        self._before.append(self.grads.get(node))
+        return super().before(node)
+
+    def _finish(self) -> None:
+        """The step of the node whose turn it was, now that the sweep has moved on."""
+        node = self._node
+        if node is None or node.is_leaf:
+            return
+        g = self.grads[node]
+        local = tuple(cast(Op, node._op).partials(node))  # for the text: the passed terms rule
+        hooked = self._raw if self._hooked else None
+        step = BackwardStep(
+            len(self.steps), node, g, local, tuple(self._passed), tuple(self._before), hooked
+        )
+        self.steps.append(step)
+        self._node = None
+
+    def close(self) -> None:
+        self._finish()
 
 
 def _in_notebook() -> bool:
@@ -376,32 +433,16 @@ class BackwardStepper(_Stepper):
         super().__init__(root, expand)
         root = self.root
         self.seed = real(gradient, "BackwardStepper(gradient)")
-        self.grads: dict[Value, float] = {root: self.seed}
-        # Local derivatives are read now, as floats: a failing user rule raises here, before
-        # any step, and later steps cannot fail. Every step is worked out now, so any step can
-        # be described; running the stepper only moves through the table of gradients.
-        self._order = list(reversed(topological_order((root,))))
-        local = [tuple(cast(Op, n._op).partials(n)) for n in self._order]
-        grads = dict(self.grads)
-        self.steps: list[BackwardStep] = []
-        for i, (node, loc) in enumerate(zip(self._order, local, strict=True)):
-            g = grads.get(node, 0.0)
-            hooks = cast(Op, node._op).hooks
-            raw = g
-            if hooks:  # a hook sees the complete gradient and may replace it, as in backward
-                g = grads[node] = run_hooks(hooks, g, node)
-            passed, before = [], []
-            for child, d in zip(node.inputs, loc, strict=True):
-                before.append(grads.get(child))
-                passed.append(g * d)
-                grads[child] = grads.get(child, 0.0) + g * d
-            changed = raw if hooks else None
-            self.steps.append(BackwardStep(i, node, g, loc, tuple(passed), tuple(before), changed))
-        for leaf in [v for v in leaves(self._order) if v in LEAF_HOOKS]:
-            raw = grads.get(leaf, 0.0)
-            new = run_hooks(LEAF_HOOKS[leaf], raw, leaf)
-            grads[leaf] = new
-            self.steps.append(BackwardStep(len(self.steps), leaf, new, (), (), (), raw))
+        self.grads: dict[Value, float] = {root: 0.0 + self.seed}
+        # Every step is worked out now, by the engine's own reverse sweep, recorded: a failing
+        # user rule raises here, before any step, and later steps cannot fail. Running the
+        # stepper only moves through the table of gradients.
+        order = topological_order((root,))
+        self._order = list(reversed(order))
+        recorder = _Recorder({root: self.seed})
+        backward_pass(order, recorder, root=root, leaf_hooks=hooked_leaves(order, (root,)))
+        recorder.close()
+        self.steps: list[BackwardStep] = recorder.steps
 
     def _do(self, step: BackwardStep) -> None:
         if step.hooked_from is not None:
