@@ -34,13 +34,23 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
     return walk(roots)[0]
 
 
+class _Exit:
+    """On the walk's stack, below a node's inputs: when it comes off, the node is complete."""
+
+    __slots__ = ()
+
+
+_EXIT = _Exit()
+
+
 def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
     """The topological order of the interior nodes, and whether any has a fallible op.
 
-    Depth-first with an explicit stack. A node is emitted once all its inputs are (``done``);
-    ``entered`` holds nodes waiting for their inputs. A user primitive's node keeps its inputs in
-    the tuple layout (``_b is MANY``), so the fallibility check costs nothing on the common one-
-    and two-input nodes.
+    Depth-first with an explicit stack. A node waiting for its inputs goes back on the stack
+    under an exit marker, with its inputs above: when the marker comes off, every input is done
+    and the node is emitted. ``done`` is the walk's own set: no node is marked. A user
+    primitive's node keeps its inputs in the tuple layout (``_b is MANY``), so the fallibility
+    check costs nothing on the common one- and two-input nodes.
 
     >>> from autograd import Value
     >>> x = Value(2.0)
@@ -48,22 +58,24 @@ def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
     >>> [n.op for n in order], fallible
     (['mul', 'add'], False)
     """
-    entered: set[Any] = set()
     done: set[Any] = set()
+    finish = done.add
     fallible = False
     order: list[Any] = []
+    emit = order.append
     stack = [r for r in roots if r._a is not None]
-    push, pop, emit, finish, enter = stack.append, stack.pop, order.append, done.add, entered.add
+    push, pop = stack.append, stack.pop
     while stack:
         node = pop()
-        if node in done:
-            continue
-        if node in entered:  # second visit: every input is done
+        if node is _EXIT:  # the node below it has all its inputs done
+            node = pop()
             finish(node)
             emit(node)
             continue
-        waiting = False
+        if node in done:  # reached again through another path
+            continue
         a, b = node._a, node._b
+        waiting = False
         if b is MANY:
             if node._op.fallible:
                 fallible = True
@@ -71,21 +83,22 @@ def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
                 if child._a is not None and child not in done:
                     if not waiting:
                         push(node)
+                        push(_EXIT)
                         waiting = True
                     push(child)
         else:  # unrolled for one or two inputs, the common case
             if a._a is not None and a not in done:
                 push(node)
+                push(_EXIT)
                 waiting = True
                 push(a)
             if b is not None and b._a is not None and b not in done:
                 if not waiting:
                     push(node)
+                    push(_EXIT)
                     waiting = True
                 push(b)
-        if waiting:
-            enter(node)
-        else:  # every input is a leaf or done: emit now instead of on a second visit
+        if not waiting:  # every input is a leaf or done: emit now
             finish(node)
             emit(node)
     return order, fallible
