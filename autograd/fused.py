@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .core.linear import LINEAR
-from .core.value import Operand, Value, lift, record
+from .core.modes import STATE, scoped
+from .core.op import WEIGHTED
+from .core.value import Operand, Value, lift
+
+new = object.__new__
 
 __all__ = ["LINEAR", "linear", "linear_values"]
 
@@ -24,9 +28,19 @@ def linear_values(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:
     7.0
     """
     s = b.data
-    for wi, xi in zip(w, x, strict=True):
+    for wi, xi in zip(w, x):  # noqa: B905  (the hot path: the caller gives equal lengths)
         s += wi.data * xi.data
-    return record(s, (*w, *x, b), LINEAR)
+    # The node put together here, as the generated operations do: this runs once per neuron.
+    node = new(Value)
+    node.data = s
+    node.grad = 0.0
+    node.label = ""
+    node._a = (w if type(w) is tuple else tuple(w), x if type(x) is tuple else tuple(x), b)
+    node._b = WEIGHTED
+    node._op = LINEAR  # its chain rule: autograd.core.linear.backward_linear
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)  # type: ignore[no-any-return,unused-ignore]
+    return node
 
 
 def linear(w: Sequence[Operand], x: Sequence[Operand], b: Operand = 0.0) -> Value:

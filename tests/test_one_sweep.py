@@ -143,7 +143,12 @@ def test_every_path_to_a_gradient_agrees(steps, x0: float, y0: float, hooked: bo
         assert [bits(g) for g in compiled(x0, y0).grads] == reference, compiled.source
 
     x5, y5, out5 = build(steps, x0, y0)
-    if not hooked:
+    # Forward mode sums the same products in another order: to rounding, where no value is so
+    # large that the two orders can cancel differently (1e300 - 1e300 + ...).
+    moderate = all(
+        abs(v.data) < 1e100 for v in [out5, *autograd.core.graph.topological_order([out5])]
+    )
+    if not hooked and moderate and abs(x0) < 1e100 and abs(y0) < 1e100:
         for direction, leaf in (([1.0, 0.0], x), ([0.0, 1.0], y)):
             (t,) = tangents(out5, [x5, y5], direction)
             if math.isfinite(t.data) and math.isfinite(leaf.grad):

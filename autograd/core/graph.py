@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .op import MANY
+from .op import MANY, WEIGHTED
 
 # One writer at a time: backward writes interior grads, register_hook swaps an Op. Threads that
 # differentiate (the same or different graphs) take turns; recording and looking are not locked.
@@ -60,11 +60,12 @@ def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
     """
     done: set[Any] = set()
     finish = done.add
+    complete: set[int] = set()  # ids of input tuples of weighted sums whose items are all done
     fallible = False
     order: list[Any] = []
     emit = order.append
     stack = [r for r in roots if r._a is not None]
-    push, pop = stack.append, stack.pop
+    push, pop, extend = stack.append, stack.pop, stack.extend
     while stack:
         node = pop()
         if node is _EXIT:  # the node below it has all its inputs done
@@ -75,17 +76,36 @@ def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
         if node in done:  # reached again through another path
             continue
         a, b = node._a, node._b
-        waiting = False
+        waiting: Any = False
         if b is MANY:
             if node._op.fallible:
                 fallible = True
-            for child in a:
-                if child._a is not None and child not in done:
-                    if not waiting:
-                        push(node)
-                        push(_EXIT)
-                        waiting = True
-                    push(child)
+            waiting = [c for c in a if c._a is not None and c not in done]
+            if waiting:
+                push(node)
+                push(_EXIT)
+                extend(waiting)
+        elif b is WEIGHTED:  # a neuron: (weights, inputs, bias)
+            # A layer's neurons share one inputs tuple and a neuron's weights tuple recurs in
+            # every example: a tuple found complete (each item a leaf or done) is not read again.
+            ws, xs, bias = a
+            push(node)
+            push(_EXIT)
+            height = len(stack)
+            for group in (ws, xs):
+                if id(group) not in complete:
+                    before = len(stack)
+                    for c in group:
+                        if c._a is not None and c not in done:
+                            push(c)
+                    if len(stack) == before:
+                        complete.add(id(group))
+            if bias._a is not None and bias not in done:
+                push(bias)
+            if len(stack) != height:
+                continue
+            pop()  # nothing to wait for
+            pop()
         else:  # unrolled for one or two inputs, the common case
             if a._a is not None and a not in done:
                 push(node)

@@ -8,7 +8,8 @@ are ``(w0, ..., w[n-1], x0, ..., x[n-1], b)``. Its rules, side by side as in the
 - d out / d w_i = x_i,   d out / d x_i = w_i,   d out / d b = 1.
 
 They are written by hand rather than generated from rule text because the number of inputs
-varies from node to node. ``LINEAR.weighted_sum`` is what drawings, the expanded view and
+varies from node to node. A linear node keeps its inputs as ``(weights, inputs, bias)`` in its
+``_a`` slot (``_b`` is ``WEIGHTED``); ``Value.inputs`` lists them flat, in the order above. ``LINEAR.weighted_sum`` is what drawings, the expanded view and
 ``compile`` ask to recognise it.
 """
 
@@ -16,47 +17,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from .op import MANY, Op, register
+from .op import Op, register
 
 
 def backward_linear(node: Any) -> None:
     """The chain rule at a linear node: ``w_i.grad += g * x_i``, ``x_i.grad += g * w_i``,
     ``b.grad += g``."""
     g = node.grad
-    prev = node._a if node._b is MANY else node.inputs  # (one input: linear([], [], b))
-    n = len(prev) >> 1
-    for w, x in zip(prev[:n], prev[n:-1], strict=True):
+    ws, xs, b = node._a
+    for w, x in zip(ws, xs):  # noqa: B905  (equal lengths, checked when the node was made)
         w.grad += g * x.data
         x.grad += g * w.data
-    prev[-1].grad += g
+    b.grad += g
 
 
 def terms_linear(node: Any, g: Any) -> tuple[Any, ...]:
-    """What each input receives, returned (over floats)."""
-    prev = node._a if node._b is MANY else node.inputs  # (one input: linear([], [], b))
-    n = len(prev) >> 1
-    return (*(g * x.data for x in prev[n:-1]), *(g * w.data for w in prev[:n]), g)
+    """What each input receives, returned (over floats), in input order: w..., x..., b."""
+    ws, xs, _ = node._a
+    return (*(g * x.data for x in xs), *(g * w.data for w in ws), g)
 
 
 def partials_linear(node: Any) -> tuple[float, ...]:
     """The local derivatives: each weight's input, each input's weight, and 1."""
-    prev = node._a if node._b is MANY else node.inputs  # (one input: linear([], [], b))
-    n = len(prev) >> 1
-    return (*(x.data for x in prev[n:-1]), *(w.data for w in prev[:n]), 1.0)
+    ws, xs, _ = node._a
+    return (*(x.data for x in xs), *(w.data for w in ws), 1.0)
 
 
 def terms_graph_linear(node: Any, g: Any) -> tuple[Any, ...]:
     """The terms over Values (differentiable)."""
-    prev = node._a if node._b is MANY else node.inputs  # (one input: linear([], [], b))
-    n = len(prev) >> 1
-    return (*(g * x for x in prev[n:-1]), *(g * w for w in prev[:n]), g)
+    ws, xs, _ = node._a
+    return (*(g * x for x in xs), *(g * w for w in ws), g)
 
 
 def partials_graph_linear(node: Any) -> tuple[Any, ...]:
     """The local derivatives over Values: the other operand of each product itself."""
-    prev = node._a if node._b is MANY else node.inputs  # (one input: linear([], [], b))
-    n = len(prev) >> 1
-    return (*prev[n:-1], *prev[:n], 1.0)
+    ws, xs, _ = node._a
+    return (*xs, *ws, 1.0)
 
 
 __all__ = ["LINEAR"]

@@ -32,7 +32,8 @@ class Mode(NamedTuple):
     watch: Any  # autograd.anomaly's AnomalyWatch, or None
 
 
-MODE: ContextVar[Mode] = ContextVar("autograd_mode", default=Mode(True, None))  # noqa: B039
+DEFAULT = Mode(True, None)  # recording, nothing watched
+MODE: ContextVar[Mode] = ContextVar("autograd_mode", default=DEFAULT)
 
 
 class _State:
@@ -109,7 +110,8 @@ class Scoped:
 
     def __enter__(self) -> Any:
         new = self._changed(MODE.get())
-        STATE.scoped = True  # before the first non-default mode can exist in any context
+        if new != DEFAULT:
+            STATE.scoped = True  # before the first non-default mode can exist in any context
         token = MODE.set(new)
         _open_blocks.set(((self, token), *_open_blocks.get()))
         return self

@@ -66,6 +66,23 @@ class _Many:
 MANY = _Many()
 
 
+class _Weighted:
+    """Marks a weighted-sum node (``autograd.core.linear``): its ``_a`` slot holds
+    ``(weights, inputs, bias)``, two tuples and a node. A neuron passes its own weights tuple
+    and its layer's inputs tuple, so recording one allocates no long tuple."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "WEIGHTED"
+
+    def __reduce__(self) -> str:
+        return "WEIGHTED"
+
+
+WEIGHTED = _Weighted()
+
+
 def _no_terms(node: Any, g: Any) -> tuple[()]:
     return ()
 

@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from .graph import GRAPH_LOCK, leaves_first
-from .op import MANY
+from .op import MANY, WEIGHTED
 
 
 def blank(cls: type[Any], *ignored: object) -> Any:
@@ -104,6 +104,9 @@ def deep_copy(node: Any, memo: dict[int, Any]) -> Any:
         a, b = n._a, n._b
         if b is MANY:
             a = tuple(memo[id(c)] for c in a)
+        elif b is WEIGHTED:
+            ws, xs, bias = a
+            a = (tuple(memo[id(c)] for c in ws), tuple(memo[id(c)] for c in xs), memo[id(bias)])
         else:
             a = None if a is None else memo[id(a)]
             b = None if b is None else memo[id(b)]

@@ -28,7 +28,7 @@ from .graph import GRAPH_LOCK, walk
 from .hooks import HOOKS, HookHandle, add_hook
 from .modes import MODE, STATE, scoped
 from .numbers import real
-from .op import CONST, MANY, Op, constant
+from .op import CONST, MANY, WEIGHTED, Op, constant
 from .operations import Operations, forward_pow, forward_powv
 from .pickling import deep_copy, reduce_node, set_state, state
 from .sweep import GradAttributes, backward_pass, hooked_leaves
@@ -51,7 +51,8 @@ class Value(Operations):
     # reference counting alone and the cyclic garbage collector finds nothing to do. The inputs
     # sit in two slots, not in a tuple: one object per node instead of two halves the work of
     # the garbage collector. A leaf has _a = None; a unary node has _b = None; an operation with
-    # more than two inputs (or a user primitive) keeps their tuple in _a, with _b = MANY.
+    # more than two inputs (or a user primitive) keeps their tuple in _a, with _b = MANY; a
+    # neuron's weighted sum keeps (weights, inputs, bias) in _a, with _b = WEIGHTED.
     __slots__ = ("_a", "_b", "_op", "data", "grad", "label")
 
     # NumPy defers ``array * value`` to ``value.__rmul__(array)``, as ``value * array`` calls
@@ -97,6 +98,9 @@ class Value(Operations):
             return (a,)
         if b is MANY:
             return a  # type: ignore[no-any-return,unused-ignore]  # the tuple of its inputs
+        if b is WEIGHTED:
+            ws, xs, bias = a
+            return (*ws, *xs, bias)
         return (a, b)
 
     @property

@@ -53,12 +53,12 @@ def init_bound(activation: Activation, nin: int, nout: int = 1) -> float:
     return math.sqrt(6.0 / nin) if activation == "relu" else math.sqrt(6.0 / (nin + nout))
 
 
-def _lifted(x: Sequence[Operand], nin: int, where: str) -> list[Value]:
+def _lifted(x: Sequence[Operand], nin: int, where: str) -> tuple[Value, ...]:
     if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(f"{where}: expected a sequence of {nin} inputs, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
-    return [v if type(v) is Value else lift(v, where) for v in x]
+    return tuple([v if type(v) is Value else lift(v, where) for v in x])
 
 
 class Module:
@@ -208,10 +208,11 @@ class Neuron(Module):
         a = init_bound(activation, nin, nout)
         rng = _rng(seed)
         prefix = f"L{layer}.N{index}"
-        self.w = [Value(rng.uniform(-a, a), f"{prefix}.w{i}") for i in range(nin)]
+        # a tuple: the fused node keeps it as it is (see autograd.core.linear)
+        self.w = tuple(Value(rng.uniform(-a, a), f"{prefix}.w{i}") for i in range(nin))
         self.b = Value(0.0, f"{prefix}.b")
 
-    def _fire(self, xs: list[Value]) -> Value:
+    def _fire(self, xs: tuple[Value, ...]) -> Value:
         s = linear_values(self.w, xs, self.b)
         act = self._act
         return s if act is None else act(s)
@@ -274,7 +275,7 @@ class Layer(Module):
             Neuron(nin, activation, rng, nout=nout, layer=index, index=j) for j in range(nout)
         ]
 
-    def _forward(self, xs: list[Value]) -> list[Value]:
+    def _forward(self, xs: tuple[Value, ...]) -> list[Value]:
         return [n._fire(xs) for n in self.neurons]
 
     def __call__(self, x: Sequence[Operand]) -> list[Value]:
@@ -349,8 +350,8 @@ class MLP(Module):
     def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
         xs = _lifted(x, self.nin, "MLP")
         for layer in self.layers:
-            xs = layer._forward(xs)
-        return xs[0] if len(xs) == 1 else xs
+            xs = tuple(layer._forward(xs))  # one tuple, kept by every neuron of the next layer
+        return xs[0] if len(xs) == 1 else list(xs)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [item for i, layer in enumerate(self.layers) for item in layer._named(i)]
