@@ -89,23 +89,22 @@ def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
             # A layer's neurons share one inputs tuple and a neuron's weights tuple recurs in
             # every example: a tuple found complete (each item a leaf or done) is not read again.
             ws, xs, bias = a
-            push(node)
-            push(_EXIT)
-            height = len(stack)
-            for group in (ws, xs):
-                if id(group) not in complete:
-                    before = len(stack)
-                    for c in group:
-                        if c._a is not None and c not in done:
-                            push(c)
-                    if len(stack) == before:
-                        complete.add(id(group))
+            if id(ws) not in complete:
+                waiting = [c for c in ws if c._a is not None and c not in done]
+                if not waiting:
+                    complete.add(id(ws))
+            if id(xs) not in complete:
+                more = [c for c in xs if c._a is not None and c not in done]
+                if more:
+                    waiting = waiting + more if waiting else more
+                else:
+                    complete.add(id(xs))
             if bias._a is not None and bias not in done:
-                push(bias)
-            if len(stack) != height:
-                continue
-            pop()  # nothing to wait for
-            pop()
+                waiting = [*waiting, bias] if waiting else [bias]
+            if waiting:
+                push(node)
+                push(_EXIT)
+                extend(waiting)
         else:  # unrolled for one or two inputs, the common case
             if a._a is not None and a not in done:
                 push(node)

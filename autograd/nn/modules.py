@@ -276,7 +276,12 @@ class Layer(Module):
         ]
 
     def _forward(self, xs: tuple[Value, ...]) -> list[Value]:
-        return [n._fire(xs) for n in self.neurons]
+        out = []
+        for n in self.neurons:  # Neuron._fire, inlined: this runs once per neuron and example
+            s = linear_values(n.w, xs, n.b)
+            act = n._act
+            out.append(s if act is None else act(s))
+        return out
 
     def __call__(self, x: Sequence[Operand]) -> list[Value]:
         return self._forward(_lifted(x, self.nin, "Layer"))
