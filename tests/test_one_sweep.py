@@ -80,6 +80,10 @@ def run(steps: list[tuple[Any, ...]], x: Value, y: Value) -> Value:
     return slots[-1]
 
 
+def TRIPLE(g: Any) -> Any:
+    return g * 3
+
+
 def bits(x: float) -> bytes:
     """A float's bits, every nan alike: the comparison is bit for bit, nan equal to nan."""
     return b"nan" if math.isnan(x) else struct.pack("<d", x)
@@ -98,17 +102,28 @@ def build(steps: list[tuple[Any, ...]], x0: float, y0: float) -> tuple[Value, Va
 @settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.sampled_from(POINTS), st.sampled_from(POINTS), st.booleans())
 def test_every_path_to_a_gradient_agrees(steps, x0: float, y0: float, hooked: bool) -> None:
+    handles: list[Any] = []
+    try:
+        agree(steps, x0, y0, hooked, handles)
+    finally:  # hooks left behind would slow every later backward in the test session
+        for handle in handles:
+            handle.remove()
+
+
+def agree(
+    steps: list[tuple[Any, ...]], x0: float, y0: float, hooked: bool, handles: list[Any]
+) -> None:
     x, y, out = build(steps, x0, y0)
     if hooked:  # a hook on the output's first interior input, scaling what flows through it
         target = next((v for v in out.inputs if not v.is_leaf), out)
-        target.register_hook(lambda g: g * 3)
+        handles.append(target.register_hook(TRIPLE))
     out.backward()
     reference = [bits(x.grad), bits(y.grad)]
 
     x2, y2, out2 = build(steps, x0, y0)
     if hooked:
         target2 = next((v for v in out2.inputs if not v.is_leaf), out2)
-        target2.register_hook(lambda g: g * 3)
+        handles.append(target2.register_hook(TRIPLE))
     assert [bits(g.data) for g in grad(out2, [x2, y2])] == reference, "grad()"
 
     stepper = BackwardStepper(out2)
@@ -118,7 +133,7 @@ def test_every_path_to_a_gradient_agrees(steps, x0: float, y0: float, hooked: bo
     x3, y3, out3 = build(steps, x0, y0)
     if hooked:
         target3 = next((v for v in out3.inputs if not v.is_leaf), out3)
-        target3.register_hook(lambda g: g * 3)
+        handles.append(target3.register_hook(TRIPLE))
     every = [out3, *autograd.core.graph.topological_order([out3])]
     finite = all(math.isfinite(v.data) for v in every)
     finite = finite and all(math.isfinite(g.data) for g in grad(out3, [*every, x3, y3]))
@@ -127,7 +142,7 @@ def test_every_path_to_a_gradient_agrees(steps, x0: float, y0: float, hooked: bo
             x4, y4, out4 = build(steps, x0, y0)
             if hooked:
                 t4 = next((v for v in out4.inputs if not v.is_leaf), out4)
-                t4.register_hook(lambda g: g * 3)
+                handles.append(t4.register_hook(TRIPLE))
             out4.backward()
         assert [bits(x4.grad), bits(y4.grad)] == reference, "detect_anomaly"
     else:
@@ -135,7 +150,7 @@ def test_every_path_to_a_gradient_agrees(steps, x0: float, y0: float, hooked: bo
             x4, y4, out4 = build(steps, x0, y0)
             if hooked:
                 t4 = next((v for v in out4.inputs if not v.is_leaf), out4)
-                t4.register_hook(lambda g: g * 3)
+                handles.append(t4.register_hook(TRIPLE))
             out4.backward()
 
     if not hooked:  # compile refuses hooks
@@ -143,11 +158,11 @@ def test_every_path_to_a_gradient_agrees(steps, x0: float, y0: float, hooked: bo
         assert [bits(g) for g in compiled(x0, y0).grads] == reference, compiled.source
 
     x5, y5, out5 = build(steps, x0, y0)
-    # Forward mode sums the same products in another order: to rounding, where no value is so
-    # large that the two orders can cancel differently (1e300 - 1e300 + ...).
-    moderate = all(
-        abs(v.data) < 1e100 for v in [out5, *autograd.core.graph.topological_order([out5])]
-    )
+    # Forward mode sums the same products in another order: to rounding, where no value and no
+    # local derivative is so large that the two orders cancel differently (1e300 - 1e300 + 1).
+    nodes = autograd.core.graph.topological_order([out5])
+    sizes = [abs(v.data) for v in nodes] + [abs(d) for v in nodes for d in v._op.partials(v)]
+    moderate = all(size < 1e100 for size in sizes)
     if not hooked and moderate and abs(x0) < 1e100 and abs(y0) < 1e100:
         for direction, leaf in (([1.0, 0.0], x), ([0.0, 1.0], y)):
             (t,) = tangents(out5, [x5, y5], direction)
@@ -179,3 +194,17 @@ def test_an_overflowing_sum_of_finite_terms_is_an_anomaly_on_every_path() -> Non
         with pytest.raises(AnomalyError, match="gathers gradient from several uses"):
             grad(y, x)
     assert x.grad == 0.0
+
+
+@settings(max_examples=500, deadline=None)
+@given(programs(), st.sampled_from(POINTS), st.sampled_from(POINTS))
+def test_backward_walks_the_graph_in_the_order_everything_else_does(steps, x0, y0) -> None:
+    """backward's own walk (marking with the zeros it writes) lists the nodes walk lists."""
+    from autograd.core.graph import walk, walk_zeroing
+
+    x, y, out = build(steps, x0, y0)
+    for v in autograd.core.graph.topological_order([out]):
+        v.grad = 7.0
+    order, _ = walk([out])
+    assert walk_zeroing(out)[0] == order
+    assert all(v.grad == 0.0 for v in order)

@@ -157,6 +157,8 @@ class Op:
         self.backward_ieee = backward_ieee
         self.terms_ieee = terms_ieee
         self.fallible = fallible
+        if fallible and primitive is not None:
+            FALLIBLE.count += 1  # from now on backward checks each graph for user rules
         # b + w0*x0 + w1*x1 + ... (the fused neuron): inputs (w..., x..., b). Drawings, the
         # expanded view and compile ask this instead of the name.
         self.weighted_sum = weighted_sum
@@ -258,6 +260,18 @@ class Op:
             f"cannot pickle operation {self.name!r}: a user primitive is pickled by the module "
             "path of its function, so define it with @primitive at the top level of a module"
         )
+
+
+class _Fallible:
+    """How many user primitives (rules that may raise) were ever made, in this process."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+FALLIBLE = _Fallible()
 
 
 # The one registry: every operation known by name (table rows, helper rows, const, linear).

@@ -196,7 +196,7 @@ def backward_pass(
     5.0
     """
     if type(store) is GradAttributes and watch is None and not HOOKS.count:
-        _apply_rules(order)
+        apply_rules(order)
         return
     hooks_exist = HOOKS.count > 0
     check = watch is not None and store.numeric
@@ -224,14 +224,24 @@ def backward_pass(
             store.set(leaf, run_hooks(LEAF_HOOKS[leaf], g, leaf))
 
 
-def _apply_rules(order: Sequence[Any]) -> None:
+def apply_rules(order: Sequence[Any]) -> None:
     """The sweep when gradients live in ``.grad`` and nothing watches: each node's generated
     backward function adds its terms itself. A rule that raises on floats is re-run in IEEE.
+    (``backward_pass`` with a ``GradAttributes`` store, when no hook exists, comes here; so
+    does ``Value.backward`` directly when no user rule, hook or anomaly mode exists at all.)
 
     A built-in rule raises only where plain float arithmetic does and IEEE arithmetic does not
     (``1e-200 ** -2``); its backward function adds nothing before every term is computed, so
     the IEEE version can take over that node and the loop go on. A user primitive's rule has no
     IEEE version: its error propagates.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> y = x * x
+    >>> y.grad = 1.0
+    >>> apply_rules([y])
+    >>> x.grad
+    6.0
     """
     pending = reversed(order)
     while True:

@@ -24,14 +24,14 @@ from collections.abc import Callable
 from typing import Any, Union
 
 from .anomaly import AnomalyWatch
-from .graph import GRAPH_LOCK, walk
+from .graph import GRAPH_LOCK, walk, walk_zeroing
 from .hooks import HOOKS, HookHandle, add_hook
 from .modes import MODE, STATE, scoped
 from .numbers import real
-from .op import CONST, MANY, WEIGHTED, Op, constant
+from .op import CONST, FALLIBLE, MANY, WEIGHTED, Op, constant
 from .operations import Operations, forward_pow, forward_powv
 from .pickling import deep_copy, reduce_node, set_state, state
-from .sweep import GradAttributes, backward_pass, hooked_leaves
+from .sweep import GradAttributes, apply_rules, backward_pass, hooked_leaves
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
@@ -270,6 +270,12 @@ class Value(Operations):
         if detect_anomaly and watch is None:
             watch = AnomalyWatch()
         with GRAPH_LOCK:
+            if not (FALLIBLE.count or HOOKS.count or watch is not None):
+                # Nothing here can fail half-way: the walk zeroes the grads as it goes.
+                order, _ = walk_zeroing(self)
+                self.grad += seed
+                apply_rules(order)
+                return
             order, fallible = walk((self,))
             hooked = hooked_leaves(order, (self,)) if HOOKS.count else []
             # Only a graph holding a user primitive, or hooks, or under anomaly detection pays
