@@ -202,7 +202,7 @@ def test_backward_walks_the_graph_in_the_order_everything_else_does(steps, x0, y
     """backward's own walk (marking with the zeros it writes) lists the nodes walk lists."""
     from autograd.core.graph import walk, walk_zeroing
 
-    x, y, out = build(steps, x0, y0)
+    _, _, out = build(steps, x0, y0)
     for v in autograd.core.graph.topological_order([out]):
         v.grad = 7.0
     order, _ = walk([out])

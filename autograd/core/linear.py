@@ -8,8 +8,9 @@ are ``(w0, ..., w[n-1], x0, ..., x[n-1], b)``. Its rules, side by side as in the
 - d out / d w_i = x_i,   d out / d x_i = w_i,   d out / d b = 1.
 
 They are written by hand rather than generated from rule text because the number of inputs
-varies from node to node. A linear node keeps its inputs as ``(weights, inputs, bias)`` in its
-``_a`` slot (``_b`` is ``WEIGHTED``); ``Value.inputs`` lists them flat, in the order above. ``LINEAR.weighted_sum`` is what drawings, the expanded view and
+varies from node to node. A linear node keeps its inputs as ``(weights, inputs, bias)`` in
+its ``_a`` slot (``_b`` is ``WEIGHTED``); ``Value.inputs`` lists them flat, in the order
+above. ``LINEAR.weighted_sum`` is what drawings, the expanded view and
 ``compile`` ask to recognise it.
 """
 
@@ -26,9 +27,9 @@ def backward_linear(node: Any) -> None:
     g = node.grad
     ws, xs, b = node._a
     i = 0
-    for x in xs:  # (an index rather than zip: this loop is the hot path of training)
+    for x in xs:  # a counter, not zip or enumerate: this loop is the hot path of training
         w = ws[i]
-        i += 1
+        i += 1  # noqa: SIM113
         w.grad += g * x.data
         x.grad += g * w.data
     b.grad += g
