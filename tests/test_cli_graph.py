@@ -15,8 +15,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd.cli import graph
-from autograd.cli.expr import functions
 from autograd.cli.main import main
+from autograd.expressions import functions
 from autograd.viz import rendering as viz_render
 
 FUNCTIONS = functions()

@@ -4,6 +4,7 @@ import argparse
 import io
 
 from autograd.cli import demo
+from autograd.nn import Task
 
 
 def train(monkeypatch, threshold, extra=()):
@@ -25,5 +26,5 @@ def test_compiled_demo_matches_eager(monkeypatch):
 
 def test_softmax_tasks_stay_eager(monkeypatch):
     monkeypatch.setattr(demo, "COMPILE_MIN_EPOCHS", 1)
-    task = demo.Task([0, 1, 2])
+    task = Task([0, 1, 2])
     assert demo._compiled_step(None, task, [], [], None, 100) is None

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from autograd.cli import demo
 from autograd.cli.main import main
-from autograd.nn import MLP, load
+from autograd.nn import MLP, load, training
+from autograd.nn.training import TrainingDiverged
 
 
 def test_writes_every_output(tmp_path, capsys):
@@ -104,7 +105,7 @@ def test_any_huge_learning_rate_diverges_cleanly_or_trains(lr, optimizer):
     args = parse("--lr", repr(lr), "--optimizer", optimizer, "--epochs", "4", "--points", "10")
     try:
         result = demo.train(args, io.StringIO())
-    except demo.TrainingDiverged as e:
+    except TrainingDiverged as e:
         assert "training diverged at epoch" in str(e)
     else:  # Adam's steps are bounded by lr; whatever survives is finite
         assert all(math.isfinite(v) for v in result["history"].total)
@@ -147,7 +148,7 @@ def test_accuracy_near_chance_gets_a_note():
 
 def test_the_first_epoch_does_not_drive_the_time_estimate(monkeypatch):
     pytest.importorskip("tqdm")
-    real = demo._epoch
+    real = training._epoch
     calls = []
 
     def slow_first(*args):  # a first epoch that pays a one-off cost, as compiling does
@@ -156,7 +157,7 @@ def test_the_first_epoch_does_not_drive_the_time_estimate(monkeypatch):
             time.sleep(1.5)
         return real(*args)
 
-    monkeypatch.setattr(demo, "_epoch", slow_first)
+    monkeypatch.setattr(training, "_epoch", slow_first)
     out = io.StringIO()
     demo.train(parse("--epochs", "30", "--points", "10", "--hidden", "2"), out)
     remaining = re.findall(r"<(\d\d):(\d\d)", out.getvalue())

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value
-from autograd.cli.expr import MAX_LENGTH, ExpressionError, display_text, parse
+from autograd.expressions import MAX_LENGTH, ExpressionError, display_text, parse
 
 NAMES = {"x": 2.0, "w": -3.0, "b": 6.88}
 

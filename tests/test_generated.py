@@ -134,7 +134,7 @@ import autograd
 from autograd import Value
 from autograd.generate import source
 from autograd.cli import main
-from autograd.cli.expr import functions, parse
+from autograd.expressions import functions, parse
 from autograd.ops import describe
 from autograd.testing import check_primitive
 from autograd.viz import BackwardStepper, to_dot

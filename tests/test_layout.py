@@ -31,9 +31,10 @@ LAYERS = [
     {"autograd.forward_mode"},
     {"autograd.func"},
     {"autograd.nn"},
+    {"autograd.expressions"},
     {"autograd.viz", "autograd.testing", "autograd.tracer"},
-    # exercises may use the command line's expression parser; only the command line uses it
-    {"autograd.cli", "autograd.exercises"},
+    {"autograd.exercises"},
+    {"autograd.cli"},
 ]
 
 

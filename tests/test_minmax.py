@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, grad
-from autograd.cli.expr import parse
+from autograd.expressions import parse
 from autograd.func import hessian, jvp
 
 TIES = [(2.0, 2.0), (-1.0, -1.0), (0.0, 0.0), (3.0, 1.0), (1.0, 3.0)]

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.value import Value
+from ..expressions import ExpressionError, display_text, parse
 from ..viz.dot import GraphvizNotFound, render, to_dot
 from ..viz.stepper import BackwardStepper
-from .expr import ExpressionError, display_text, parse
 
 EXAMPLE = 'python -m autograd graph "tanh(x*w + b)" --set x=2 w=-3 b=6.88 --out graph.svg'
 FORMATS = ("svg", "png", "pdf", "dot", "gv")
@@ -52,7 +52,7 @@ def leaf_values(pairs: list[str]) -> dict[str, Value]:
     >>> leaf_values(["x=1", "x=2"])
     Traceback (most recent call last):
     ...
-    autograd.cli.expr.ExpressionError: --set x given twice: 'x=1' and 'x=2'
+    autograd.expressions.ExpressionError: --set x given twice: 'x=1' and 'x=2'
     """
     out: dict[str, Value] = {}
     given: dict[str, str] = {}

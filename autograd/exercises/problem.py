@@ -14,6 +14,7 @@ from typing import Any, cast
 from ..core.modes import enable_grad, no_grad
 from ..core.op import CONST, Op
 from ..core.value import Value
+from ..expressions import parse
 from ..viz import BackwardStepper
 from ..viz.dot import forward_order
 from ..viz.names import expression
@@ -239,8 +240,6 @@ def from_expression(text: str, **values: float) -> Value:
     >>> from_expression("x * w + 1", x=2.0, w=3.0).data
     7.0
     """
-    from ..cli.expr import parse  # the command line's parser; imported on use
-
     leaves = {k: Value(number(v, f"Exercise: {k}"), k) for k, v in values.items()}
     return parse(text, leaves)
 

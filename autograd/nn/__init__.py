@@ -9,14 +9,20 @@
 from . import datasets, losses, optim
 from .files import ModelFileError
 from .modules import MLP, Layer, Module, Neuron, load
+from .training import History, Task, TrainingDiverged, accuracy, fit
 
 __all__ = [
     "MLP",
+    "History",
     "Layer",
     "ModelFileError",
     "Module",
     "Neuron",
+    "Task",
+    "TrainingDiverged",
+    "accuracy",
     "datasets",
+    "fit",
     "load",
     "losses",
     "optim",

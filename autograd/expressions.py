@@ -9,9 +9,9 @@ import tokenize
 from collections.abc import Callable, Mapping
 from typing import Protocol, Union, cast
 
-from ..core.op import OPERATIONS
-from ..core.value import Value, lift
-from ..ops import OPS, Primitive
+from .core.op import OPERATIONS
+from .core.value import Value, lift
+from .ops import OPS, Primitive
 
 MAX_EXPONENT = 1000.0  # |k| in x ** k; larger powers only overflow or underflow
 MAX_LENGTH = 2000
@@ -74,7 +74,7 @@ def parse(text: str, names: Mapping[str, Value | float]) -> Value:
     >>> parse("x.data", {"x": x})
     Traceback (most recent call last):
     ...
-    autograd.cli.expr.ExpressionError: attribute access is not allowed
+    autograd.expressions.ExpressionError: attribute access is not allowed
       x.data
       ^^^^^^
     """
