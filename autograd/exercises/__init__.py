@@ -13,8 +13,8 @@ from :mod:`autograd.exercises.sheet` (``python -m autograd exercises``).
 'missing share'
 """
 
-from .diagnose import Diagnosis, Mark, Report
 from .exercise import Exercise
+from .report import Diagnosis, Mark, Report
 from .rules import RuleReport, check_rule
 
 __all__ = ["Diagnosis", "Exercise", "Mark", "Report", "RuleReport", "check_rule"]

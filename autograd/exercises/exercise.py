@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..core.value import Value
-from .diagnose import Report, diagnose, hint_ladder
+from .diagnose import diagnose, hint_ladder
 from .problem import GRAD, Problem, from_expression, number
+from .report import Report
 from .text import wrap
 
 
