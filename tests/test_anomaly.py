@@ -75,15 +75,15 @@ def test_turning_it_on_replaces_no_function():
     import autograd.func
     import autograd.fused
 
-    before = (Value.__mul__, OPERATIONS["mul"].make, autograd.fused.record)
+    before = (Value.__mul__, OPERATIONS["mul"].make, autograd.fused.linear_values)
     identity = autograd.func._identity
     with detect_anomaly():
         assert autograd.func._identity is identity
-        inside = (Value.__mul__, OPERATIONS["mul"].make, autograd.fused.record)
+        inside = (Value.__mul__, OPERATIONS["mul"].make, autograd.fused.linear_values)
         with detect_anomaly():  # nested
             pass
         assert inside == before[:3]
-    assert (Value.__mul__, OPERATIONS["mul"].make, autograd.fused.record) == before[:3]
+    assert (Value.__mul__, OPERATIONS["mul"].make, autograd.fused.linear_values) == before[:3]
 
 
 def test_operations_bound_at_import_are_checked_too():

@@ -11,8 +11,8 @@ from typing import TextIO
 
 from ..core.value import Value
 from ..expressions import ExpressionError, display_text, parse
+from ..viz.backward_stepper import BackwardStepper
 from ..viz.dot import GraphvizNotFound, render, to_dot
-from ..viz.stepper import BackwardStepper
 
 EXAMPLE = 'python -m autograd graph "tanh(x*w + b)" --set x=2 w=-3 b=6.88 --out graph.svg'
 FORMATS = ("svg", "png", "pdf", "dot", "gv")

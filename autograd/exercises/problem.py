@@ -16,10 +16,11 @@ from ..core.op import CONST, Op
 from ..core.value import Value
 from ..expressions import parse
 from ..viz import BackwardStepper
+from ..viz.backward_stepper import BackwardStep
 from ..viz.dot import forward_order
 from ..viz.names import expression
 from ..viz.quiz import ATOL, RTOL, TOLERANCE, close
-from ..viz.stepper import BackwardStep, local_derivative
+from ..viz.stepper import local_derivative
 from ..viz.style import fmt
 from .text import wrap
 

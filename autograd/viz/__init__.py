@@ -7,10 +7,11 @@
 True
 """
 
+from .backward_stepper import BackwardStepper
 from .dot import draw_dot, to_dot
 from .expand import expand
+from .forward_steppers import ForwardStepper, TangentStepper
 from .rendering import GraphvizNotFound, render, render_svgs
-from .stepper import BackwardStepper, ForwardStepper, TangentStepper
 from .style import flow_colour
 
 __all__ = [

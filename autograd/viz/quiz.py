@@ -19,7 +19,7 @@ from typing import Any
 from ..core.op import CONST
 from ..core.value import Value
 
-BackwardStepper = Any  # autograd.viz.stepper.BackwardStepper, which imports this module
+BackwardStepper = Any  # autograd.viz.backward_stepper.BackwardStepper, which imports this module
 
 __all__ = ["ATOL", "RTOL", "TOLERANCE", "Question", "Quiz", "close", "read_number"]
 

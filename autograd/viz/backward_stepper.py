@@ -1,0 +1,242 @@
+"""The backward pass, one node at a time: the engine's reverse sweep, recorded step by step.
+
+``BackwardStepper`` runs ``autograd.core.sweep.backward_pass`` with a store that remembers each
+step (the upstream gradient, the terms each input receives, each input's gradient before), so
+what it shows is what ``backward()`` computes, masked zeros and hooks included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from ..core.graph import topological_order
+from ..core.numbers import real
+from ..core.op import CONST, Op
+from ..core.sweep import GradTable, backward_pass, hooked_leaves
+from ..core.value import Value
+from .names import expression
+from .stepper import Stepper, local_derivative
+from .style import fmt
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One node's share of the backward pass: d out/d node times each local derivative.
+
+    ``before`` holds each input's gradient just before this node adds to it (None when it had
+    none yet): an input used twice, as in ``a + a``, sees its total grow within one step.
+
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> step = BackwardStepper(x * w).next()
+    >>> step.grad, step.local, step.passed, step.before  # d(xw)/dx = w, d(xw)/dw = x
+    (1.0, (-3.0, 2.0), (-3.0, 2.0), (None, None))
+    """
+
+    index: int
+    node: Value
+    grad: float  # d root / d node, complete when the node is processed
+    local: tuple[float, ...]  # d node / d input, per input (from the op's derivative rules)
+    passed: tuple[float, ...]  # grad * local: what each input receives
+    before: tuple[float | None, ...]  # each input's gradient before its contribution
+    hooked_from: float | None = None  # the gradient before the node's hooks changed it
+
+
+class _Recorder(GradTable):
+    """The sweep's gradient table, remembering each step as the sweep takes it."""
+
+    def __init__(self, seeds: dict[Value, float]) -> None:
+        super().__init__(seeds)
+        self.steps: list[BackwardStep] = []
+        self._node: Value | None = None  # the node whose turn it is
+        self._raw: float = 0.0  # its gradient as it arrived, before any hook
+        self._hooked = False  # whether its hooks ran
+        self._passed: list[float] = []
+        self._before: list[float | None] = []
+
+    def get(self, node: Any) -> Any:
+        g = super().get(node)
+        self._finish()
+        self._node, self._raw, self._hooked = node, g, False
+        return g
+
+    def set(self, node: Any, g: Any) -> None:
+        super().set(node, g)
+        current = self._node
+        if current is None or node is not current:  # a share added to an input
+            return
+        if current.is_leaf:  # a leaf's hook, after every share arrived
+            self.steps.append(BackwardStep(len(self.steps), current, g, (), (), (), self._raw))
+            self._node = None
+        else:  # the node's hooks replaced its gradient before it passes it on
+            self._hooked = True
+
+    def terms(self, op: Op, node: Any, g: Any) -> Sequence[Any]:
+        terms = super().terms(op, node, g)
+        self._passed = list(terms)
+        self._before = []
+        return terms
+
+    def before(self, node: Any) -> Any:
+        self._before.append(self.grads.get(node))
+        return super().before(node)
+
+    def _finish(self) -> None:
+        """The step of the node whose turn it was, now that the sweep has moved on."""
+        node = self._node
+        if node is None or node.is_leaf:
+            return
+        g = self.grads[node]
+        local = tuple(cast(Op, node._op).partials(node))  # for the text: the passed terms rule
+        hooked = self._raw if self._hooked else None
+        step = BackwardStep(
+            len(self.steps), node, g, local, tuple(self._passed), tuple(self._before), hooked
+        )
+        self.steps.append(step)
+        self._node = None
+
+    def close(self) -> None:
+        self._finish()
+
+
+class BackwardStepper(Stepper):
+    """The backward pass, one node at a time, with its own gradients (``.grad`` is untouched).
+
+    Each step takes one node (outputs first), its gradient d root/d node (the upstream
+    gradient), the local derivative d node/d input of each input, and adds their product to
+    that input's gradient. After the last step ``grads`` holds exactly what ``root.backward()``
+    would put in ``.grad``. With ``expand=True`` the stepper walks :func:`~autograd.viz.expand`
+    of the graph: each neuron's fused weighted sum as separate products and sums.
+
+    >>> from autograd import Value
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> y = (x * w).tanh()
+    >>> s = BackwardStepper(y)
+    >>> len(s), s.grads[y]
+    (2, 1.0)
+    >>> print(s.describe(s.next()))
+    step 1 of 2: n2 = tanh(n1) = -1
+      upstream gradient: n2.grad = 1
+      to n1: local d(tanh(n1))/dn1 = 1 - n2 × n2 = 2.458e-05
+             upstream 1 × local 2.458e-05 = 2.458e-05; n1.grad = 2.458e-05
+    >>> s.run()
+    >>> s.grads[x] == 1 * (1 - y.data**2) * -3.0
+    True
+    """
+
+    pass_name = "Backward pass"
+    quiz_ready = True
+
+    def __init__(self, root: Value, gradient: float = 1.0, *, expand: bool = False) -> None:
+        super().__init__(root, expand)
+        root = self.root
+        self.seed = real(gradient, "BackwardStepper(gradient)")
+        self.grads: dict[Value, float] = {root: 0.0 + self.seed}
+        # Every step is worked out now, by the engine's own reverse sweep, recorded: a failing
+        # user rule raises here, before any step, and later steps cannot fail. Running the
+        # stepper only moves through the table of gradients.
+        order = topological_order((root,))
+        self._order = list(reversed(order))
+        recorder = _Recorder({root: self.seed})
+        backward_pass(order, recorder, root=root, leaf_hooks=hooked_leaves(order, (root,)))
+        recorder.close()
+        self.steps: list[BackwardStep] = recorder.steps
+
+    def _do(self, step: BackwardStep) -> None:
+        if step.hooked_from is not None:
+            self.grads[step.node] = step.grad
+        for child, p in zip(step.node.inputs, step.passed, strict=True):
+            self.grads[child] = self.grads.get(child, 0.0) + p
+
+    def _undo(self, step: BackwardStep) -> None:
+        for child, old in reversed(list(zip(step.node.inputs, step.before, strict=True))):
+            if old is None:
+                del self.grads[child]
+            else:
+                self.grads[child] = old
+        if step.hooked_from is not None:
+            self.grads[step.node] = step.hooked_from
+
+    def _state(self) -> dict[str, Any]:
+        return {"grads": self.grads}
+
+    def describe(self, step: BackwardStep | None) -> str:
+        """The frame's text: the rule and the arithmetic of ``step`` (None: the start).
+
+        For each input: the local derivative's formula and value, the product with the
+        upstream gradient, and the input's gradient, growing when it gets several shares.
+
+        >>> a = Value(-3.0, "a")
+        >>> b = a + a
+        >>> b.label = "b"
+        >>> s = BackwardStepper(b)
+        >>> print(s.describe(s.steps[0]))
+        step 1 of 1: b = a + a = -6
+          upstream gradient: b.grad = 1
+          to a: local d(a + a)/da = 1
+                upstream 1 × local 1 = 1; a.grad = 1
+          to a: local d(a + a)/da = 1
+                upstream 1 × local 1 = 1; a.grad: 1 -> 2 (adds up)
+        """
+        root = self.name(self.root)
+        if step is None:
+            return (
+                f"start: {self._defined(self.root)}. Backward begins at the output: "
+                f"{root}.grad = d{root}/d{root} = {fmt(self.seed)}.\n"
+                "Every other gradient shows · until it is computed."
+            )
+        n = step.node
+        me = self.name(n)
+        head = f"step {step.index + 1} of {len(self)}: {self._defined(n)}"
+        hooked = f"a hook on {me} changes its gradient: {fmt(step.hooked_from or 0.0)} -> "
+        if n.is_leaf:  # a leaf's hook, after every contribution has arrived
+            return f"{head}\n  {hooked}{fmt(step.grad)}"
+        lines = [head]
+        if step.hooked_from is not None:
+            lines.append(f"  {hooked}{fmt(step.grad)}")
+        lines.append(f"  upstream gradient: {me}.grad = {fmt(step.grad)}")
+        for i, child in enumerate(n.inputs):
+            if child._op is CONST:  # a constant gets its share too, but nothing learns from it
+                lines.append(
+                    f"  to {self.name(child)}: upstream {fmt(step.grad)} × local "
+                    f"{fmt(step.local[i])} = {fmt(step.passed[i])} (a constant: not needed)"
+                )
+                continue
+            local = fmt(step.local[i])
+            old, new = step.before[i], (step.before[i] or 0.0) + step.passed[i]
+            who = self.name(child)
+            total = (
+                f"{who}.grad = {fmt(new)}"
+                if old is None
+                else f"{who}.grad: {fmt(old)} -> {fmt(new)} (adds up)"
+            )
+            head = f"  to {who}: "
+            lines.append(f"{head}local {local_derivative(n, i, self.names, step.local[i])}")
+            lines.append(
+                " " * len(head)
+                + f"upstream {fmt(step.grad)} × local {local} = {fmt(step.passed[i])}; {total}"
+            )
+        return "\n".join(lines)
+
+    def _defined(self, node: Value) -> str:
+        if node.is_leaf:
+            return f"{self.name(node)} = {fmt(node.data)}"
+        return f"{self.name(node)} = {expression(node, self.names)} = {fmt(node.data)}"
+
+    def apply(self) -> None:
+        """Run every step, then add the gradients to ``.grad`` as ``backward()`` would.
+
+        >>> a = Value(3.0, "a")
+        >>> s = BackwardStepper(a * a)
+        >>> a.grad
+        0.0
+        >>> s.apply()
+        >>> a.grad
+        6.0
+        """
+        self.run()
+        for node in self._order:
+            node.grad = 0.0
+        for node, g in self.grads.items():
+            node.grad += g
