@@ -6,7 +6,10 @@ Engines (``--engines``, comma separated):
 - ``compiled``: this engine through ``autograd.compile`` (traced once, replayed as float code);
 - ``micrograd``: micrograd 0.1.0 from PyPI (``micrograd.engine.Value``, ``micrograd.nn.MLP``);
 - ``torch``: PyTorch, one 0-dim float64 tensor per scalar, one thread;
-- ``floor``: the same arithmetic over plain Python floats with a hand-written backward.
+- ``floor``: the same arithmetic over plain Python floats with a hand-written backward;
+- ``baseline``: this engine as it was at the git revision ``--baseline REV`` names (eager),
+  loaded side by side as the package ``autograd_baseline``: a change measured before and after
+  in one run.
 
 Workloads (``--workloads``):
 
@@ -781,8 +784,54 @@ class FloorEngine(Engine):
         return floor_wide(a, b, range(len(a)))
 
 
+def baseline_package() -> Any:
+    """The package at the revision ``$BENCH_BASELINE`` as ``autograd_baseline`` (from ``git
+    archive``, into a temporary directory that child processes find in ``$BENCH_BASELINE_DIR``).
+    The package imports itself by relative imports only, so the copy is self-contained."""
+    import importlib
+    import io
+    import tarfile
+    import tempfile
+
+    root = os.environ.get("BENCH_BASELINE_DIR")
+    if not root:
+        rev = os.environ.get("BENCH_BASELINE")
+        if not rev:
+            raise ImportError("baseline: name a git revision with --baseline REV")
+        archive = subprocess.run(
+            ["git", "archive", rev, "autograd"], cwd=ROOT, capture_output=True, check=False
+        )
+        if archive.returncode:
+            raise ImportError(f"baseline: git archive {rev}: {archive.stderr.decode().strip()}")
+        root = tempfile.mkdtemp(prefix="autograd-baseline-")
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            if hasattr(tarfile, "data_filter"):  # (Python 3.10.12 and newer)
+                tar.extractall(root, filter="data")
+            else:
+                tar.extractall(root)
+        os.rename(os.path.join(root, "autograd"), os.path.join(root, "autograd_baseline"))
+        os.environ["BENCH_BASELINE_DIR"] = root
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    return importlib.import_module("autograd_baseline")
+
+
+class BaselineEngine(AutogradEngine):
+    """This engine at an earlier revision (``--baseline REV``), eager."""
+
+    name = "baseline"
+
+    def __init__(self) -> None:  # (not AutogradEngine's: another package)
+        package = baseline_package()
+        from autograd_baseline.nn import MLP  # type: ignore[import-not-found]
+
+        self.Value, self.MLP = package.Value, MLP
+        self.info = f"autograd at {os.environ.get('BENCH_BASELINE', '?')}, eager"
+
+
 ENGINES: dict[str, Callable[[], Engine]] = {
     "autograd": AutogradEngine,
+    "baseline": BaselineEngine,
     "compiled": CompiledEngine,
     "micrograd": MicrogradEngine,
     "torch": TorchEngine,
@@ -1268,6 +1317,7 @@ def errors(results: dict[str, Any]) -> list[str]:
 
 LABELS = {
     "autograd": "autograd",
+    "baseline": "autograd before",
     "compiled": "compiled",
     "micrograd": "micrograd",
     "torch": "PyTorch scalars",
@@ -1431,6 +1481,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--gc-off", action="store_true", help="for `run`: the garbage collector off (diagnostic)"
     )
     ap.add_argument("--name", default="custom", help="for `run`: output file stem")
+    ap.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="for `run`: the git revision the `baseline` engine loads (e.g. HEAD~3 or a hash)",
+    )
     ap.add_argument("--rounds", type=int, help="timed rounds per in-process workload")
     ap.add_argument("--depths", help="chain depths, e.g. 1e3,1e4")
     ap.add_argument(
@@ -1441,6 +1496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
 
+    if args.baseline:
+        os.environ["BENCH_BASELINE"] = args.baseline
     if args.what == "child":
         print(json.dumps(child(args.rest[0], args.rest[1], args.rest[2:])))
         return 0

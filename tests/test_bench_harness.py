@@ -115,3 +115,37 @@ def test_optional_engine_agrees(name: str) -> None:
     results = H.run_suite(_suite((name, "floor"), workloads), TINY, log=_quiet)
     assert results["errors"] == []
     assert all("median" in results["workloads"][w]["engines"][name] for w in workloads)
+
+
+def _in_a_git_checkout() -> bool:
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=HARNESS.parent, capture_output=True, check=False
+    )
+    return done.returncode == 0
+
+
+@pytest.mark.skipif(not _in_a_git_checkout(), reason="the baseline engine reads git history")
+def test_the_baseline_engine_measures_another_revision_side_by_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--baseline REV``: that revision's package, loaded beside this one, checked like any
+    engine (a baseline that computed other numbers would fail the cross-check)."""
+    monkeypatch.delenv("BENCH_BASELINE_DIR", raising=False)
+    monkeypatch.setenv("BENCH_BASELINE", "HEAD")
+    results = H.run_suite(
+        _suite(("autograd", "baseline", "floor"), ("mlp_step", "ops_mix")), TINY, log=_quiet
+    )
+    assert results["errors"] == []
+    engine = H.BaselineEngine()
+    assert engine.Value.__module__.startswith("autograd_baseline")
+    assert results["workloads"]["mlp_step"]["engines"]["baseline"]["median"] > 0
+    assert "autograd before" in H.markdown(results)
+
+
+def test_a_revision_that_is_not_there_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BENCH_BASELINE_DIR", raising=False)
+    monkeypatch.setenv("BENCH_BASELINE", "no-such-revision-anywhere")
+    with pytest.raises(ImportError, match="baseline: git archive no-such-revision-anywhere"):
+        H.baseline_package()
