@@ -267,7 +267,7 @@ for depth in (4, 8, 12):
 neuron = Neuron(2, activation="tanh", seed=0)
 y = neuron([x1, x2])
 y.backward()
-print("fused:", [v.op for v in topological_order([y], reset=False)])
+print("fused:", [v.op for v in topological_order([y])])
 draw_dot(y)
 
 # %%

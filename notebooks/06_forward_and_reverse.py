@@ -75,7 +75,7 @@ assert math.isclose(stepper.tangents[y], dy_dw.data, rel_tol=1e-15)
 # %%
 def edges(outputs):
     """Multiply-adds in one sweep: one per (node, input) edge of the graph."""
-    return sum(len(node.inputs) for node in topological_order(outputs, reset=False))
+    return sum(len(node.inputs) for node in topological_order(outputs))
 
 
 def loss(*ws):

@@ -89,7 +89,7 @@ def test_a_student_reaches_the_chain_rule_of_mul_in_two_hops() -> None:
 
 def test_the_value_module_shows_what_the_generator_writes() -> None:
     doc = value.__doc__ or ""
-    block = re.search(r"    def backward_mul\(node: Node\) -> None:\n(?:        .*\n)+", doc)
+    block = re.search(r"    def backward_mul\(node: Any\) -> None:\n(?:        .*\n)+", doc)
     assert block is not None
     shown = [line.strip() for line in block.group(0).splitlines()[1:]]
     written = [line.strip() for line in inspect.getsource(operations.backward_mul).splitlines()]

@@ -6,7 +6,7 @@ come from ``Operations``, written out from the operation table in
 ``autograd/core/operations.py``: ``Value.__mul__`` records a node whose ``_op`` is ``MUL``, and
 ``MUL``'s chain rule is ``backward_mul`` a few lines above it in that file::
 
-    def backward_mul(node: Node) -> None:
+    def backward_mul(node: Any) -> None:
         _x, _y = node._a, node._b
         x = _x.data
         y = _y.data

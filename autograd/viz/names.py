@@ -129,13 +129,18 @@ def full_expression(root: Value, names: Mapping[Value, str], limit: int = 80) ->
     return out if len(out) <= limit else None
 
 
-_LEVEL = {"add": 1, "sub": 1, "linear": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powv": 4}
+_LEVEL = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powv": 4}
+
+
+def _level(node: Value) -> int:
+    """How tightly the node's formula binds (0: a function call); a weighted sum is a sum."""
+    return 1 if weighted_sum(node) else _LEVEL.get(node.op, 0)
 
 
 def _operand(parent: Value, i: int, child: Value, text: str) -> str:
     """``text`` in parentheses where the usual precedence would read it wrongly."""
-    outer = _LEVEL.get(parent.op, 0)
-    inner = _LEVEL.get(child.op, 0) if not child.is_leaf else 0
+    outer = _level(parent)
+    inner = _level(child) if not child.is_leaf else 0
     if not outer or not inner:  # a function call's argument, or a leaf
         return text
     right = i > 0 and parent.op in ("sub", "div")  # a - (b + c), a ÷ (b × c)
