@@ -126,8 +126,10 @@ def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
 def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
     """``walk((root,))`` for ``backward``, which zeroes every interior ``.grad`` it is about to
     fill: the zero it writes is this walk's mark of a finished node (one fresh float object per
-    walk, compared by identity), so no set of visited nodes is needed. The order is ``walk``'s,
-    node for node (a test checks). The caller holds ``GRAPH_LOCK``: this walk writes.
+    walk, compared by identity), and a node waiting for its inputs holds a second mark, so no
+    set of visited nodes and no exit marker are needed: a waiting node popped again is complete.
+    The order is ``walk``'s, node for node (a test checks). The caller holds ``GRAPH_LOCK``: this
+    walk writes.
 
     >>> from autograd import Value
     >>> x = Value(2.0)
@@ -148,12 +150,12 @@ def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
     try:
         while stack:
             node = pop()
-            if node is _EXIT:
-                node = pop()
+            mark = node.grad
+            if mark is done:
+                continue
+            if mark is entered:  # second visit: every input is done
                 node.grad = done
                 emit(node)
-                continue
-            if node.grad is done:
                 continue
             a, b = node._a, node._b
             waiting: Any = False
@@ -163,7 +165,6 @@ def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
                 waiting = [c for c in a if c._a is not None and c.grad is not done]
                 if waiting:
                     push(node)
-                    push(_EXIT)
                     extend(waiting)
             elif b is WEIGHTED:  # as in walk: tuples found complete are not read again
                 ws, xs, bias = a
@@ -181,18 +182,15 @@ def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
                     waiting = [*waiting, bias] if waiting else [bias]
                 if waiting:
                     push(node)
-                    push(_EXIT)
                     extend(waiting)
             else:
                 if a._a is not None and a.grad is not done:
                     push(node)
-                    push(_EXIT)
                     waiting = True
                     push(a)
                 if b is not None and b._a is not None and b.grad is not done:
                     if not waiting:
                         push(node)
-                        push(_EXIT)
                         waiting = True
                     push(b)
             if waiting:
@@ -202,7 +200,7 @@ def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
                 emit(node)
     except BaseException:  # (an interrupt): no node keeps the waiting mark
         for node in stack:
-            if node is not _EXIT and node.grad is entered:
+            if node.grad is entered:
                 node.grad = 0.0
         raise
     return order, fallible
