@@ -208,3 +208,40 @@ def test_backward_walks_the_graph_in_the_order_everything_else_does(steps, x0, y
     order, _ = walk([out])
     assert walk_zeroing(out)[0] == order
     assert all(v.grad == 0.0 for v in order)
+
+
+class Refused(Exception):
+    """What the hooks below raise: user code's own error."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(programs(), st.sampled_from(POINTS), st.sampled_from(POINTS), st.integers(0, 50))
+def test_an_error_in_a_hook_reaches_the_user_and_changes_no_gradient(steps, x0, y0, pick):
+    """One sweep runs hooks in one place: a hook's error propagates from backward() and grad()
+    alike (no IEEE fallback swallows it), and every .grad is as it was."""
+    x, y, out = build(steps, x0, y0)
+    nodes = [x, y, *autograd.core.graph.topological_order([out])]
+    target = nodes[pick % len(nodes)]
+
+    def refuse(g: Any) -> Any:
+        raise Refused
+
+    before = [bits(v.grad) for v in nodes]
+    with target.register_hook(refuse):
+        order = autograd.core.graph.topological_order([out])
+        if target not in order and target not in autograd.core.graph.leaves(order):
+            return
+        with pytest.raises(Refused):
+            out.backward()
+        assert [bits(v.grad) for v in nodes] == before
+        with pytest.raises(Refused):
+            grad(out, [x, y])
+
+
+def test_a_hook_on_a_leaf_that_is_the_output_runs() -> None:
+    """x.backward() on a leaf with a hook: the hook sees this pass's gradient, as in PyTorch."""
+    x = Value(2.0)
+    with x.register_hook(lambda g: g * 10):
+        x.backward()
+        assert x.grad == 10.0
+        assert grad(x, x)[0].data == 10.0
