@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import pickle
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from ..ops import Primitive
 from .numbers import real
@@ -21,33 +21,6 @@ from .numbers import real
 T = TypeVar("T")
 Terms = Callable[[Any, Any], Sequence[Any]]  # (node, upstream gradient) -> one term per input
 Locals = Callable[[Any], Sequence[Any]]  # node -> one local derivative per input
-
-
-class Node(Protocol):
-    """What the engine's lower layers read of a graph node (``autograd.Value`` is one).
-
-    >>> from autograd import Value
-    >>> y = Value(2.0) * 3
-    >>> y.data, y._op.name, [v.data for v in y.inputs]
-    (6.0, 'mul', [2.0, 3.0])
-    """
-
-    data: float
-    grad: Any
-    label: str
-    _a: Any
-    _b: Any
-    _op: Op | None
-
-    @property
-    def inputs(self) -> tuple[Any, ...]:
-        """The node's operands (see ``Value.inputs``).
-
-        >>> from autograd import Value
-        >>> len((Value(1.0) + 2).inputs)
-        2
-        """
-        ...
 
 
 class _Many:
