@@ -229,7 +229,6 @@ def _section(p: Primitive) -> str:
     rule = "; ".join(f"d out/d{i} = {d}" for i, d in zip(p.inputs, ders, strict=True))
     head = f"# -- {p.name}: out = {p.forward}; {rule} "
     parts = [head + "-" * max(3, 100 - len(head)), ""]
-    parts.append(_backward(p, ders, f"backward_{n}", f"The chain rule at {_an(p.name)} node."))
     parts.append(_terms(p, ders, f"terms_{n}", False, "What each input receives, returned."))
     parts.append(_partials(p, ders, f"partials_{n}", False, "The local derivatives."))
     graph = [over_values(d) for d in ders]
@@ -248,6 +247,8 @@ def _section(p: Primitive) -> str:
         doc = f"Record {_an(p.name)} node (the first operand is a node)."
         body = _forward_body(p, [f"_{i}" for i in p.inputs], checked=False)
         parts.append(_function(f"forward_{n}({', '.join(args)}) -> Any", doc, body))
+    # The chain rule last, right above the Op that every node of this row points at.
+    parts.append(_backward(p, ders, f"backward_{n}", f"The chain rule at {_an(p.name)} node."))
     parts.append(
         f"{const} = register(Op({_ref_row(p)}, {p.name!r}, backward=backward_{n}, "
         f"terms=terms_{n}, partials=partials_{n}, terms_graph=terms_graph_{n}, "

@@ -57,13 +57,6 @@ HELPERS = {p.name: p for p in HELPER_ROWS}
 # -- add: out = x + y; d out/dx = 1; d out/dy = 1 --------------------------------------------------
 
 
-def backward_add(node: Any) -> None:
-    """The chain rule at an add node."""
-    _x, _y = node._a, node._b
-    _x.grad += node.grad
-    _y.grad += node.grad
-
-
 def terms_add(node: Any, g: Any) -> tuple[Any, ...]:
     """What each input receives, returned."""
     return g, g
@@ -84,6 +77,13 @@ def partials_graph_add(node: Any) -> tuple[Any, ...]:
     return 1, 1
 
 
+def backward_add(node: Any) -> None:
+    """The chain rule at an add node."""
+    _x, _y = node._a, node._b
+    _x.grad += node.grad
+    _y.grad += node.grad
+
+
 ADD = register(
     Op(
         OPS["add"],
@@ -98,13 +98,6 @@ ADD = register(
 
 
 # -- sub: out = x - y; d out/dx = 1; d out/dy = -1 -------------------------------------------------
-
-
-def backward_sub(node: Any) -> None:
-    """The chain rule at a sub node."""
-    _x, _y = node._a, node._b
-    _x.grad += node.grad
-    _y.grad -= node.grad
 
 
 def terms_sub(node: Any, g: Any) -> tuple[Any, ...]:
@@ -127,6 +120,13 @@ def partials_graph_sub(node: Any) -> tuple[Any, ...]:
     return 1, -1
 
 
+def backward_sub(node: Any) -> None:
+    """The chain rule at a sub node."""
+    _x, _y = node._a, node._b
+    _x.grad += node.grad
+    _y.grad -= node.grad
+
+
 SUB = register(
     Op(
         OPS["sub"],
@@ -141,15 +141,6 @@ SUB = register(
 
 
 # -- mul: out = x * y; d out/dx = y; d out/dy = x --------------------------------------------------
-
-
-def backward_mul(node: Any) -> None:
-    """The chain rule at a mul node."""
-    _x, _y = node._a, node._b
-    x = _x.data
-    y = _y.data
-    _x.grad += node.grad * (y)
-    _y.grad += node.grad * (x)
 
 
 def terms_mul(node: Any, g: Any) -> tuple[Any, ...]:
@@ -184,6 +175,15 @@ def partials_graph_mul(node: Any) -> tuple[Any, ...]:
     return y, x
 
 
+def backward_mul(node: Any) -> None:
+    """The chain rule at a mul node."""
+    _x, _y = node._a, node._b
+    x = _x.data
+    y = _y.data
+    _x.grad += node.grad * (y)
+    _y.grad += node.grad * (x)
+
+
 MUL = register(
     Op(
         OPS["mul"],
@@ -198,17 +198,6 @@ MUL = register(
 
 
 # -- div: out = x / y; d out/dx = 1 / y; d out/dy = -out / y ---------------------------------------
-
-
-def backward_div(node: Any) -> None:
-    """The chain rule at a div node."""
-    _x, _y = node._a, node._b
-    y = _y.data
-    out = node.data
-    _t0 = node.grad * (1 / y)
-    _t1 = node.grad * (-out / y)
-    _x.grad += _t0
-    _y.grad += _t1
 
 
 def terms_div(node: Any, g: Any) -> tuple[Any, ...]:
@@ -260,6 +249,17 @@ def terms_ieee_div(node: Any, g: Any) -> tuple[Any, ...]:
     return g * (ieee_div(1, y)), g * (ieee_div(-out, y))
 
 
+def backward_div(node: Any) -> None:
+    """The chain rule at a div node."""
+    _x, _y = node._a, node._b
+    y = _y.data
+    out = node.data
+    _t0 = node.grad * (1 / y)
+    _t1 = node.grad * (-out / y)
+    _x.grad += _t0
+    _y.grad += _t1
+
+
 DIV = register(
     Op(
         OPS["div"],
@@ -276,12 +276,6 @@ DIV = register(
 
 
 # -- neg: out = -x; d out/dx = -1 ------------------------------------------------------------------
-
-
-def backward_neg(node: Any) -> None:
-    """The chain rule at a neg node."""
-    _x = node._a
-    _x.grad -= node.grad
 
 
 def terms_neg(node: Any, g: Any) -> tuple[Any, ...]:
@@ -304,6 +298,12 @@ def partials_graph_neg(node: Any) -> tuple[Any, ...]:
     return (-1,)
 
 
+def backward_neg(node: Any) -> None:
+    """The chain rule at a neg node."""
+    _x = node._a
+    _x.grad -= node.grad
+
+
 NEG = register(
     Op(
         OPS["neg"],
@@ -318,14 +318,6 @@ NEG = register(
 
 
 # -- pow: out = powf(x, k); d out/dx = dpow(x, k) --------------------------------------------------
-
-
-def backward_pow(node: Any) -> None:
-    """The chain rule at a pow node."""
-    _x = node._a
-    x = _x.data
-    (k,) = node._op.params
-    _x.grad += node.grad * (dpow(x, k))
 
 
 def terms_pow(node: Any, g: Any) -> tuple[Any, ...]:
@@ -381,6 +373,14 @@ def forward_pow(_x: Any, k: float) -> Any:
     return node
 
 
+def backward_pow(node: Any) -> None:
+    """The chain rule at a pow node."""
+    _x = node._a
+    x = _x.data
+    (k,) = node._op.params
+    _x.grad += node.grad * (dpow(x, k))
+
+
 POW = register(
     Op(
         OPS["pow"],
@@ -397,16 +397,6 @@ POW.make = forward_pow
 
 
 # -- powv: out = powv(x, y); d out/dx = dpow(x, y); d out/dy = xlogy(out, x) -----------------------
-
-
-def backward_powv(node: Any) -> None:
-    """The chain rule at a powv node."""
-    _x, _y = node._a, node._b
-    x = _x.data
-    y = _y.data
-    out = node.data
-    _x.grad += node.grad * (dpow(x, y))
-    _y.grad += node.grad * (xlogy(out, x))
 
 
 def terms_powv(node: Any, g: Any) -> tuple[Any, ...]:
@@ -475,6 +465,16 @@ def forward_powv(_x: Any, _y: Any) -> Any:
     return node
 
 
+def backward_powv(node: Any) -> None:
+    """The chain rule at a powv node."""
+    _x, _y = node._a, node._b
+    x = _x.data
+    y = _y.data
+    out = node.data
+    _x.grad += node.grad * (dpow(x, y))
+    _y.grad += node.grad * (xlogy(out, x))
+
+
 POWV = register(
     Op(
         OPS["powv"],
@@ -491,13 +491,6 @@ POWV.make = forward_powv
 
 
 # -- abs: out = abs(x); d out/dx = sign(x) ---------------------------------------------------------
-
-
-def backward_abs(node: Any) -> None:
-    """The chain rule at an abs node."""
-    _x = node._a
-    x = _x.data
-    _x.grad += node.grad * (sign(x))
 
 
 def terms_abs(node: Any, g: Any) -> tuple[Any, ...]:
@@ -528,6 +521,13 @@ def partials_graph_abs(node: Any) -> tuple[Any, ...]:
     return (twins.sign(x),)
 
 
+def backward_abs(node: Any) -> None:
+    """The chain rule at an abs node."""
+    _x = node._a
+    x = _x.data
+    _x.grad += node.grad * (sign(x))
+
+
 ABS = register(
     Op(
         OPS["abs"],
@@ -542,13 +542,6 @@ ABS = register(
 
 
 # -- exp: out = exp(x); d out/dx = out -------------------------------------------------------------
-
-
-def backward_exp(node: Any) -> None:
-    """The chain rule at an exp node."""
-    _x = node._a
-    out = node.data
-    _x.grad += node.grad * (out)
 
 
 def terms_exp(node: Any, g: Any) -> tuple[Any, ...]:
@@ -575,6 +568,13 @@ def partials_graph_exp(node: Any) -> tuple[Any, ...]:
     return (out,)
 
 
+def backward_exp(node: Any) -> None:
+    """The chain rule at an exp node."""
+    _x = node._a
+    out = node.data
+    _x.grad += node.grad * (out)
+
+
 EXP = register(
     Op(
         OPS["exp"],
@@ -589,13 +589,6 @@ EXP = register(
 
 
 # -- log: out = log(x); d out/dx = 1 / x -----------------------------------------------------------
-
-
-def backward_log(node: Any) -> None:
-    """The chain rule at a log node."""
-    _x = node._a
-    x = _x.data
-    _x.grad += node.grad * (1 / x)
 
 
 def terms_log(node: Any, g: Any) -> tuple[Any, ...]:
@@ -640,6 +633,13 @@ def terms_ieee_log(node: Any, g: Any) -> tuple[Any, ...]:
     return (g * (ieee_div(1, x)),)
 
 
+def backward_log(node: Any) -> None:
+    """The chain rule at a log node."""
+    _x = node._a
+    x = _x.data
+    _x.grad += node.grad * (1 / x)
+
+
 LOG = register(
     Op(
         OPS["log"],
@@ -656,13 +656,6 @@ LOG = register(
 
 
 # -- sqrt: out = sqrt(x); d out/dx = 0.5 * recip(out) ----------------------------------------------
-
-
-def backward_sqrt(node: Any) -> None:
-    """The chain rule at a sqrt node."""
-    _x = node._a
-    out = node.data
-    _x.grad += node.grad * (0.5 * recip(out))
 
 
 def terms_sqrt(node: Any, g: Any) -> tuple[Any, ...]:
@@ -689,6 +682,13 @@ def partials_graph_sqrt(node: Any) -> tuple[Any, ...]:
     return (0.5 * twins.recip(out),)
 
 
+def backward_sqrt(node: Any) -> None:
+    """The chain rule at a sqrt node."""
+    _x = node._a
+    out = node.data
+    _x.grad += node.grad * (0.5 * recip(out))
+
+
 SQRT = register(
     Op(
         OPS["sqrt"],
@@ -703,13 +703,6 @@ SQRT = register(
 
 
 # -- tanh: out = tanh(x); d out/dx = 1 - out * out -------------------------------------------------
-
-
-def backward_tanh(node: Any) -> None:
-    """The chain rule at a tanh node."""
-    _x = node._a
-    out = node.data
-    _x.grad += node.grad * (1 - out * out)
 
 
 def terms_tanh(node: Any, g: Any) -> tuple[Any, ...]:
@@ -736,6 +729,13 @@ def partials_graph_tanh(node: Any) -> tuple[Any, ...]:
     return (1 - out * out,)
 
 
+def backward_tanh(node: Any) -> None:
+    """The chain rule at a tanh node."""
+    _x = node._a
+    out = node.data
+    _x.grad += node.grad * (1 - out * out)
+
+
 TANH = register(
     Op(
         OPS["tanh"],
@@ -750,13 +750,6 @@ TANH = register(
 
 
 # -- sigmoid: out = sigmoid(x); d out/dx = out * (1 - out) -----------------------------------------
-
-
-def backward_sigmoid(node: Any) -> None:
-    """The chain rule at a sigmoid node."""
-    _x = node._a
-    out = node.data
-    _x.grad += node.grad * (out * (1 - out))
 
 
 def terms_sigmoid(node: Any, g: Any) -> tuple[Any, ...]:
@@ -783,6 +776,13 @@ def partials_graph_sigmoid(node: Any) -> tuple[Any, ...]:
     return (out * (1 - out),)
 
 
+def backward_sigmoid(node: Any) -> None:
+    """The chain rule at a sigmoid node."""
+    _x = node._a
+    out = node.data
+    _x.grad += node.grad * (out * (1 - out))
+
+
 SIGMOID = register(
     Op(
         OPS["sigmoid"],
@@ -797,13 +797,6 @@ SIGMOID = register(
 
 
 # -- relu: out = 0.0 if x < 0 else x; d out/dx = 0.0 if x <= 0 else 1.0 ----------------------------
-
-
-def backward_relu(node: Any) -> None:
-    """The chain rule at a relu node."""
-    _x = node._a
-    x = _x.data
-    _x.grad += 0.0 if x <= 0 else node.grad
 
 
 def terms_relu(node: Any, g: Any) -> tuple[Any, ...]:
@@ -834,6 +827,13 @@ def partials_graph_relu(node: Any) -> tuple[Any, ...]:
     return (0.0 if x <= 0 else 1.0,)
 
 
+def backward_relu(node: Any) -> None:
+    """The chain rule at a relu node."""
+    _x = node._a
+    x = _x.data
+    _x.grad += 0.0 if x <= 0 else node.grad
+
+
 RELU = register(
     Op(
         OPS["relu"],
@@ -848,14 +848,6 @@ RELU = register(
 
 
 # -- leaky_relu: out = x if x > 0 else slope * x; d out/dx = 1.0 if x > 0 else slope ---------------
-
-
-def backward_leaky_relu(node: Any) -> None:
-    """The chain rule at a leaky_relu node."""
-    _x = node._a
-    x = _x.data
-    (slope,) = node._op.params
-    _x.grad += node.grad * (1.0 if x > 0 else slope)
 
 
 def terms_leaky_relu(node: Any, g: Any) -> tuple[Any, ...]:
@@ -890,6 +882,14 @@ def partials_graph_leaky_relu(node: Any) -> tuple[Any, ...]:
     return (1.0 if x > 0 else slope,)
 
 
+def backward_leaky_relu(node: Any) -> None:
+    """The chain rule at a leaky_relu node."""
+    _x = node._a
+    x = _x.data
+    (slope,) = node._op.params
+    _x.grad += node.grad * (1.0 if x > 0 else slope)
+
+
 LEAKY_RELU = register(
     Op(
         OPS["leaky_relu"],
@@ -904,13 +904,6 @@ LEAKY_RELU = register(
 
 
 # -- softplus: out = softplus(x); d out/dx = sigmoid(x) --------------------------------------------
-
-
-def backward_softplus(node: Any) -> None:
-    """The chain rule at a softplus node."""
-    _x = node._a
-    x = _x.data
-    _x.grad += node.grad * (sigmoid(x))
 
 
 def terms_softplus(node: Any, g: Any) -> tuple[Any, ...]:
@@ -941,6 +934,13 @@ def partials_graph_softplus(node: Any) -> tuple[Any, ...]:
     return (x.sigmoid(),)
 
 
+def backward_softplus(node: Any) -> None:
+    """The chain rule at a softplus node."""
+    _x = node._a
+    x = _x.data
+    _x.grad += node.grad * (sigmoid(x))
+
+
 SOFTPLUS = register(
     Op(
         OPS["softplus"],
@@ -955,13 +955,6 @@ SOFTPLUS = register(
 
 
 # -- sin: out = sin(x); d out/dx = cos(x) ----------------------------------------------------------
-
-
-def backward_sin(node: Any) -> None:
-    """The chain rule at a sin node."""
-    _x = node._a
-    x = _x.data
-    _x.grad += node.grad * (cos(x))
 
 
 def terms_sin(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1006,6 +999,13 @@ def terms_ieee_sin(node: Any, g: Any) -> tuple[Any, ...]:
     return (g * (ieee_cos(x)),)
 
 
+def backward_sin(node: Any) -> None:
+    """The chain rule at a sin node."""
+    _x = node._a
+    x = _x.data
+    _x.grad += node.grad * (cos(x))
+
+
 SIN = register(
     Op(
         OPS["sin"],
@@ -1022,13 +1022,6 @@ SIN = register(
 
 
 # -- cos: out = cos(x); d out/dx = -sin(x) ---------------------------------------------------------
-
-
-def backward_cos(node: Any) -> None:
-    """The chain rule at a cos node."""
-    _x = node._a
-    x = _x.data
-    _x.grad += node.grad * (-sin(x))
 
 
 def terms_cos(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1073,6 +1066,13 @@ def terms_ieee_cos(node: Any, g: Any) -> tuple[Any, ...]:
     return (g * (-ieee_sin(x)),)
 
 
+def backward_cos(node: Any) -> None:
+    """The chain rule at a cos node."""
+    _x = node._a
+    x = _x.data
+    _x.grad += node.grad * (-sin(x))
+
+
 COS = register(
     Op(
         OPS["cos"],
@@ -1089,15 +1089,6 @@ COS = register(
 
 
 # -- max: out = maximum(x, y); d out/dx = max_share(x, y); d out/dy = max_share(y, x) --------------
-
-
-def backward_max(node: Any) -> None:
-    """The chain rule at a max node."""
-    _x, _y = node._a, node._b
-    x = _x.data
-    y = _y.data
-    _x.grad += node.grad * (max_share(x, y))
-    _y.grad += node.grad * (max_share(y, x))
 
 
 def terms_max(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1132,6 +1123,15 @@ def partials_graph_max(node: Any) -> tuple[Any, ...]:
     return twins.max_share(x, y), twins.max_share(y, x)
 
 
+def backward_max(node: Any) -> None:
+    """The chain rule at a max node."""
+    _x, _y = node._a, node._b
+    x = _x.data
+    y = _y.data
+    _x.grad += node.grad * (max_share(x, y))
+    _y.grad += node.grad * (max_share(y, x))
+
+
 MAX = register(
     Op(
         OPS["max"],
@@ -1146,15 +1146,6 @@ MAX = register(
 
 
 # -- min: out = minimum(x, y); d out/dx = max_share(y, x); d out/dy = max_share(x, y) --------------
-
-
-def backward_min(node: Any) -> None:
-    """The chain rule at a min node."""
-    _x, _y = node._a, node._b
-    x = _x.data
-    y = _y.data
-    _x.grad += node.grad * (max_share(y, x))
-    _y.grad += node.grad * (max_share(x, y))
 
 
 def terms_min(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1189,6 +1180,15 @@ def partials_graph_min(node: Any) -> tuple[Any, ...]:
     return twins.max_share(y, x), twins.max_share(x, y)
 
 
+def backward_min(node: Any) -> None:
+    """The chain rule at a min node."""
+    _x, _y = node._a, node._b
+    x = _x.data
+    y = _y.data
+    _x.grad += node.grad * (max_share(y, x))
+    _y.grad += node.grad * (max_share(x, y))
+
+
 MIN = register(
     Op(
         OPS["min"],
@@ -1203,17 +1203,6 @@ MIN = register(
 
 
 # -- clamp: out = clamp(x, lo, hi); d out/dx = 1.0 if lo <= x <= hi else 0.0 -----------------------
-
-
-def backward_clamp(node: Any) -> None:
-    """The chain rule at a clamp node."""
-    _x = node._a
-    x = _x.data
-    (
-        lo,
-        hi,
-    ) = node._op.params
-    _x.grad += node.grad if lo <= x <= hi else 0.0
 
 
 def terms_clamp(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1260,6 +1249,17 @@ def partials_graph_clamp(node: Any) -> tuple[Any, ...]:
     return (1.0 if lo <= x <= hi else 0.0,)
 
 
+def backward_clamp(node: Any) -> None:
+    """The chain rule at a clamp node."""
+    _x = node._a
+    x = _x.data
+    (
+        lo,
+        hi,
+    ) = node._op.params
+    _x.grad += node.grad if lo <= x <= hi else 0.0
+
+
 CLAMP = register(
     Op(
         OPS["clamp"],
@@ -1274,12 +1274,6 @@ CLAMP = register(
 
 
 # -- identity: out = x; d out/dx = 1 ---------------------------------------------------------------
-
-
-def backward_identity(node: Any) -> None:
-    """The chain rule at an identity node."""
-    _x = node._a
-    _x.grad += node.grad
 
 
 def terms_identity(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1319,6 +1313,12 @@ def forward_identity(_x: Any) -> Any:
     return node
 
 
+def backward_identity(node: Any) -> None:
+    """The chain rule at an identity node."""
+    _x = node._a
+    _x.grad += node.grad
+
+
 IDENTITY = register(
     Op(
         OPS["identity"],
@@ -1335,14 +1335,6 @@ IDENTITY.make = forward_identity
 
 
 # -- pow_grad: out = pow_grad(x, k); d out/dx = dpow(x, k) -----------------------------------------
-
-
-def backward_pow_grad(node: Any) -> None:
-    """The chain rule at a pow_grad node."""
-    _x = node._a
-    x = _x.data
-    (k,) = node._op.params
-    _x.grad += node.grad * (dpow(x, k))
 
 
 def terms_pow_grad(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1395,6 +1387,14 @@ def forward_pow_grad(_x: Any, k: float) -> Any:
     return node
 
 
+def backward_pow_grad(node: Any) -> None:
+    """The chain rule at a pow_grad node."""
+    _x = node._a
+    x = _x.data
+    (k,) = node._op.params
+    _x.grad += node.grad * (dpow(x, k))
+
+
 POW_GRAD = register(
     Op(
         HELPERS["pow_grad"],
@@ -1411,16 +1411,6 @@ POW_GRAD.make = forward_pow_grad
 
 
 # -- pow_grad_v: out = pow_grad(x, y); d out/dx = dpow(x, y); d out/dy = xlogy(out, x) -------------
-
-
-def backward_pow_grad_v(node: Any) -> None:
-    """The chain rule at a pow_grad_v node."""
-    _x, _y = node._a, node._b
-    x = _x.data
-    y = _y.data
-    out = node.data
-    _x.grad += node.grad * (dpow(x, y))
-    _y.grad += node.grad * (xlogy(out, x))
 
 
 def terms_pow_grad_v(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1479,6 +1469,16 @@ def forward_pow_grad_v(_x: Any, _y: Any) -> Any:
     return node
 
 
+def backward_pow_grad_v(node: Any) -> None:
+    """The chain rule at a pow_grad_v node."""
+    _x, _y = node._a, node._b
+    x = _x.data
+    y = _y.data
+    out = node.data
+    _x.grad += node.grad * (dpow(x, y))
+    _y.grad += node.grad * (xlogy(out, x))
+
+
 POW_GRAD_V = register(
     Op(
         HELPERS["pow_grad_v"],
@@ -1495,13 +1495,6 @@ POW_GRAD_V.make = forward_pow_grad_v
 
 
 # -- recip: out = recip(x); d out/dx = -out * out --------------------------------------------------
-
-
-def backward_recip(node: Any) -> None:
-    """The chain rule at a recip node."""
-    _x = node._a
-    out = node.data
-    _x.grad += node.grad * (-out * out)
 
 
 def terms_recip(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1545,6 +1538,13 @@ def forward_recip(_x: Any) -> Any:
     return node
 
 
+def backward_recip(node: Any) -> None:
+    """The chain rule at a recip node."""
+    _x = node._a
+    out = node.data
+    _x.grad += node.grad * (-out * out)
+
+
 RECIP = register(
     Op(
         HELPERS["recip"],
@@ -1561,15 +1561,6 @@ RECIP.make = forward_recip
 
 
 # -- xlogy: out = xlogy(x, y); d out/dx = xlogy(nonzero(x), y); d out/dy = x * recip(y) ------------
-
-
-def backward_xlogy(node: Any) -> None:
-    """The chain rule at a xlogy node."""
-    _x, _y = node._a, node._b
-    x = _x.data
-    y = _y.data
-    _x.grad += node.grad * (xlogy(nonzero(x), y))
-    _y.grad += node.grad * (x * recip(y))
 
 
 def terms_xlogy(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1622,6 +1613,15 @@ def forward_xlogy(_x: Any, _y: Any) -> Any:
     if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
         return scoped(node)
     return node
+
+
+def backward_xlogy(node: Any) -> None:
+    """The chain rule at a xlogy node."""
+    _x, _y = node._a, node._b
+    x = _x.data
+    y = _y.data
+    _x.grad += node.grad * (xlogy(nonzero(x), y))
+    _y.grad += node.grad * (x * recip(y))
 
 
 XLOGY = register(
