@@ -22,16 +22,19 @@ from .op import Op, register
 
 
 def backward_linear(node: Any) -> None:
-    """The chain rule at a linear node: ``w_i.grad += g * x_i``, ``x_i.grad += g * w_i``,
-    ``b.grad += g``."""
+    """The chain rule at a linear node: ``w_i.grad += g * x_i``, then ``x_i.grad += g * w_i``,
+    then ``b.grad += g``: the inputs in their order, as ``terms_linear`` gives them, so a node
+    that is both a weight and an input sums its shares in the order every other path does."""
     g = node.grad
     ws, xs, b = node._a
     i = 0
-    for x in xs:  # a counter, not zip or enumerate: this loop is the hot path of training
-        w = ws[i]
+    for w in ws:  # a counter, not zip or enumerate: these loops are the hot path of training
+        w.grad += g * xs[i].data
         i += 1  # noqa: SIM113
-        w.grad += g * x.data
-        x.grad += g * w.data
+    i = 0
+    for x in xs:
+        x.grad += g * ws[i].data
+        i += 1  # noqa: SIM113
     b.grad += g
 
 
