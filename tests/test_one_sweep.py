@@ -245,3 +245,32 @@ def test_a_hook_on_a_leaf_that_is_the_output_runs() -> None:
         x.backward()
         assert x.grad == 10.0
         assert grad(x, x)[0].data == 10.0
+
+
+def test_anomaly_mode_checks_gradients_made_as_graphs_too() -> None:
+    """grad(..., create_graph=True) runs the same sweep over Values: a non-finite derivative is
+    caught where its node is made (sqrt' at 0 is recip(0)), a sum of finite terms that overflows
+    where the sum is made, and nothing changes."""
+    with detect_anomaly():
+        x = Value(0.0, "x")
+        y = x.sqrt() * 0.0
+        with pytest.raises(AnomalyError, match=r"forward: recip\(x=0\.0\) = inf"):
+            grad(y, x, create_graph=True)
+        z = Value(1e-300, "z")
+        w = z * 1e308 + z * 1e308
+        with pytest.raises(AnomalyError, match=r"forward: add\(x=1e\+308, y=1e\+308\) = inf"):
+            grad(w, z, create_graph=True)
+    assert x.grad == 0.0 and z.grad == 0.0
+
+
+def test_a_node_that_is_both_weight_and_input_of_a_neuron_sums_in_one_order() -> None:
+    """Found by the property test: backward_linear interleaved w_i and x_i while every other
+    path adds a weighted sum's terms in input order (w..., x..., b); the last bit differed."""
+    steps = [("pow", (0,), 0.0), ("linear", (1, 1, 1, 2, 0), None), ("exp", (3,), None)]
+    x, y = Value(0.0), Value(2.0)
+    run(steps, x, y).backward()
+    x2, y2 = Value(0.0), Value(2.0)
+    out2 = run(steps, x2, y2)
+    assert [bits(g.data) for g in grad(out2, [x2, y2])] == [bits(x.grad), bits(y.grad)]
+    compiled = autograd.compile(lambda a, b: run(steps, a, b), [0.0, 2.0])
+    assert [bits(g) for g in compiled(0.0, 2.0).grads] == [bits(x.grad), bits(y.grad)]
