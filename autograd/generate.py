@@ -32,7 +32,7 @@ from pathlib import Path
 from . import ops
 from .ops import FLOAT_NAMESPACE, HELPER_ROWS, TABLE, Primitive
 from .rule_text import (
-    RESERVED,
+    check_names,
     contribution,
     identifier,
     ieee_rule,
@@ -215,14 +215,8 @@ def _forward_body(p: Primitive, nodes: Sequence[str], checked: bool) -> list[str
     return lines
 
 
-def _check_names(p: Primitive) -> None:
-    for name in (*p.inputs, *p.params):
-        if not name.isidentifier() or name.startswith("_") or name in RESERVED:
-            raise ValueError(f"row {p.name!r}: {name!r} cannot name an input or parameter")
-
-
 def _section(p: Primitive) -> str:
-    _check_names(p)
+    check_names(p)
     n, const = identifier(p.name), _const_name(p)
     ders = [d for d in p.derivatives if isinstance(d, str)]
     assert len(ders) == len(p.derivatives), f"row {p.name}: every rule of a table row is text"

@@ -13,17 +13,16 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
-import keyword
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, cast
 
 from .core import twins
 from .core.numbers import real
-from .core.op import Op, domain_error
+from .core.op import FALLIBLE, Op, domain_error
 from .core.value import Value, lift, record
 from .ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
-from .rule_text import RESERVED, contribution, ieee_rule, may_raise, over_values
+from .rule_text import RESERVED, check_names, contribution, ieee_rule, may_raise, over_values
 
 Interval = tuple[float, float]
 
@@ -258,25 +257,6 @@ def _guarded(fn: Callable[..., float], check: Callable[..., bool]) -> Callable[.
     return forward
 
 
-def _check_names(p: Primitive) -> None:
-    """Input and parameter names become names in compiled rules: identifiers that do not
-    shadow the rules' own names."""
-    for name in (*p.inputs, *p.params):
-        if (
-            not isinstance(name, str)
-            or not name.isidentifier()
-            or keyword.iskeyword(name)
-            or name.startswith("_")
-            or name in RESERVED
-        ):
-            raise ValueError(
-                f"primitive {p.name!r}: {name!r} cannot name an input or parameter (use a "
-                "Python identifier not starting with '_', other than "
-                + ", ".join(sorted(RESERVED))
-                + ")"
-            )
-
-
 def _rule(rule: object, slot: str, inputs: Sequence[str], ns: dict[str, object]) -> str:
     """A rule as expression text; a callable is kept in the namespace and called by name."""
     if isinstance(rule, str):
@@ -305,7 +285,7 @@ def compile_primitive(p: Primitive) -> Op:
     >>> y.data, op.partials(y), y.inputs[0].grad
     (8.0, (12.0,), 12.0)
     """
-    _check_names(p)
+    check_names(p)
     ns: dict[str, object] = {**FLOAT_NAMESPACE, **IEEE_NAMESPACE, "real": real}
     fwd = _rule(p.forward, "_forward", p.inputs, ns)
     if not isinstance(p.forward, str):
@@ -331,6 +311,8 @@ def compile_primitive(p: Primitive) -> Op:
         terms_ieee=None if ieee is None else _caller(ieee, False, True), fallible=fallible,
     )  # fmt: skip
     op.make = _maker(op, forward, len(p.inputs))
+    if fallible:
+        FALLIBLE.count += 1  # from now on backward checks each graph for user rules
     return op
 
 

@@ -11,7 +11,7 @@ import ast
 import keyword
 import re
 
-from .ops import FLOAT_NAMESPACE, IEEE_FUNCTIONS, IEEE_NAMESPACE, OPS, VALUE_HELPERS
+from .ops import FLOAT_NAMESPACE, IEEE_FUNCTIONS, IEEE_NAMESPACE, OPS, VALUE_HELPERS, Primitive
 
 # The names that code written from rules uses for itself (autograd/core/operations.py, the
 # rules compiled for user primitives, compiled graphs): an input or parameter of a row must not
@@ -103,6 +103,31 @@ def may_raise(text: str) -> bool:
         if isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in _TOTAL):
             return True
     return False
+
+
+def check_names(p: Primitive) -> None:
+    """A row's input and parameter names become names in code written from its rules: they must
+    be identifiers that do not start with "_" and shadow none of that code's own names.
+
+    >>> check_names(Primitive("ok", ("x",), "2 * x", ("2",)))
+    >>> check_names(Primitive("bad", ("node",), "2 * node", ("2",)))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: primitive 'bad': 'node' cannot name an input or parameter (use a Python ...
+    """
+    for name in (*p.inputs, *p.params):
+        if (
+            not isinstance(name, str)
+            or not name.isidentifier()
+            or keyword.iskeyword(name)
+            or name.startswith("_")
+            or name in RESERVED
+        ):
+            raise ValueError(
+                f"primitive {p.name!r}: {name!r} cannot name an input or parameter (use a "
+                "Python identifier not starting with '_', other than the names the generated "
+                "code uses: " + ", ".join(sorted(RESERVED)) + ")"
+            )
 
 
 def names_in(text: str) -> set[str]:

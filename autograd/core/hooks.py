@@ -32,23 +32,6 @@ HOOKS = _Hooks()
 LEAF_HOOKS: dict[Any, list[Hook]] = {}
 
 
-def hooks_of(node: Any) -> list[Hook] | None:
-    """The hooks on ``node`` (None when it has none).
-
-    >>> from autograd import Value
-    >>> x = Value(1.0)
-    >>> hooks_of(x) is None
-    True
-    >>> handle = x.register_hook(print)
-    >>> hooks_of(x) == [print]
-    True
-    >>> handle.remove()
-    """
-    if node._a is None:
-        return LEAF_HOOKS.get(node)
-    return node._op.hooks or None
-
-
 def run_hooks(hooks: list[Hook], g: Any, node: Any) -> Any:
     """Pass ``g`` through each hook in turn; a hook's non-None result replaces it.
 

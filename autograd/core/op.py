@@ -130,8 +130,6 @@ class Op:
         self.backward_ieee = backward_ieee
         self.terms_ieee = terms_ieee
         self.fallible = fallible
-        if fallible and primitive is not None:
-            FALLIBLE.count += 1  # from now on backward checks each graph for user rules
         # b + w0*x0 + w1*x1 + ... (the fused neuron): inputs (w..., x..., b). Drawings, the
         # expanded view and compile ask this instead of the name.
         self.weighted_sum = weighted_sum
@@ -236,7 +234,9 @@ class Op:
 
 
 class _Fallible:
-    """How many user primitives (rules that may raise) were ever made, in this process."""
+    """How many user primitives (rules that may raise) were ever made, in this process: while
+    none was, ``backward`` needs no snapshot and takes its fast walk (counted where they are
+    made, ``autograd.primitives.compile_primitive``)."""
 
     __slots__ = ("count",)
 

@@ -28,6 +28,7 @@ from typing import Any
 from .anomaly import AnomalyError, AnomalyWatch
 from .graph import leaves
 from .hooks import HOOKS, LEAF_HOOKS, run_hooks
+from .numbers import is_node
 from .op import Op
 
 
@@ -36,10 +37,11 @@ class Store:
 
     ``get`` is a node's gradient so far (None: nothing has reached it), ``set`` replaces it,
     ``terms`` are what a node passes to each of its inputs given its gradient ``g``.
-    ``numeric`` stores hold numbers that anomaly mode can check.
+    ``numeric`` stores hold numbers (floats, or Values over them) that anomaly mode can check;
+    compile's store of source text does not.
 
-    >>> issubclass(GradTable, Store), GraphTable.numeric
-    (True, False)
+    >>> issubclass(GraphTable, Store), GraphTable.numeric
+    (True, True)
     """
 
     numeric = True
@@ -145,8 +147,6 @@ class GraphTable(GradTable):
     ('add', 6.0)
     """
 
-    numeric = False
-
     def __init__(self, seeds: dict[Any, Any]) -> None:
         self.grads = dict(seeds)
 
@@ -216,7 +216,15 @@ def backward_pass(
             old = before(child)
             total = term if old is None else old + term
             if check and not math.isfinite(_number(total)):
-                raise AnomalyError.in_sum(root, node, i, old, term, _number(total), watch)  # type: ignore[arg-type]
+                raise AnomalyError.in_sum(
+                    root,
+                    node,
+                    i,
+                    _number(old),
+                    _number(term),
+                    _number(total),
+                    watch,  # type: ignore[arg-type]
+                )
             store.set(child, total)
     for leaf in leaf_hooks:
         g = store.get(leaf)
@@ -259,4 +267,4 @@ def apply_rules(order: Sequence[Any]) -> None:
 
 
 def _number(x: Any) -> float:
-    return x.data if hasattr(x, "_op") else x
+    return x.data if is_node(x) else x

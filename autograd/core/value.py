@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any, Union
 
 from .anomaly import AnomalyWatch
-from .graph import GRAPH_LOCK, walk, walk_zeroing
+from .graph import GRAPH_LOCK, leaves, walk, walk_zeroing
 from .hooks import HOOKS, HookHandle, add_hook
 from .modes import MODE, STATE, scoped
 from .numbers import real
@@ -321,7 +321,7 @@ class Value(Operations):
 def _snapshot(order: list[Value], root: Value) -> list[tuple[Value, Any]]:
     nodes = {
         root: None,
-        **dict.fromkeys(n for node in order for n in node.inputs),
+        **dict.fromkeys(leaves(order)),
         **dict.fromkeys(order),
     }
     return [(n, n.grad) for n in nodes]
