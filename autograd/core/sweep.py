@@ -228,8 +228,9 @@ def backward_pass(
             store.set(child, total)
     for leaf in leaf_hooks:
         g = store.get(leaf)
-        if g is not None:
-            store.set(leaf, run_hooks(LEAF_HOOKS[leaf], g, leaf))
+        hooks = LEAF_HOOKS.get(leaf)  # (a hook may have removed this leaf's last one)
+        if g is not None and hooks:
+            store.set(leaf, run_hooks(hooks, g, leaf))
 
 
 def apply_rules(order: Sequence[Any]) -> None:
