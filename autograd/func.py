@@ -9,7 +9,10 @@ Transforms nest: ``grad(grad(f))`` is the second derivative and ``hessian(f)`` i
 ``jacfwd(jacrev(f))``. Called from inside another transform (with Values), a transform returns
 Values that the outer one differentiates again, as ``create_graph=True`` does for ``grad()``.
 Each call gives its arguments fresh nodes of their own, so an inner derivative never mistakes
-the outer function's variable for its own (no "perturbation confusion").
+the outer function's variable for its own (no "perturbation confusion"). An inner transform
+called with plain numbers still returns Values while an outer one is running, since its
+function may close over the outer variable: ``grad(lambda a: a * grad(lambda t: a * t)(3.0))``
+is d/da a * a = 2a.
 
 >>> from autograd.func import grad, hessian, jacrev
 >>> f = lambda x, y: x * x * y
@@ -24,6 +27,7 @@ the outer function's variable for its own (no "perturbation confusion").
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Any, Union
 
 from . import forward_mode, reverse_mode
@@ -38,18 +42,28 @@ Function = Callable[..., Any]
 __all__ = ["grad", "hessian", "hvp", "jacfwd", "jacrev", "jvp", "value_and_grad", "vjp"]
 
 
+# How many transformed functions are running in this thread or task: inside one, a transform
+# returns Values even for number arguments, as its function may close over the outer variable.
+_RUNNING: ContextVar[int] = ContextVar("autograd_func_running", default=0)
+
+
 class _Call:
     """One call of a transformed function: fresh variables for the arguments, and the outputs.
 
-    ``nested`` is True when an argument is a Value: the call then sits inside another
-    transform, which needs Values back (to differentiate them) rather than floats.
+    ``nested`` is True when an argument is a Value or another transform's function is running:
+    the call then sits inside another transform, which needs Values back (to differentiate
+    them, and anything its own variables reach through a closure) rather than floats.
     """
 
     def __init__(self, f: Function, args: Sequence[Any], where: str) -> None:
-        self.nested = any(_holds_value(a) for a in args)
+        self.nested = _RUNNING.get() > 0 or any(_holds_value(a) for a in args)
         with enable_grad():
             self.args = [_variables(a, where, i) for i, a in enumerate(args)]
-            got = f(*self.args)
+            token = _RUNNING.set(_RUNNING.get() + 1)
+            try:
+                got = f(*self.args)
+            finally:
+                _RUNNING.reset(token)
         self.single = isinstance(got, Value)
         self.outputs = _outputs(got, where)
 

@@ -121,6 +121,18 @@ def test_bad_use_is_refused_clearly(call, error, match):
         call()
 
 
+def test_an_inner_transform_keeps_the_outer_variable_it_closes_over():
+    # d/da [a * d/dt (a t)] = d/da a^2 = 2a = 3 at a = 1.5 (torch.func agrees); it was half that
+    assert grad(lambda a: a * grad(lambda t: a * t)(3.0))(1.5) == 3.0
+    assert grad(lambda a: grad(lambda t: a * t)(3.0))(1.5) == 1.0  # it raised: a float back
+    assert jacrev(lambda a: a * jacrev(lambda t: a * t)(3.0))(1.5) == 3.0
+    assert jacfwd(lambda a: a * jvp(lambda t: a * t, (3.0,), (1.0,))[1])(1.5) == 3.0
+    assert grad(lambda a: a * vjp(lambda t: a * t, 3.0)[1](1.0)[0])(1.5) == 3.0
+    assert hessian(lambda a: a * grad(lambda t: a * t)(3.0))(1.5) == 2.0
+    # an inner transform alone, outside any other, still gives floats
+    assert grad(lambda t: 2.0 * t)(3.0) == 2.0
+
+
 # -- properties -----------------------------------------------------------------------------
 
 
@@ -239,3 +251,38 @@ def test_against_torch_func(expr, data):
     _, jv = jvp(vector, (xs,), (v,))
     _, t_jv = torch.func.jvp(t_vector, (t_in,), (t_v,))
     assert all_close(jv, t_jv.tolist())
+
+
+# Inner transforms of one variable t whose function closes over the outer variable a; each
+# gives d f(a, t) / dt at t0 as something the outer transform differentiates again.
+INNER = {
+    "grad": lambda f, t0: grad(f)(t0),
+    "jacrev": lambda f, t0: jacrev(f)(t0),
+    "jacfwd": lambda f, t0: jacfwd(f)(t0),
+    "jvp": lambda f, t0: jvp(f, (t0,), (1.0,))[1],
+    "vjp": lambda f, t0: vjp(f, t0)[1](1.0)[0],
+}
+OUTER = {
+    "grad": lambda g, a0: grad(g)(a0),
+    "jacrev": lambda g, a0: jacrev(g)(a0),
+    "jacfwd": lambda g, a0: jacfwd(g)(a0),
+    "jvp": lambda g, a0: jvp(g, (a0,), (1.0,))[1],
+}
+
+
+@settings(max_examples=60)
+@given(
+    expressions(max_ops=5, inputs=(2, 3)),
+    st.sampled_from(sorted(INNER)),
+    st.sampled_from(sorted(OUTER)),
+)
+def test_nested_transforms_through_a_closure_give_the_mixed_derivative(expr, inner, outer):
+    """d/da (d/dt f(a, t)) with the inner function closing over a equals the Hessian's entry
+    computed with a and t as arguments of one function (no closure)."""
+    a0, t0, *rest = expr.inputs
+
+    def outer_f(a):
+        return INNER[inner](lambda t: expr.build([a, t, *rest]), t0)
+
+    want = hessian(lambda v: expr.build(v))(list(expr.inputs))[0][1]
+    assert close(OUTER[outer](outer_f, a0), want, 1e-9), (inner, outer, str(expr))
