@@ -312,7 +312,7 @@ def compile_primitive(p: Primitive) -> Op:
     )  # fmt: skip
     op.make = _maker(op, forward, len(p.inputs))
     if fallible:
-        FALLIBLE.count += 1  # from now on backward checks each graph for user rules
+        FALLIBLE.add(1)  # while it lives, backward checks each graph for user rules
     return op
 
 

@@ -145,3 +145,25 @@ def test_finite_graphs_are_untouched_by_it(a, b):
     out2 = (x2 * y2).tanh() + (x2 - y2).sigmoid()
     out2.backward()
     assert (x.grad, y.grad, out.data) == (x2.grad, y2.grad, out2.data)
+
+
+def test_a_long_anomaly_block_keeps_no_node_alive():
+    import gc
+
+    from autograd import Value, detect_anomaly
+
+    def live_values() -> int:
+        gc.collect()
+        return sum(type(o) is Value for o in gc.get_objects())
+
+    w = Value(0.5, "w")
+    before = live_values()
+    with detect_anomaly():
+        for _ in range(300):  # a training loop: each step's graph is dropped by the next
+            loss = (w * 2.0 - 1.0) ** 2
+            loss.backward()
+            w.data -= 0.01 * w.grad
+            w.grad = 0.0
+        inside = live_values()
+    del loss
+    assert inside - before < 20, inside - before  # one step's graph at most, not 300 of them

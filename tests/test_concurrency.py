@@ -9,9 +9,13 @@ overlapping tasks, and another thread's ``no_grad`` changes nothing here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import os
+import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, enable_grad, grad, is_grad_enabled, no_grad
+from autograd import Value, detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad
 
 
 @contextmanager
@@ -152,8 +156,9 @@ def test_one_no_grad_instance_in_overlapping_tasks(plans) -> None:
         assert [says for says, _ in seen] == [False, *([True] if nested else []), False, True]
 
 
-def test_exiting_in_another_task_is_a_clear_error() -> None:
-    shared = no_grad()
+@pytest.mark.parametrize("kind", [no_grad, enable_grad, detect_anomaly])
+def test_exiting_in_another_task_is_a_clear_error(kind) -> None:
+    shared = kind()
 
     async def main() -> None:
         shared.__enter__()
@@ -164,3 +169,114 @@ def test_exiting_in_another_task_is_a_clear_error() -> None:
             block.__exit__(None, None, None)
 
     asyncio.run(main())
+
+
+def _records() -> bool:
+    return not (Value(1.0) * 2).is_leaf
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(["no_grad", "enable_grad"]),
+    st.booleans(),
+    st.lists(st.sampled_from(["a", "b", "throw"]), max_size=8),
+)
+def test_a_decorated_generator_runs_in_its_block_only_while_it_runs(kind, caller_off, steps):
+    """Two generators under one decorator, resumed in any order from a caller in either mode:
+    the body always records as the decorator says, the caller as it did (torch's decorators)."""
+    block = {"no_grad": no_grad, "enable_grad": enable_grad}[kind]
+    inside = kind == "enable_grad"
+
+    @block()
+    def body(seen):
+        while True:
+            with contextlib.suppress(KeyError):
+                yield
+            seen.append((is_grad_enabled(), _records()))
+
+    seen: list[tuple[bool, bool]] = []
+    outside = no_grad() if caller_off else enable_grad()
+    with outside:
+        gens = {"a": body(seen), "b": body(seen)}
+        for g in gens.values():
+            next(g)
+        for step in steps:
+            if step == "throw":
+                gens["a"].throw(KeyError("caught inside"))
+            else:
+                next(gens[step])
+            assert is_grad_enabled() is not caller_off and _records() is not caller_off
+    assert seen == [(inside, inside)] * len(steps)
+
+
+def test_a_decorated_generator_returns_its_value_and_closes_inside() -> None:
+    closed = []
+
+    @no_grad()
+    def gen(x):
+        try:
+            got = yield x * 2
+            yield got
+        finally:
+            closed.append(_records())
+        return "done"
+
+    g = gen(Value(1.0))
+    assert next(g).is_leaf and g.send(5) == 5 and _records()
+    g.close()
+    assert closed == [False]
+
+    def outer():
+        return (yield from gen(Value(1.0)))
+
+    o = outer()
+    next(o)
+    o.send(1)
+    with pytest.raises(StopIteration) as stop:
+        next(o)
+    assert stop.value.value == "done"
+
+
+def test_a_decorated_coroutine_runs_in_its_block_while_awaited() -> None:
+    @no_grad()
+    async def step(x):
+        await asyncio.sleep(0)
+        return x * 2, is_grad_enabled()
+
+    async def main():
+        y, mode = await step(Value(1.0))
+        return y.is_leaf, mode, is_grad_enabled()
+
+    assert asyncio.run(main()) == (True, False, True)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+def test_a_child_forked_while_another_thread_holds_the_graph_lock_can_differentiate() -> None:
+    """Another thread is inside backward (it holds the engine's lock) when this one forks: the
+    child has no such thread, and its first backward must not wait for it for ever."""
+    from autograd.core.graph import GRAPH_LOCK
+
+    held, release = threading.Event(), threading.Event()
+
+    def inside_backward() -> None:
+        with GRAPH_LOCK:
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=inside_backward)
+    t.start()
+    held.wait(10)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: on purpose
+            pid = os.fork()
+        if pid == 0:  # the child: differentiate, or be killed by the alarm after 5 s
+            signal.alarm(5)
+            x = Value(3.0)
+            (x * x).backward()
+            os._exit(0 if x.grad == 6.0 else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    finally:
+        release.set()
+        t.join()

@@ -153,3 +153,30 @@ def test_a_graph_with_a_local_primitive_refuses_to_pickle_clearly() -> None:
     twin = copy.deepcopy(local(Value(1.0)))  # copying needs no name
     twin.backward()
     assert twin.inputs[0].grad == 2.0
+
+
+def _local_primitive():
+    @primitive(derivatives=[lambda x: 1.0])
+    def ident(x):
+        return x
+
+    return ident
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 30), st.integers(0, 30))
+def test_a_failed_pickle_changes_nothing_for_the_next_one(before, after) -> None:
+    """A pickle that fails half-way (an operation that cannot be pickled, somewhere in the
+    graph) leaves nothing behind: a long chain still pickles, in the same thread, after it."""
+    chain = Value(1.0, "x")
+    for _ in range(3000):  # past the recursion limit if a node were saved without its prelude
+        chain = chain * 1.0
+    bad = Value(2.0)
+    for _ in range(before):
+        bad = bad + 1.0
+    bad = _local_primitive()(bad)
+    for _ in range(after):
+        bad = bad * 2.0
+    with pytest.raises(pickle.PicklingError, match="user primitive"):
+        pickle.dumps(bad)
+    assert pickle.loads(pickle.dumps(chain)).data == 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 
 import pytest
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, grad
-from autograd.core.hooks import HOOKS, LEAF_HOOKS
+from autograd.core.hooks import HOOKS, hooks_of_leaf
 from autograd.testing.strategies import expressions
 from autograd.viz import BackwardStepper
 
@@ -60,7 +61,7 @@ def test_remove_and_with_take_the_hook_off_and_restore_the_shared_op():
     assert x.grad == 3.0
     with x.register_hook(lambda g: 0.0):
         pass
-    assert x not in LEAF_HOOKS
+    assert hooks_of_leaf(x) is None
 
 
 def test_a_bad_hook_result_is_refused_and_changes_nothing():
@@ -135,3 +136,79 @@ def test_matches_torch_register_hook():
     (td1,) = torch.autograd.grad(ty2 * ty2, t2, create_graph=True)
     (td2,) = torch.autograd.grad(td1, t2)
     assert d2.data == pytest.approx(td2.item(), rel=1e-12)
+
+
+# -- hooks live and die with their node ------------------------------------------------------
+
+
+def _finalized(fn):
+    gone: list[bool] = []
+    weakref.finalize(fn, gone.append, True)
+    return gone
+
+
+def test_a_hooked_leaf_dropped_without_removing_its_hook_is_freed_and_uncounted():
+    before = HOOKS.count
+    x = Value(2.0)
+    fn = lambda g: g
+    gone = _finalized(fn)
+    x.register_hook(fn)  # the handle is dropped at once, as most code does
+    y = x * 3
+    y.register_hook(lambda g: g)
+    assert HOOKS.count == before + 2
+    del fn, x, y
+    # the leaf, its hook and the interior node went: later backward passes take the fast path
+    assert gone == [True] and HOOKS.count == before
+
+
+def test_a_copy_or_pickle_of_a_hooked_node_carries_no_hook():
+    import copy
+    import pickle
+
+    x = Value(2.0)
+    with x.register_hook(lambda g: g * 100):
+        y = x * x
+        y.register_hook(lambda g: g * 10)
+        for twin in (copy.copy(x), copy.deepcopy(y).inputs[0], pickle.loads(pickle.dumps(y))):
+            z = twin * 1.0
+            z.backward()
+            assert hooks_of_leaf(twin if twin.is_leaf else twin.inputs[0]) is None
+        copied = copy.deepcopy(y)
+        copied.backward()
+        assert copied.inputs[0].grad == 4.0  # neither y's hook nor x's came along
+        assert copy.copy(y)._op.hooks is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.booleans()), max_size=12))
+def test_the_hook_count_is_the_hooks_that_live_nodes_hold(plan):
+    """Register hooks on leaves or interior nodes, keep or drop their handles and nodes, remove
+    some: the count always equals the hooks on live nodes, and is back where it was at the end."""
+    before = HOOKS.count
+    kept: list[tuple[Value, object]] = []
+    for on_leaf, keep, remove in plan:
+        node = Value(1.0) if on_leaf else Value(1.0) * 2
+        handle = node.register_hook(lambda g: g)
+        if remove:
+            handle.remove()
+        if keep:
+            kept.append((node, handle))
+        del node, handle
+        live = sum(
+            len(hooks_of_leaf(n) or []) if n.is_leaf else len(n._op.hooks or []) for n, _ in kept
+        )
+        assert HOOKS.count == before + live
+    kept.clear()
+    assert HOOKS.count == before
+
+
+def test_compile_refuses_a_hook_added_after_compiling_and_a_hooked_leaf_output():
+    w = Value(3.0)
+    f = autograd.compile(lambda x: w * x, [2.0], parameters=[w])
+    assert f(2.0).param_grads == (2.0,) or list(f(2.0).param_grads) == [2.0]
+    with w.register_hook(lambda g: g * 10):
+        with pytest.raises(ValueError, match=r"since compiling.*gradient hook"):
+            f(2.0)
+        with pytest.raises(ValueError, match="gradient hook"):
+            autograd.compile(lambda x: w, [2.0], parameters=[w])
+    assert f(2.0).value == 6.0  # the hook removed: compiled code is right again

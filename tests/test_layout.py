@@ -17,7 +17,7 @@ PACKAGE = Path(autograd.__file__).parent
 LAYERS = [
     {"autograd.ops"},
     {"autograd.rule_text", "autograd.generate"},  # rule texts as code; the generator (a tool)
-    {"autograd.core.numbers"},
+    {"autograd.core.numbers", "autograd.core.locks"},
     {"autograd.core.op"},
     {"autograd.core.modes"},
     {"autograd.core.anomaly"},

@@ -156,3 +156,32 @@ def test_a_failing_derivative_rule_leaves_gradients_as_they_were():
 def test_bad_definitions_are_refused_clearly(kwargs, fn, error, match):
     with pytest.raises(error, match=match):
         primitive(name="p", **kwargs)(fn)
+
+
+def test_primitives_made_in_a_loop_are_freed_and_uncounted():
+    import gc
+    import linecache
+    import weakref
+
+    from autograd.core.op import FALLIBLE
+
+    def make():
+        @primitive(derivatives=[lambda x: 2 * x])
+        def square(x):
+            return x * x
+
+        return square
+
+    gc.collect()
+    before, lines = FALLIBLE.count, len(linecache.cache)
+    refs = []
+    for _ in range(50):
+        f = make()
+        y = f(Value(3.0))
+        y.backward()
+        refs.append(weakref.ref(f))
+    del f, y
+    gc.collect()
+    assert not any(r() for r in refs)  # every one freed with its graph
+    assert len(linecache.cache) == lines  # no source text left behind
+    assert FALLIBLE.count == before  # backward is back on its fast walk

@@ -44,14 +44,15 @@ def creation_site() -> str:
 
 
 class AnomalyWatch:
-    """What anomaly mode keeps while it is on: where each node was created.
+    """Anomaly mode's check of each new node. Where a node was made is kept on the node itself
+    (its own copy of its Op, ``Op.made_at``), so a long block keeps no node alive.
 
-    >>> AnomalyWatch().sites
-    {}
+    >>> from autograd import Value
+    >>> y = Value(1.0) * 2
+    >>> AnomalyWatch().check(y)
+    >>> site_of(y).startswith("<doctest")
+    True
     """
-
-    def __init__(self) -> None:
-        self.sites: dict[Any, str] = {}  # node -> "file.py:12", filled by the forward pass
 
     def check(self, node: Any) -> None:
         """Remember where ``node`` was made; raise if its value is the first non-finite one.
@@ -64,7 +65,8 @@ class AnomalyWatch:
         ...
         autograd.core.anomaly.AnomalyError: forward: mul(x=1e+308, y=10.0) = inf from finite ...
         """
-        site = self.sites[node] = creation_site()
+        site = creation_site()
+        node._op = node._op.made_at(site)
         if math.isfinite(node.data):
             return
         shown = operands_text(node)
@@ -76,6 +78,17 @@ class AnomalyWatch:
         )
         message = f"forward: {node.op}({shown}) = {node.data!r}{why}, at {site}"
         raise AnomalyError(message, node, [node], site)
+
+
+def site_of(node: Any) -> str:
+    """Where ``node`` was made, if it was made in anomaly mode ("file.py:12"), else "".
+
+    >>> from autograd import Value
+    >>> site_of(Value(1.0)), site_of(Value(1.0) * 2)
+    ('', '')
+    """
+    op = node._op
+    return op.site if op is not None else ""
 
 
 def describe_node(node: Any) -> str:
@@ -188,7 +201,7 @@ class AnomalyError(ArithmeticError):
         unary = len(names) == 1
         what = f"{op.name}'({args})" if unary else f"d {op.name}({args})/d{names[i]}"
         child = node.inputs[i]
-        site = watch.sites.get(node, "")
+        site = site_of(node)
         where = f" (created at {site})" if site else ""
         message = (
             f"backward: {what} = {local!r} times upstream {g!r} -> {term!r}, passed to "
@@ -211,7 +224,7 @@ class AnomalyError(ArithmeticError):
         '1e+308 + 1e+308 = inf (the share from a mul node)'
         """
         child = node.inputs[i]
-        site = watch.sites.get(child, "")
+        site = site_of(child)
         message = (
             f"backward: {describe_node(child)} gathers gradient from several uses: "
             f"{before!r} + {term!r} = {total!r} (the share from {describe_node(node)})"

@@ -7,15 +7,15 @@ so any number of threads may look at one graph at once, and drawing a graph take
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .locks import ForkSafeLock
 from .op import MANY, WEIGHTED
 
 # One writer at a time: backward writes interior grads, register_hook swaps an Op. Threads that
 # differentiate (the same or different graphs) take turns; recording and looking are not locked.
-GRAPH_LOCK = threading.RLock()
+GRAPH_LOCK = ForkSafeLock()
 
 
 def topological_order(roots: Iterable[Any]) -> list[Any]:

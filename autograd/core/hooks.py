@@ -1,8 +1,10 @@
 """Gradient hooks: ``fn(grad)`` called when a node's gradient is complete (``register_hook``).
 
 An interior node with hooks gets a private copy of its ``Op`` that holds them (``Op.hooked``),
-so nodes without hooks pay nothing; a leaf's hooks are kept here, in ``LEAF_HOOKS``. The reverse
-sweep runs them (``autograd.core.sweep``), only while some hook exists (``HOOKS.count``).
+so nodes without hooks pay nothing; a leaf keeps its hooks in its ``_b`` slot (unused by a leaf,
+which has no inputs). Either way they live and die with their node: a dropped graph takes its
+hooks with it. The reverse sweep runs them (``autograd.core.sweep``), only while some live node
+has a hook (``HOOKS.count``).
 """
 
 from __future__ import annotations
@@ -13,23 +15,23 @@ from typing import Any
 from .anomaly import describe_node
 from .graph import GRAPH_LOCK, leaves
 from .numbers import is_node, real
-from .op import constant
+from .op import HOOKS, HookList, constant
 
 Hook = Callable[[Any], Any]
 
 
-class _Hooks:
-    """How many gradient hooks exist, in any graph: while none does, backward skips them."""
+def hooks_of_leaf(node: Any) -> HookList | None:
+    """A leaf's hooks (None for a leaf without any, and for an interior node).
 
-    __slots__ = ("count",)
-
-    def __init__(self) -> None:
-        self.count = 0
-
-
-HOOKS = _Hooks()
-# A leaf's hooks (interior nodes keep theirs on their own Op, see Op.hooked).
-LEAF_HOOKS: dict[Any, list[Hook]] = {}
+    >>> from autograd import Value
+    >>> x = Value(1.0)
+    >>> hooks_of_leaf(x) is None
+    True
+    >>> with x.register_hook(print):
+    ...     hooks_of_leaf(x) == [print]
+    True
+    """
+    return node._b if node._a is None else None
 
 
 def run_hooks(hooks: list[Hook], g: Any, node: Any) -> Any:
@@ -65,14 +67,16 @@ def add_hook(node: Any, fn: Hook) -> HookHandle:
     """
     with GRAPH_LOCK:
         if node._a is None:
-            hooks = LEAF_HOOKS.setdefault(node, [])
+            if node._b is None:
+                node._b = HookList()
+            hooks = node._b
         else:
             op = node._op
             if op.hooks is None:
                 op = node._op = op.hooked()
             hooks = op.hooks
         hooks.append(fn)
-        HOOKS.count += 1
+        HOOKS.add(1)
     return HookHandle(node, fn)
 
 
@@ -83,8 +87,8 @@ class HookHandle:
     >>> x = Value(2.0)
     >>> with x.register_hook(lambda g: 0.0):
     ...     (x * x).backward()
-    >>> x.grad, x in LEAF_HOOKS
-    (0.0, False)
+    >>> x.grad, hooks_of_leaf(x)
+    (0.0, None)
     """
 
     def __init__(self, node: Any, fn: Hook) -> None:
@@ -105,12 +109,12 @@ class HookHandle:
         node = self.node
         with GRAPH_LOCK:
             self.removed = True
-            HOOKS.count -= 1
+            HOOKS.add(-1)
             if node._a is None:
-                hooks = LEAF_HOOKS[node]
+                hooks = node._b
                 hooks.remove(self.fn)
                 if not hooks:
-                    del LEAF_HOOKS[node]
+                    node._b = None
             else:
                 op = node._op
                 op.hooks.remove(self.fn)
@@ -136,4 +140,4 @@ def has_hooks(order: Iterable[Any]) -> bool:
     if not HOOKS.count:
         return False
     nodes = list(order)
-    return any(n._op.hooks for n in nodes) or any(v in LEAF_HOOKS for v in leaves(nodes))
+    return any(n._op.hooks for n in nodes) or any(v._b is not None for v in leaves(nodes))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..ops import Primitive
+from .locks import ForkSafeLock
 from .numbers import real
 
 T = TypeVar("T")
@@ -97,6 +98,7 @@ class Op:
         "partials_graph",
         "primitive",
         "siblings",
+        "site",
         "terms",
         "terms_graph",
         "terms_ieee",
@@ -137,6 +139,7 @@ class Op:
         self.origin: tuple[str, str] | None = None  # (module, qualname) of a user primitive
         self.base = self
         self.hooks: list[Callable[[Any], Any]] | None = None  # a hooked node's own copy only
+        self.site = ""  # "file.py:12" where a node made in anomaly mode was made (its own copy)
         self.siblings: dict[tuple[float, ...], Op] = {}
 
     def bind(self, *params: float) -> Op:
@@ -154,6 +157,11 @@ class Op:
             if len(self.siblings) < 512:  # common exponents are shared; odd ones are not kept
                 self.siblings[params] = op
         return op
+
+    def __del__(self) -> None:
+        if getattr(self, "fallible", False) and getattr(self, "base", None) is self:
+            # a user primitive's own Op, now freed
+            FALLIBLE.add(-1)
 
     def _sibling(self, params: tuple[float, ...]) -> Op:
         """A new Op with the base's functions and these constant parameters."""
@@ -195,19 +203,33 @@ class Op:
         >>> op.hooks, op.base is OPERATIONS["mul"], op.backward is OPERATIONS["mul"].backward
         ([], True, True)
         """
-        op = self._sibling(self.params)
-        op.hooks = []
+        op = self.made_at(self.site)
+        op.hooks = HookList()
         return op
 
     def unhooked(self) -> Op:
-        """The shared Op this one stands for (itself when it has no hooks).
+        """The Op this one stands for without hooks: the shared one, or a copy keeping the site.
 
         >>> OPERATIONS["mul"].hooked().unhooked() is OPERATIONS["mul"]
         True
         """
         if self.hooks is None:
             return self
+        if self.site:
+            return self.made_at(self.site)
         return self.base.bind(*self.params) if self.params else self.base
+
+    def made_at(self, site: str) -> Op:
+        """A private copy of this Op for one node, remembering where it was made (anomaly mode
+        keeps the site on the node's own Op, so it is freed with the node).
+
+        >>> op = OPERATIONS["mul"].made_at("train.py:12")
+        >>> op.site, op.base is OPERATIONS["mul"], OPERATIONS["mul"].site
+        ('train.py:12', True, '')
+        """
+        op = self._sibling(self.params)
+        op.site = site
+        return op
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}{', ' if self.params else ''}{', '.join(map(repr, self.params))})"
@@ -233,18 +255,46 @@ class Op:
         )
 
 
-class _Fallible:
-    """How many user primitives (rules that may raise) were ever made, in this process: while
-    none was, ``backward`` needs no snapshot and takes its fast walk (counted where they are
-    made, ``autograd.primitives.compile_primitive``)."""
+class _Count:
+    """A count that other threads may change, and finalizers (``__del__``) too."""
 
-    __slots__ = ("count",)
+    __slots__ = ("count", "lock")
 
     def __init__(self) -> None:
         self.count = 0
+        self.lock = ForkSafeLock()  # re-entrant: a finalizer may run while it is held
+
+    def add(self, n: int) -> None:
+        with self.lock:
+            self.count += n
 
 
-FALLIBLE = _Fallible()
+# How many user primitives (rules that may raise) are alive: while none is, ``backward`` needs
+# no snapshot and takes its fast walk (counted where they are made,
+# ``autograd.primitives.compile_primitive``, and uncounted when their Op is freed).
+FALLIBLE = _Count()
+# How many gradient hooks live nodes hold, in any graph: while none does, backward skips them
+# (and takes its fast walk).
+HOOKS = _Count()
+
+
+class HookList(list):
+    """One node's gradient hooks: kept by the node (a leaf in its ``_b`` slot, an interior node
+    on its own copy of its Op), so they are freed with it, and then no longer counted.
+
+    >>> hooks = HookList()
+    >>> before = HOOKS.count
+    >>> hooks.append(print); HOOKS.add(1)
+    >>> del hooks
+    >>> HOOKS.count == before
+    True
+    """
+
+    __slots__ = ()
+
+    def __del__(self) -> None:
+        if self:  # hooks never removed, left on a node that is being freed
+            HOOKS.add(-len(self))
 
 
 # The one registry: every operation known by name (table rows, helper rows, const, linear).

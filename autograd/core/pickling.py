@@ -26,7 +26,11 @@ def blank(cls: type[Any], *ignored: object) -> Any:
 
 
 class _PickleState(threading.local):
-    inside = False  # saving the nodes a node depends on: they need no prelude of their own
+    # The nodes of the prelude being saved: they need no prelude of their own. The nodes
+    # themselves, not a flag: a pickle that fails half-way (an operation that cannot be pickled)
+    # leaves them here, and that must change nothing for any other node; the next prelude
+    # replaces them.
+    members: frozenset[Any] = frozenset()
 
 
 _pickling = _PickleState()
@@ -39,13 +43,13 @@ class _Prelude:
         self.nodes = nodes
 
     def __reduce__(self) -> tuple[Any, ...]:
-        _pickling.inside = True  # pickle now saves self.nodes, then _PreludeEnd
+        _pickling.members = frozenset(self.nodes)  # pickle now saves them, then _PreludeEnd
         return (blank, (object, *self.nodes, _PreludeEnd()))
 
 
 class _PreludeEnd:
     def __reduce__(self) -> tuple[Any, ...]:
-        _pickling.inside = False
+        _pickling.members = frozenset()
         return (blank, (object,))
 
 
@@ -56,7 +60,12 @@ def state(node: Any) -> tuple[Any, ...]:
     >>> state(Value(2.0, "x"))
     (2.0, 0.0, 'x', None, None, None)
     """
-    return (node.data, node.grad, node.label, node._op, node._a, node._b)
+    a, b, op = node._a, node._b, node._op
+    if a is None:
+        b = None  # a leaf's hooks belong to it, not to its copies (nor to a file)
+    elif op.hooks is not None:
+        op = op.unhooked()
+    return (node.data, node.grad, node.label, op, a, b)
 
 
 def set_state(node: Any, data: float, grad: Any, label: str, op: Any, a: Any, b: Any) -> None:
@@ -81,7 +90,7 @@ def reduce_node(node: Any) -> tuple[Any, ...]:
     (6.0, ['x', 'const'])
     """
     cls = type(node)
-    if node._a is None or _pickling.inside:
+    if node._a is None or node in _pickling.members:
         return (blank, (cls,), state(node))
     with GRAPH_LOCK:
         earlier = [n for n in leaves_first(node) if n is not node]
@@ -107,10 +116,13 @@ def deep_copy(node: Any, memo: dict[int, Any]) -> Any:
         elif b is WEIGHTED:
             ws, xs, bias = a
             a = (tuple(memo[id(c)] for c in ws), tuple(memo[id(c)] for c in xs), memo[id(bias)])
+        elif a is None:
+            b = None  # a leaf's hooks are not copied
         else:
-            a = None if a is None else memo[id(a)]
+            a = memo[id(a)]
             b = None if b is None else memo[id(b)]
         copy = blank(type(n))
-        set_state(copy, n.data, n.grad, n.label, n._op, a, b)
+        op = n._op if n._op is None or n._op.hooks is None else n._op.unhooked()
+        set_state(copy, n.data, n.grad, n.label, op, a, b)
         memo[id(n)] = copy
     return memo[id(node)]

@@ -27,7 +27,7 @@ from typing import Any
 
 from .anomaly import AnomalyError, AnomalyWatch
 from .graph import leaves
-from .hooks import HOOKS, LEAF_HOOKS, run_hooks
+from .hooks import HOOKS, hooks_of_leaf, run_hooks
 from .numbers import is_node
 from .op import Op
 
@@ -169,7 +169,7 @@ def hooked_leaves(order: Sequence[Any], roots: Sequence[Any] = ()) -> list[Any]:
     if not HOOKS.count:
         return []
     found = leaves(order) + [r for r in roots if r._a is None]
-    return [v for v in dict.fromkeys(found) if v in LEAF_HOOKS]
+    return [v for v in dict.fromkeys(found) if hooks_of_leaf(v)]
 
 
 def backward_pass(
@@ -228,7 +228,7 @@ def backward_pass(
             store.set(child, total)
     for leaf in leaf_hooks:
         g = store.get(leaf)
-        hooks = LEAF_HOOKS.get(leaf)  # (a hook may have removed this leaf's last one)
+        hooks = hooks_of_leaf(leaf)  # (a hook may have removed this leaf's last one)
         if g is not None and hooks:
             store.set(leaf, run_hooks(hooks, g, leaf))
 

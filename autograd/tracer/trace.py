@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, Protocol, cast
 
 from ..core.graph import leaves as graph_leaves
 from ..core.graph import topological_order
-from ..core.hooks import has_hooks
+from ..core.hooks import HOOKS, has_hooks, hooks_of_leaf
 from ..core.modes import enable_grad, no_grad
 from ..core.numbers import real
 from ..core.value import Value
@@ -106,11 +106,7 @@ def _build(
 ) -> tuple[Trace, int]:
     """Number the traced graph; returns it and how many of its params the caller declared."""
     order = topological_order(outs)
-    if has_hooks(order):
-        raise ValueError(
-            "compile: the traced graph has a gradient hook (register_hook), and compiled code "
-            "does not call hooks; remove it (handle.remove()) or differentiate eagerly"
-        )
+    _refuse_hooks(order, outs, "the traced graph has")
     inputs = set(leaves)
     seen: dict[Value, None] = {}
     for v in [*(o for o in outs if o.is_leaf), *graph_leaves(order)]:
@@ -122,6 +118,16 @@ def _build(
     params += [v for v in seen if v not in known]
     backward_order = topological_order(outs[:1])  # the order loss.backward() would use
     return Trace(order, backward_order, leaves, params, outs), n_declared
+
+
+def _refuse_hooks(order: list[Value], outs: list[Value], where: str) -> None:
+    """Compiled code calls no hooks: a hook in the graph (an output that is a hooked leaf too)
+    is an error, never silently dropped."""
+    if has_hooks(order) or any(o.is_leaf and hooks_of_leaf(o) for o in outs):
+        raise ValueError(
+            f"compile: {where} a gradient hook (register_hook), and compiled code does not "
+            "call hooks; remove it (handle.remove()) or differentiate eagerly"
+        )
 
 
 class Compiled:
@@ -222,6 +228,11 @@ class Compiled:
         return self._call(xs)
 
     def _call(self, xs: list[float]) -> Result:
+        if HOOKS.count:  # a hook registered since compiling (on a parameter, say)
+            trace = self._trace
+            _refuse_hooks(
+                trace.order, [*trace.outputs, *trace.params], "since compiling, the graph has"
+            )
         args = xs + [p.data for p in self._params]
         try:
             value, gx, gp, extras = self._run(*args)
