@@ -314,12 +314,14 @@ TABLE: list[Primitive] = [
     _p("sin", "x", "sin(x)", ["cos(x)"], domain="finite x", sample=(ANY,), doc=DOC_SIN),
     _p("cos", "x", "cos(x)", ["-sin(x)"], domain="finite x", sample=(ANY,), doc=DOC_COS),
     _p(
-        "max", "xy", "maximum(x, y)", ["max_share(x, y)", "max_share(y, x)"],
+        "max", "xy", "maximum(x, y)",
+        ["0.0 if x < y else max_share(x, y)", "0.0 if y < x else max_share(y, x)"],
         formula="Max(x, y)", sample=(NONZERO, NEAR_ZERO), doc=DOC_MAX,
         kinks="at a tie each input gets half the gradient, as in PyTorch's maximum",
     ),
     _p(
-        "min", "xy", "minimum(x, y)", ["max_share(y, x)", "max_share(x, y)"],
+        "min", "xy", "minimum(x, y)",
+        ["0.0 if y < x else max_share(y, x)", "0.0 if x < y else max_share(x, y)"],
         formula="Min(x, y)", sample=(NONZERO, NEAR_ZERO), doc=DOC_MIN,
         kinks="at a tie each input gets half the gradient, as in PyTorch's minimum",
     ),

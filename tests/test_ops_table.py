@@ -117,3 +117,44 @@ def test_the_oracle_is_not_the_engine():
     assert math.isclose(symbolic("softplus").derivative([1.0], 0), 1 / (1 + math.exp(-1)))
     assert symbolic("leaky_relu").derivative([-1.0], 0, [0.2]) == pytest.approx(0.2)
     assert symbolic("powv").derivative([2.0, 3.0], 1) == pytest.approx(8 * math.log(2))
+
+
+@pytest.mark.parametrize("name", NAMES)
+@given(data=st.data(), upstream=st.sampled_from([math.inf, -math.inf, 1e308]))
+def test_a_zero_slope_passes_no_gradient_not_even_an_infinite_one(name, data, upstream):
+    """Where a row's local derivative is 0 all around (relu below 0, the losing side of max,
+    clamp outside its bounds), the input gets 0 whatever arrives from above: never
+    inf * 0 = nan (PyTorch masks the same way). On both paths: the floats backward uses, and
+    the Values of create_graph. (A slope that is 0 at one point only, d(x*y)/dx at y = 0, is
+    multiplied: inf * 0 is nan there in PyTorch too.)"""
+    xs, params = data.draw(arguments(name))
+    out = apply(OPS[name], [Value(x) for x in xs], params)
+    op = out._op
+    try:
+        slopes = op.partials(out)
+        nearby = [
+            _slopes_near(name, xs, params, k, h) for k in range(len(xs)) for h in (-1e-6, 1e-6)
+        ]
+    except (ArithmeticError, ValueError):  # a pole or a domain's edge: no zero region
+        return
+    floats = op.float_terms(out, upstream)
+    graph = op.terms_graph(out, Value(upstream))
+    for i, slope in enumerate(slopes):
+        if slope == 0 and all(near[i] == 0 for near in nearby):
+            assert floats[i] == 0, (name, xs, i, floats[i])
+            assert (graph[i].data if isinstance(graph[i], Value) else graph[i]) == 0, (name, xs, i)
+
+
+def _slopes_near(name, xs, params, k, h):
+    moved = [x + h * (1 + abs(x)) if j == k else x for j, x in enumerate(xs)]
+    out = apply(OPS[name], [Value(x) for x in moved], params)
+    return out._op.partials(out)
+
+
+def test_the_losing_side_of_max_and_min_gets_zero_under_an_infinite_gradient():
+    x, y = Value(1.0), Value(3.0)
+    (x.max(y) - 3).sqrt().backward()  # d sqrt at 0 is inf
+    assert (x.grad, y.grad) == (0.0, math.inf)
+    x, y = Value(1.0), Value(3.0)
+    (1 - x.min(y)).sqrt().backward()
+    assert (x.grad, y.grad) == (-math.inf, 0.0)

@@ -1088,7 +1088,7 @@ COS = register(
 )
 
 
-# -- max: out = maximum(x, y); d out/dx = max_share(x, y); d out/dy = max_share(y, x) --------------
+# -- max: out = maximum(x, y); d out/dx = 0.0 if x < y else max_share(x, y); d out/dy = 0.0 if y < x else max_share(y, x) ---
 
 
 def terms_max(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1096,7 +1096,7 @@ def terms_max(node: Any, g: Any) -> tuple[Any, ...]:
     _x, _y = node._a, node._b
     x = _x.data
     y = _y.data
-    return g * (max_share(x, y)), g * (max_share(y, x))
+    return 0.0 if x < y else (g * (max_share(x, y))), 0.0 if y < x else (g * (max_share(y, x)))
 
 
 def partials_max(node: Any) -> tuple[Any, ...]:
@@ -1104,7 +1104,7 @@ def partials_max(node: Any) -> tuple[Any, ...]:
     _x, _y = node._a, node._b
     x = _x.data
     y = _y.data
-    return max_share(x, y), max_share(y, x)
+    return 0.0 if x < y else max_share(x, y), 0.0 if y < x else max_share(y, x)
 
 
 def terms_graph_max(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1112,7 +1112,9 @@ def terms_graph_max(node: Any, g: Any) -> tuple[Any, ...]:
     _x, _y = node._a, node._b
     x = _x
     y = _y
-    return g * (twins.max_share(x, y)), g * (twins.max_share(y, x))
+    return 0.0 if x < y else (g * (twins.max_share(x, y))), 0.0 if y < x else (
+        g * (twins.max_share(y, x))
+    )
 
 
 def partials_graph_max(node: Any) -> tuple[Any, ...]:
@@ -1120,7 +1122,7 @@ def partials_graph_max(node: Any) -> tuple[Any, ...]:
     _x, _y = node._a, node._b
     x = _x
     y = _y
-    return twins.max_share(x, y), twins.max_share(y, x)
+    return 0.0 if x < y else twins.max_share(x, y), 0.0 if y < x else twins.max_share(y, x)
 
 
 def backward_max(node: Any) -> None:
@@ -1128,8 +1130,8 @@ def backward_max(node: Any) -> None:
     _x, _y = node._a, node._b
     x = _x.data
     y = _y.data
-    _x.grad += node.grad * (max_share(x, y))
-    _y.grad += node.grad * (max_share(y, x))
+    _x.grad += 0.0 if x < y else (node.grad * (max_share(x, y)))
+    _y.grad += 0.0 if y < x else (node.grad * (max_share(y, x)))
 
 
 MAX = register(
@@ -1145,7 +1147,7 @@ MAX = register(
 )
 
 
-# -- min: out = minimum(x, y); d out/dx = max_share(y, x); d out/dy = max_share(x, y) --------------
+# -- min: out = minimum(x, y); d out/dx = 0.0 if y < x else max_share(y, x); d out/dy = 0.0 if x < y else max_share(x, y) ---
 
 
 def terms_min(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1153,7 +1155,7 @@ def terms_min(node: Any, g: Any) -> tuple[Any, ...]:
     _x, _y = node._a, node._b
     x = _x.data
     y = _y.data
-    return g * (max_share(y, x)), g * (max_share(x, y))
+    return 0.0 if y < x else (g * (max_share(y, x))), 0.0 if x < y else (g * (max_share(x, y)))
 
 
 def partials_min(node: Any) -> tuple[Any, ...]:
@@ -1161,7 +1163,7 @@ def partials_min(node: Any) -> tuple[Any, ...]:
     _x, _y = node._a, node._b
     x = _x.data
     y = _y.data
-    return max_share(y, x), max_share(x, y)
+    return 0.0 if y < x else max_share(y, x), 0.0 if x < y else max_share(x, y)
 
 
 def terms_graph_min(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1169,7 +1171,9 @@ def terms_graph_min(node: Any, g: Any) -> tuple[Any, ...]:
     _x, _y = node._a, node._b
     x = _x
     y = _y
-    return g * (twins.max_share(y, x)), g * (twins.max_share(x, y))
+    return 0.0 if y < x else (g * (twins.max_share(y, x))), 0.0 if x < y else (
+        g * (twins.max_share(x, y))
+    )
 
 
 def partials_graph_min(node: Any) -> tuple[Any, ...]:
@@ -1177,7 +1181,7 @@ def partials_graph_min(node: Any) -> tuple[Any, ...]:
     _x, _y = node._a, node._b
     x = _x
     y = _y
-    return twins.max_share(y, x), twins.max_share(x, y)
+    return 0.0 if y < x else twins.max_share(y, x), 0.0 if x < y else twins.max_share(x, y)
 
 
 def backward_min(node: Any) -> None:
@@ -1185,8 +1189,8 @@ def backward_min(node: Any) -> None:
     _x, _y = node._a, node._b
     x = _x.data
     y = _y.data
-    _x.grad += node.grad * (max_share(y, x))
-    _y.grad += node.grad * (max_share(x, y))
+    _x.grad += 0.0 if y < x else (node.grad * (max_share(y, x)))
+    _y.grad += 0.0 if x < y else (node.grad * (max_share(x, y)))
 
 
 MIN = register(
