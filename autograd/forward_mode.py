@@ -24,7 +24,7 @@ from typing import Union
 
 from .core.graph import topological_order
 from .core.modes import enable_grad
-from .core.numbers import real
+from .core.numbers import is_real, real
 from .core.value import Value
 from .reverse_mode import Values, value_list
 
@@ -51,7 +51,8 @@ def tangents(
     """
     outs = value_list(outputs, "outputs", "tangents")
     ins = value_list(inputs, "inputs", "tangents")
-    dirs = [directions] if isinstance(directions, (Value, int, float)) else list(directions)
+    one = isinstance(directions, Value) or is_real(directions)  # a NumPy scalar, a 0-d array
+    dirs = [directions] if one else list(directions)  # type: ignore[arg-type]
     if len(dirs) != len(ins):
         raise ValueError(f"tangents: {len(ins)} inputs but {len(dirs)} directions")
     if create_graph:

@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
@@ -212,3 +212,23 @@ def test_mlp_trained_compiled_and_eager_end_equal(kind):
     a, b = (m.parameters() for m in models)
     assert all(abs(p.data - q.data) <= 1e-9 for p, q in zip(a, b, strict=True))
     assert got < first
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(["const", "captured", "param"]),
+    st.one_of(st.sampled_from([math.nan, -math.nan, math.inf]), st.floats()),
+    st.floats(-3, 3),
+)
+def test_check_accepts_its_own_path_whatever_the_constants(where, c, x0):
+    """check=True compares the path it traces now with the one compiled: a constant that is
+    nan (or inf) is the same constant both times, never a false TracePathError."""
+    captured = Value(c)
+    fns = {  # c * 1.0: a new float object at each trace, as a computed constant is
+        "const": lambda x: x * 2.0 + c * 1.0,
+        "captured": lambda x: x * captured,
+        "param": lambda x: x.leaky_relu(c * 1.0),
+    }
+    f = autograd.compile(fns[where], [x0], check=True)
+    f(x0)
+    f(x0 + 1.0)

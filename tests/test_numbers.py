@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, grad
 from autograd.core.numbers import is_real, real
+from autograd.forward_mode import tangents
 
 
 def test_an_int_too_large_names_the_operation() -> None:
@@ -67,6 +68,9 @@ def test_numpy_numbers_work_everywhere_a_number_does(kind, n: int, as_array: boo
     y = x * 1.0
     y.backward(s)
     assert x.grad == plain
+    for create_graph in (False, True):  # a direction for forward mode, alone or in a list
+        assert tangents(x * x, x, s, create_graph)[0].data == 4.0 * plain
+        assert tangents([x * x], [x], [s], create_graph)[0].data == 4.0 * plain
 
 
 def test_bool_and_numpy_bool_are_treated_alike() -> None:

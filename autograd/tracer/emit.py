@@ -343,15 +343,21 @@ def signature(trace: Trace, n_declared: int) -> list[tuple[object, ...]]:
     for i, v in enumerate(trace.inputs):
         index[v] = ("x", i)
     for i, v in enumerate(trace.params):
-        index[v] = ("p", i) if i < n_declared else ("leaf", v.data)
+        index[v] = ("p", i) if i < n_declared else ("leaf", _same(v.data))
     rows: list[tuple[object, ...]] = []
     for i, node in enumerate(trace.order):
-        ins = tuple(index.get(c) or ("const", c.data) for c in node.inputs)
+        ins = tuple(index.get(c) or ("const", _same(c.data)) for c in node.inputs)
         op = _op(node)
-        rows.append((op.name, op.params, ins))
+        rows.append((op.name, tuple(_same(k) for k in op.params), ins))
         index[node] = ("v", i)
-    rows.append(("outputs", tuple(index.get(o) or ("const", o.data) for o in trace.outputs)))
+    outs = tuple(index.get(o) or ("const", _same(o.data)) for o in trace.outputs)
+    rows.append(("outputs", outs))
     return rows
+
+
+def _same(x: float) -> float | str:
+    """A constant as signatures compare it: a nan equals a nan (it is the same constant)."""
+    return x if x == x else "nan"
 
 
 def describe(row: tuple[object, ...]) -> str:
