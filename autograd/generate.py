@@ -220,9 +220,9 @@ def _section(p: Primitive) -> str:
     n, const = identifier(p.name), _const_name(p)
     ders = [d for d in p.derivatives if isinstance(d, str)]
     assert len(ders) == len(p.derivatives), f"row {p.name}: every rule of a table row is text"
-    rule = "; ".join(f"d out/d{i} = {d}" for i, d in zip(p.inputs, ders, strict=True))
-    head = f"# -- {p.name}: out = {p.forward}; {rule} "
-    parts = [head + "-" * max(3, 100 - len(head)), ""]
+    head = f"# -- {p.name}: out = {p.forward} "
+    rules = [f"#    d out/d{i} = {d}" for i, d in zip(p.inputs, ders, strict=True)]
+    parts = ["\n".join([head + "-" * max(3, 100 - len(head)), *rules]), ""]
     parts.append(_terms(p, ders, f"terms_{n}", False, "What each input receives, returned."))
     parts.append(_partials(p, ders, f"partials_{n}", False, "The local derivatives."))
     graph = [over_values(d) for d in ders]

@@ -4,6 +4,8 @@ import math
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd import Value, enable_grad, grad, is_grad_enabled, no_grad
 from autograd.core.graph import topological_order
@@ -15,7 +17,7 @@ def test_construction_and_repr():
     assert v.grad == 0.0 and v.label == "" and v.op == "" and v.inputs == ()
     assert repr(v) == "Value(data=2.0, grad=0.0)"
     assert repr(Value(1.5, label="x")) == "Value(data=1.5, grad=0.0, label='x')"
-    assert float(Value(3.25)) == 3.25 and Value(3.25).item() == 3.25
+    assert Value(3.25).item() == 3.25 == Value(3.25).data
 
 
 def test_numpy_scalars_are_accepted():
@@ -229,3 +231,30 @@ def test_grad_validates_its_arguments():
         grad([x * x, x + 1], [x], grad_outputs=[1.0])
     with pytest.raises(TypeError, match="backward"):
         (x * x).backward("1")
+
+
+MATH_ON_FLOATS = [math.exp, math.cos, math.sin, math.tanh, math.sqrt, math.fabs, math.log1p]
+
+
+@given(st.floats(0.1, 10), st.sampled_from(MATH_ON_FLOATS))
+def test_a_value_never_silently_becomes_a_float(x, fn):
+    """math.exp(v) and the like would differentiate as a constant: refused, naming the fix."""
+    v = Value(x)
+    with pytest.raises(TypeError, match=r"v\.item\(\)"):
+        fn(v)
+    with pytest.raises(TypeError, match="drop the gradient"):
+        float(v)
+    with pytest.raises(TypeError, match=r"v\.data == 2"):
+        v == 2  # noqa: B015
+    assert v != Value(x) and v == v and v is not None
+
+
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.sampled_from([".2f", ".3e", "g", "10.4f", "+.1%", ""]),
+    st.integers(0, 6),
+)
+def test_printing_a_value_shows_its_number(x, spec, digits):
+    v = Value(x)
+    assert f"{v:{spec}}" == (format(x, spec) if spec else repr(v))
+    assert round(v, digits) == round(x, digits) and type(round(v, digits)) is float

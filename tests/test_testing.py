@@ -24,10 +24,26 @@ def wrong_cube(x):
     return x**3
 
 
-# Right on floats, but math.cos turns a Value into a float: the graph of the derivative breaks.
-@primitive(derivatives=[lambda x: math.cos(x)], sample=[(-2.0, 2.0)])
+def _number(x):
+    return x.item() if isinstance(x, Value) else x
+
+
+# Right on floats, but the rule takes the number out of a Value: the derivative's graph breaks.
+@primitive(derivatives=[lambda x: math.cos(_number(x))], sample=[(-2.0, 2.0)])
 def flat_sin(x):
     return math.sin(x)
+
+
+# The same mistake made implicitly, math.cos on a Value: refused at once, with the fix named.
+@primitive(derivatives=[lambda x: math.cos(x)], sample=[(-2.0, 2.0)])
+def implicit_sin(x):
+    return math.sin(x)
+
+
+def test_a_rule_calling_math_on_a_value_is_refused_with_the_fix_named():
+    assert gradcheck(implicit_sin, [0.3])  # first order: the rule runs on floats
+    with pytest.raises(TypeError, match=r"v\.cos\(\)"):
+        gradgradcheck(implicit_sin, [0.3])
 
 
 # Float path and Value path disagree: only the partials comparison sees it.

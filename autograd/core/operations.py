@@ -54,7 +54,9 @@ new: Callable[[type], Any] = object.__new__  # an empty node, filled in field by
 HELPERS = {p.name: p for p in HELPER_ROWS}
 
 
-# -- add: out = x + y; d out/dx = 1; d out/dy = 1 --------------------------------------------------
+# -- add: out = x + y ------------------------------------------------------------------------------
+#    d out/dx = 1
+#    d out/dy = 1
 
 
 def terms_add(node: Any, g: Any) -> tuple[Any, ...]:
@@ -97,7 +99,9 @@ ADD = register(
 )
 
 
-# -- sub: out = x - y; d out/dx = 1; d out/dy = -1 -------------------------------------------------
+# -- sub: out = x - y ------------------------------------------------------------------------------
+#    d out/dx = 1
+#    d out/dy = -1
 
 
 def terms_sub(node: Any, g: Any) -> tuple[Any, ...]:
@@ -140,7 +144,9 @@ SUB = register(
 )
 
 
-# -- mul: out = x * y; d out/dx = y; d out/dy = x --------------------------------------------------
+# -- mul: out = x * y ------------------------------------------------------------------------------
+#    d out/dx = y
+#    d out/dy = x
 
 
 def terms_mul(node: Any, g: Any) -> tuple[Any, ...]:
@@ -197,7 +203,9 @@ MUL = register(
 )
 
 
-# -- div: out = x / y; d out/dx = 1 / y; d out/dy = -out / y ---------------------------------------
+# -- div: out = x / y ------------------------------------------------------------------------------
+#    d out/dx = 1 / y
+#    d out/dy = -out / y
 
 
 def terms_div(node: Any, g: Any) -> tuple[Any, ...]:
@@ -275,7 +283,8 @@ DIV = register(
 )
 
 
-# -- neg: out = -x; d out/dx = -1 ------------------------------------------------------------------
+# -- neg: out = -x ---------------------------------------------------------------------------------
+#    d out/dx = -1
 
 
 def terms_neg(node: Any, g: Any) -> tuple[Any, ...]:
@@ -317,7 +326,8 @@ NEG = register(
 )
 
 
-# -- pow: out = powf(x, k); d out/dx = dpow(x, k) --------------------------------------------------
+# -- pow: out = powf(x, k) -------------------------------------------------------------------------
+#    d out/dx = dpow(x, k)
 
 
 def terms_pow(node: Any, g: Any) -> tuple[Any, ...]:
@@ -396,7 +406,9 @@ POW = register(
 POW.make = forward_pow
 
 
-# -- powv: out = powv(x, y); d out/dx = dpow(x, y); d out/dy = xlogy(out, x) -----------------------
+# -- powv: out = powv(x, y) ------------------------------------------------------------------------
+#    d out/dx = dpow(x, y)
+#    d out/dy = xlogy(out, x)
 
 
 def terms_powv(node: Any, g: Any) -> tuple[Any, ...]:
@@ -490,7 +502,8 @@ POWV = register(
 POWV.make = forward_powv
 
 
-# -- abs: out = abs(x); d out/dx = sign(x) ---------------------------------------------------------
+# -- abs: out = abs(x) -----------------------------------------------------------------------------
+#    d out/dx = sign(x)
 
 
 def terms_abs(node: Any, g: Any) -> tuple[Any, ...]:
@@ -541,7 +554,8 @@ ABS = register(
 )
 
 
-# -- exp: out = exp(x); d out/dx = out -------------------------------------------------------------
+# -- exp: out = exp(x) -----------------------------------------------------------------------------
+#    d out/dx = out
 
 
 def terms_exp(node: Any, g: Any) -> tuple[Any, ...]:
@@ -588,7 +602,8 @@ EXP = register(
 )
 
 
-# -- log: out = log(x); d out/dx = 1 / x -----------------------------------------------------------
+# -- log: out = log(x) -----------------------------------------------------------------------------
+#    d out/dx = 1 / x
 
 
 def terms_log(node: Any, g: Any) -> tuple[Any, ...]:
@@ -655,7 +670,8 @@ LOG = register(
 )
 
 
-# -- sqrt: out = sqrt(x); d out/dx = 0.5 * recip(out) ----------------------------------------------
+# -- sqrt: out = sqrt(x) ---------------------------------------------------------------------------
+#    d out/dx = 0.5 * recip(out)
 
 
 def terms_sqrt(node: Any, g: Any) -> tuple[Any, ...]:
@@ -702,7 +718,8 @@ SQRT = register(
 )
 
 
-# -- tanh: out = tanh(x); d out/dx = 1 - out * out -------------------------------------------------
+# -- tanh: out = tanh(x) ---------------------------------------------------------------------------
+#    d out/dx = 1 - out * out
 
 
 def terms_tanh(node: Any, g: Any) -> tuple[Any, ...]:
@@ -749,7 +766,8 @@ TANH = register(
 )
 
 
-# -- sigmoid: out = sigmoid(x); d out/dx = out * (1 - out) -----------------------------------------
+# -- sigmoid: out = sigmoid(x) ---------------------------------------------------------------------
+#    d out/dx = out * (1 - out)
 
 
 def terms_sigmoid(node: Any, g: Any) -> tuple[Any, ...]:
@@ -796,7 +814,8 @@ SIGMOID = register(
 )
 
 
-# -- relu: out = 0.0 if x < 0 else x; d out/dx = 0.0 if x <= 0 else 1.0 ----------------------------
+# -- relu: out = 0.0 if x < 0 else x ---------------------------------------------------------------
+#    d out/dx = 0.0 if x <= 0 else 1.0
 
 
 def terms_relu(node: Any, g: Any) -> tuple[Any, ...]:
@@ -847,7 +866,8 @@ RELU = register(
 )
 
 
-# -- leaky_relu: out = x if x > 0 else slope * x; d out/dx = 1.0 if x > 0 else slope ---------------
+# -- leaky_relu: out = x if x > 0 else slope * x ---------------------------------------------------
+#    d out/dx = 1.0 if x > 0 else slope
 
 
 def terms_leaky_relu(node: Any, g: Any) -> tuple[Any, ...]:
@@ -903,7 +923,8 @@ LEAKY_RELU = register(
 )
 
 
-# -- softplus: out = softplus(x); d out/dx = sigmoid(x) --------------------------------------------
+# -- softplus: out = softplus(x) -------------------------------------------------------------------
+#    d out/dx = sigmoid(x)
 
 
 def terms_softplus(node: Any, g: Any) -> tuple[Any, ...]:
@@ -954,7 +975,8 @@ SOFTPLUS = register(
 )
 
 
-# -- sin: out = sin(x); d out/dx = cos(x) ----------------------------------------------------------
+# -- sin: out = sin(x) -----------------------------------------------------------------------------
+#    d out/dx = cos(x)
 
 
 def terms_sin(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1021,7 +1043,8 @@ SIN = register(
 )
 
 
-# -- cos: out = cos(x); d out/dx = -sin(x) ---------------------------------------------------------
+# -- cos: out = cos(x) -----------------------------------------------------------------------------
+#    d out/dx = -sin(x)
 
 
 def terms_cos(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1088,7 +1111,9 @@ COS = register(
 )
 
 
-# -- max: out = maximum(x, y); d out/dx = 0.0 if x < y else max_share(x, y); d out/dy = 0.0 if y < x else max_share(y, x) ---
+# -- max: out = maximum(x, y) ----------------------------------------------------------------------
+#    d out/dx = 0.0 if x < y else max_share(x, y)
+#    d out/dy = 0.0 if y < x else max_share(y, x)
 
 
 def terms_max(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1147,7 +1172,9 @@ MAX = register(
 )
 
 
-# -- min: out = minimum(x, y); d out/dx = 0.0 if y < x else max_share(y, x); d out/dy = 0.0 if x < y else max_share(x, y) ---
+# -- min: out = minimum(x, y) ----------------------------------------------------------------------
+#    d out/dx = 0.0 if y < x else max_share(y, x)
+#    d out/dy = 0.0 if x < y else max_share(x, y)
 
 
 def terms_min(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1206,7 +1233,8 @@ MIN = register(
 )
 
 
-# -- clamp: out = clamp(x, lo, hi); d out/dx = 1.0 if lo <= x <= hi else 0.0 -----------------------
+# -- clamp: out = clamp(x, lo, hi) -----------------------------------------------------------------
+#    d out/dx = 1.0 if lo <= x <= hi else 0.0
 
 
 def terms_clamp(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1277,7 +1305,8 @@ CLAMP = register(
 )
 
 
-# -- identity: out = x; d out/dx = 1 ---------------------------------------------------------------
+# -- identity: out = x -----------------------------------------------------------------------------
+#    d out/dx = 1
 
 
 def terms_identity(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1338,7 +1367,8 @@ IDENTITY = register(
 IDENTITY.make = forward_identity
 
 
-# -- pow_grad: out = pow_grad(x, k); d out/dx = dpow(x, k) -----------------------------------------
+# -- pow_grad: out = pow_grad(x, k) ----------------------------------------------------------------
+#    d out/dx = dpow(x, k)
 
 
 def terms_pow_grad(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1414,7 +1444,9 @@ POW_GRAD = register(
 POW_GRAD.make = forward_pow_grad
 
 
-# -- pow_grad_v: out = pow_grad(x, y); d out/dx = dpow(x, y); d out/dy = xlogy(out, x) -------------
+# -- pow_grad_v: out = pow_grad(x, y) --------------------------------------------------------------
+#    d out/dx = dpow(x, y)
+#    d out/dy = xlogy(out, x)
 
 
 def terms_pow_grad_v(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1498,7 +1530,8 @@ POW_GRAD_V = register(
 POW_GRAD_V.make = forward_pow_grad_v
 
 
-# -- recip: out = recip(x); d out/dx = -out * out --------------------------------------------------
+# -- recip: out = recip(x) -------------------------------------------------------------------------
+#    d out/dx = -out * out
 
 
 def terms_recip(node: Any, g: Any) -> tuple[Any, ...]:
@@ -1564,7 +1597,9 @@ RECIP = register(
 RECIP.make = forward_recip
 
 
-# -- xlogy: out = xlogy(x, y); d out/dx = xlogy(nonzero(x), y); d out/dy = x * recip(y) ------------
+# -- xlogy: out = xlogy(x, y) ----------------------------------------------------------------------
+#    d out/dx = xlogy(nonzero(x), y)
+#    d out/dy = x * recip(y)
 
 
 def terms_xlogy(node: Any, g: Any) -> tuple[Any, ...]:

@@ -27,7 +27,7 @@ from .anomaly import AnomalyWatch
 from .graph import GRAPH_LOCK, leaves, walk, walk_zeroing
 from .hooks import HOOKS, HookHandle, add_hook
 from .modes import MODE, STATE, scoped
-from .numbers import real
+from .numbers import is_real, real
 from .op import CONST, FALLIBLE, MANY, WEIGHTED, Op, constant
 from .operations import Operations, forward_pow, forward_powv
 from .pickling import deep_copy, reduce_node, set_state, state
@@ -127,7 +127,38 @@ class Value(Operations):
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
-        return self.data
+        """Refused: ``float(v)``, ``math.exp(v)``, ``np.array([v], dtype=float)`` would drop the
+        gradient without a word (``math.exp(x) * x`` would be differentiated as ``e * x``).
+        Call the Value's own operation to keep it, or ``v.item()`` for the number.
+
+        >>> import math
+        >>> math.exp(Value(1.0))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: float(Value) would drop the gradient: ... use the Value's own v.exp(), ...
+        """
+        raise TypeError(
+            "float(Value) would drop the gradient: for math.exp(v), math.cos(v), ... use the "
+            "Value's own v.exp(), v.cos(), ... (differentiated); for the number, v.item() or "
+            "v.data"
+        )
+
+    def __format__(self, spec: str) -> str:
+        """A format spec formats the number (``f"{v:.2f}"``); no spec gives the repr.
+
+        >>> v = Value(2.0 / 3.0)
+        >>> f"{v:.3f}", f"{v}"
+        ('0.667', 'Value(data=0.6666666666666666, grad=0.0)')
+        """
+        return format(self.data, spec) if spec else str(self)
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(v, 2)``: the number rounded, a plain float (for printing, not differentiated).
+
+        >>> round(Value(2.3456), 2), round(Value(2.5))
+        (2.35, 2)
+        """
+        return round(self.data, ndigits)
 
     def item(self) -> float:
         """The value as a plain float (as ``tensor.item()`` in PyTorch).
@@ -138,7 +169,31 @@ class Value(Operations):
         return self.data
 
     # Comparisons look at the data only (as PyTorch does); equality stays identity, so a Value
-    # can be a dict key or set member whatever its data.
+    # can be a dict key or set member whatever its data. Equality with a number is refused: it
+    # would always be False, which reads as a wrong answer (compare v.data or v.item()).
+    def __eq__(self, other: object) -> bool:
+        """``a == b`` for two Values: the same node (identity), whatever their data.
+
+        >>> a = Value(2.0)
+        >>> a == a, a == Value(2.0), a.data == 2
+        (True, False, True)
+        >>> a == 2  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: Value == number: a Value equals only itself (the same node); ... v.data == 2 ...
+        """
+        if isinstance(other, Value):
+            return self is other
+        if is_real(other):
+            raise TypeError(
+                "Value == number: a Value equals only itself (the same node); to compare "
+                f"numbers write v.data == {other!r} (or v.item() == {other!r})"
+            )
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
     def __lt__(self, other: Operand) -> bool:
         return self.data < _data(other, "<")
 
