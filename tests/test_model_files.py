@@ -299,3 +299,23 @@ def test_construction_labels_are_the_structural_names():
     assert model.parameters() == [p for _, p in model.named_parameters()]
     layer = Layer(2, 2, seed=0, index=3)
     assert layer.named_parameters()[0][0] == "L0.N0.w0"
+
+
+@pytest.mark.slow
+def test_loading_grows_linearly_with_the_parameter_count(tmp_path):
+    """A ratio, not a time: 4x the parameters may take about 4x as long to load, not 16x (a
+    membership test against a list rebuilt per parameter made it quadratic: 10k took 5 s)."""
+    import time
+
+    def seconds(width: int) -> float:
+        path = tmp_path / f"m{width}.json"
+        MLP(width, [width, 1], seed=0).save(path)
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            load(path)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = seconds(25), seconds(100)  # 676 and 10,201 parameters: 15x as many
+    assert large / small < 60, (small, large)  # linear: ~15x; quadratic: ~230x

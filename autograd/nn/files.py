@@ -304,8 +304,9 @@ def load_checked(module: Module, params: dict[str, float], path: str | os.PathLi
     0.5
     """
     expected = [name for name, _ in module.named_parameters()]
+    known = set(expected)  # once: a set per name made loading quadratic in the parameters
     missing = [n for n in expected if n not in params]
-    extra = [n for n in params if n not in set(expected)]
+    extra = [n for n in params if n not in known]
     if missing or extra:
         raise ModelFileError(
             f"{os.fspath(path)}: parameters do not fit the architecture "
