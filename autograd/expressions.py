@@ -224,6 +224,8 @@ class _Eval:
             out = fn()
         except (ArithmeticError, ValueError, TypeError) as e:
             raise self.refuse(node, f"cannot compute this part: {e}") from None
+        if isinstance(out, complex):  # (-2) ** 0.5 of two numbers: Python answers in complex
+            raise self.refuse(node, "this part has no real value (a negative number to a fraction)")
         if not isinstance(out, Value) and not math.isfinite(out):
             raise self.refuse(node, "this part overflows a float")
         return out

@@ -64,6 +64,7 @@ def test_dot_file_and_html(tmp_path, capsys):
         ("[x for x in y]", ["x=1"], "^^^^^^^^^^^^^^"),
         ("lambda: x", ["x=1"], "^^^^^^^^^"),
         ("q * 2", ["x=1"], "^"),
+        ("x + (-2) ** 0.5", ["x=1"], "    ^^^^^^^^^^^"),  # a complex number: no real value
     ],
 )
 def test_refused_expressions_exit_2_with_a_pointer(expr, sets, pointer, capsys):
@@ -162,3 +163,18 @@ def test_the_issue_example_with_a_backslash_comment_renders(tmp_path, capsys):
 def graph_args(expression, sets, **extra):
     options = dict(out=None, grad_flow=False, rankdir="LR", steps=False, html=None)
     return argparse.Namespace(expression=expression, set=sets, **{**options, **extra})
+
+
+def test_an_html_of_more_steps_than_a_page_holds_exits_2_before_any_work(tmp_path, capsys):
+    expr = "+".join(f"x*{i}" for i in range(1, 210))  # 417 steps
+    page = tmp_path / "steps.html"
+    assert main(["graph", expr, "--set", "x=1", "--html", str(page)]) == 2
+    captured = capsys.readouterr()
+    assert "at most 399 steps; this graph has 417" in captured.err
+    assert "Traceback" not in captured.err and captured.out == "" and not page.exists()
+
+
+def test_steps_alone_writes_no_page(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["graph", "x*2", "--set", "x=1", "--steps"]) == 0
+    assert list(tmp_path.iterdir()) == []

@@ -191,3 +191,39 @@ def test_plots_label_axes_classes_and_both_loss_terms(tmp_path):
         if text.get_text():
             assert text.get_window_extent().x0 >= 0, text.get_text()
     plt.close(fig)
+
+
+def test_a_learning_rate_that_climbs_without_overflowing_is_called_divergence(tmp_path, capsys):
+    # lr 500 climbs to a loss of 1e74 and never reaches inf: a millionfold rise is divergence
+    out = tmp_path / "out"
+    assert main(["demo", "--lr", "500", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "over a millionfold" in err and "try a smaller --lr" in err
+    assert list(out.iterdir()) == []
+
+
+@given(
+    losses=st.lists(st.floats(1e-3, 1e3), min_size=1, max_size=20),
+    jump=st.floats(1e6, 1e300),
+)
+@settings(max_examples=40, deadline=None)
+def test_fit_stops_exactly_when_the_loss_grows_a_millionfold(losses, jump):
+    """Any loss curve that stays within a millionfold of its start trains on; the epoch whose
+    loss passes that (however it got there) stops training, naming the epoch."""
+    curve = [*losses, losses[0] * jump * 1.0001]
+    history = training.History("loss")
+    for epoch, loss in enumerate(curve):
+        if epoch < len(losses):
+            training._check_growth(history, loss, epoch)  # no error: within the bound
+            history.append(loss, 0.0, 0.5)
+        else:
+            with pytest.raises(TrainingDiverged, match=f"epoch {epoch + 1}: the loss grew"):
+                training._check_growth(history, loss, epoch)
+
+
+@pytest.mark.parametrize("taken", demo.OUTPUT_FILES)
+def test_a_folder_in_the_way_of_an_output_file_exits_2_before_training(tmp_path, taken, capsys):
+    (tmp_path / taken).mkdir()
+    assert main(["demo", "--epochs", "1", "--points", "10", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "a directory of that name is in the way" in err and "Traceback" not in err

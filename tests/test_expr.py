@@ -128,3 +128,38 @@ def test_a_trailing_comment_never_reaches_the_title(comment):
         return
     assert value == 2.0
     assert display_text(text) == "x*2"
+
+
+_LEAF = st.one_of(
+    st.sampled_from(["x", "w", "b", "0", "-2", "0.5", "1e308", "3"]),
+    st.floats(-1e3, 1e3, allow_nan=False).map(repr),
+)
+
+
+def _grow(children):
+    unary = st.tuples(st.sampled_from(["-", "exp", "log", "sqrt", "tanh", "relu", "abs"]), children)
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/", "**"]), children)
+    return st.one_of(
+        unary.map(lambda t: f"-({t[1]})" if t[0] == "-" else f"{t[0]}({t[1]})"),
+        binary.map(lambda t: f"({t[0]}) {t[1]} ({t[2]})"),
+    )
+
+
+EXPRESSIONS = st.recursive(_LEAF, _grow, max_leaves=8)
+
+
+@given(EXPRESSIONS)
+def test_any_expression_gives_a_value_or_an_expression_error(text):
+    """Whatever the numbers do (a complex power, an overflow, a pole, a domain's edge), the
+    parser answers with a Value or an ExpressionError pointing into the text: no other error."""
+    try:
+        got = parse(text, NAMES)
+    except ExpressionError as e:
+        assert "^" in str(e) or "uses no name" in str(e)
+        return
+    assert isinstance(got, Value)
+
+
+def test_a_negative_constant_to_a_fraction_is_refused_not_complex():
+    with pytest.raises(ExpressionError, match="no real value"):
+        parse("x + (-2) ** 0.5", {"x": 1.0})

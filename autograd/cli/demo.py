@@ -436,6 +436,10 @@ def draw_neuron(model: MLP, x: Sequence[float], outdir: str, out: TextIO) -> lis
     return [path]
 
 
+# What run writes into --out (the plots only when matplotlib is installed).
+OUTPUT_FILES = ("decision_boundary.png", "loss_curve.png", "model.json", "neuron.svg")
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Train, then write every output file; returns the exit status (1 if training diverged).
 
@@ -456,6 +460,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except OSError as e:
         print(f"demo: cannot create output directory {args.out!r}: {e}", file=sys.stderr)
         return 2
+    taken = [n for n in OUTPUT_FILES if os.path.isdir(os.path.join(args.out, n))]
+    if taken:  # checked before training, not found after it
+        print(
+            f"demo: cannot write {os.path.join(args.out, taken[0])!r}: a directory of that "
+            "name is in the way (choose another --out, or move it)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         result = train(args, out)
     except TrainingDiverged as e:
@@ -463,17 +475,21 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(
             f"demo: {e}\n"
             f"demo: the steps are too large: lr {used.lr:g} with {used.optimizer} moved the "
-            "weights so far that the loss overflowed.\n"
+            "weights so far that the loss blew up.\n"
             f"demo: try a smaller --lr (the default for {used.optimizer} on {used.dataset} is "
             f"{settings(_without_lr(used)).lr:g}), or --optimizer adam. No file was written.",
             file=sys.stderr,
         )
         return 1
-    files = plot(result, args.out, out)
-    model_path = os.path.join(args.out, "model.json")
-    result["model"].save(model_path)
-    files.append(model_path)
-    files += draw_neuron(result["model"], result["X"][0], args.out, out)
+    try:
+        files = plot(result, args.out, out)
+        model_path = os.path.join(args.out, "model.json")
+        result["model"].save(model_path)
+        files.append(model_path)
+        files += draw_neuron(result["model"], result["X"][0], args.out, out)
+    except OSError as e:  # a full disk, a folder made read-only meanwhile
+        print(f"demo: could not write the output files: {e}", file=sys.stderr)
+        return 1
     print("wrote " + ", ".join(files), file=out)
     return 0
 

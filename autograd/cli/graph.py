@@ -14,6 +14,8 @@ from ..expressions import ExpressionError, display_text, parse
 from ..viz.backward_stepper import BackwardStepper
 from ..viz.dot import GraphvizNotFound, render, to_dot
 
+MAX_HTML_FRAMES = 400  # a page of more steps than this is too slow to render and to step through
+
 EXAMPLE = 'python -m autograd graph "tanh(x*w + b)" --set x=2 w=-3 b=6.88 --out graph.svg'
 FORMATS = ("svg", "png", "pdf", "dot", "gv")
 
@@ -133,17 +135,25 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     except ArithmeticError as e:
         print(f"graph: backward failed: {type(e).__name__}: {e}", file=err)
         return 1
+    stepper = BackwardStepper(root) if args.html else None
+    if stepper is not None and len(stepper) >= MAX_HTML_FRAMES:  # a frame per step, and one
+        print(
+            f"graph: refused: --html steps through at most {MAX_HTML_FRAMES - 1} steps; this "
+            f"graph has {len(stepper)} (draw it with --out, or step through a smaller one)",
+            file=err,
+        )
+        return 2
     text = display_text(args.expression)  # comments dropped: they are not part of the graph
     print(f"{text} = {root.data:.6g}", file=out)
     for name, v in names.items():
         print(f"  d/d{name} = {v.grad:.6g}", file=out)
     if args.steps:
-        stepper = BackwardStepper(root)
-        stepper.run()
-        print(stepper.text(), file=out)
+        steps = BackwardStepper(root)
+        steps.run()
+        print(steps.text(), file=out)
     try:
-        if args.html:
-            BackwardStepper(root).to_html(args.html, grad_flow=args.grad_flow)
+        if stepper is not None:
+            stepper.to_html(args.html, grad_flow=args.grad_flow, max_frames=MAX_HTML_FRAMES)
             print(f"wrote {args.html}", file=out)
         dot = to_dot(root, rankdir=args.rankdir, grad_flow=args.grad_flow, title=text)
         if not args.out:

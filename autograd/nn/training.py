@@ -2,7 +2,9 @@
 
 ``fit`` is the loop the ``demo`` command runs, for notebooks and programs alike: each epoch one
 forward pass over every example, one ``backward()``, one optimiser step, and a record in a
-``History``; it stops with ``TrainingDiverged`` as soon as the loss is not a finite number. A
+``History``; it stops with ``TrainingDiverged`` as soon as the loss is not a finite number, or
+has grown a millionfold over the first epoch's (steps too large climb to 1e74 before they
+overflow). A
 compiled step (``autograd.tracer.train_step``) can stand in for the eager arithmetic.
 """
 
@@ -113,8 +115,13 @@ class History:
         return len(self.data_loss)
 
 
+# How much larger than the first epoch's loss counts as diverging: training that works lowers
+# the loss; one that has grown a millionfold is moving away (and would overflow later).
+DIVERGED_FACTOR = 1e6
+
+
 class TrainingDiverged(ArithmeticError):
-    """The loss stopped being a finite number: the step size is too large for this problem.
+    """The loss stopped being a finite number, or grew a millionfold: the steps are too large.
 
     >>> print(TrainingDiverged(3, "the loss became nan"))
     training diverged at epoch 3: the loss became nan
@@ -154,7 +161,7 @@ def fit(
     goes to ``out`` (a bar when tqdm is installed, else a line every ten epochs; nothing when
     ``out`` is None). ``step`` is the same step as generated code (``train_step``; its extras
     are the outputs, the data loss and the L2 term). Raises :class:`TrainingDiverged` as soon
-    as the loss is not a finite number.
+    as the loss is not a finite number, or is ``DIVERGED_FACTOR`` times the first epoch's.
 
     >>> import io
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
@@ -169,6 +176,7 @@ def fit(
     try:
         for epoch in range(epochs):
             data_loss, penalty, acc = _checked_epoch(model, task, X, y, opt, step, epoch, l2)
+            _check_growth(history, data_loss + penalty, epoch)
             if schedule is not None:
                 schedule.step()
             history.append(data_loss, penalty, acc)
@@ -186,6 +194,16 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+def _check_growth(history: History, loss: float, epoch: int) -> None:
+    if not history.total:
+        return
+    first = history.total[0]
+    if first > 0 and loss > DIVERGED_FACTOR * first:
+        raise TrainingDiverged(
+            epoch + 1, f"the loss grew from {first:.4g} to {loss:.4g} (over a millionfold)"
+        )
 
 
 Outputs = list[Any]  # one per example, what Task.predict reads: Values or _Score
