@@ -214,27 +214,50 @@ class Refused(Exception):
     """What the hooks below raise: user code's own error."""
 
 
+# What a hook may do wrong: raise its own error, or one the IEEE fallback catches for rules
+# (ValueError, ZeroDivisionError), or return an int too large for a float (OverflowError).
+def _raise_refused(g: Any) -> Any:
+    raise Refused
+
+
+def _raise_value_error(g: Any) -> Any:
+    raise ValueError("a hook's own check failed")
+
+
+HOOK_ERRORS = {
+    Refused: _raise_refused,
+    ValueError: _raise_value_error,
+    ZeroDivisionError: lambda g: 1 / 0,
+    OverflowError: lambda g: 10**400,
+}
+
+
 @settings(max_examples=300, deadline=None)
-@given(programs(), st.sampled_from(POINTS), st.sampled_from(POINTS), st.integers(0, 50))
-def test_an_error_in_a_hook_reaches_the_user_and_changes_no_gradient(steps, x0, y0, pick):
+@given(
+    programs(),
+    st.sampled_from(POINTS),
+    st.sampled_from(POINTS),
+    st.integers(0, 50),
+    st.sampled_from(list(HOOK_ERRORS)),
+)
+def test_an_error_in_a_hook_reaches_the_user_and_changes_no_gradient(steps, x0, y0, pick, kind):
     """One sweep runs hooks in one place: a hook's error propagates from backward() and grad()
-    alike (no IEEE fallback swallows it), and every .grad is as it was."""
+    alike (no IEEE fallback swallows it, as it once did for ValueError and ZeroDivisionError),
+    and every .grad is as it was."""
     x, y, out = build(steps, x0, y0)
     nodes = [x, y, *autograd.core.graph.topological_order([out])]
     target = nodes[pick % len(nodes)]
-
-    def refuse(g: Any) -> Any:
-        raise Refused
+    refuse = HOOK_ERRORS[kind]
 
     before = [bits(v.grad) for v in nodes]
     with target.register_hook(refuse):
         order = autograd.core.graph.topological_order([out])
         if target not in order and target not in autograd.core.graph.leaves(order):
             return
-        with pytest.raises(Refused):
+        with pytest.raises(kind):
             out.backward()
         assert [bits(v.grad) for v in nodes] == before
-        with pytest.raises(Refused):
+        with pytest.raises(kind):
             grad(out, [x, y])
 
 
