@@ -451,3 +451,32 @@ def test_bad_options_are_refused_before_anything_is_written(tmp_path, capsys):
     assert main(["exercises", "--seed", "1", "--count", "0", "--out", str(out)]) == 2
     assert not out.exists()
     assert "unknown operation(s) nope" in capsys.readouterr().err
+
+
+_EDGES = [0.0, 1e-200, -1e-200, 1e200, 2.0]
+_FORMS = ["x ** 0.5", "x / y", "x * y", "(x * y).tanh()", "x.log()", "x ** -1", "(x - y) ** 2"]
+
+
+@pytest.mark.parametrize("form", _FORMS)
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(_EDGES),
+    st.sampled_from(_EDGES),
+    st.one_of(st.sampled_from([math.inf, -math.inf, math.nan, 5.0]), st.floats()),
+    st.data(),
+)
+def test_any_answer_at_any_edge_is_marked_and_diagnosed_without_an_error(form, x, y, answer, data):
+    """Poles, overflows and nan answers: check() marks and explains, never crashes, and an
+    infinite or nan exact value is matched only by the same infinity or nan."""
+    names = {"x": x, "y": y} if "y" in form else {"x": x}
+    try:
+        ex = Exercise.from_expression(form, **names)
+    except (ValueError, ArithmeticError):
+        return  # outside the domain (log of a negative): no exercise to check
+    question = data.draw(st.sampled_from(ex.questions()))
+    report = ex.check({question: answer})
+    exact = ex.exact(question)
+    if not math.isfinite(exact):
+        same = answer == exact or (math.isnan(answer) and math.isnan(exact))
+        assert (report.score == (1, 1)) == same, (question, answer, exact)
+    str(report)

@@ -212,3 +212,20 @@ def test_the_quiz_marks_a_wrong_then_a_right_answer_and_keeps_the_score(tmp_path
     assert both == ("2", [("right", "✓ right")], "score: 2 of 2 right at the first try")
     shown = dump_quiz(tmp_path, page, "click=reveal")
     assert shown == ("1", [("shown", "it is -12")], "score: 0 of 1 right at the first try")
+
+
+@in_browser
+def test_the_quiz_accepts_only_the_same_infinity_where_the_gradient_is_infinite(tmp_path):
+    x = Value(0.0, "x")
+    y = x**0.5  # dy/dx at 0 is inf: |5 - inf| <= rtol * inf once let 5 pass
+    y.label = "y"
+    page = tmp_path / "quiz.html"
+    BackwardStepper(y).to_html(str(page), quiz=True)
+    finite = dump_quiz(tmp_path, page, "click=answer-0:5,check")
+    assert finite[1] == [("wrong", "✗ not yet, try again")]
+    blank = dump_quiz(tmp_path, page, "click=answer-0:,check")
+    assert blank[1] == [("wrong", "✗ not yet, try again")]
+    for typed in ("inf", "Infinity", "∞"):
+        assert dump_quiz(tmp_path, page, f"click=answer-0:{typed},check")[1] == [
+            ("right", "✓ right")
+        ], typed

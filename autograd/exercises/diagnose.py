@@ -330,9 +330,15 @@ def typical_locals(ex: Problem, c: Value, i: int) -> list[tuple[float, str]]:
     right = ex.local(c, i)
     found: list[tuple[float, str]] = []
 
-    def add(value: float, sentence: str) -> None:
-        if math.isfinite(value):
-            found.append((value, sentence))
+    def add(value: float | Callable[[], float], sentence: str) -> None:
+        # A candidate may be arithmetic that fails at these numbers (0 ** -0.5, 1 / 1e-400):
+        # then it is no candidate. Computed here, so a failure never ends the diagnosis.
+        try:
+            v = value() if callable(value) else value
+        except (ArithmeticError, ValueError):
+            return
+        if math.isfinite(v):
+            found.append((v, sentence))
 
     if op == "mul":
         other = ex.name(c.inputs[1 - i])
@@ -364,15 +370,17 @@ def typical_locals(ex: Problem, c: Value, i: int) -> list[tuple[float, str]]:
         add(out, f"that is log({me}) itself; the derivative is 1/{me}.")
     if op == "pow":
         k = c.params[0]
-        add(k * x**k, f"the power was not lowered by one: d({me}^k)/d{me} = k·{me}^(k - 1).")
-        add(x ** (k - 1), "the factor k in front is missing: k·x^(k - 1).")
+        add(
+            lambda: k * x**k, f"the power was not lowered by one: d({me}^k)/d{me} = k·{me}^(k - 1)."
+        )
+        add(lambda: x ** (k - 1), "the factor k in front is missing: k·x^(k - 1).")
     if op == "div":
         y = xs[1]
         if i == 0:
             add(y, f"you multiplied by {ex.name(c.inputs[1])}; d(x/y)/dx = 1/y.")
         else:
-            add(-1 / (y * y), "the numerator is missing: d(x/y)/dy = -x/y².")
-            add(xs[0] / (y * y), "the minus sign is missing: d(x/y)/dy = -x/y².")
+            add(lambda: -1 / (y * y), "the numerator is missing: d(x/y)/dy = -x/y².")
+            add(lambda: xs[0] / (y * y), "the minus sign is missing: d(x/y)/dy = -x/y².")
     if op == "sub" and i == 1:
         add(1.0, f"{me} is subtracted, so its local derivative is -1, not 1.")
     if op == "cos":

@@ -47,20 +47,29 @@ const quizNode = document.getElementById("quiz-data");
 const quiz = quizNode ? JSON.parse(quizNode.textContent) : null;
 let reached = frames.length - 1;
 let asked = [];
-if (quiz) { reached = 0; skipUnasked(); }
+if (quiz) {
+  for (const qs of quiz.frames) for (const q of qs) q.exact = Number(q.exact);  // "Infinity"
+  reached = 0;
+  skipUnasked();
+}
 function skipUnasked() {
   while (reached + 1 < frames.length && quiz.frames[reached + 1].length === 0) reached++;
 }
-function readNumber(text) {
-  const s = text.trim().replace(/\u2212/g, "-").replace(/,/g, ".");
-  if (s === "") return NaN;
+function readNumber(text) {  // null when it is no number (as quiz.read_number's None)
+  const s = text.trim().replace(/\u2212/g, "-").replace(/,/g, ".")
+    .replace(/^([+-]?)(inf|infinity|\u221e)$/i, "$1Infinity");  // as Python's float() reads it
+  if (/^[+-]?nan$/i.test(s)) return NaN;  // typed on purpose: the answer nan
   const parts = s.split("/");
-  if (parts.length === 2) return Number(parts[0]) / Number(parts[1]);
-  return parts.length === 1 ? Number(s) : NaN;
+  const got = parts.length === 2 && Number(parts[1]) ? Number(parts[0]) / Number(parts[1])
+    : parts.length === 1 && s !== "" ? Number(s) : NaN;
+  return Number.isNaN(got) ? null : got;
 }
 function close(answer, exact) {
-  if (answer === exact) return true;
-  return isFinite(answer) && Math.abs(answer - exact) <= quiz.atol + quiz.rtol * Math.abs(exact);
+  if (answer === null) return false;
+  if (!isFinite(answer) || !isFinite(exact)) {  // an infinity or nan: only itself matches
+    return answer === exact || (Number.isNaN(answer) && Number.isNaN(exact));
+  }
+  return Math.abs(answer - exact) <= quiz.atol + quiz.rtol * Math.abs(exact);
 }
 function score() {
   let right = 0, total = 0;

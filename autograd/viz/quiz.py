@@ -30,14 +30,19 @@ TOLERANCE = "within 1% of the exact value, or within 0.001 of it"
 
 
 def close(answer: float, exact: float, rtol: float = RTOL, atol: float = ATOL) -> bool:
-    """Whether ``answer`` counts as ``exact``: within ``atol + rtol * |exact|`` (NaN never).
+    """Whether ``answer`` counts as ``exact``: within ``atol + rtol * |exact|``. An infinite or
+    nan exact value is matched only by the same infinity, or by nan (``rtol * inf`` would let
+    every finite answer pass).
 
     >>> close(0.786, 0.786448), close(0.7, 0.786448), close(0.0004, 0.0)
     (True, False, True)
+    >>> inf, nan = float("inf"), float("nan")
+    >>> close(5.0, inf), close(inf, inf), close(-inf, inf), close(nan, nan), close(nan, 1.0)
+    (False, True, False, True, False)
     """
-    if answer == exact:  # equal infinities too
-        return True
-    return math.isfinite(answer) and abs(answer - exact) <= atol + rtol * abs(exact)
+    if not (math.isfinite(answer) and math.isfinite(exact)):
+        return answer == exact or (answer != answer and exact != exact)
+    return abs(answer - exact) <= atol + rtol * abs(exact)
 
 
 def read_number(text: str | float) -> float | None:
@@ -51,7 +56,7 @@ def read_number(text: str | float) -> float | None:
         return float(text)
     if not isinstance(text, str):
         return None
-    s = text.strip().replace("−", "-").replace(",", ".")
+    s = text.strip().replace("−", "-").replace(",", ".").replace("∞", "inf")
     try:
         if s.count("/") == 1:
             top, bottom = s.split("/")
@@ -245,5 +250,19 @@ class Quiz:
             "rtol": self.rtol,
             "atol": self.atol,
             "tolerance": TOLERANCE,
-            "frames": [[{"label": q.label, "exact": q.exact} for q in f] for f in self.frames],
+            "frames": [
+                [{"label": q.label, "exact": js_number(q.exact)} for q in f] for f in self.frames
+            ],
         }
+
+
+def js_number(x: float) -> float | str:
+    """``x`` for JSON: a finite float as it is, else the text JavaScript's ``Number()`` reads
+    (JSON has no inf or nan, and ``JSON.parse`` refuses Python's ``Infinity``).
+
+    >>> js_number(1.5), js_number(float("-inf")), js_number(float("nan"))
+    (1.5, '-Infinity', 'NaN')
+    """
+    if math.isfinite(x):
+        return x
+    return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
