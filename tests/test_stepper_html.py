@@ -23,6 +23,7 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--window-size=1280,800",  # what a learner sees on a laptop
 ]
 
 
@@ -229,3 +230,20 @@ def test_the_quiz_accepts_only_the_same_infinity_where_the_gradient_is_infinite(
         assert dump_quiz(tmp_path, page, f"click=answer-0:{typed},check")[1] == [
             ("right", "✓ right")
         ], typed
+
+
+@in_browser
+def test_the_current_node_is_on_screen_at_every_step_at_1280_px(tmp_path):
+    """The issue's page: the output sits past the right edge at 1280 px; each step scrolls its
+    node into the window (the page says whether it is, from the layout Chromium made)."""
+    x, w, b = Value(2.0, "x"), Value(-3.0, "w"), Value(6.88, "b")
+    y = ((x * w + b).sigmoid() - 1) ** 2
+    page = tmp_path / "wide.html"
+    stepper = BackwardStepper(y)
+    stepper.to_html(str(page))
+    for k in range(1, len(stepper) + 1):
+        dom = page_dom(tmp_path, page, f"step={k}")
+        assert f'data-step="{k}"' in dom
+        assert 'data-current-visible="yes"' in dom, k
+    moved = page_dom(tmp_path, page, "step=3&click=first,last,prev,prev")
+    assert 'data-current-visible="yes"' in moved

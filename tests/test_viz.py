@@ -4,6 +4,8 @@ import math
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from graphs import mlp_loss, neuron
 
 from autograd import Value
@@ -112,7 +114,7 @@ def test_reused_node_gets_two_edges_and_sub_edges_are_named():
     c.backward()
     text = to_dot(c, legend=False)
     assert edges(text).count(("v0", "v1_op")) == 2
-    assert ("v1", "v2_op") in edges(text) and 'v0 -> v2_op [label="y"]' in text
+    assert ("v1", "v2_op") in edges(text) and 'v0 -> v2_op [label="2nd"]' in text
     assert records(text)["v0"][0] == ["a", "data 3", "grad 1"]
 
 
@@ -202,3 +204,49 @@ def test_collapsed_boxes_never_swallow_an_input_that_several_neurons_read():
     ]
     assert same_layer == []
     assert len(re.findall(r"data 0\.5|data -0\.3", text)) == 2
+
+
+@given(st.sampled_from(["x", "y", "x^2", "1st", "2nd"]), st.sampled_from(["sub", "div", "pow"]))
+def test_edge_and_operation_labels_never_read_as_a_name_of_the_graph(name, op):
+    """A node may be called x or y (or anything): the edge labels of − and ÷ and the label of
+    a power are ordinals and ^k, which are not identifiers, so they never look like one."""
+    a, b = Value(3.0, name), Value(2.0, "b")
+    out = {"sub": a - b, "div": a / b, "pow": a**2}[op]
+    text = to_dot(out, legend=False)
+    labels = re.findall(r'-> v\d+_op \[label="([^"]*)"\]', text)
+    op_labels = re.findall(r'_op \[label="([^"]*)" shape=ellipse', text)
+    for label in labels + op_labels:
+        assert not label.isidentifier(), label
+    assert "fontname=Helvetica" in text.split("edge [")[1].split("]")[0]
+
+
+def _drawn_names(dot: str) -> set[str]:
+    """Every node name a drawing shows: a record's first field, and a box's ranges."""
+    found: set[str] = set()
+    for label in re.findall(r'label="\{?([^"]*)"', dot):
+        label = label.replace("\\ ", " ")  # a record's escaped spaces
+        for field in label.replace("{", "").replace("}", "").split(" | ")[:2]:
+            for part in field.split(", "):
+                if "–" in part:
+                    lo, hi = (int(p[1:]) for p in part.split("–"))
+                    found |= {f"n{k}" for k in range(lo, hi + 1)}
+                else:
+                    found.add(part.strip())
+    return found
+
+
+@pytest.mark.parametrize("expand", [False, True])
+def test_a_collapsed_network_shows_every_name_its_step_texts_use(expand):
+    from autograd import losses
+    from autograd.viz import BackwardStepper
+
+    model = MLP(2, [3, 3, 1], seed=0)
+    stepper = BackwardStepper(losses.mse(model([0.5, -1.0]), 1.0), expand=expand)
+    drawing = stepper.dot(max_nodes=10)
+    assert "subgraph cluster_L0" in drawing  # collapsed
+    shown = _drawn_names(drawing)
+    for k in range(1, len(stepper) + 1):
+        stepper.seek(k)
+        head = stepper.describe(stepper.current).splitlines()[0]
+        for name in re.findall(r"\bn\d+\b", head):
+            assert name in shown, (name, head)

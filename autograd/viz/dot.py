@@ -129,19 +129,23 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
 def _op_label(node: Value) -> str:
     name = node.op
     sym = OPS[name].symbol if name in OPS else name
-    if name == "pow":
-        return f"x^{fmt(node.params[0])}"
+    if name == "pow":  # "^2", not "x^2": a learner's own node may be called x
+        return f"^{fmt(node.params[0])}"
     if node.params:
         return f"{sym}({', '.join(fmt(p) for p in node.params)})"
     return sym
 
 
+_ORDINALS = ("1st", "2nd", "3rd")
+
+
 def _edge_names(node: Value) -> Sequence[str]:
-    """Input names for the edges of operations where the order of operands matters."""
+    """Edge labels where the order of operands matters (``−``, ``÷``, ``max``...): "1st",
+    "2nd", which no name can be (the rule's own x and y could be a learner's node names)."""
     p = node._op.primitive if node._op is not None else None
     if p is None or len(p.inputs) < 2 or p.name in ("add", "mul"):
         return ()
-    return p.inputs
+    return [_ORDINALS[i] if i < len(_ORDINALS) else f"{i + 1}th" for i in range(len(p.inputs))]
 
 
 class _Options(TypedDict):
@@ -338,7 +342,7 @@ def dot_body(
         "  compound=true;",
         "  graph [fontname=Helvetica];",
         "  node [fontname=Helvetica fontsize=11];",
-        "  edge [color=gray40 arrowsize=0.7];",
+        "  edge [color=gray40 arrowsize=0.7 fontname=Helvetica fontsize=9];",
     ]
     cells = legend_cells(d.seen, grad_flow, quantity) if legend else []
     return head + _graph_label(title, cells) + body

@@ -36,11 +36,42 @@ def absorb_constants(order: Sequence[Value], groups: Mapping[Value, str]) -> dic
     return out
 
 
-def _summary(members: list[Value], order_index: Mapping[Value, int]) -> dict[str, Any]:
+def _summary(
+    members: list[Value], order_index: Mapping[Value, int], names: Mapping[Value, str]
+) -> dict[str, Any]:
     params = [v for v in members if v.is_leaf and v._op is not CONST]
-    interior = [v for v in members if not v.is_leaf]
-    last = max(interior, key=order_index.__getitem__) if interior else members[-1]
-    return {"params": params, "n": len(members), "out": last}
+    interior = sorted((v for v in members if not v.is_leaf), key=order_index.__getitem__)
+    last = interior[-1] if interior else members[-1]
+    shown = name_ranges([names[v] for v in interior if v in names])
+    return {"params": params, "n": len(members), "out": last, "names": shown}
+
+
+def name_ranges(names: Sequence[str]) -> str:
+    """Node names as the step texts use them, runs of numbers as ranges: what a box holds.
+
+    >>> name_ranges(["n3", "n4", "n5", "n9", "y"])
+    'n3–n5, n9, y'
+    """
+    parts: list[str] = []
+    run: list[int] = []
+
+    def close_run() -> None:
+        if run:
+            parts.append(f"n{run[0]}" if len(run) == 1 else f"n{run[0]}–n{run[-1]}")
+            run.clear()
+
+    for name in names:
+        k = int(name[1:]) if name[:1] == "n" and name[1:].isdigit() else None
+        if k is not None and (not run or k == run[-1] + 1):
+            run.append(k)
+            continue
+        close_run()
+        if k is not None:
+            run.append(k)
+        else:
+            parts.append(name)
+    close_run()
+    return ", ".join(parts)
 
 
 def collapsed_lines(
@@ -79,7 +110,8 @@ def collapsed_lines(
             edges[(f"{vid}_op", vid)] = 1
     layers: dict[str, list[str]] = {}
     for name, group in members.items():
-        layers.setdefault(name.split(".")[0], []).append(_box(d, name, _summary(group, index)))
+        summary = _summary(group, index, d.names)
+        layers.setdefault(name.split(".")[0], []).append(_box(d, name, summary))
     for layer, boxes in layers.items():
         lines += [f"  subgraph cluster_{layer} {{", f'    label="layer {layer}"; color=gray60;']
         lines += [f"  {b}" for b in boxes] + ["  }"]
@@ -106,6 +138,7 @@ def _box(d: Any, name: str, s: dict[str, Any]) -> str:
     shown = og is not None
     fields = [
         escape_record(name),
+        *([escape_record(s["names"])] if s["names"] else []),  # as the step texts name them
         f"{s['n']} nodes, {len(params)} params",
         f"last out {escape_record(fmt(out.data))} grad {escape_record(fmt(og)) if shown else '·'}",
         f"max\\ \\|param\\ grad\\| {escape_record(fmt(top)) if top is not None else '·'}",

@@ -41,6 +41,30 @@ function show(k) {
   document.getElementById("text").textContent = frames.length ? info[at].text : "";
   document.body.dataset.step = at;
   document.body.dataset.node = frames.length ? info[at].node : "";
+  follow();
+}
+// Keep the current node on screen: scroll the picture sideways, and the page up or down, to
+// it. body[data-current-visible] says whether it is now inside the window (the tests read it).
+function follow() {
+  const frame = frames[at];
+  const id = frame ? info[at].node : "";
+  const g = id ? Array.from(frame.querySelectorAll("g.node")).find(
+    (n) => (n.querySelector("title") || {}).textContent === id) : null;
+  if (!g) { delete document.body.dataset.currentVisible; return; }
+  let box = g.getBoundingClientRect();
+  const room = frame.getBoundingClientRect();
+  if (box.left < room.left || box.right > room.right) {
+    frame.scrollLeft += box.left - room.left - (room.width - box.width) / 2;
+  }
+  const top = document.getElementById("bar").getBoundingClientRect().bottom;
+  box = g.getBoundingClientRect();
+  if (box.top < top || box.bottom > window.innerHeight) {
+    window.scrollBy(0, box.top - top - (window.innerHeight - top - box.height) / 2);
+  }
+  box = g.getBoundingClientRect();
+  const inside = box.left >= 0 && box.right <= window.innerWidth &&
+    box.top >= 0 && box.bottom <= window.innerHeight;
+  document.body.dataset.currentVisible = inside ? "yes" : "no";
 }
 // Quiz mode: a frame past `reached` opens only when its questions are answered right.
 const quizNode = document.getElementById("quiz-data");
