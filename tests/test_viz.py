@@ -4,9 +4,9 @@ import math
 import re
 
 import pytest
+from graphs import mlp_loss, neuron
 from hypothesis import given
 from hypothesis import strategies as st
-from graphs import mlp_loss, neuron
 
 from autograd import Value
 from autograd.nn import MLP
