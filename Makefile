@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test test-fast lint format bench clean notebooks generate
+.PHONY: demo test test-fast lint format bench clean notebooks notebooks-outputs generate
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,10 @@ lint: $(VENV)/.installed-test
 	$(PY) -m mypy
 
 # `long` and `docs_site` tests run in .ci/run: after `make test`, and after `make docs`.
+# The notebooks run in it too: tests/test_notebook_outputs.py executes each one and compares
+# what it shows with what it has saved.
 test: lint $(VENV)/.installed-notebooks
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not long and not docs_site"
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q --nbmake notebooks/*.ipynb
 
 # The quick loop while editing: no lint, no notebooks, no test marked slow.
 test-fast: $(VENV)/.installed-test
@@ -65,6 +66,13 @@ bench: $(VENV)/.installed-bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+# Every notebook run again and saved with fresh outputs (after changing what they show);
+# its paired .py script is synced first, so edit either.
+notebooks-outputs: $(VENV)/.installed-notebooks
+	cd notebooks && ../$(VENV)/bin/jupytext --sync *.py
+	cd notebooks && ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace *.ipynb
+	cd notebooks && ../$(VENV)/bin/jupytext --sync *.ipynb
 
 # The notebooks, live: Jupyter Lab from the project's environment, opened on notebooks/.
 notebooks: $(VENV)/.installed-notebooks

@@ -266,3 +266,51 @@ def test_the_notebook_stepper_plays_offline(tmp_path: Path) -> None:
         assert found and nodes, "the player's script did not run"
         steps.append((int(found.group(1)), nodes.group(1)))
     assert steps[0][0] == 0 and steps[1][0] == 2 and steps[1][1] != steps[0][1]
+
+
+WIDTH_PROBE = """<script>
+window.addEventListener("load", () => {
+  const root = document.documentElement;
+  const wide = Array.from(document.querySelectorAll("body *")).filter(
+    (e) => e.getBoundingClientRect().right > window.innerWidth + 1 &&
+      !e.closest("pre, .highlight, .frame, .mobile-header, .sidebar-drawer, .toc-drawer"));
+  document.body.setAttribute("data-width",
+    JSON.stringify({page: root.scrollWidth, window: window.innerWidth,
+                    first: wide.length ? wide[0].outerHTML.slice(0, 120) : ""}));
+});
+</script>"""
+
+PAGES = (
+    sorted(
+        str(p.relative_to(SITE))
+        for p in SITE.glob("**/*.html")
+        if not p.name.startswith("_probe_") and "_modules" not in p.parts
+    )
+    if SITE.exists()
+    else []
+)
+
+
+@needs_chromium
+@pytest.mark.parametrize("name", PAGES)
+def test_no_page_is_wider_than_the_window_at_1280_px(name: str, tmp_path: Path) -> None:
+    """A page that makes the window scroll sideways hides what is past its right edge (once:
+    exercises.html was 2,065 px wide, its statements cut after "n4.grad ="). Wide code and
+    drawings scroll inside their own boxes instead."""
+    page = SITE / name
+    probe = page.with_name(f"_probe_{page.name}")
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", WIDTH_PROBE + "</body>"))
+    try:
+        dom = chromium(probe.as_uri(), tmp_path, size=f"{WIDTH},900")
+    finally:
+        probe.unlink()
+    found = re.search(r'data-width="([^"]*)"', dom)
+    assert found, f"{name}: the measuring script did not run"
+    got = json.loads(html_unescape(found.group(1)))
+    assert got["page"] <= got["window"], f"{name}: {got['page']} px wide; first: {got['first']}"
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)

@@ -4,7 +4,7 @@ import math
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd.testing as agt
@@ -195,3 +195,18 @@ def test_gradcheck_agrees_with_hand_derivative(x):
 
 def test_public_names():
     assert set(agt.__all__) >= {"gradcheck", "gradgradcheck", "GradcheckError", "primitive_test"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(expressions(max_ops=6))
+def test_a_drawn_expression_depends_on_its_inputs_and_no_input_is_tiny(expr):
+    """Its output is reached from at least one input, so
+    there is a gradient to test (11 of 40 once had none), and an input is 0 or >= 1e-6 in size."""
+    leaves = expr.leaves()
+    out = expr.build(leaves)
+    from autograd.core.graph import leaves as graph_leaves
+    from autograd.core.graph import topological_order
+
+    reached = set(graph_leaves(topological_order([out])))
+    assert any(leaf in reached for leaf in leaves) or out in leaves, str(expr)
+    assert all(x == 0.0 or abs(x) >= 1e-6 for x in expr.inputs)

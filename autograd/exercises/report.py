@@ -157,14 +157,16 @@ class Report:
             sign, cls = ("✓", "right") if m.right else ("✗", "wrong")
             why = ""
             if m.diagnosis is not None:
-                why = f'<pre class="diagnosis">{html.escape(m.diagnosis.text)}</pre>'
+                text = html.escape(m.diagnosis.text)
+                why = f'<pre class="diagnosis" style="white-space: pre-wrap">{text}</pre>'
             rows.append(
                 f'<tr class="{cls}"><td>{sign}</td><td><code>{html.escape(m.label)}</code></td>'
                 f"<td>{html.escape(fmt(m.answer))}</td><td>{html.escape(fmt(m.exact))}</td>"
                 f"<td>{why}</td></tr>"
             )
         return (
-            f'<div class="exercise-report"><p><b>{html.escape(self.title)}</b>: '
+            '<div class="exercise-report" style="overflow-x: auto">'  # a wide table scrolls
+            f"<p><b>{html.escape(self.title)}</b>: "
             f"{html.escape(self.summary())}</p>\n<table><tr><th></th><th>answer</th><th>yours</th>"
             f"<th>exact</th><th>diagnosis</th></tr>\n" + "\n".join(rows) + "\n</table></div>"
         )

@@ -25,6 +25,11 @@ table { border-collapse: collapse; } td, th { border: 1px solid #bbb; padding: .
 td.blank { min-width: 8em; } .drawing svg { max-width: 100%; height: auto; }"""
 
 
+# Inline, since a fragment is shown inside other pages (the documentation's) with their styles.
+_SCROLLS = "overflow-x: auto; max-width: 100%"
+_WRAPS = "white-space: pre-wrap; overflow-wrap: anywhere"
+
+
 class Sheet:
     """``count`` random exercises from one seed, with their drawings.
 
@@ -130,13 +135,14 @@ class Sheet:
             parts.append(f"<h2>Exercise {k}</h2>")
             pictures = self.solutions if key else self.problems
             if pictures:
-                parts.append(f'<div class="drawing">{pictures[k - 1]}</div>')
-            parts.append(f"<pre>{html.escape(ex.statement())}</pre>")
+                # A wide drawing scrolls in its own box: the page keeps the window's width.
+                parts.append(f'<div class="drawing" style="{_SCROLLS}">{pictures[k - 1]}</div>')
+            parts.append(f'<pre style="{_WRAPS}">{html.escape(ex.statement())}</pre>')
             parts.append(_table_html(ex, key))
             if key:
                 steps = "\n".join(ex.stepper.describe(s) for s in ex.stepper.steps)
                 parts.append("<p>The backward pass, step by step:</p>")
-                parts.append(f"<pre>{html.escape(steps)}</pre>")
+                parts.append(f'<pre style="{_WRAPS}">{html.escape(steps)}</pre>')
         return "\n".join(parts) + "\n"
 
     def html(self, key: bool = False) -> str:
