@@ -75,6 +75,7 @@ def test_a_fresh_run_shows_what_the_notebook_has_saved(path: Path) -> None:
     for old, new in zip(before, after, strict=False):
         assert old == new, (
             f"{path.name}, cell {old[0]}: the saved {old[1]} output is not what a fresh run "
-            f"shows (run `make notebooks-outputs`):\nsaved: {old[2][:300]!r}\nfresh: {new[2][:300]!r}"
+            f"shows (run `make notebooks-outputs`):\n"
+            f"saved: {old[2][:300]!r}\nfresh: {new[2][:300]!r}"
         )
     assert len(before) == len(after), f"{path.name}: {len(before)} outputs saved, {len(after)} now"
