@@ -65,7 +65,7 @@ bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/harness.py all $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(DOCS_VENV) build *.egg-info .pytest_cache .hypothesis
 
 # Every notebook run again and saved with fresh outputs (after changing what they show);
 # its paired .py script is synced first, so edit either.
@@ -79,13 +79,18 @@ notebooks: $(VENV)/.installed-notebooks
 	$(VENV)/bin/jupyter lab notebooks/
 
 # The documentation site: Sphinx with furo and MyST, warnings are errors (see docs/conf.py).
+# It is built in a virtual environment of its own that holds the `docs` extra and nothing else,
+# so the extra is shown to be enough (a fresh clone's `make docs` once failed for want of it).
 .PHONY: docs docs-check
-$(VENV)/.installed-docs: $(VENV)/.installed setup.cfg
-	$(PIP) install -e '.[docs]'
+DOCS_VENV := .venv-docs
+$(DOCS_VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip --disable-pip-version-check -q install --upgrade pip setuptools wheel
+	$(DOCS_VENV)/bin/python -m pip --disable-pip-version-check -q install -e '.[docs]'
 	touch $@
 
-docs: $(VENV)/.installed-docs
-	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+docs: $(DOCS_VENV)/.installed
+	$(DOCS_VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 # The built site checked: nothing from the network, languages, drawings readable at 1280 px and
 # the stepper playing, in headless Chromium (tests/test_docs_site.py).

@@ -132,3 +132,49 @@ def test_a_widget_player_becomes_an_offline_page(tmp_path: Path) -> None:
     assert "<svg" in page or "<pre>" in page
     assert "http://" not in page.replace("http://www.w3.org", "")
     assert "https://" not in page
+
+
+def _namespace_before(page: Path, marker: str) -> dict:
+    """The names a page's examples leave behind where ``marker`` appears (a reader there)."""
+    text = page.read_text(encoding="utf-8").split(marker)[0]
+    parser = doctest.DocTestParser()
+    globs: dict = {}
+    test = parser.get_doctest("\n".join(BLOCK.findall(text)), globs, page.name, page.name, 0)
+    doctest.DocTestRunner(optionflags=doctest.ELLIPSIS).run(
+        test, out=lambda _: None, clear_globs=False
+    )
+    return test.globs
+
+
+def test_the_tutorial_diagram_is_what_the_tutorial_says_draws_it() -> None:
+    from autograd.viz.dot import to_dot
+
+    diagrams, _ = _scripts()
+    tutorial = DOCS / "tutorial.md"
+    assert 'to_dot(Ev, rankdir="TB")' in tutorial.read_text(encoding="utf-8")
+    Ev = _namespace_before(tutorial, "```{image} _static/generated/neuron.svg")["Ev"]
+    assert diagrams.neuron() == to_dot(Ev, rankdir="TB")  # type: ignore[attr-defined]
+
+
+NUMBERS = {"Five": 5, "Six": 6, "Seven": 7, "Eight": 8, "Nine": 9, "Ten": 10}
+
+
+def test_the_concepts_page_has_as_many_sections_as_it_says() -> None:
+    text = (DOCS / "concepts.md").read_text(encoding="utf-8")
+    said = re.search(r"^(\w+) ideas make up", text, re.M)
+    assert said, "the concepts page no longer says how many ideas"
+    assert NUMBERS[said.group(1)] == len(re.findall(r"^## ", text, re.M))
+
+
+@pytest.mark.parametrize(
+    ("page", "claim"),
+    [
+        ("tutorial.md", "table above"),
+        ("zh/tutorial.md", "上面表格"),
+        ("index.md", "a\\nfew hundred lines"),
+        ("tutorial.md", "The same expanded picture is the"),
+    ],
+)
+def test_statements_once_false_are_gone(page: str, claim: str) -> None:
+    text = (DOCS / page).read_text(encoding="utf-8").replace("\n", " ")
+    assert claim.replace("\\n", " ") not in text

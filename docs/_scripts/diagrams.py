@@ -9,19 +9,24 @@ from autograd import Value
 from autograd.viz import render_svgs, to_dot
 
 
+def tutorial_loss() -> Value:
+    """The tutorial's ``Ev`` after backward, built as the tutorial builds it (same labels)."""
+    x, W, b, t = 1.5, -0.8, 0.3, 1.0
+    xv, Wv, bv = Value(x, "x"), Value(W, "W"), Value(b, "b")
+    yv = (xv * Wv + bv).sigmoid()
+    Ev = 0.5 * (yv - t) ** 2
+    Ev.backward()
+    return Ev
+
+
 def neuron() -> str:
-    """One sigmoid neuron and a squared error, after backward: the tutorial's running example.
+    """One sigmoid neuron and a squared error, after backward: the tutorial's running example,
+    ``to_dot(Ev, rankdir="TB")`` as the tutorial says.
 
     Drawn top to bottom: the chain of twelve steps is then as wide as its widest rank, so the
     page shows it at natural size (left to right it is 2,000 pt wide and shrinks to 4 px text).
     """
-    x, w, b = Value(1.5, "x"), Value(-0.8, "w"), Value(0.3, "b")
-    y = (x * w + b).sigmoid()
-    y.label = "y"
-    loss = 0.5 * (y - 1.0) ** 2
-    loss.label = "E"
-    loss.backward()
-    return to_dot(loss, rankdir="TB")
+    return to_dot(tutorial_loss(), rankdir="TB")
 
 
 def reuse() -> str:
