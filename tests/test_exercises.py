@@ -19,6 +19,7 @@ from autograd.testing.strategies import expressions
 from autograd.viz import BackwardStepper
 from autograd.viz import rendering as viz_render
 from autograd.viz.quiz import Quiz
+from autograd.viz.style import fmt_product
 
 
 def neuron(x, w, b, t):
@@ -104,7 +105,8 @@ def test_a_wrong_local_derivative_of_every_operation_is_found_at_its_step(row, i
     assert not mark.right and mark.diagnosis.where == "step"
     assert mark.diagnosis.mistake in ("local derivative", "sign", "upstream left out")
     assert ex.local_text(node, i) in mark.diagnosis.text  # the correct step, shown
-    assert f"upstream 3 × local {ex.local_text(node, i).split(' = ')[-1]}" in mark.diagnosis.text
+    shown = fmt_product(3.0, ex.local(node, i), 3.0 * ex.local(node, i))  # digits that check
+    assert f"upstream {shown[0]} × local {shown[1]} = {shown[2]}" in mark.diagnosis.text
 
 
 def test_a_missing_share_of_a_reused_node_is_named():
@@ -480,3 +482,13 @@ def test_any_answer_at_any_edge_is_marked_and_diagnosed_without_an_error(form, x
         same = answer == exact or (math.isnan(answer) and math.isnan(exact))
         assert (report.score == (1, 1)) == same, (question, answer, exact)
     str(report)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6))
+def test_shown_products_reproduce_from_the_shown_digits(a, b):
+    """What a step prints, upstream × local = share, checks with the printed digits."""
+    sa, sb, sc = fmt_product(a, b, a * b)
+    shown = float(sa) * float(sb)
+    assert any(f"{shown + 0.0:.{d}g}" == sc for d in range(4, 18)), (sa, sb, sc)
+    assert sc != "-0" and abs(float(sc) - a * b) <= 1e-3 * abs(a * b)  # near the true product

@@ -53,7 +53,8 @@ def test_collapsed_mlp_renders():
     boxes = [t for t in nodes if t.startswith("g_")]
     assert len(boxes) == 33
     # 16 weights + b, and per point 16 products, 16 sums and a tanh: 17 + 4 * 33
-    assert nodes["g_L1_N0"][:2] == ["L1.N0", "149 nodes, 17 params"]
+    assert nodes["g_L1_N0"][0] == "L1.N0" and nodes["g_L1_N0"][2].strip() == "149 nodes, 17 params"
+    assert nodes["g_L1_N0"][1].startswith("n")  # the step texts' names of its nodes
 
 
 def test_draw_dot_is_a_digraph_with_the_same_source():

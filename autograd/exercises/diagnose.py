@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from ..core.value import Value
 from ..viz.names import derivative_rule, expression
-from ..viz.style import fmt
+from ..viz.style import fmt, fmt_product
 from .problem import Problem
 from .report import Diagnosis, Mark, Report
 
@@ -182,7 +182,8 @@ def step_arithmetic(learner: Learner, v: Value) -> list[str]:
             else f"{name}.grad: {fmt(total)} -> {fmt(new)} (adds up)"
         )
         lines.append(f"  local {ex.local_text(c, i)}")
-        lines.append(f"  upstream {fmt(u)} × local {fmt(local)} = {fmt(share)}; {running}")
+        su, sl, ss = fmt_product(u, local, share)
+        lines.append(f"  upstream {su} × local {sl} = {ss}; {running}")
         total = new
     return lines
 

@@ -18,7 +18,7 @@ from ..core.sweep import GradTable, backward_pass, hooked_leaves
 from ..core.value import Value
 from .names import expression
 from .stepper import Stepper, local_derivative
-from .style import fmt
+from .style import fmt, fmt_product
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ class BackwardStepper(Stepper):
                     f"{fmt(step.local[i])} = {fmt(step.passed[i])} (a constant: not needed)"
                 )
                 continue
-            local = fmt(step.local[i])
+            up, local, passed = fmt_product(step.grad, step.local[i], step.passed[i])
             old, new = step.before[i], (step.before[i] or 0.0) + step.passed[i]
             who = self.name(child)
             total = (
@@ -213,10 +213,7 @@ class BackwardStepper(Stepper):
             )
             head = f"  to {who}: "
             lines.append(f"{head}local {local_derivative(n, i, self.names, step.local[i])}")
-            lines.append(
-                " " * len(head)
-                + f"upstream {fmt(step.grad)} × local {local} = {fmt(step.passed[i])}; {total}"
-            )
+            lines.append(" " * len(head) + f"upstream {up} × local {local} = {passed}; {total}")
         return "\n".join(lines)
 
     def _defined(self, node: Value) -> str:

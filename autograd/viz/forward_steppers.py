@@ -190,6 +190,8 @@ class TangentStepper(Stepper):
         expr = expression(n, self.names)
         rules, values, numbers = [], [], []
         for i, child in enumerate(n.inputs):
+            if child._op is CONST:  # a constant's tangent is 0: no term, and no d(...)/d1
+                continue
             who = self.name(child)
             rules.append(f"d({expr})/d{self.names[child]} × t({who})")
             rule = derivative_rule(n, i, self.names)

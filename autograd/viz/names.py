@@ -72,10 +72,11 @@ def formula(node: Value, args: Sequence[str]) -> str:
         return " + ".join([args[-1], *terms])
     if op == "neg":
         return f"−{args[0]}"
-    if op == "pow":
-        return f"{args[0]}^{fmt(node.params[0])}"
+    base = f"({args[0]})" if args and args[0][:1] in "-−" else args[0] if args else ""
+    if op == "pow":  # (-0.3775)^2, not -0.3775^2, which reads as -(0.3775^2)
+        return f"{base}^{fmt(node.params[0])}"
     if op == "powv":
-        return f"{args[0]}^{args[1]}"
+        return f"{base}^{args[1]}"
     if op == "abs":
         return f"|{args[0]}|"
     params = [fmt(p) for p in node.params]

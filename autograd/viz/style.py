@@ -19,10 +19,26 @@ HIGHLIGHT = "#ff3b30"
 def fmt(x: float) -> str:
     """A float in at most 4 significant digits, for labels.
 
-    >>> fmt(3.14159), fmt(-0.000123456), fmt(2.0), fmt(float("inf"))
-    ('3.142', '-0.0001235', '2', 'inf')
+    >>> fmt(3.14159), fmt(-0.000123456), fmt(2.0), fmt(float("inf")), fmt(-0.0)
+    ('3.142', '-0.0001235', '2', 'inf', '0')
     """
-    return f"{x:.4g}"
+    return f"{x + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0: a zero is drawn "0", never "-0"
+
+
+def fmt_product(a: float, b: float, product: float) -> tuple[str, str, str]:
+    """``a``, ``b`` and ``product`` as text whose arithmetic checks: all three get one more
+    digit (from 4, up to a float's 17) until the shown factors multiply to the shown product.
+
+    >>> fmt_product(-0.17745, 2.0, -0.3549)  # -0.1774 × 2 would be -0.3548, not -0.3549
+    ('-0.17745', '2', '-0.3549')
+    >>> fmt_product(0.2055, 1.5, 0.30825), fmt_product(0.5, 3.0, 1.5)
+    (('0.2055', '1.5', '0.30825'), ('0.5', '3', '1.5'))
+    """
+    for digits in range(4, 18):
+        sa, sb, sp = (f"{x + 0.0:.{digits}g}" for x in (a, b, product))
+        if f"{float(sa) * float(sb) + 0.0:.{digits}g}" == sp:
+            return sa, sb, sp
+    return repr(a + 0.0), repr(b + 0.0), repr(product + 0.0)
 
 
 # Red-yellow-blue, reversed: small gradients cold (blue), large ones hot (red).
