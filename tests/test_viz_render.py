@@ -7,6 +7,7 @@ import pytest
 from graphs import mlp_loss, neuron
 
 from autograd.viz import rendering as viz_render
+from autograd.viz.inpage import drawing_html
 from autograd.viz.dot import GraphvizNotFound, draw_dot, render, render_svgs, to_dot
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -73,7 +74,9 @@ def test_without_dot_rendering_explains_how_to_install(monkeypatch):
     g = draw_dot(y)
     with pytest.raises(GraphvizNotFound, match="brew install graphviz"):
         g.pipe(format="svg")
-    assert g._repr_mimebundle_() == {"text/plain": to_dot(y)}  # notebooks show the DOT text
+    bundle = g._repr_mimebundle_()  # notebooks draw it in the front end, with the wasm Graphviz
+    assert bundle["text/plain"] == to_dot(y)
+    assert bundle["text/html"] == drawing_html(to_dot(y))
 
 
 def test_render_rejects_unknown_format():
