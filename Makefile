@@ -76,8 +76,20 @@ $(VENV)/.installed-docs: $(VENV)/.installed setup.cfg
 	$(PIP) install -e '.[docs]'
 	touch $@
 
-docs: $(VENV)/.installed-docs
+# The playground's runtime files (Pyodide, the wasm Graphviz), pinned in web/package-lock.json.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+docs: $(VENV)/.installed-docs web/node_modules/.installed
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(PY) docs/_scripts/playground.py docs/_build/html/playground
+
+# The site with the playground, served on 127.0.0.1 (PORT=8000); the address is printed.
+.PHONY: playground
+PORT ?= 8000
+playground: docs
+	$(PY) -m autograd.web.serve docs/_build/html --port $(PORT)
 
 # The built site checked: nothing from the network, languages, drawings readable at 1280 px and
 # the stepper playing, in headless Chromium (tests/test_docs_site.py).
