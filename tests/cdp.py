@@ -58,7 +58,8 @@ class Browser:
                 raise RuntimeError("Chromium did not open its debugging port")
             time.sleep(0.05)
         port, path = port_file.read_text().split()
-        self.ws = connect(f"ws://127.0.0.1:{port}{path}", max_size=None, open_timeout=30)
+        url = f"ws://127.0.0.1:{port}{path}"
+        self.ws = connect(url, max_size=None, open_timeout=30).__enter__()
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.page = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         self._watch(self.page)
@@ -152,8 +153,10 @@ class Browser:
         """Poll until ``expression`` is truthy in the page; its value."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            value = self.js(f"(() => {{ try {{ return {expression}; }} catch (e) {{ return null; }} }})()")
-            if value:
+            value = self.js(
+                f"(() => {{ try {{ return {expression}; }} catch (e) {{ return null; }} }})()"
+            )
+            if value not in (None, False, "", 0):  # an element arrives as {}: it counts
                 return value
             self.pump(0.1)
         raise TimeoutError(f"{expression!r} still false after {timeout} s; console: {self.console}")

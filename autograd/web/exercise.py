@@ -7,6 +7,7 @@ reproduces it and the Worker keeps nothing but the hints already given.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,44 @@ from ..exercises import Exercise
 from ..viz.dot import to_dot
 
 MAX_SIZE = 8  # operations in a generated exercise
+NAMES = ("a", "b", "c", "d")
+# (template, weight): binary forms over two parts, and the functions a course meets first
+BINARY = ("{} + {}", "{} - {}", "{} * {}")
+UNARY = ("tanh({})", "relu({})")
+
+
+def expression(seed: int, size: int) -> tuple[str, dict[str, float]]:
+    """A random expression of about ``size`` operations over small whole numbers and halves, one
+    name used twice (so a gradient adds up two shares), and its leaf values: the same for the
+    same seed. (``Exercise.random`` draws from Hypothesis strategies, which the browser lacks.)
+
+    >>> expression(1, 3) == expression(1, 3)
+    True
+    >>> text, values = expression(2, 4)
+    >>> sorted(values) == sorted(set(values)) and all(name in text for name in values)
+    True
+    """
+    rng = random.Random(seed)
+    names = list(NAMES[: min(len(NAMES), max(2, (size + 1) // 2 + 1))])
+    parts = list(names)
+    made = 0
+    while made < size:
+        if made and rng.random() < 0.2:
+            i = rng.randrange(len(parts))
+            parts[i] = rng.choice(UNARY).format(parts[i])
+        else:
+            i, j = rng.sample(range(len(parts)), 2) if len(parts) > 1 else (0, 0)
+            left, right = parts[i], parts[j]
+            joined = rng.choice(BINARY).format(left, right)
+            parts = [p for k, p in enumerate(parts) if k not in (i, j)] + [f"({joined})"]
+            if len(parts) == 1 and made + 1 < size:
+                parts.append(rng.choice(names))  # reuse a leaf
+        made += 1
+    text = " + ".join(parts) if len(parts) > 1 else parts[0]
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1]
+    values = {n: rng.choice((-3, -2, -1, 1, 2, 3, 0.5, -0.5, 1.5)) for n in names if n in text}
+    return text, values
 
 
 def make(seed: Any, size: Any = 4) -> Exercise:
@@ -31,7 +70,8 @@ def make(seed: Any, size: Any = 4) -> Exercise:
         raise ValueError(f"exercise seed: {s[:20]!r} is not a whole number below 10**9")
     if not n.isdigit() or not 1 <= int(n) <= MAX_SIZE:
         raise ValueError(f"exercise size: {n[:20]} is not a whole number from 1 to {MAX_SIZE}")
-    return Exercise.random(seed=int(s), size=int(n))
+    text, values = expression(int(s), int(n))
+    return Exercise.from_expression(text, **values)
 
 
 def shown(ex: Exercise) -> dict[str, Any]:

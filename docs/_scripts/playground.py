@@ -62,8 +62,19 @@ def build(dest: Path) -> dict[str, str]:
     (dest / "wheels").mkdir()
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
-             "--disable-pip-version-check", "-q", "-w", tmp],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                str(ROOT),
+                "--no-deps",
+                "--no-build-isolation",
+                "--disable-pip-version-check",
+                "-q",
+                "-w",
+                tmp,
+            ],
             check=True,
         )
         (wheel,) = Path(tmp).glob("*.whl")
