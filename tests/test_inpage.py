@@ -11,8 +11,7 @@ import pytest
 from cdp import CHROMIUM, Browser
 from graphs import neuron
 
-from autograd.viz import BackwardStepper, draw_dot
-from autograd.viz import inpage
+from autograd.viz import BackwardStepper, draw_dot, inpage
 from autograd.viz import rendering as viz_render
 
 ROOT = Path(__file__).resolve().parent.parent

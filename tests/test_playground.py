@@ -6,6 +6,7 @@ Needs ``docs/_build/html/playground``: ``make docs-check`` builds it and runs th
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import quote
 
@@ -140,7 +141,7 @@ def test_dragging_a_leaf_updates_every_value_and_gradient(server, browser):
     b.js("""(() => { const r = document.querySelector('.leaf input[type=range][aria-label=x]');
       r.value = '1'; r.dispatchEvent(new Event('input')); })()""")
     b.wait("location.search.includes('x=1&')")
-    b.wait(f"JSON.stringify({LEAF_GRADS}) !== {repr(__import__('json').dumps(before))}")
+    b.wait(f"JSON.stringify({LEAF_GRADS}) !== {json.dumps(json.dumps(before))}")
     x, w, bias = Value(1.0), Value(-3.0), Value(6.88)
     (x * w + bias).tanh().backward()
     assert b.js(LEAF_GRADS)["w"] == f"grad {fmt(w.grad)}"
@@ -161,9 +162,8 @@ def test_quiz_mode_asks_before_showing_a_step(server, browser):
     click(b, "next")
     b.wait("!document.getElementById('quiz').hidden")
     assert b.js("document.body.dataset.step") == "0"
-    b.js(
-        "document.getElementById('quiz-0').value = '3'; document.getElementById('quiz-1').value = '2'"
-    )
+    b.js("document.getElementById('quiz-0').value = '3'")
+    b.js("document.getElementById('quiz-1').value = '2'")
     click(b, "quiz-check")
     b.wait("document.body.dataset.step === '1'")
 
@@ -208,9 +208,8 @@ def test_an_exercise_check_shows_the_diagnosis(server, browser):
 def test_hostile_url_parameters_inject_nothing(server, browser, key, value):
     b = opened(browser, f"{server}?expr=x*2&{quote(key)}={quote(value)}")
     assert b.js("window.pwned") is None
-    counts = b.js(
-        "['script', 'img', 'iframe', 'object', 'embed'].map(t => document.getElementsByTagName(t).length)"
-    )
+    tags = "['script', 'img', 'iframe', 'object', 'embed']"
+    counts = b.js(f"{tags}.map(t => document.getElementsByTagName(t).length)")
     assert counts == [2, 0, 0, 0, 0]
     assert b.js("document.querySelectorAll('[onerror], [onload]').length") == 0
     host = server.split("/playground/")[0] + "/"

@@ -7,8 +7,8 @@ import pytest
 from graphs import mlp_loss, neuron
 
 from autograd.viz import rendering as viz_render
-from autograd.viz.inpage import drawing_html
 from autograd.viz.dot import GraphvizNotFound, draw_dot, render, render_svgs, to_dot
+from autograd.viz.inpage import drawing_html
 
 SVG = "{http://www.w3.org/2000/svg}"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")

@@ -37,7 +37,8 @@ def test_the_link_example_ends_with_the_gradients_of_backward():
     (x * w + b).tanh().backward()
     assert out["grads"] == {"x": x.grad, "w": w.grad, "b": b.grad}
     assert f"x.grad = {-1.503}" in out["frames"][-1]["text"]
-    assert [f["node"] for f in out["frames"]][0] == "" and all(f["node"] for f in out["frames"][1:])
+    nodes = [f["node"] for f in out["frames"]]
+    assert nodes[0] == "" and all(nodes[1:])
 
 
 def test_a_refused_expression_has_the_command_lines_message_and_caret():

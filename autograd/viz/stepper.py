@@ -276,9 +276,10 @@ class Stepper:
         and the arrow keys move between frames; ``#step=3`` in the URL opens frame 3 and
         ``#click=next,next`` presses buttons on load (``answer-0:1.5`` in that list types 1.5
         into a quiz field). Frames are SVG when Graphviz's ``dot`` is installed; without it
-        the page embeds the pinned wasm Graphviz (:mod:`autograd.viz.inpage`) and draws the DOT
-        text in the browser. ``quiz=True`` (backward only) asks for each step's gradients before showing the
-        step, marks the answers and keeps a score (see :mod:`autograd.viz.quiz`).
+        the page embeds the pinned wasm Graphviz (:mod:`autograd.viz.inpage`) and draws the
+        DOT text in the browser. ``quiz=True`` (backward only) asks for each step's gradients
+        before showing the step, marks the answers and keeps a score (see
+        :mod:`autograd.viz.quiz`).
 
         >>> from autograd import Value
         >>> from autograd.viz import BackwardStepper

@@ -71,7 +71,7 @@ def make(seed: Any, size: Any = 4) -> Exercise:
     if not n.isdigit() or not 1 <= int(n) <= MAX_SIZE:
         raise ValueError(f"exercise size: {n[:20]} is not a whole number from 1 to {MAX_SIZE}")
     text, values = expression(int(s), int(n))
-    return Exercise.from_expression(text, **values)
+    return Exercise.from_expression(text, None, **values)
 
 
 def shown(ex: Exercise) -> dict[str, Any]:

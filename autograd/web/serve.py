@@ -22,7 +22,8 @@ TYPES = {
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    # the base class's attribute, extended
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}  # noqa: RUF012
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # a test's output stays readable

@@ -7,6 +7,7 @@ trainer: the Web Worker is never busy for longer than one epoch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..core.modes import no_grad
@@ -16,7 +17,11 @@ from ..nn.training import fit
 from ..viz.dot import to_dot
 from ..viz.expand import expand
 
-DATASETS = {"moons": datasets.moons, "circles": datasets.circles, "xor": datasets.xor}
+DATASETS: dict[str, Callable[..., Any]] = {
+    "moons": datasets.moons,
+    "circles": datasets.circles,
+    "xor": datasets.xor,
+}
 OPTIMISERS = {"sgd": optim.SGD, "adam": optim.Adam}
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 GRID = 24  # the decision boundary is drawn from GRID x GRID predictions
@@ -88,7 +93,7 @@ class Trainer:
         self.task = Task(self.y)
         sizes = hidden_sizes(hidden)
         act = choice(activation, ACTIVATIONS, "activation")
-        self.model = MLP(2, [*sizes, 1], activation=act, seed=seed)  # type: ignore[arg-type]
+        self.model = MLP(2, [*sizes, 1], activation=act, seed=seed)
         rate = float(lr)
         if not 0 < rate <= 1:
             raise ValueError(f"learning rate: {lr!r} is not a number in (0, 1]")
@@ -124,7 +129,9 @@ class Trainer:
                 yy = y1 - (y1 - y0) * (r + 0.5) / GRID
                 for c in range(GRID):
                     xx = x0 + (x1 - x0) * (c + 0.5) / GRID
-                    out.append(self.model([xx, yy]).data)
+                    score = self.model([xx, yy])
+                    assert isinstance(score, Value)  # the last layer has one output
+                    out.append(score.data)
         return out
 
     def neurons(self) -> list[str]:
