@@ -76,17 +76,17 @@ def make(seed: Any, size: Any = 4) -> Exercise:
 
 def shown(ex: Exercise) -> dict[str, Any]:
     """What the page shows of an exercise: title, statement, the questions and a drawing of
-    the graph with no gradient filled in (every gradient shows ·).
+    the graph with only the inputs' values and no gradient filled in (the rest is asked).
 
     >>> page = shown(make(3, 2))
-    >>> page["questions"][-1].endswith(".grad"), "grad ·" in page["dot"]
-    (True, True)
+    >>> page["questions"][-1].endswith(".grad"), "grad ·" in page["dot"], "data ?" in page["dot"]
+    (True, True, True)
     """
     return {
         "title": ex.title,
         "statement": ex.statement(),
         "questions": ex.questions(),
-        "dot": to_dot(ex.root, grads={}),
+        "dot": to_dot(ex.root, grads={}, computed={v for v in ex.nodes.values() if v.is_leaf}),
     }
 
 

@@ -50,8 +50,16 @@ def start(root: str | Path, port: int = 0) -> ThreadingHTTPServer:
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m autograd.web.serve SITE``: serve the built site and print the playground's
-    address, until Ctrl-C."""
-    p = argparse.ArgumentParser(prog="python -m autograd.web.serve", description=main.__doc__)
+    address, until Ctrl-C.
+
+    >>> main(["--help"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    SystemExit: 0
+    """
+    p = argparse.ArgumentParser(
+        prog="python -m autograd.web.serve", description="Serve the built site on 127.0.0.1."
+    )
     p.add_argument("site", help="the built site, docs/_build/html")
     p.add_argument("--port", type=int, default=8000)
     args = p.parse_args(argv)

@@ -32,13 +32,13 @@ class Session:
         self.trainer: Trainer | None = None
         self.exercise: Exercise | None = None
         self.actions: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-            "graph": self.graph,
-            "train": self.train,
-            "epoch": self.epoch,
-            "neuron": self.neuron,
-            "exercise": self.new_exercise,
-            "check": self.check,
-            "hint": self.hint,
+            "graph": self._graph,
+            "train": self._train,
+            "epoch": self._epoch,
+            "neuron": self._neuron,
+            "exercise": self._new_exercise,
+            "check": self._check,
+            "hint": self._hint,
         }
 
     def handle(self, request: str) -> str:
@@ -61,7 +61,7 @@ class Session:
             answer = {"ok": False, "error": str(e)}
         return json.dumps(answer, allow_nan=False)
 
-    def graph(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _graph(self, args: dict[str, Any]) -> dict[str, Any]:
         """Frames, texts and gradients of an expression's backward pass (see
         :func:`autograd.web.graph.backward_frames`)."""
         values = args.get("values") or {}
@@ -69,7 +69,7 @@ class Session:
             raise ValueError("values must map names to numbers")
         return backward_frames(str(args.get("expr", "")), values, bool(args.get("quiz")))
 
-    def train(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _train(self, args: dict[str, Any]) -> dict[str, Any]:
         """A new network on a dataset (what the page's form says), and its first epoch."""
         self.trainer = Trainer(
             str(args.get("dataset", "moons")),
@@ -78,16 +78,16 @@ class Session:
             str(args.get("optimiser", "adam")),
             args.get("lr", 0.05),
         )
-        return self.epoch(args)
+        return self._epoch(args)
 
-    def epoch(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _epoch(self, args: dict[str, Any]) -> dict[str, Any]:
         """One more epoch of the current network."""
         if self.trainer is None:
             raise ValueError("no network yet: start training first")
         out = self.trainer.epoch()
         return {"ok": True, "neurons": self.trainer.neurons(), **out}
 
-    def neuron(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _neuron(self, args: dict[str, Any]) -> dict[str, Any]:
         """One neuron's drawing with its current gradients, expanded or fused."""
         if self.trainer is None:
             raise ValueError("no network yet: start training first")
@@ -95,12 +95,12 @@ class Session:
         dot = self.trainer.neuron_dot(name, bool(args.get("expanded", True)))
         return {"ok": True, "name": name, "dot": dot}
 
-    def new_exercise(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _new_exercise(self, args: dict[str, Any]) -> dict[str, Any]:
         """The exercise of a seed and a size; hints start again."""
         self.exercise = exercises.make(args.get("seed", 1), args.get("size", 4))
         return {"ok": True, **exercises.shown(self.exercise)}
 
-    def check(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _check(self, args: dict[str, Any]) -> dict[str, Any]:
         """Mark the learner's answers to the current exercise, with the diagnosis."""
         if self.exercise is None:
             raise ValueError("no exercise yet")
@@ -109,7 +109,7 @@ class Session:
             raise ValueError("answers must map labels to numbers")
         return {"ok": True, **exercises.check(self.exercise, answers)}
 
-    def hint(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _hint(self, args: dict[str, Any]) -> dict[str, Any]:
         """The next hint for one question of the current exercise."""
         if self.exercise is None:
             raise ValueError("no exercise yet")

@@ -107,6 +107,10 @@ class Trainer:
     def epoch(self) -> dict[str, Any]:
         """Train one epoch; the epoch number, its loss and accuracy, every loss so far, the
         class predicted at each grid point (row by row, from the top) and the data.
+
+        >>> out = Trainer("xor", "4", "tanh", "sgd", 0.1, points=8).epoch()
+        >>> out["epoch"], len(out["points"]), len(out["losses"])
+        (1, 8, 1)
         """
         history = fit(self.model, self.task, self.X, self.y, self.opt, None, 1)
         self.losses.append(history.total[0])
@@ -121,7 +125,11 @@ class Trainer:
         }
 
     def grid(self) -> list[float]:
-        """The network's score at each of GRID x GRID points over the data (positive: class 1)."""
+        """The network's score at each of GRID x GRID points over the data (positive: class 1).
+
+        >>> len(Trainer("xor", "4", "tanh", "sgd", 0.1, points=8).grid()) == GRID * GRID
+        True
+        """
         x0, x1, y0, y1 = self.box
         out = []
         with no_grad():

@@ -122,6 +122,7 @@ async function go(k) {
   document.body.dataset.step = String(at);
   document.body.dataset.node = frame.node;
   document.body.dataset.drawn = String(++drawn);
+  if (drawn === 1) document.body.dataset.firstDrawingMs = String(Math.round(performance.now()));
   updateUrl();
 }
 // Quiz mode: a step opens only once its gradients are answered (or shown).
