@@ -89,8 +89,20 @@ $(DOCS_VENV)/.installed: setup.cfg pyproject.toml
 	$(DOCS_VENV)/bin/python -m pip --disable-pip-version-check -q install -e '.[docs]'
 	touch $@
 
-docs: $(DOCS_VENV)/.installed
+# The playground's runtime files (Pyodide, the wasm Graphviz), pinned in web/package-lock.json.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+docs: $(DOCS_VENV)/.installed web/node_modules/.installed
 	$(DOCS_VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(DOCS_VENV)/bin/python docs/_scripts/playground.py docs/_build/html/playground
+
+# The site with the playground, served on 127.0.0.1 (PORT=8000); the address is printed.
+.PHONY: playground
+PORT ?= 8000
+playground: docs
+	$(DOCS_VENV)/bin/python -m autograd.web.serve docs/_build/html --port $(PORT)
 
 # The built site checked: nothing from the network, languages, drawings readable at 1280 px and
 # the stepper playing, in headless Chromium (tests/test_docs_site.py).

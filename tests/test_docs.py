@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from autograd.viz.inpage import renderer
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = sorted(
     p for p in DOCS.rglob("*.md") if "_build" not in p.parts and "notebooks" not in p.parts
@@ -129,7 +131,8 @@ def test_a_widget_player_becomes_an_offline_page(tmp_path: Path) -> None:
     frame = copied["cells"][0]["outputs"][0]["data"]["text/html"]
     assert 'src="../_static/generated/players/01_play-cell0-0.html"' in frame
     page = (static / "01_play-cell0-0.html").read_text()
-    assert "<svg" in page or "<pre>" in page
+    assert "<svg" in page or '<pre class="dot">' in page
+    page = page.replace(renderer(), "")  # the embedded wasm Graphviz's header names web sites
     assert "http://" not in page.replace("http://www.w3.org", "")
     assert "https://" not in page
 

@@ -11,6 +11,7 @@ from graphs import neuron
 from autograd import Value
 from autograd.viz import BackwardStepper
 from autograd.viz import rendering as viz_render
+from autograd.viz.inpage import renderer
 from autograd.viz.style import fmt
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -159,12 +160,15 @@ def test_a_label_that_opens_a_comment_does_not_stop_the_player(tmp_path):
     assert two.step == "2" and "<!--<script>.grad" in two.text
 
 
-def test_page_is_self_contained_and_falls_back_to_dot_text(tmp_path, monkeypatch):
+def test_page_is_self_contained_and_draws_dot_text_in_the_page(tmp_path, monkeypatch):
     y, _ = neuron()
     monkeypatch.setattr(viz_render.shutil, "which", lambda name: None)
     text = BackwardStepper(y).to_html(str(tmp_path / "p.html"))
-    assert text.count('<div class="frame"') == 4 and text.count("<pre>digraph autograd") == 4
-    assert "http://" not in text.replace("http://www.w3.org", "") and "https://" not in text
+    assert text.count('<div class="frame"') == 4
+    assert text.count('<pre class="dot">digraph autograd') == 4
+    assert text.count(renderer()) == 1  # the wasm Graphviz, embedded once
+    mine = text.replace(renderer(), "")  # its licence header names two web sites; it loads none
+    assert "http://" not in mine.replace("http://www.w3.org", "") and "https://" not in mine
     with pytest.raises(ValueError, match="max_frames"):
         BackwardStepper(y).to_html(max_frames=3)
     assert "<title>Backward pass: tanh(x × w + b)</title>" in text

@@ -8,6 +8,7 @@ from graphs import mlp_loss, neuron
 
 from autograd.viz import rendering as viz_render
 from autograd.viz.dot import GraphvizNotFound, draw_dot, render, render_svgs, to_dot
+from autograd.viz.inpage import drawing_html
 
 SVG = "{http://www.w3.org/2000/svg}"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
@@ -74,7 +75,9 @@ def test_without_dot_rendering_explains_how_to_install(monkeypatch):
     g = draw_dot(y)
     with pytest.raises(GraphvizNotFound, match="brew install graphviz"):
         g.pipe(format="svg")
-    assert g._repr_mimebundle_() == {"text/plain": to_dot(y)}  # notebooks show the DOT text
+    bundle = g._repr_mimebundle_()  # notebooks draw it in the front end, with the wasm Graphviz
+    assert bundle["text/plain"] == to_dot(y)
+    assert bundle["text/html"] == drawing_html(to_dot(y))
 
 
 def test_render_rejects_unknown_format():

@@ -412,8 +412,9 @@ def _check_rankdir(rankdir: str) -> None:
 def draw_dot(root: Value, rankdir: str = "LR", **options: Any) -> Any:
     """A ``graphviz.Digraph`` of the graph (needs the ``viz`` extra); shows inline in Jupyter.
 
-    Takes the options of :func:`to_dot`. In a notebook without the ``dot`` program it shows
-    the DOT text instead of failing; ``.render()`` then raises :class:`GraphvizNotFound`.
+    Takes the options of :func:`to_dot`. In a notebook without the ``dot`` program the front
+    end draws it (the wasm Graphviz of :mod:`autograd.viz.inpage`); ``.render()`` and saving
+    SVG or PNG files then raise :class:`GraphvizNotFound`, which says how to install ``dot``.
 
     >>> x = Value(2.0, "x")
     >>> g = draw_dot(x.tanh())

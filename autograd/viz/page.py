@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .inpage import scripts
 from .style import printable
 
 _STYLE = """
@@ -239,12 +240,14 @@ def page(
     pictures: Sequence[str],
     info: Sequence[Mapping[str, str]],
     quiz: Mapping[str, Any] | None = None,
+    renderer: bool = False,
 ) -> str:
     """The HTML text: one hidden ``div.frame`` per picture, shown one at a time by the script.
 
     ``info`` holds, per frame, the id of the highlighted node and the text shown above it.
     ``quiz`` (from :meth:`autograd.viz.quiz.Quiz.payload`) turns on quiz mode: a frame opens
-    only after its gradients are answered (or revealed), and a score is kept.
+    only after its gradients are answered (or revealed), and a score is kept. ``renderer``
+    embeds the wasm Graphviz that draws pictures given as ``<pre class="dot">`` in the page.
 
     >>> text = page("a <b>", ["<svg></svg>"], [{"node": "", "text": "start"}])
     >>> "<h1>a &lt;b&gt;</h1>" in text and 'class="frame"' in text
@@ -273,7 +276,7 @@ def page(
 {_quiz_panel(quiz)}</div>
 {frames}
 <script type="application/json" id="info">{script_json(list(info))}</script>
-{"" if quiz is None else _quiz_data(quiz)}<script>{_SCRIPT}</script>
+{"" if quiz is None else _quiz_data(quiz)}{scripts() if renderer else ""}<script>{_SCRIPT}</script>
 </body></html>
 """
 

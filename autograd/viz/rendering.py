@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .inpage import drawing_html
+
 INSTALL_HINT = (
     "the Graphviz 'dot' program was not found on PATH. Install Graphviz: "
     "'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS), "
     "'conda install graphviz' or https://graphviz.org/download/; "
-    "to_dot() needs nothing and returns the DOT text."
+    "to_dot() needs nothing and returns the DOT text. Saving .svg, .png or .pdf files needs "
+    "dot; notebooks and stepper pages draw without it, in the browser."
 )
 
 
@@ -79,7 +82,7 @@ _DRAWING: list[type] = []
 
 
 def drawing_class(graphviz: Any) -> type:
-    """A ``graphviz.Digraph`` subclass that shows its DOT text where ``dot`` is missing.
+    """A ``graphviz.Digraph`` subclass that draws in the browser where ``dot`` is missing.
 
     >>> import graphviz  # the `viz` extra
     >>> Drawing = drawing_class(graphviz)
@@ -90,8 +93,9 @@ def drawing_class(graphviz: Any) -> type:
         return _DRAWING[0]
 
     class Drawing(graphviz.Digraph):
-        """A Digraph that falls back to its DOT text where ``dot`` is missing, prints what it
-        shows, and saves to a file whose name says the format."""
+        """A Digraph that, where ``dot`` is missing, is drawn in the notebook's front end by the
+        embedded wasm Graphviz; prints what it shows, and saves to a file whose name says the
+        format."""
 
         def __repr__(self) -> str:
             values = self.source.count("shape=record")
@@ -124,8 +128,8 @@ def drawing_class(graphviz: Any) -> type:
             return str(path)
 
         def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kw: Any) -> Any:
-            if shutil.which("dot") is None:
-                return {"text/plain": self.source}
+            if shutil.which("dot") is None:  # drawn by the front end, with the wasm Graphviz
+                return {"text/html": drawing_html(self.source), "text/plain": self.source}
             return super()._repr_mimebundle_(include, exclude, **kw)
 
         def pipe(self, *args: Any, **kw: Any) -> Any:

@@ -17,6 +17,7 @@ from ..core.op import CONST
 from ..core.value import Value
 from .dot import draw_dot, forward_order, to_dot
 from .expand import expand as expand_graph
+from .inpage import dot_block
 from .names import derivative_rule, expression, full_expression, node_names
 from .page import page
 from .quiz import TOLERANCE, Quiz
@@ -274,9 +275,11 @@ class Stepper:
         The page is titled ``title`` (default: the pass and the expression). Buttons, a slider
         and the arrow keys move between frames; ``#step=3`` in the URL opens frame 3 and
         ``#click=next,next`` presses buttons on load (``answer-0:1.5`` in that list types 1.5
-        into a quiz field). Frames are SVG when Graphviz's ``dot`` is installed, else the DOT
-        text. ``quiz=True`` (backward only) asks for each step's gradients before showing the
-        step, marks the answers and keeps a score (see :mod:`autograd.viz.quiz`).
+        into a quiz field). Frames are SVG when Graphviz's ``dot`` is installed; without it
+        the page embeds the pinned wasm Graphviz (:mod:`autograd.viz.inpage`) and draws the
+        DOT text in the browser. ``quiz=True`` (backward only) asks for each step's gradients
+        before showing the step, marks the answers and keeps a score (see
+        :mod:`autograd.viz.quiz`).
 
         >>> from autograd import Value
         >>> from autograd.viz import BackwardStepper
@@ -293,12 +296,17 @@ class Stepper:
             raise TypeError(f"to_html: title must be a str, got {type(title).__name__}")
         frames = self._replay(options)
         dots = [dot for dot, _ in frames]
+        in_page = False
         try:
             pictures = render_svgs(dots)
-        except GraphvizNotFound:
-            pictures = [f"<pre>{html.escape(d)}</pre>" for d in dots]
+        except GraphvizNotFound:  # drawn in the browser by the embedded wasm Graphviz
+            pictures, in_page = [dot_block(d) for d in dots], True
         text = page(
-            self.title if title is None else title, pictures, [i for _, i in frames], quiz_data
+            self.title if title is None else title,
+            pictures,
+            [i for _, i in frames],
+            quiz_data,
+            renderer=in_page,
         )
         if path is not None:
             with open(path, "w", encoding="utf-8") as f:

@@ -1,0 +1,116 @@
+"""The Worker's one entry point: a JSON request in, a JSON answer out, state kept between.
+
+A request is ``{"do": WHAT, ...}``; the answer always has ``"ok"``, and ``"error"`` (plain text
+that the page shows as text, never as HTML) when the request was refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..exercises import Exercise
+from . import exercise as exercises
+from .graph import backward_frames
+from .training import Trainer
+
+MAX_REQUEST = 20_000  # characters: an expression is at most 2000, answers a few hundred
+
+
+class Session:
+    """What one page has going: the trainer and the exercise, and the hints it was given.
+
+    >>> s = Session()
+    >>> json.loads(s.handle('{"do": "train", "dataset": "xor", "hidden": "4"}'))["epoch"]
+    1
+    >>> json.loads(s.handle('{"do": "nothing"}'))["error"]
+    "unknown request 'nothing'"
+    """
+
+    def __init__(self) -> None:
+        self.trainer: Trainer | None = None
+        self.exercise: Exercise | None = None
+        self.actions: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "graph": self._graph,
+            "train": self._train,
+            "epoch": self._epoch,
+            "neuron": self._neuron,
+            "exercise": self._new_exercise,
+            "check": self._check,
+            "hint": self._hint,
+        }
+
+    def handle(self, request: str) -> str:
+        """Answer one request (JSON text) with JSON text; a refused request changes nothing.
+
+        >>> json.loads(Session().handle("[1"))["ok"]
+        False
+        """
+        try:
+            if not isinstance(request, str) or len(request) > MAX_REQUEST:
+                raise ValueError(f"a request is a JSON object of at most {MAX_REQUEST} characters")
+            args = json.loads(request)
+            if not isinstance(args, dict):
+                raise ValueError("a request is a JSON object")
+            what = args.get("do")
+            if what not in self.actions:
+                raise ValueError(f"unknown request {str(what)[:40]!r}")
+            answer = self.actions[what](args)
+        except (ValueError, TypeError, ArithmeticError) as e:
+            answer = {"ok": False, "error": str(e)}
+        return json.dumps(answer, allow_nan=False)
+
+    def _graph(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Frames, texts and gradients of an expression's backward pass (see
+        :func:`autograd.web.graph.backward_frames`)."""
+        values = args.get("values") or {}
+        if not isinstance(values, dict):
+            raise ValueError("values must map names to numbers")
+        return backward_frames(str(args.get("expr", "")), values, bool(args.get("quiz")))
+
+    def _train(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A new network on a dataset (what the page's form says), and its first epoch."""
+        self.trainer = Trainer(
+            str(args.get("dataset", "moons")),
+            args.get("hidden", "16, 16"),
+            str(args.get("activation", "relu")),
+            str(args.get("optimiser", "adam")),
+            args.get("lr", 0.05),
+        )
+        return self._epoch(args)
+
+    def _epoch(self, args: dict[str, Any]) -> dict[str, Any]:
+        """One more epoch of the current network."""
+        if self.trainer is None:
+            raise ValueError("no network yet: start training first")
+        out = self.trainer.epoch()
+        return {"ok": True, "neurons": self.trainer.neurons(), **out}
+
+    def _neuron(self, args: dict[str, Any]) -> dict[str, Any]:
+        """One neuron's drawing with its current gradients, expanded or fused."""
+        if self.trainer is None:
+            raise ValueError("no network yet: start training first")
+        name = str(args.get("name", ""))
+        dot = self.trainer.neuron_dot(name, bool(args.get("expanded", True)))
+        return {"ok": True, "name": name, "dot": dot}
+
+    def _new_exercise(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The exercise of a seed and a size; hints start again."""
+        self.exercise = exercises.make(args.get("seed", 1), args.get("size", 4))
+        return {"ok": True, **exercises.shown(self.exercise)}
+
+    def _check(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Mark the learner's answers to the current exercise, with the diagnosis."""
+        if self.exercise is None:
+            raise ValueError("no exercise yet")
+        answers = args.get("answers") or {}
+        if not isinstance(answers, dict):
+            raise ValueError("answers must map labels to numbers")
+        return {"ok": True, **exercises.check(self.exercise, answers)}
+
+    def _hint(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The next hint for one question of the current exercise."""
+        if self.exercise is None:
+            raise ValueError("no exercise yet")
+        return {"ok": True, "text": self.exercise.hint(str(args.get("label", "")))}

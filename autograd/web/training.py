@@ -1,0 +1,183 @@
+"""Training a network in the playground, one epoch per request: the loss so far, the decision
+boundary on a grid, and any neuron's drawing with its current gradients.
+
+The page asks for one epoch at a time, so pausing is not asking and stopping is forgetting the
+trainer: the Web Worker is never busy for longer than one epoch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..core.modes import no_grad
+from ..core.value import Value
+from ..nn import MLP, Task, datasets, optim
+from ..nn.training import fit
+from ..viz.dot import to_dot
+from ..viz.expand import expand
+
+DATASETS: dict[str, Callable[..., Any]] = {
+    "moons": datasets.moons,
+    "circles": datasets.circles,
+    "xor": datasets.xor,
+}
+OPTIMISERS = {"sgd": optim.SGD, "adam": optim.Adam}
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
+GRID = 24  # the decision boundary is drawn from GRID x GRID predictions
+MAX_HIDDEN = (3, 32)  # at most 3 hidden layers of at most 32 neurons
+
+
+def hidden_sizes(text: Any) -> list[int]:
+    """Hidden layer sizes from text such as ``"16, 16"``; ValueError saying what is allowed.
+
+    >>> hidden_sizes("16, 8")
+    [16, 8]
+    >>> hidden_sizes("16, x")
+    Traceback (most recent call last):
+    ...
+    ValueError: hidden sizes: '16, x' is not a list of 1 to 3 whole numbers from 1 to 32
+    """
+    why = (
+        f"hidden sizes: {str(text)[:40]!r} is not a list of 1 to {MAX_HIDDEN[0]} whole numbers "
+        f"from 1 to {MAX_HIDDEN[1]}"
+    )
+    parts = [p.strip() for p in str(text).split(",")]
+    if not 1 <= len(parts) <= MAX_HIDDEN[0] or not all(p.isdigit() for p in parts):
+        raise ValueError(why)
+    sizes = [int(p) for p in parts]
+    if not all(1 <= n <= MAX_HIDDEN[1] for n in sizes):
+        raise ValueError(why)
+    return sizes
+
+
+def choice(value: Any, allowed: Any, what: str) -> str:
+    """``value`` if it is one of ``allowed``, else ValueError listing them.
+
+    >>> choice("adam", OPTIMISERS, "optimiser")
+    'adam'
+    >>> choice("<x>", ACTIVATIONS, "activation")
+    Traceback (most recent call last):
+    ...
+    ValueError: activation: '<x>' is not one of relu, tanh, sigmoid
+    """
+    if value not in allowed:
+        raise ValueError(f"{what}: {str(value)[:40]!r} is not one of {', '.join(allowed)}")
+    return str(value)
+
+
+class Trainer:
+    """A dataset, a network and an optimiser; :meth:`epoch` trains one full-batch epoch with
+    :func:`autograd.nn.fit` and returns what the page draws.
+
+    >>> t = Trainer("moons", "8", "relu", "adam", 0.05, points=32)
+    >>> first = t.epoch()
+    >>> for _ in range(20):
+    ...     last = t.epoch()
+    >>> last["epoch"], last["loss"] < first["loss"], len(last["grid"]) == GRID * GRID
+    (21, True, True)
+    """
+
+    def __init__(
+        self,
+        dataset: str,
+        hidden: Any,
+        activation: str,
+        optimiser: str,
+        lr: Any,
+        points: int = 64,
+        seed: int = 0,
+    ) -> None:
+        make = DATASETS[choice(dataset, DATASETS, "dataset")]
+        self.X, self.y = make(n=points, seed=seed)
+        self.task = Task(self.y)
+        sizes = hidden_sizes(hidden)
+        act = choice(activation, ACTIVATIONS, "activation")
+        self.model = MLP(2, [*sizes, 1], activation=act, seed=seed)
+        rate = float(lr)
+        if not 0 < rate <= 1:
+            raise ValueError(f"learning rate: {lr!r} is not a number in (0, 1]")
+        opt_class = OPTIMISERS[choice(optimiser, OPTIMISERS, "optimiser")]
+        self.opt = opt_class(self.model.parameters(), lr=rate)
+        self.losses: list[float] = []
+        lo = [min(p[i] for p in self.X) - 0.5 for i in (0, 1)]
+        hi = [max(p[i] for p in self.X) + 0.5 for i in (0, 1)]
+        self.box = (lo[0], hi[0], lo[1], hi[1])
+
+    def epoch(self) -> dict[str, Any]:
+        """Train one epoch; the epoch number, its loss and accuracy, every loss so far, the
+        class predicted at each grid point (row by row, from the top) and the data.
+
+        >>> out = Trainer("xor", "4", "tanh", "sgd", 0.1, points=8).epoch()
+        >>> out["epoch"], len(out["points"]), len(out["losses"])
+        (1, 8, 1)
+        """
+        history = fit(self.model, self.task, self.X, self.y, self.opt, None, 1)
+        self.losses.append(history.total[0])
+        return {
+            "epoch": len(self.losses),
+            "loss": self.losses[-1],
+            "accuracy": history.accuracy[0],
+            "losses": self.losses,
+            "grid": self.grid(),
+            "box": self.box,
+            "points": [[x[0], x[1], c] for x, c in zip(self.X, self.y, strict=True)],
+        }
+
+    def grid(self) -> list[float]:
+        """The network's score at each of GRID x GRID points over the data (positive: class 1).
+
+        >>> len(Trainer("xor", "4", "tanh", "sgd", 0.1, points=8).grid()) == GRID * GRID
+        True
+        """
+        x0, x1, y0, y1 = self.box
+        out = []
+        with no_grad():
+            for r in range(GRID):
+                yy = y1 - (y1 - y0) * (r + 0.5) / GRID
+                for c in range(GRID):
+                    xx = x0 + (x1 - x0) * (c + 0.5) / GRID
+                    score = self.model([xx, yy])
+                    assert isinstance(score, Value)  # the last layer has one output
+                    out.append(score.data)
+        return out
+
+    def neurons(self) -> list[str]:
+        """Every neuron's name, ``L{layer}.N{index}``, as its parameters are labelled.
+
+        >>> Trainer("xor", "2", "tanh", "sgd", 0.1, points=8).neurons()
+        ['L0.N0', 'L0.N1', 'L1.N0']
+        """
+        return [
+            f"L{i}.N{j}" for i, layer in enumerate(self.model.layers) for j in range(layer.nout)
+        ]
+
+    def neuron_dot(self, name: str, expanded: bool = True) -> str:
+        """DOT text of one neuron on the first data point, its parameters showing their current
+        gradient of the training loss (after the last epoch); expanded by default, so the fused
+        weighted sum shows as products and sums.
+
+        >>> t = Trainer("xor", "2", "tanh", "sgd", 0.1, points=8)
+        >>> _ = t.epoch()
+        >>> "L0.N1.w0" in t.neuron_dot("L0.N1"), "L0.N1.w0" in t.neuron_dot("L0.N0")
+        (True, False)
+        """
+        names = self.neurons()
+        if name not in names:
+            raise ValueError(f"neuron: {str(name)[:40]!r} is not one of {', '.join(names)}")
+        layer_index, neuron_index = (int(part[1:]) for part in name.split("."))
+        x: list[Any] = [Value(v, f"x{i}") for i, v in enumerate(self.X[0])]
+        for layer in self.model.layers[:layer_index]:  # the inputs this neuron sees
+            with no_grad():
+                out = layer(x)
+            x = [
+                Value(v.data, f"in{i}")
+                for i, v in enumerate(out if isinstance(out, list) else [out])
+            ]
+        neuron = self.model.layers[layer_index].neurons[neuron_index]
+        root = neuron(x)
+        params = neuron.parameters()
+        grads = {p: p.grad for p in params}
+        shown = expand(root) if expanded else root
+        title = f"{name} on the first point; parameter gradients: d loss/d p after the last epoch"
+        return to_dot(shown, grads=grads, params=params, title=title)
