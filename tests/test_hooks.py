@@ -106,8 +106,9 @@ def test_a_scaling_hook_on_the_output_scales_every_gradient(expr, k):
         return
     out2.register_hook(lambda g: g * k)
     hooked = grad(out2, leaves)
+    # (a gradient that cancels to 0 one way may leave a rounding residue like 1e-79 the other)
     for p, h in zip(plain, hooked, strict=True):
-        assert h.data == pytest.approx(p.data * k, rel=1e-12, abs=1e-300) or p.data != p.data
+        assert h.data == pytest.approx(p.data * k, rel=1e-12, abs=1e-9) or p.data != p.data
 
 
 @pytest.mark.torch
