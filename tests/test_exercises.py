@@ -492,3 +492,41 @@ def test_shown_products_reproduce_from_the_shown_digits(a, b):
     shown = float(sa) * float(sb)
     assert any(f"{shown + 0.0:.{d}g}" == sc for d in range(4, 18)), (sa, sb, sc)
     assert sc != "-0" and abs(float(sc) - a * b) <= 1e-3 * abs(a * b)  # near the true product
+
+
+def test_check_rule_accepts_relu_at_its_kink_as_the_library_defines_it():
+    # the issue's rule: 0 at the kink, as the library's relu'(0) = 0; central differences
+    # measure 0.5 there, which once made check_rule call it wrong
+    @primitive(derivatives=[lambda x: 1.0 if x > 0 else 0.0])
+    def my_relu(x):
+        return x if x > 0 else 0.0
+
+    report = check_rule(my_relu)
+    assert report.ok, str(report)
+    assert "a kink" in str(report) and "x = 0" in str(report)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from([-0.75, 0.0, 1.5]),
+    st.floats(-3, 3),
+    st.floats(-3, 3),
+    st.floats(-0.5, 1.5),
+)
+def test_at_a_kink_check_rule_accepts_exactly_the_slopes_between_the_one_sided_ones(c, a, b, t):
+    """f has slope a left of c and b right of it; the rule gives a t-mix at c. Any value
+    between a and b is a fair choice there (a subgradient); one outside is wrong."""
+    assume(abs(a - b) > 0.1)
+    at_kink = t * b + (1 - t) * a
+
+    @primitive(derivatives=[lambda x: a if x < c else (b if x > c else at_kink)])
+    def kinked(x):
+        return a * (x - c) if x < c else b * (x - c)
+
+    report = check_rule(kinked, property_test=False)
+    inside = -1e-3 <= t <= 1 + 1e-3
+    far_outside = t < -0.01 or t > 1.01
+    if inside:
+        assert report.ok, str(report)
+    elif far_outside:
+        assert not report.ok and report.misses["x"][0].point == (c,), str(report)
