@@ -105,6 +105,6 @@ playground: docs
 	$(DOCS_VENV)/bin/python -m autograd.web.serve docs/_build/html --port $(PORT)
 
 # The built site checked: nothing from the network, languages, drawings readable at 1280 px and
-# the stepper playing, in headless Chromium (tests/test_docs_site.py).
+# the stepper playing, the playground working, in headless Chromium (tests marked docs_site).
 docs-check: docs $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m docs_site tests/test_docs_site.py
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m docs_site tests
