@@ -161,7 +161,7 @@ class _Eval:
     def visit_Name(self, node: ast.Name) -> Num:
         if node.id not in self.names:
             known = ", ".join(sorted(self.names)) or "none"
-            raise self.refuse(node, f"unknown name {node.id!r} (set with --set; known: {known})")
+            raise self.refuse(node, f"unknown name {node.id!r} (known: {known})")
         return self.names[node.id]
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Num:

@@ -71,7 +71,8 @@ def test_refused_expressions_exit_2_with_a_pointer(expr, sets, pointer, capsys):
     argv = ["graph", expr] + (["--set", *sets] if sets else [])
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("graph: refused:") and err.rstrip("\n").endswith(pointer)
+    message = err.split("\ngraph: give each name")[0]  # an unknown name adds how to set it
+    assert err.startswith("graph: refused:") and message.rstrip("\n").endswith(pointer)
 
 
 @pytest.mark.parametrize("bad", ["x", "x=", "x=abc", "1x=2", "x=inf"])
@@ -178,3 +179,8 @@ def test_steps_alone_writes_no_page(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["graph", "x*2", "--set", "x=1", "--steps"]) == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_name_on_the_command_line_says_how_to_set_it(capsys):
+    assert main(["graph", "q * 2", "--set", "x=1"]) == 2
+    assert "--set NAME=NUMBER" in capsys.readouterr().err

@@ -57,7 +57,9 @@ def test_answers_are_checked_by_name_with_clear_errors():
     with pytest.raises(ValueError, match="x is an input, its value is given"):
         ex.check({"x": 2})
     with pytest.raises(TypeError, match="expected a number"):
-        ex.check({"x.grad": "-3"})
+        ex.check({"x.grad": "three"})
+    # text the quiz reads is read here too: a minus sign of either kind, a fraction
+    assert ex.check({"x.grad": "−3", "w.grad": "4/2"}).score == (2, 2)
     with pytest.raises(ValueError, match="is a constant"):
         Exercise.from_expression("x * 2", x=1.0).check({"2.grad": 1})
     assert ex.check(values={"n1": -6}, grads={"w": 2}).score == (2, 2)
@@ -530,3 +532,22 @@ def test_at_a_kink_check_rule_accepts_exactly_the_slopes_between_the_one_sided_o
         assert report.ok, str(report)
     elif far_outside:
         assert not report.ok and report.misses["x"][0].point == (c,), str(report)
+
+
+def test_a_labelled_output_is_named_once_in_the_title():
+    x = Value(2.0, "x")
+    out = (x * 2).tanh()
+    out.label = "E"
+    assert Exercise(out).check({}).title == "E = tanh(x × 2)"  # once "E = E = tanh(x × 2)"
+
+
+def test_the_sheet_reports_the_seed_it_was_given(tmp_path):
+    from autograd.exercises.sheet import Sheet
+
+    assert Sheet(seed=1, count=1, draw=False).settings().startswith("seed 1;")
+
+
+def test_api_messages_do_not_speak_of_command_line_options():
+    with pytest.raises(ValueError) as info:
+        Exercise.from_expression("q * w", w=1.0)
+    assert "--set" not in str(info.value) and "unknown name 'q'" in str(info.value)

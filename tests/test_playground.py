@@ -162,6 +162,12 @@ def test_quiz_mode_asks_before_showing_a_step(server, browser):
     click(b, "next")
     b.wait("!document.getElementById('quiz').hidden")
     assert b.js("document.body.dataset.step") == "0"
+    b.js("document.getElementById('quiz-0').value = '-3'")  # d(xy)/dx is y = 3: sign flipped
+    b.js("document.getElementById('quiz-1').value = ''")  # blank: no answer, never right
+    click(b, "quiz-check")
+    assert "the sign is wrong" in b.js("document.getElementById('quiz-mark-0').textContent")
+    assert "not yet" in b.js("document.getElementById('quiz-mark-1').textContent")
+    assert b.js("document.body.dataset.step") == "0"
     b.js("document.getElementById('quiz-0').value = '3'")
     b.js("document.getElementById('quiz-1').value = '2'")
     click(b, "quiz-check")

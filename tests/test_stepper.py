@@ -296,3 +296,37 @@ def test_local_derivative_formula_comes_from_the_table_with_names_bound(build, r
     line = s.describe(s.steps[0]).splitlines()[2]
     assert f"/dx = {rule} = " in line
     assert line.endswith(f"= {fmt(s.steps[0].local[0])}")
+
+
+@given(
+    st.floats(-5, 5).filter(lambda v: abs(v) > 0.1),
+    st.lists(st.floats(-5, 5).filter(lambda v: abs(v) > 0.1), min_size=1, max_size=2),
+    st.sampled_from([0.0, 1.5, -2.0]),
+)
+def test_each_typical_mistake_is_named_and_the_right_answer_never_is(upstream, locals_, before):
+    """The quiz's diagnosis of one step: a wrong answer that is one of the typical mistakes
+    gets that mistake's words; the exact answer is never called a mistake."""
+    from autograd.viz.quiz import close, typical_mistakes
+
+    exact = before + sum(upstream * d for d in locals_)
+    for value, why in typical_mistakes(upstream, locals_, before):
+        assert not close(value, exact) and why
+    if not close(-exact, exact):
+        assert typical_mistakes(upstream, locals_, before)[0] == (
+            -exact,
+            "the sign is wrong (the size is right).",
+        )
+
+
+def test_the_widget_quiz_names_a_sign_flip():
+    from autograd.viz.quiz import Quiz
+
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    quiz = Quiz(BackwardStepper(x * w))
+    q = quiz.asking()[0]
+    assert quiz.why(q, "3") == "the sign is wrong (the size is right)."
+    assert (
+        quiz.why(q, "1")
+        == "the local derivative was left out: the upstream gradient passed on as it is."
+    )
+    assert quiz.why(q, "-3") == "" and quiz.why(q, "17") == ""

@@ -206,11 +206,13 @@ def test_the_quiz_marks_a_wrong_then_a_right_answer_and_keeps_the_score(tmp_path
         "score: 0 of 0 right at the first try",
     )
     wrong = dump_quiz(tmp_path, page, "click=answer-0:12,check")
-    assert wrong == (
+    assert wrong == (  # the sign flipped: the quiz says so, as the exercises do
         "0",
-        [("wrong", "✗ not yet, try again")],
+        [("wrong", "✗ the sign is wrong (the size is right).")],
         "score: 0 of 1 right at the first try",
     )
+    other = dump_quiz(tmp_path, page, "click=answer-0:7,check")
+    assert other[1] == [("wrong", "✗ not yet, try again")]  # no typical mistake fits 7
     right = dump_quiz(tmp_path, page, "click=answer-0:12,check,answer-0:-12,check")
     assert right == ("1", [("right", "✓ right")], "score: 0 of 1 right at the first try")
     both = dump_quiz(tmp_path, page, "click=answer-0:−12,check,next,answer-0:-24,check")

@@ -129,6 +129,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         root = parse(args.expression, names)
     except ExpressionError as e:
         print(f"graph: refused: {e}", file=err)
+        if "unknown name" in str(e):  # the command line's way to give one
+            print("graph: give each name a value with --set NAME=NUMBER", file=err)
         return 2
     try:
         root.backward()

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.value import Value
 from .diagnose import diagnose, hint_ladder
-from .problem import GRAD, Problem, from_expression, number
+from .problem import GRAD, Problem, answer_number, from_expression, number
 from .report import Report
 from .text import wrap
 
@@ -136,7 +136,7 @@ class Exercise(Problem):
                 if suffix and not isinstance(name, str):
                     raise TypeError(f"an answer's label must be a str, got {name!r}")
                 self.parse_label(label)
-                out[label] = number(value, f"answer {label!r}")
+                out[label] = answer_number(value, f"answer {label!r}")
         return out
 
     def hint(self, label: str) -> str:

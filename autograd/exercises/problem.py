@@ -19,7 +19,7 @@ from ..viz import BackwardStepper
 from ..viz.backward_stepper import BackwardStep
 from ..viz.dot import forward_order
 from ..viz.names import expression
-from ..viz.quiz import ATOL, RTOL, TOLERANCE, close
+from ..viz.quiz import ATOL, RTOL, TOLERANCE, close, read_number
 from ..viz.stepper import local_derivative
 from ..viz.style import fmt
 from .text import wrap
@@ -69,7 +69,7 @@ class Problem:
         for node in self.order:
             for i, child in enumerate(node.inputs):
                 self.uses[child].append((node, i))
-        self.title = title or f"{self.name(root)} = {self.stepper.title.split(': ', 1)[1]}"
+        self.title = title or _titled(self.name(root), self.stepper.title.split(": ", 1)[1])
 
     # -- what is asked ---------------------------------------------------------------------
 
@@ -254,3 +254,27 @@ def number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{what}: expected a number, got {value!r:.60}")
     return float(value)
+
+
+def answer_number(value: Any, what: str) -> float:
+    """A learner's answer as a float: a number, or text the quiz reads too (``"-1.5"``,
+    ``"−1.5"`` with a typographic minus, ``"3/4"``, ``"inf"``); a clear TypeError otherwise.
+
+    >>> answer_number("−3/4", "x.grad"), answer_number(2, "x.grad")
+    (-0.75, 2.0)
+    """
+    if isinstance(value, str):
+        got = read_number(value)
+        if got is None:
+            raise TypeError(f"{what}: expected a number, got {value!r:.60}")
+        return got
+    return number(value, what)
+
+
+def _titled(name: str, formula: str) -> str:
+    """``name = formula``, the name once (a labelled output's formula may start with it).
+
+    >>> _titled("E", "E = tanh(x)"), _titled("n2", "tanh(x)")
+    ('E = tanh(x)', 'n2 = tanh(x)')
+    """
+    return formula if formula.startswith(f"{name} = ") else f"{name} = {formula}"

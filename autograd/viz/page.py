@@ -96,6 +96,11 @@ function close(answer, exact) {
   }
   return Math.abs(answer - exact) <= quiz.atol + quiz.rtol * Math.abs(exact);
 }
+// What a wrong answer most likely means at this step (quiz.typical_mistakes), or "".
+function typical(answer, q) {
+  for (const [wrong, why] of q.mistakes || []) if (close(answer, Number(wrong))) return why;
+  return "";
+}
 function score() {
   let right = 0, total = 0;
   for (const qs of quiz.frames) for (const q of qs) {
@@ -149,7 +154,9 @@ function check() {
       q.solved = close(readNumber(document.getElementById("answer-" + i).value), q.exact);
     }
     mark.dataset.mark = q.solved ? "right" : "wrong";
-    mark.textContent = q.solved ? "\u2713 right" : "\u2717 not yet, try again";
+    const typed = readNumber(document.getElementById("answer-" + i).value);
+    const why = q.solved ? "" : typical(typed, q);
+    mark.textContent = q.solved ? "\u2713 right" : "\u2717 " + (why || "not yet, try again");
     all = all && q.solved;
   });
   score();

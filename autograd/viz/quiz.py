@@ -18,10 +18,20 @@ from typing import Any
 
 from ..core.op import CONST
 from ..core.value import Value
+from .style import fmt
 
 BackwardStepper = Any  # autograd.viz.backward_stepper.BackwardStepper, which imports this module
 
-__all__ = ["ATOL", "RTOL", "TOLERANCE", "Question", "Quiz", "close", "read_number"]
+__all__ = [
+    "ATOL",
+    "RTOL",
+    "TOLERANCE",
+    "Question",
+    "Quiz",
+    "close",
+    "read_number",
+    "typical_mistakes",
+]
 
 RTOL = 0.01
 ATOL = 0.001
@@ -78,6 +88,7 @@ class Question:
     frame: int  # the frame that shows the answer: the step's number
     label: str
     exact: float
+    mistakes: tuple[tuple[float, str], ...] = ()  # (a wrong answer, what it means)
     tries: int = 0
     solved: bool = False
     revealed: bool = False
@@ -106,15 +117,68 @@ def questions(stepper: BackwardStepper) -> list[list[Question]]:
     out: list[list[Question]] = [[]]
     for step in stepper.steps:
         totals: dict[Value, float] = {}
-        asked: list[Question] = []
-        for child, before, passed in zip(step.node.inputs, step.before, step.passed, strict=True):
+        earlier: dict[Value, float] = {}
+        uses: dict[Value, list[int]] = {}
+        for i, (child, before, passed) in enumerate(
+            zip(step.node.inputs, step.before, step.passed, strict=True)
+        ):
             if child._op is CONST:
                 continue
+            earlier.setdefault(child, before or 0.0)
             totals[child] = totals.get(child, before or 0.0) + passed
-        for child, total in totals.items():
-            asked.append(Question(step.index + 1, f"{stepper.names[child]}.grad", total))
+            uses.setdefault(child, []).append(i)
+        asked = [
+            Question(
+                step.index + 1,
+                f"{stepper.names[child]}.grad",
+                total,
+                typical_mistakes(step.grad, [step.local[i] for i in uses[child]], earlier[child]),
+            )
+            for child, total in totals.items()
+        ]
         out.append(asked)
     return out
+
+
+# What a wrong answer at one step most often means, in the exercises' words (the exercises'
+# per-node diagnosis, autograd.exercises, says more; the quiz knows this step only).
+SIGN = "the sign is wrong (the size is right)."
+NO_LOCAL = "the local derivative was left out: the upstream gradient passed on as it is."
+NO_UPSTREAM = "the local derivative is right, but the upstream gradient was not multiplied in."
+NOT_ADDED = (
+    "that is this step's share alone: a gradient adds up, so add the {before} it had already."
+)
+REPLACED = "that is the gradient it had already: this step's share {share} is still to add."
+
+
+def typical_mistakes(
+    upstream: float, locals_: Sequence[float], before: float
+) -> tuple[tuple[float, str], ...]:
+    """Wrong answers to one input's gradient at one step, each with what it means (the first
+    that fits wins): the sign flipped, the local derivative or the upstream gradient left out,
+    the earlier gradient not added, or only the earlier gradient.
+
+    >>> for value, why in typical_mistakes(0.5, [-3.0], 0.0):
+    ...     print(value, why)
+    1.5 the sign is wrong (the size is right).
+    0.5 the local derivative was left out: the upstream gradient passed on as it is.
+    -3.0 the local derivative is right, but the upstream gradient was not multiplied in.
+    """
+    share = sum(upstream * d for d in locals_)
+    exact = before + share
+    found: list[tuple[float, str]] = []
+
+    def add(value: float, why: str) -> None:
+        if math.isfinite(value) and not close(value, exact) and all(v != value for v, _ in found):
+            found.append((value, why))
+
+    add(-exact, SIGN)
+    add(before + upstream * len(locals_), NO_LOCAL)
+    add(before + sum(locals_), NO_UPSTREAM)
+    if before:
+        add(share, NOT_ADDED.format(before=fmt(before)))
+        add(before, REPLACED.format(share=fmt(share)))
+    return tuple(found)
 
 
 class Quiz:
@@ -213,6 +277,24 @@ class Quiz:
             self._skip_unasked()
         return asked
 
+    def why(self, question: Question, answer: str | float) -> str:
+        """What a wrong answer most likely means (a typical mistake at this step), or "".
+
+        >>> from autograd import Value
+        >>> from autograd.viz import BackwardStepper
+        >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+        >>> quiz = Quiz(BackwardStepper(x * w))
+        >>> quiz.why(quiz.asking()[0], "3")
+        'the sign is wrong (the size is right).'
+        """
+        value = read_number(answer)
+        if value is None or close(value, question.exact, self.rtol, self.atol):
+            return ""
+        for wrong, text in question.mistakes:
+            if close(value, wrong, self.rtol, self.atol):
+                return text
+        return ""
+
     def score(self) -> tuple[int, int]:
         """(right at the first try, questions asked so far).
 
@@ -243,15 +325,23 @@ class Quiz:
         >>> from autograd import Value
         >>> from autograd.viz import BackwardStepper
         >>> quiz = Quiz(BackwardStepper(Value(2.0, "x") * 3))
-        >>> quiz.payload()["frames"]
-        [[], [{'label': 'x.grad', 'exact': 3.0}]]
+        >>> quiz.payload()["frames"][1][0]["exact"], quiz.payload()["frames"][1][0]["mistakes"][0]
+        (3.0, [-3.0, 'the sign is wrong (the size is right).'])
         """
         return {
             "rtol": self.rtol,
             "atol": self.atol,
             "tolerance": TOLERANCE,
             "frames": [
-                [{"label": q.label, "exact": js_number(q.exact)} for q in f] for f in self.frames
+                [
+                    {
+                        "label": q.label,
+                        "exact": js_number(q.exact),
+                        "mistakes": [[js_number(v), why] for v, why in q.mistakes],
+                    }
+                    for q in f
+                ]
+                for f in self.frames
             ],
         }
 

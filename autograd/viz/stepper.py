@@ -469,9 +469,13 @@ def quiz_panel(quiz: Quiz, stepper: Stepper, slider: Any) -> Any:
     def on_check(_: Any) -> None:
         if not fields:
             return
+        asked = quiz.asking()
         right = quiz.answer([f.value for f in fields])
-        for m, ok in zip(marks, right, strict=True):
-            m.value = "✓ right" if ok else "✗ not yet, try again"
+        for m, ok, q, f in zip(marks, right, asked, fields, strict=True):
+            why = quiz.why(q, f.value)  # a typical mistake: say which
+            m.value = html.escape(
+                "✓ right" if ok else f"✗ {why}" if why else "✗ not yet, try again"
+            )
         score.value = html.escape(quiz.score_text())
         if all(right):
             opened()

@@ -148,15 +148,38 @@ function askQuiz() {
     box.append(row);
   });
 }
+// As autograd.viz.quiz.close: an infinite or nan exact value is matched only by itself.
 function near(answer, exact) {
-  return answer === exact || (isFinite(answer) && Math.abs(answer - exact) <= result.quiz.atol + result.quiz.rtol * Math.abs(exact));
+  exact = Number(exact);  // "Infinity" and "NaN" arrive as text (JSON has neither)
+  if (answer === null) return false;
+  if (!isFinite(answer) || !isFinite(exact)) {
+    return answer === exact || (Number.isNaN(answer) && Number.isNaN(exact));
+  }
+  return Math.abs(answer - exact) <= result.quiz.atol + result.quiz.rtol * Math.abs(exact);
+}
+// A typed answer as a number, as autograd.viz.quiz.read_number reads it; null for no number.
+function typedNumber(text) {
+  const s = text.trim().replace(/\u2212/g, "-").replace(/,/g, ".")
+    .replace(/^([+-]?)(inf|infinity|\u221e)$/i, "$1Infinity");
+  if (/^[+-]?nan$/i.test(s)) return NaN;
+  const parts = s.split("/");
+  const got = parts.length === 2 && Number(parts[1]) ? Number(parts[0]) / Number(parts[1])
+    : parts.length === 1 && s !== "" ? Number(s) : NaN;
+  return Number.isNaN(got) ? null : got;
+}
+// What a wrong answer most likely means at this step (quiz.typical_mistakes), or "".
+function typical(answer, q) {
+  for (const [wrong, why] of q.mistakes || []) if (near(answer, wrong)) return why;
+  return "";
 }
 function quizOpen() { reached++; skipUnasked(); asked = []; $("quiz").hidden = true; go(reached); }
 $("quiz-check").addEventListener("click", () => {
   let all = true;
   asked.forEach((q, i) => {
-    const ok = near(Number($("quiz-" + i).value.trim().replace(/\u2212/g, "-")), q.exact);
-    $("quiz-mark-" + i).textContent = ok ? " \u2713 right" : " \u2717 not yet";
+    const answer = typedNumber($("quiz-" + i).value);
+    const ok = near(answer, q.exact);
+    const why = ok ? "" : typical(answer, q);
+    $("quiz-mark-" + i).textContent = ok ? " \u2713 right" : " \u2717 " + (why || "not yet");
     $("quiz-mark-" + i).className = ok ? "right" : "wrong";
     all = all && ok;
   });
