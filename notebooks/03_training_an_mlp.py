@@ -28,7 +28,7 @@
 import matplotlib.pyplot as plt
 
 from autograd import no_grad
-from autograd.nn import MLP
+from autograd.nn import MLP, plot_decision_boundary, plot_loss_curve
 from autograd.nn.datasets import moons, spirals
 from autograd.nn.losses import hinge, softmax_cross_entropy
 from autograd.nn.optim import SGD, Adam
@@ -57,7 +57,8 @@ def accuracy(model, X, y):
 
 
 def train(model, opt, X, y, epochs):
-    """Full-batch training; returns the loss of every epoch."""
+    """Full-batch training; returns the loss of every epoch (autograd.nn.fit is this loop,
+    with an L2 penalty, progress and a check for divergence)."""
     history = []
     for _ in range(epochs):
         loss = loss_of(model, X, y)  # forward
@@ -66,20 +67,6 @@ def train(model, opt, X, y, epochs):
         opt.step()  # p -= lr * p.grad (SGD), or Adam's update
         history.append(loss.data)
     return history
-
-
-def boundary(ax, model, X, y, title, n=30):
-    """Colour the plane by the model's prediction and draw the data on top."""
-    xs, ys = [p[0] for p in X], [p[1] for p in X]
-    gx = [min(xs) - 0.5 + (max(xs) - min(xs) + 1) * i / (n - 1) for i in range(n)]
-    gy = [min(ys) - 0.5 + (max(ys) - min(ys) + 1) * j / (n - 1) for j in range(n)]
-    with no_grad():
-        grid = [[predict(model, [a, b]) for a in gx] for b in gy]
-    top = max(y)
-    levels = [c - 0.5 for c in range(top + 2)]
-    ax.contourf(gx, gy, grid, levels=levels, cmap="Spectral", alpha=0.5, vmin=0, vmax=top)
-    ax.scatter(xs, ys, c=y, cmap="Spectral", edgecolors="k", s=25, vmin=0, vmax=top)
-    ax.set_title(title)
 
 
 # %% [markdown]
@@ -113,13 +100,12 @@ for name, make_opt in [("SGD", lambda p: SGD(p, lr=0.5)), ("Adam", lambda p: Ada
         f"accuracy {accuracy(model, X, y):.0%}"
     )
 
-fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+# The pictures: autograd.nn's plot_loss_curve and plot_decision_boundary, into our own axes.
+fig, axes = plt.subplots(1, 3, figsize=(16, 4.2), layout="constrained")
 for name, (_, history) in runs.items():
-    axes[0].plot(history, label=name)
-axes[0].set(xlabel="epoch", ylabel="hinge loss", yscale="log", title="loss curves")
-axes[0].legend()
+    plot_loss_curve(history, ax=axes[0], label=name, title="hinge loss per epoch")
 for ax, (name, (model, _)) in zip(axes[1:], runs.items(), strict=True):
-    boundary(ax, model, X, y, f"{name}: decision boundary")
+    plot_decision_boundary(model, X, y, ax=ax, title=f"{name}: decision boundary", grid=40)
 plt.show()
 
 for name, (model, history) in runs.items():
@@ -141,10 +127,9 @@ spiral_history = train(spiral_model, Adam(spiral_model.parameters(), lr=0.05), X
 spiral_acc = accuracy(spiral_model, Xs, ys)
 print(f"loss {spiral_history[0]:.3f} -> {spiral_history[-1]:.3f}, accuracy {spiral_acc:.0%}")
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-axes[0].plot(spiral_history)
-axes[0].set(xlabel="epoch", ylabel="cross-entropy", title="loss curve")
-boundary(axes[1], spiral_model, Xs, ys, "spirals: decision boundary")
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
+plot_loss_curve(spiral_history, ax=axes[0], title="cross-entropy per epoch")
+plot_decision_boundary(spiral_model, Xs, ys, ax=axes[1], title="spirals", grid=40)
 plt.show()
 assert spiral_history[-1] < 0.5 * spiral_history[0] and spiral_acc >= 0.8
 

@@ -145,3 +145,41 @@ def test_state_dict_rejects_mismatch_atomically():
     with pytest.raises(ValueError, match="expected parameters"):
         model.load_state_dict({"L0.N0.w0": 1.0})
     assert model.state_dict() == state
+
+
+def test_the_training_pictures_are_offered_for_your_own_model_and_data():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from autograd.nn import datasets, fit, optim, plot_decision_boundary, plot_loss_curve
+    from autograd.nn.training import Task
+
+    X, y = datasets.moons(30, seed=0)
+    model = MLP(2, [8, 1], seed=0)
+    history = fit(model, Task(y), X, y, optim.Adam(model.parameters(), lr=0.05), None, 5, None)
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plot_loss_curve(history, ax=left, l2=1e-4) is fig
+    assert plot_decision_boundary(model, X[:20], y[:20], X_test=X[20:], y_test=y[20:], ax=right,
+                                  grid=10) is fig  # fmt: skip
+    assert len(left.lines) == 3 and left.get_yscale() == "log"
+    legend = [t.get_text() for t in right.get_legend().get_texts()]
+    assert legend == ["class 0", "class 1", "training point", "held-out point"]
+    plt.close(fig)
+
+
+def test_a_plot_without_matplotlib_says_which_extra_to_install(monkeypatch):
+    import builtins
+
+    from autograd.nn import plot_loss_curve
+
+    real = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    with pytest.raises(ImportError, match=r"scalar-autograd\[plot\]"):
+        plot_loss_curve([1.0, 0.5])

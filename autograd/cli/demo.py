@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from ..core.modes import no_grad
 from ..core.value import Value
 from ..nn import datasets, losses, optim
 from ..nn.activations import ACTIVATION_FUNCTIONS
 from ..nn.modules import MLP
-from ..nn.training import L2, History, Task, TrainingDiverged, accuracy, fit
+from ..nn.plots import plot_decision_boundary, plot_loss_curve
+from ..nn.training import L2, Task, TrainingDiverged, accuracy, fit
 from ..tracer import train_step
 from ..viz import GraphvizNotFound, render, to_dot
 
@@ -293,9 +293,8 @@ def plot(result: dict[str, Any], outdir: str, out: TextIO) -> list[str]:
 
 
 def plot_boundary(result: dict[str, Any], plt: Any) -> Any:
-    """The model's class regions over a GRID x GRID grid, training and held-out points on top.
-
-    ``plt`` is ``matplotlib.pyplot``; returns the figure.
+    """The model's class regions (``autograd.nn.plot_decision_boundary``) with the accuracies in
+    the title; ``plt`` is ``matplotlib.pyplot``; returns the figure.
 
     >>> import io, matplotlib
     >>> matplotlib.use("Agg")
@@ -307,56 +306,19 @@ def plot_boundary(result: dict[str, Any], plt: Any) -> Any:
     ('input x0', 'class 0')
     >>> plt.close(fig)
     """
-    model, task = result["model"], result["task"]
-    X, y, X_te, y_te = result["X"], result["y"], result["X_test"], result["y_test"]
-    xs, ys = [p[0] for p in X + X_te], [p[1] for p in X + X_te]
-    lo_x, hi_x, lo_y, hi_y = min(xs) - 0.5, max(xs) + 0.5, min(ys) - 0.5, max(ys) + 0.5
-    gx = [lo_x + (hi_x - lo_x) * i / (GRID - 1) for i in range(GRID)]
-    gy = [lo_y + (hi_y - lo_y) * j / (GRID - 1) for j in range(GRID)]
-    with no_grad():
-        grid = [[task.predict(model([a, b])) for a in gx] for b in gy]
-    colours = [plt.get_cmap("tab10")(c) for c in range(task.classes)]
-    from matplotlib.colors import ListedColormap
-
-    fig, ax = plt.subplots(figsize=(6.4, 5.2), layout="constrained")
-    levels = [c - 0.5 for c in range(task.classes + 1)]  # one band per class
-    ax.contourf(gx, gy, grid, levels=levels, colors=colours, alpha=0.25)
-    cmap = ListedColormap(colours)
-    top = task.classes - 1
-    for points, labels, marker in ((X, y, "o"), (X_te, y_te, "^")):
-        ax.scatter(
-            [p[0] for p in points],
-            [p[1] for p in points],
-            c=labels,
-            cmap=cmap,
-            vmin=0,
-            vmax=top,
-            s=32 if marker == "o" else 44,
-            marker=marker,
-            edgecolors="k",
-            linewidths=0.6,
-        )
-    handles = [
-        *(
-            plt.Line2D([], [], ls="", marker="s", ms=9, mfc=colours[c], mec="k", label=f"class {c}")
-            for c in range(task.classes)
-        ),
-        plt.Line2D([], [], ls="", marker="o", mfc="white", mec="k", label="training point"),
-        plt.Line2D([], [], ls="", marker="^", mfc="white", mec="k", label="held-out point"),
-    ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
-    ax.set_xlabel("input x0")
-    ax.set_ylabel("input x1")
-    ax.set_title(
+    title = (
         f"decision boundary: {result['train_accuracy']:.0%} of training, "
-        f"{result['test_accuracy']:.0%} of held-out points right",
-        fontsize=11,
+        f"{result['test_accuracy']:.0%} of held-out points right"
     )
-    return fig
+    return plot_decision_boundary(
+        result["model"], result["X"], result["y"], X_test=result["X_test"],
+        y_test=result["y_test"], title=title, grid=GRID,
+    )  # fmt: skip
 
 
 def plot_loss(result: dict[str, Any], plt: Any) -> Any:
-    """The data loss and the L2 term per epoch, separately, on a log scale; returns the figure.
+    """The data loss and the L2 term per epoch (``autograd.nn.plot_loss_curve``); returns the
+    figure.
 
     >>> import io, matplotlib
     >>> matplotlib.use("Agg")
@@ -368,20 +330,7 @@ def plot_loss(result: dict[str, Any], plt: Any) -> Any:
     ['data loss: mean hinge loss', 'L2 term: 0.0001 * sum of squared parameters']
     >>> plt.close(fig)
     """
-    h: History = result["history"]
-    epochs = range(1, len(h) + 1)
-    fig, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
-    ax.plot(
-        epochs, h.total, color="0.6", lw=3, alpha=0.6, label="total: what backward() differentiates"
-    )
-    ax.plot(epochs, h.data_loss, label=f"data loss: mean {h.loss_name}")
-    ax.plot(epochs, h.l2, label=f"L2 term: {L2:g} * sum of squared parameters")
-    ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss (log scale)")
-    ax.set_title(f"training loss: {h.loss_name} + L2 penalty", fontsize=11)
-    ax.legend(fontsize=9)
-    return fig
+    return plot_loss_curve(result["history"], l2=L2)
 
 
 def neuron_graph(model: MLP, x: Sequence[float]) -> Value:

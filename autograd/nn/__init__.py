@@ -9,6 +9,7 @@
 from . import datasets, losses, optim
 from .files import ModelFileError
 from .modules import MLP, Layer, Module, Neuron, load
+from .plots import plot_decision_boundary, plot_loss_curve
 from .training import History, Task, TrainingDiverged, accuracy, fit
 
 __all__ = [
@@ -26,4 +27,6 @@ __all__ = [
     "load",
     "losses",
     "optim",
+    "plot_decision_boundary",
+    "plot_loss_curve",
 ]
