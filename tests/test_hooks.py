@@ -213,3 +213,25 @@ def test_compile_refuses_a_hook_added_after_compiling_and_a_hooked_leaf_output()
         with pytest.raises(ValueError, match="gradient hook"):
             autograd.compile(lambda x: w, [2.0], parameters=[w])
     assert f(2.0).value == 6.0  # the hook removed: compiled code is right again
+
+
+@pytest.mark.parametrize("order", ["x first", "y first"])
+def test_a_hook_that_removes_another_leafs_hook_is_no_error(order):
+    """Removing a leaf's (last) hook from inside another hook once raised KeyError."""
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    handles = {}
+
+    def remover(name):
+        def hook(g):
+            handles[name].remove()
+            return g
+
+        return hook
+
+    first, second = ("x", "y") if order == "x first" else ("y", "x")
+    handles[second] = {"x": x, "y": y}[second].register_hook(lambda g: g * 10)
+    handles[first] = {"x": x, "y": y}[first].register_hook(remover(second))
+    (x * y).backward()  # no KeyError, in whichever order the leaves' hooks run
+    assert {x.grad, y.grad} <= {3.0, 30.0, 2.0, 20.0}
+    assert hooks_of_leaf({"x": x, "y": y}[second]) is None
+    handles[first].remove()
