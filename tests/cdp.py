@@ -19,7 +19,8 @@ from typing import Any
 from websockets.sync.client import connect
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
+# Headless, as root, and quiet on a machine with no network (every browser test starts so).
+HEADLESS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -28,9 +29,8 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--remote-debugging-port=0",
-    "--remote-allow-origins=*",
 ]
+FLAGS = [*HEADLESS, "--remote-debugging-port=0", "--remote-allow-origins=*"]
 
 
 class Browser:

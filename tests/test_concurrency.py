@@ -18,6 +18,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -88,26 +89,33 @@ def test_backward_from_threads_on_one_graph_accumulates_right(
     assert again.data == once  # interior state left consistent
 
 
-def test_another_threads_no_grad_does_not_change_recording_here() -> None:
+@contextmanager
+def held_by_another_thread(block: Any) -> Iterator[None]:
+    """``block`` entered by another thread, and held there until the ``with`` body ends."""
     inside, release = threading.Event(), threading.Event()
 
-    def hold_no_grad() -> None:
-        with no_grad():
+    def hold() -> None:
+        with block:
             inside.set()
-            release.wait(5)
+            release.wait(10)
 
-    t = threading.Thread(target=hold_no_grad)
+    t = threading.Thread(target=hold)
     t.start()
-    inside.wait(5)
+    inside.wait(10)
     try:
+        yield
+    finally:
+        release.set()
+        t.join()
+
+
+def test_another_threads_no_grad_does_not_change_recording_here() -> None:
+    with held_by_another_thread(no_grad()):
         assert is_grad_enabled() and not (Value(1.0) * 2).is_leaf
         ctx = contextvars.copy_context()  # a context that is in no_grad, run in this thread
         with no_grad():
             ctx = contextvars.copy_context()
         assert ctx.run(lambda: ((Value(1.0) * 2).is_leaf, is_grad_enabled())) == (True, False)
-    finally:
-        release.set()
-        t.join()
 
 
 def test_a_task_created_inside_no_grad_does_not_record_after_the_block() -> None:
@@ -256,17 +264,7 @@ def test_a_child_forked_while_another_thread_holds_the_graph_lock_can_differenti
     child has no such thread, and its first backward must not wait for it for ever."""
     from autograd.core.graph import GRAPH_LOCK
 
-    held, release = threading.Event(), threading.Event()
-
-    def inside_backward() -> None:
-        with GRAPH_LOCK:
-            held.set()
-            release.wait(10)
-
-    t = threading.Thread(target=inside_backward)
-    t.start()
-    held.wait(10)
-    try:
+    with held_by_another_thread(GRAPH_LOCK):  # that thread is inside backward
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: on purpose
             pid = os.fork()
@@ -277,6 +275,3 @@ def test_a_child_forked_while_another_thread_holds_the_graph_lock_can_differenti
             os._exit(0 if x.grad == 6.0 else 1)
         _, status = os.waitpid(pid, 0)
         assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
-    finally:
-        release.set()
-        t.join()

@@ -6,6 +6,7 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
+from cdp import HEADLESS
 from graphs import neuron
 
 from autograd import Value
@@ -15,17 +16,7 @@ from autograd.viz.inpage import renderer
 from autograd.viz.style import fmt
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,800",  # what a learner sees on a laptop
-]
+FLAGS = [*HEADLESS, "--window-size=1280,800"]  # what a learner sees on a laptop
 
 
 class VisibleFrame(HTMLParser):
