@@ -76,6 +76,8 @@ def test_a_stepper_page_written_without_dot_draws_in_chromium(tmp_path, monkeypa
             ".map(f => f.querySelector('g.current title').textContent)"
         )
         assert visible == [b.js("document.body.dataset.node")]
+        # drawn after the page opened, the current node is still followed onto the screen
+        b.wait("document.body.dataset.currentVisible === 'yes'", 10)
         assert all(r.startswith("file://") for r in b.requests)
         shot = tmp_path / "steps.png"
         b.screenshot(shot)

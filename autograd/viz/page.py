@@ -205,7 +205,7 @@ function fit() {
     svg.style.width = Math.min(w, Math.max(room, w * 0.7)) + "px";
   }
 }
-window.addEventListener("resize", fit);
+window.addEventListener("resize", () => { fit(); follow(); });  // also once drawn in the page
 fit();
 const params = new URLSearchParams(location.hash.slice(1));
 show(Number(params.get("step") || 0));
