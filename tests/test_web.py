@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,3 +128,23 @@ def test_hostile_input_gets_plain_json_and_never_runs(expr, value, key):
     assert all(name.isidentifier() for name in leaf_names(expr))
     refused = json.loads(s.handle(json.dumps({"do": key, "seed": value})))
     assert refused["ok"] is False or key in ("graph", "exercise", "train", "epoch")
+
+
+def _strict_json(text: str) -> Any:
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} is not JSON: JSON.parse in the page would fail")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    ("expr", "values"),
+    [("sqrt(x)", {"x": 0}), ("x ** -1", {"x": 0}), ("(x * 1e308) * 10", {"x": 1})],
+)
+def test_an_infinite_value_or_gradient_still_gives_json_the_page_can_read(expr, values):
+    """A gradient at a pole is inf, which JSON has no word for: the session once crashed on
+    it; it now sends "Infinity", which JavaScript's Number() reads."""
+    answer = _strict_json(
+        Session().handle(json.dumps({"do": "graph", "expr": expr, "values": values}))
+    )
+    assert answer["ok"] is True or "error" in answer

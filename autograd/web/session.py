@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exercises import Exercise
+from ..viz.quiz import js_number
 from . import exercise as exercises
 from .graph import backward_frames
 from .training import Trainer
@@ -59,7 +60,7 @@ class Session:
             answer = self.actions[what](args)
         except (ValueError, TypeError, ArithmeticError) as e:
             answer = {"ok": False, "error": str(e)}
-        return json.dumps(answer, allow_nan=False)
+        return json.dumps(_strict(answer), allow_nan=False)
 
     def _graph(self, args: dict[str, Any]) -> dict[str, Any]:
         """Frames, texts and gradients of an expression's backward pass (see
@@ -114,3 +115,19 @@ class Session:
         if self.exercise is None:
             raise ValueError("no exercise yet")
         return {"ok": True, "text": self.exercise.hint(str(args.get("label", "")))}
+
+
+def _strict(data: Any) -> Any:
+    """``data`` with every inf and nan as the text JavaScript's ``Number()`` reads ("Infinity",
+    "NaN"): JSON has neither, and a gradient at a pole is infinite.
+
+    >>> _strict({"grad": float("inf"), "values": [1.0, float("nan")]})
+    {'grad': 'Infinity', 'values': [1.0, 'NaN']}
+    """
+    if isinstance(data, float):
+        return js_number(data)
+    if isinstance(data, dict):
+        return {k: _strict(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_strict(v) for v in data]
+    return data
