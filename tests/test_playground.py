@@ -186,9 +186,17 @@ def test_training_lowers_the_loss_and_redraws_the_boundary(server, browser, tmp_
     losses = b.js("trained.losses")
     assert losses[-1] < losses[0]
     assert b.js("document.getElementById('boundary').toDataURL()") != first
-    b.js("document.querySelector('#neurons button').click()")
+    # the network is drawn, and a click on one of its neurons draws that neuron
+    b.wait("document.querySelectorAll('#network g.node').length === 2 + 8 + 1")
+    b.js(
+        "[...document.querySelectorAll('#network g.node')].find("
+        "n => n.querySelector('title').textContent === 'L0.N3')"
+        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+    )
     b.wait("document.querySelector('#neuron svg')")
-    assert "L0.N0.w0" in b.js("document.getElementById('neuron').textContent")
+    assert "L0.N3.w0" in b.js("document.getElementById('neuron').textContent")
+    b.js("document.querySelector('#neurons button').click()")  # the buttons do the same
+    b.wait("document.getElementById('neuron').textContent.includes('L0.N0.w0')")
     b.screenshot(tmp_path / "train.png")
 
 

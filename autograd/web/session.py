@@ -86,7 +86,8 @@ class Session:
         if self.trainer is None:
             raise ValueError("no network yet: start training first")
         out = self.trainer.epoch()
-        return {"ok": True, "neurons": self.trainer.neurons(), **out}
+        network = self.trainer.network_dot()
+        return {"ok": True, "neurons": self.trainer.neurons(), "network": network, **out}
 
     def _neuron(self, args: dict[str, Any]) -> dict[str, Any]:
         """One neuron's drawing with its current gradients, expanded or fused."""

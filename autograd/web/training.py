@@ -152,6 +152,30 @@ class Trainer:
             f"L{i}.N{j}" for i, layer in enumerate(self.model.layers) for j in range(layer.nout)
         ]
 
+    def network_dot(self) -> str:
+        """DOT text of the network: its inputs, then one node per neuron (named as
+        :meth:`neurons` names them, which the page's clicks send back), a column per layer.
+
+        >>> dot = Trainer("xor", "2", "tanh", "sgd", 0.1, points=8).network_dot()
+        >>> '"L0.N1"' in dot, '"x1" -> "L0.N0"' in dot, '"L0.N1" -> "L1.N0"' in dot
+        (True, True, True)
+        """
+        lines = [
+            "digraph network {",
+            "  rankdir=LR; nodesep=0.08; ranksep=0.5;",
+            "  node [fontname=Helvetica fontsize=8 shape=circle width=0.42 fixedsize=true"
+            ' style=filled fillcolor="#ffe4a8"];',
+            "  edge [color=gray70 arrowsize=0.5];",
+        ]
+        previous = [f"x{i}" for i in range(len(self.X[0]))]
+        lines += [f'  "{x}" [shape=box fillcolor="#cfe8ff"];' for x in previous]
+        for i, layer in enumerate(self.model.layers):
+            names = [f"L{i}.N{j}" for j in range(layer.nout)]
+            lines += [f'  "{n}" [tooltip="click: draw {n}"];' for n in names]
+            lines += [f'  "{a}" -> "{b}";' for a in previous for b in names]
+            previous = names
+        return "\n".join([*lines, "}"])
+
     def neuron_dot(self, name: str, expanded: bool = True) -> str:
         """DOT text of one neuron on the first data point, its parameters showing their current
         gradient of the training loss (after the last epoch); expanded by default, so the fused

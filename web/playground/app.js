@@ -230,7 +230,7 @@ async function epoch(first) {
   $("train-status").textContent = `epoch ${answer.epoch}: loss ${answer.loss.toFixed(4)}, accuracy ${(100 * answer.accuracy).toFixed(1)}%`;
   drawBoundary(answer);
   drawLoss(answer.losses);
-  if (first) listNeurons(answer.neurons);
+  if (first) { listNeurons(answer.neurons); await drawNetwork(answer.network); }
   document.body.dataset.epoch = String(answer.epoch);
   return true;
 }
@@ -289,6 +289,16 @@ function listNeurons(names) {
     b.textContent = name;
     b.addEventListener("click", () => showNeuron(name));
     box.append(b);
+  }
+}
+// The network drawn as circles, one per neuron: a click on one draws it (as its button does).
+async function drawNetwork(dot) {
+  await drawInto($("network"), dot);
+  for (const node of $("network").querySelectorAll("g.node")) {
+    const name = (node.querySelector("title") || {}).textContent || "";
+    if (!/^L\d+\.N\d+$/.test(name)) continue;  // the inputs are not neurons
+    node.style.cursor = "pointer";
+    node.addEventListener("click", () => showNeuron(name));
   }
 }
 let neuronShown = null;
