@@ -183,7 +183,7 @@ def compare(cls: Any, spec: Spec, kink: Op | None = None) -> Failure | None:
     return None
 
 
-def _points(op: Op) -> list[tuple[float, ...]]:
+def _points(op: Op) -> Sequence[tuple[float, ...]]:
     if op.arity == 2:
         return [(0.7, -1.3), (-1.1, 0.6), (1.5, 2.5)]
     xs = [x for x in (-1.3, 0.4, 1.7, 0.6, 2.5) if op.domain(x)][:3]
@@ -369,7 +369,9 @@ def check_engine(cls: Any, examples: int = 60) -> EngineReport:
         f = search(cls, sorted(ok), examples)
         if f is None:
             passed.append(f"{examples} random graphs")
-        elif not any(g.kind == f.kind and g.spec and f.spec and g.spec.ops() == f.spec.ops()
-                     for g in failures):
+        elif not any(
+            g.kind == f.kind and g.spec and f.spec and g.spec.ops() == f.spec.ops()
+            for g in failures
+        ):
             failures.append(f)
     return EngineReport(str(name), failures, passed, skipped)

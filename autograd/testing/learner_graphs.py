@@ -3,6 +3,7 @@ and this one disagree, and shrinks it to the smallest (needs the ``testing`` ext
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -91,10 +92,9 @@ def search(cls: Any, ops: Sequence[str], examples: int) -> Failure | None:
             found.append(f)
             raise AssertionError(f.text())
 
-    try:
+    # the failure is in ``found``; Hypothesis's own wording is not needed
+    with contextlib.suppress(Exception):
         agrees()
-    except Exception:  # the failure is in ``found``; Hypothesis's own wording is not needed
-        pass
     if not found:
         return None
     f = found[0] if found[0].kind == HANG else found[-1]

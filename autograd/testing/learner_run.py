@@ -227,7 +227,7 @@ class Spec:
         order = forward_order(root)
         names = node_names(order)
         nodes = [v for v in order if v.op != "const"]
-        letters = iter(("abcdefghijklmnopqrstuvwxyz"[len(leaves) :]))
+        letters = iter("abcdefghijklmnopqrstuvwxyz"[len(leaves) :])
         for v in nodes:  # the steps get the next letters after the leaves, as learners write
             if not v.is_leaf:
                 names[v] = next(letters, names[v])
@@ -243,7 +243,7 @@ def chain(depth: int, cls: Any, op: str) -> Any:
     """A chain of ``depth`` nodes ``x -> op(x, x0) -> ...`` built without recursion.
 
     >>> chain(3, Value, "add").data
-    4.0
+    3.0
     """
     x0 = cls(1.0)
     x = x0
