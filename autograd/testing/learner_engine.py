@@ -55,6 +55,9 @@ class Failure:
     kind: str
     detail: str
     spec: Spec | None = None
+    leaf: str = ""  # for a wrong gradient: which leaf, the right value and the learner's
+    want: float = 0.0
+    got: float = 0.0
 
     def text(self) -> str:
         lines = [f"{self.kind}: {self.detail}"]
@@ -179,7 +182,8 @@ def compare(cls: Any, spec: Spec, kink: Op | None = None) -> Failure | None:
         if on_kink and kink is not None and min(kink.slopes) <= g <= max(kink.slopes):
             continue
         if not close(g, w):
-            return Failure(WRONG, f"{name}.grad: expected {fmt(w)}, got {fmt(g)}", spec)
+            detail = f"{name}.grad: expected {fmt(w)}, got {fmt(g)}"
+            return Failure(WRONG, detail, spec, leaf=name, want=w, got=g)
     return None
 
 
@@ -199,7 +203,12 @@ def _local(cls: Any, op: Op) -> Failure | None:
             continue
         if f.kind == WRONG:
             f.kind = LOCAL
-            f.detail = f"of {op.name} ({op.text}), d/{f.detail} at {_at(spec)}"
+            f.detail = (
+                f"of {op.name}: d({op.text})/d{f.leaf} at {_at(spec)} is {fmt(f.want)}, "
+                f"yours gives {fmt(f.got)}"
+            )
+        elif f.kind in (ERROR, HANG):
+            f.detail = f"{op.text}: {f.detail}"
         return f
     return None
 

@@ -89,7 +89,7 @@ def guarded(fn: Callable[[], Any], limit: float = TIME_LIMIT) -> Outcome:
         try:
             box.append(Outcome(value=fn()))
         except TimeLimit:
-            box.append(Outcome(error="ran out of time", hung=True))
+            box.append(Outcome(error=f"did not finish within {limit:g} s", hung=True))
         except BaseException as e:  # learner code may raise anything, SystemExit included
             error, recursed = _describe(e)
             box.append(Outcome(error=error, recursion=recursed))
