@@ -58,7 +58,7 @@ class Outcome:
 def _describe(e: BaseException) -> tuple[str, str]:
     """The exception as one line (with the learner's function and line where it happened) and,
     for a RecursionError, the function that recursed most."""
-    frames = traceback.extract_tb(e.__traceback__)
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.startswith("<")]
     where = f" (in {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
     message = str(e).splitlines()[0][:160] if str(e) else ""
     recursed = ""
