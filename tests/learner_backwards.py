@@ -42,7 +42,7 @@ def after_product(X, W, b, Y):
 
 
 def at_output(X, W, b, Y):
-    m, Z, A = parts(X, W, b, Y)
+    m, _, A = parts(X, W, b, Y)
     dZ = (A - Y) * d_sigmoid(A) / m
     return X.T @ dZ, dZ.sum(axis=0)
 

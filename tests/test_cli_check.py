@@ -3,7 +3,6 @@
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -60,9 +59,8 @@ def test_check_backward_exit_codes(here, capsys):
 
 
 def test_check_backward_reads_npy_files(here, capsys):
-    import numpy as np
-
     import learner_backwards as lb
+    import numpy as np
 
     for name, a in zip("XWbY", lb.example(), strict=True):
         np.save(here / f"{name}.npy", a)

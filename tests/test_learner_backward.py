@@ -1,10 +1,10 @@
 """check_backward on one sigmoid layer: the right backward passes, each classic mistake is
 located entry by entry and named, with the correct value beside the learner's."""
 
+import learner_backwards as lb
 import numpy as np
 import pytest
 
-import learner_backwards as lb
 from autograd.testing import check_backward
 
 
@@ -25,10 +25,17 @@ def test_the_right_backward_passes():
 @pytest.mark.parametrize(
     ("backward", "wrong", "words"),
     [
-        (lb.tutorial, ["W"], "sigmoid's derivative applied after the product, with the layer's "
-         "output A where its input X belongs: (A.T @ dA) * sigmoid'(Z)"),
-        (lb.after_product, ["W"], "sigmoid's derivative applied after the product: "
-         "(X.T @ dA) * sigmoid'(Z)"),
+        (
+            lb.tutorial,
+            ["W"],
+            "sigmoid's derivative applied after the product, with the layer's "
+            "output A where its input X belongs: (A.T @ dA) * sigmoid'(Z)",
+        ),
+        (
+            lb.after_product,
+            ["W"],
+            "sigmoid's derivative applied after the product: (X.T @ dA) * sigmoid'(Z)",
+        ),
         (lb.at_output, ["W", "b"], "taken at the output A instead of the input Z"),
         (lb.no_mean, ["W"], "a missing 1/m (m = 3): yours is 3 × dW"),
         (lb.sign, ["W"], "a sign: yours is -dW"),
@@ -40,7 +47,11 @@ def test_each_mistake_is_located_and_named(backward, wrong, words):
     assert not report
     assert [g.name for g in report.gradients if not g.ok] == wrong
     assert words in str(report), str(report)
-    assert "the correct dW is X.T @ (dA * sigmoid'(Z))" in str(report) or "sign" in words or "1/m" in words
+    assert (
+        "the correct dW is X.T @ (dA * sigmoid'(Z))" in str(report)
+        or "sign" in words
+        or "1/m" in words
+    )
     g = report.gradients[0]
     # the learner's entries and the correct ones, side by side
     X, W, b, Y = lb.example()

@@ -2,6 +2,7 @@
 passes, hostile classes never hang or crash the check; and micrograd 0.1.0's own report."""
 
 import pytest
+from learner_engines import engine
 
 from autograd import Value
 from autograd.testing import check_engine
@@ -18,8 +19,6 @@ from autograd.testing.learner_engine import (
     UPSTREAM,
 )
 from autograd.testing.learner_run import Spec, guarded
-
-from learner_engines import engine
 
 
 def test_a_right_engine_passes():

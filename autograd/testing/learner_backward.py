@@ -23,6 +23,8 @@ from ..viz.dot import forward_order
 from ..viz.style import fmt
 from .learner_run import guarded
 
+__all__ = ["BackwardReport", "Gradient", "check_backward"]
+
 
 @dataclass
 class Gradient:
@@ -44,9 +46,21 @@ class Gradient:
 
     @property
     def ok(self) -> bool:
+        """True when every entry is right.
+
+        >>> import numpy as np
+        >>> Gradient("w", np.ones(2), np.ones(2)).ok
+        True
+        """
         return not self.wrong and not self.problem
 
     def text(self) -> str:
+        """The gradient's lines in the report: right, or its wrong entries beside the correct.
+
+        >>> import numpy as np
+        >>> Gradient("w", np.ones(2), np.ones(2)).text()
+        'dw: right (2 entries)'
+        """
         d = f"d{self.name}"
         if self.problem:
             return f"{d}: {self.problem}"

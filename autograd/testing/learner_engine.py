@@ -23,11 +23,24 @@ from typing import Any
 
 from ..core.value import Value
 from ..viz.style import fmt
-from .learner_run import MIXED, OPS, Op, Outcome, Spec, chain, close, defines, guarded, number
+from .learner_run import (
+    HANG,
+    MIXED,
+    OPS,
+    Op,
+    Outcome,
+    Spec,
+    chain,
+    close,
+    defines,
+    guarded,
+    number,
+)
+
+__all__ = ["EngineReport", "Failure", "check_engine", "compare"]
 
 # The kinds of failure a report names.
 ERROR = "raises an error"
-HANG = "runs out of time"
 FORWARD = "wrong forward value"
 LOCAL = "wrong local derivative"
 UPSTREAM = "upstream gradient left out"
@@ -60,13 +73,22 @@ class Failure:
     got: float = 0.0
 
     def text(self) -> str:
+        """The kind, what happened, and the graph (see the class's example).
+
+        >>> Failure(ERROR, "V(1) raises").text()
+        'raises an error: V(1) raises'
+        """
         lines = [f"{self.kind}: {self.detail}"]
         if self.spec is not None:
             lines += ["   " + line for line in self.spec.text().splitlines()]
         return "\n".join(lines)
 
     def to_dot(self) -> str | None:
-        """The smallest failing graph in DOT, with this engine's (correct) gradients."""
+        """The smallest failing graph in DOT, with this engine's (correct) gradients.
+
+        >>> Failure(LOCAL, "", Spec((0.5,), (("tanh", (0,)),))).to_dot().startswith("digraph")
+        True
+        """
         if self.spec is None:
             return None
         from ..viz import to_dot
@@ -76,7 +98,11 @@ class Failure:
         return to_dot(root)
 
     def draw(self) -> Any:
-        """The drawing (graphviz), or None when there is no graph or Graphviz is missing."""
+        """The drawing (graphviz), or None when there is no graph or Graphviz is missing.
+
+        >>> Failure(ERROR, "no graph").draw() is None
+        True
+        """
         if self.spec is None:
             return None
         try:
@@ -106,7 +132,11 @@ class EngineReport:
         return not self.failures
 
     def kinds(self) -> list[str]:
-        """The kinds of failure found, in order."""
+        """The kinds of failure found, in order.
+
+        >>> EngineReport("V", [Failure(ERROR, "x")], []).kinds()
+        ['raises an error']
+        """
         return [f.kind for f in self.failures]
 
     def __str__(self) -> str:
@@ -375,7 +405,7 @@ def check_engine(cls: Any, examples: int = 60) -> EngineReport:
     if ok and not any(f.kind == HANG for f in failures):
         from .learner_graphs import search
 
-        f = search(cls, sorted(ok), examples)
+        f = search(cls, sorted(ok), examples, compare)
         if f is None:
             passed.append(f"{examples} random graphs")
         elif not any(

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from .learner_engine import HANG, Failure, compare
-from .learner_run import OPS, Spec
+from .learner_run import HANG, OPS, Spec
 
 
 def valid(spec: Spec) -> bool:
@@ -62,16 +61,18 @@ def specs(ops: Sequence[str]) -> Any:
     return draw_spec()
 
 
-def search(cls: Any, ops: Sequence[str], examples: int) -> Failure | None:
-    """The smallest random graph over ``ops`` where ``cls`` is wrong, or None.
+def search(cls: Any, ops: Sequence[str], examples: int, compare: Callable[..., Any]) -> Any:
+    """The smallest random graph over ``ops`` where ``cls`` is wrong (``compare(cls, spec)``
+    returns its Failure), or None.
 
     >>> from autograd import Value
-    >>> search(Value, ["add", "mul", "tanh"], 20) is None
+    >>> from autograd.testing.learner_engine import compare
+    >>> search(Value, ["add", "mul", "tanh"], 20, compare) is None
     True
     """
     from hypothesis import HealthCheck, Phase, Verbosity, assume, given, settings
 
-    found: list[Failure] = []
+    found: list[Any] = []
 
     @settings(
         max_examples=examples,

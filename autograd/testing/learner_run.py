@@ -15,8 +15,9 @@ import math
 import numbers
 import threading
 import traceback
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..core.value import Value
@@ -24,7 +25,9 @@ from ..viz.dot import forward_order
 from ..viz.names import expression, node_names
 from ..viz.style import fmt
 
+_PACKAGE = str(Path(__file__).resolve().parent.parent)
 TIME_LIMIT = 2.0  # seconds for one call into learner code
+HANG = "runs out of time"  # the kind of failure a call that ran out of time is reported as
 
 
 class TimeLimit(BaseException):
@@ -52,13 +55,23 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
+        """True when the call returned.
+
+        >>> guarded(lambda: None).ok
+        True
+        """
         return not self.error
 
 
 def _describe(e: BaseException) -> tuple[str, str]:
     """The exception as one line (with the learner's function and line where it happened) and,
     for a RecursionError, the function that recursed most."""
-    frames = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.startswith("<")]
+    # the learner's frames only: not Python's import machinery, not this package's own
+    frames = [
+        f
+        for f in traceback.extract_tb(e.__traceback__)
+        if not f.filename.startswith("<") and not f.filename.startswith(_PACKAGE)
+    ]
     where = f" (in {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
     message = str(e).splitlines()[0][:160] if str(e) else ""
     recursed = ""
@@ -76,7 +89,7 @@ def guarded(fn: Callable[[], Any], limit: float = TIME_LIMIT) -> Outcome:
     >>> guarded(lambda: 1 + 1).value
     2
     >>> guarded(lambda: 1 / 0).error
-    'ZeroDivisionError: division by zero (in <lambda>, line 1)'
+    'ZeroDivisionError: division by zero'
     >>> def spin():
     ...     while True:
     ...         pass
@@ -144,10 +157,14 @@ class Op:
     method: str
     apply: Callable[..., Any]
     text: str
-    domain: Callable[..., bool] = lambda *xs: True
+    domain: Callable[..., bool] = field(default_factory=lambda: _anywhere)
     kink: float | None = None
     slopes: tuple[float, float] = (0.0, 0.0)
     needs: str = ""  # the operation a reflected one mirrors
+
+
+def _anywhere(*xs: float) -> bool:
+    return True
 
 
 def _away(x: float) -> bool:
@@ -204,7 +221,11 @@ class Spec:
     steps: tuple[tuple[str, tuple[int, ...]], ...]
 
     def build(self, cls: Any, nodes: list[Any] | None = None) -> Any:
-        """The root, built from ``cls(x)`` leaves; ``nodes`` receives every node in order."""
+        """The root, built from ``cls(x)`` leaves; ``nodes`` receives every node in order.
+
+        >>> Spec((2.0,), (("square", (0,)),)).build(Value).data
+        4.0
+        """
         made = nodes if nodes is not None else []
         made += [cls(x) for x in self.leaves]
         for name, args in self.steps:
@@ -213,7 +234,12 @@ class Spec:
         return made[-1]
 
     def oracle(self) -> tuple[Value, list[Value]]:
-        """This engine's graph, leaves labelled a, b, ...; (root, leaves)."""
+        """This engine's graph, leaves labelled a, b, ...; (root, leaves).
+
+        >>> root, leaves = Spec((2.0, 3.0), (("mul", (0, 1)),)).oracle()
+        >>> root.data, [v.label for v in leaves]
+        (6.0, ['a', 'b'])
+        """
         leaves = [Value(x, label) for x, label in zip(self.leaves, "abcdefgh", strict=False)]
         nodes: list[Any] = list(leaves)
         for name, args in self.steps:
@@ -222,7 +248,12 @@ class Spec:
         return nodes[-1], leaves
 
     def text(self) -> str:
-        """The graph as the steppers write it: one line per node, with its value."""
+        """The graph as the steppers write it: one line per node, with its value.
+
+        >>> print(Spec((0.5,), (("tanh", (0,)),)).text())
+        a = 0.5
+        b = tanh(a) = 0.4621
+        """
         root, leaves = self.oracle()
         order = forward_order(root)
         names = node_names(order)
@@ -236,6 +267,11 @@ class Spec:
         return "\n".join(lines)
 
     def ops(self) -> set[str]:
+        """The operations the graph uses.
+
+        >>> Spec((0.5,), (("tanh", (0,)), ("add", (1, 0)))).ops() == {"tanh", "add"}
+        True
+        """
         return {name for name, _ in self.steps}
 
 
@@ -261,8 +297,3 @@ def defines(cls: Any, op: Op) -> bool:
     """
     found = getattr(cls, op.method, None)
     return found is not None and found is not getattr(object, op.method, None)
-
-
-def leaf_grads(nodes: Sequence[Any], count: int) -> list[float | None]:
-    """The learner's ``.grad`` of the first ``count`` nodes as floats (None: not a number)."""
-    return [number(getattr(n, "grad", None)) for n in nodes[:count]]
