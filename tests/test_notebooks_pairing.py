@@ -8,6 +8,7 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 EXPECTED = {
+    "00_build_it_yourself",
     "01_forward_backward",
     "02_computation_graphs",
     "03_training_an_mlp",

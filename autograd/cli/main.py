@@ -1,4 +1,4 @@
-"""The command line: ``python -m autograd [explain|graph|demo]``."""
+"""The command line: ``python -m autograd [explain|graph|demo|exercises|check|check-backward]``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import autograd as package  # the version is the package's own
 
-from . import demo, exercises, explain, graph
+from . import check, demo, exercises, explain, graph
 
 DESCRIPTION = (
     "A scalar automatic-differentiation engine you can read. Without a command, explains one "
@@ -20,7 +20,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
 
     >>> parser, commands = build_parser()
     >>> sorted(commands)
-    ['demo', 'exercises', 'explain', 'graph']
+    ['check', 'check-backward', 'demo', 'exercises', 'explain', 'graph']
     """
     parser = argparse.ArgumentParser(prog="python -m autograd", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"autograd {package.__version__}")
@@ -37,6 +37,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     }
     demo.add_arguments(commands["demo"])
     commands["exercises"] = exercises.add_parser(sub)
+    commands.update(check.add_parsers(sub))
     return parser, commands
 
 
@@ -58,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return graph.run(args)
     if args.command == "exercises":
         return exercises.run(args)
+    if args.command in ("check", "check-backward"):
+        return check.run(args)
     if args.command == "demo":
         return demo.run(args)
     return explain.run(args)

@@ -1,0 +1,103 @@
+"""Random graphs for ``check_engine``: Hypothesis searches for a graph where a learner's engine
+and this one disagree, and shrinks it to the smallest (needs the ``testing`` extra)."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .learner_run import HANG, OPS, Spec
+
+
+def valid(spec: Spec) -> bool:
+    """Whether this engine computes ``spec`` inside every operation's domain, finite and away
+    from a kink (where more than one gradient is right).
+
+    >>> valid(Spec((0.5,), (("log", (0,)),))), valid(Spec((-0.5,), (("log", (0,)),)))
+    (True, False)
+    """
+    nodes: list[Any] = []
+    try:
+        root, leaves = spec.oracle()
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return False
+    from ..viz.dot import forward_order
+
+    for v in forward_order(root):
+        if not math.isfinite(v.data) or abs(v.data) > 1e4:
+            return False
+        op = OPS.get(v.op)
+        if op is not None and v.inputs and not op.domain(*(x.data for x in v.inputs)):
+            return False
+        if op is not None and op.kink is not None and v.inputs[0].data == op.kink:
+            return False
+    del nodes, leaves
+    return True
+
+
+def specs(ops: Sequence[str]) -> Any:
+    """Hypothesis strategy: graphs of 1 to 3 leaves (tenths between -2 and 2) and 1 to 6 steps
+    over ``ops``, any node an operand, so nodes used twice and shared subexpressions occur.
+
+    >>> from hypothesis import find
+    >>> find(specs(["add"]), lambda s: len(s.steps) > 1).steps
+    (('add', (0, 0)), ('add', (0, 0)))
+    """
+    from hypothesis import strategies as st
+
+    @st.composite
+    def draw_spec(draw: Any) -> Spec:
+        n = draw(st.integers(1, 3))
+        leaves = tuple(draw(st.integers(-20, 20)) / 10 for _ in range(n))
+        steps = []
+        for k in range(draw(st.integers(1, 6))):
+            name = draw(st.sampled_from(list(ops)))
+            args = tuple(draw(st.integers(0, n + k - 1)) for _ in range(OPS[name].arity))
+            steps.append((name, args))
+        return Spec(leaves, tuple(steps))
+
+    return draw_spec()
+
+
+def search(cls: Any, ops: Sequence[str], examples: int, compare: Callable[..., Any]) -> Any:
+    """The smallest random graph over ``ops`` where ``cls`` is wrong (``compare(cls, spec)``
+    returns its Failure), or None.
+
+    >>> from autograd import Value
+    >>> from autograd.testing.learner_engine import compare
+    >>> search(Value, ["add", "mul", "tanh"], 20, compare) is None
+    True
+    """
+    from hypothesis import HealthCheck, Phase, Verbosity, assume, given, settings
+
+    found: list[Any] = []
+
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        verbosity=Verbosity.quiet,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.shrink],
+    )
+    @given(specs(ops))
+    def agrees(spec: Spec) -> None:
+        if found and found[0].kind == HANG:
+            return  # no shrinking through calls that each take the whole time limit
+        assume(valid(spec))
+        f = compare(cls, spec)
+        if f is not None:
+            found.append(f)
+            raise AssertionError(f.text())
+
+    # the failure is in ``found``; Hypothesis's own wording is not needed
+    with contextlib.suppress(Exception):
+        agrees()
+    if not found:
+        return None
+    f = found[0] if found[0].kind == HANG else found[-1]
+    f.detail = f"on a random graph ({len(f.spec.steps) if f.spec else 0} steps), {f.detail}"
+    return f
