@@ -163,7 +163,8 @@ def boundary_chart(
                 colour = COLOURS[task.predict(model([a, b])) % len(COLOURS)]
                 out.append(
                     f'<rect x="{LEFT + i * cell:.1f}" y="{TOP + size - (j + 1) * cell:.1f}" '
-                    f'width="{cell + 0.5:.1f}" height="{cell + 0.5:.1f}" fill="{colour}" class="cell"/>'
+                    f'width="{cell + 0.5:.1f}" height="{cell + 0.5:.1f}" fill="{colour}" '
+                    'class="cell"/>'
                 )
     out.append("</g>")
     for (a, b), label in zip(X, y, strict=True):

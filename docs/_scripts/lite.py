@@ -117,7 +117,9 @@ def kernel_wheels() -> tuple[str, list[Path]]:
     from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
 
     static = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / KERNEL_EXTENSION
-    wheels = [w for w in (static / "static" / "pypi").glob("*.whl") if w.name.startswith(KERNEL_WHEELS)]
+    wheels = [
+        w for w in (static / "static" / "pypi").glob("*.whl") if w.name.startswith(KERNEL_WHEELS)
+    ]
     if len(wheels) != len(KERNEL_WHEELS):
         sys.exit(f"lite: the kernel's wheels {KERNEL_WHEELS} not found under {static}")
     return PYODIDE_VERSION, wheels
@@ -167,7 +169,9 @@ def build(dest: Path) -> dict[str, object]:
             cwd=tmp, capture_output=True, text=True,
         )  # fmt: skip
         if done.returncode:
-            sys.exit(f"lite: jupyter lite build failed:\n{done.stdout[-4000:]}{done.stderr[-4000:]}")
+            sys.exit(
+                f"lite: jupyter lite build failed:\n{done.stdout[-4000:]}{done.stderr[-4000:]}"
+            )
     packages = lock["packages"]
     assert isinstance(packages, dict)
     manifest = {
