@@ -97,6 +97,7 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 docs: $(DOCS_VENV)/.installed web/node_modules/.installed
 	$(DOCS_VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	$(DOCS_VENV)/bin/python docs/_scripts/playground.py docs/_build/html/playground
+	$(DOCS_VENV)/bin/python docs/_scripts/lite.py docs/_build/html/lite
 
 # The site with the playground, served on 127.0.0.1 (PORT=8000); the address is printed.
 .PHONY: playground

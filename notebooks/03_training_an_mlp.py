@@ -24,8 +24,18 @@
 #
 # Everything here runs in pure Python, so the datasets are small and the runs short.
 
+# %% [markdown]
+# **In the browser.** In the documentation's JupyterLite site this notebook runs in Pyodide,
+# and that site has no matplotlib: Pyodide's build of it is published on neither PyPI nor npm,
+# the only registries the site is built from. Where matplotlib is missing, the cells below draw
+# the same curves and the decision boundaries as SVG with `autograd.viz.chart`, which needs nothing.
+
 # %%
-import matplotlib.pyplot as plt
+try:
+    import matplotlib.pyplot as plt
+except ImportError:  # in the browser (JupyterLite): autograd.viz.chart draws instead
+    plt = None
+from IPython.display import display
 
 from autograd import no_grad
 from autograd.nn import MLP, plot_decision_boundary, plot_loss_curve
@@ -33,6 +43,7 @@ from autograd.nn.datasets import moons, spirals
 from autograd.nn.losses import hinge, softmax_cross_entropy
 from autograd.nn.optim import SGD, Adam
 from autograd.viz import draw_dot
+from autograd.viz.chart import LineChart, boundary_chart
 
 
 def predict(model, x):
@@ -101,12 +112,20 @@ for name, make_opt in [("SGD", lambda p: SGD(p, lr=0.5)), ("Adam", lambda p: Ada
     )
 
 # The pictures: autograd.nn's plot_loss_curve and plot_decision_boundary, into our own axes.
-fig, axes = plt.subplots(1, 3, figsize=(16, 4.2), layout="constrained")
-for name, (_, history) in runs.items():
-    plot_loss_curve(history, ax=axes[0], label=name, title="hinge loss per epoch")
-for ax, (name, (model, _)) in zip(axes[1:], runs.items(), strict=True):
-    plot_decision_boundary(model, X, y, ax=ax, title=f"{name}: decision boundary", grid=40)
-plt.show()
+if plt is None:  # no matplotlib (in the browser): the same pictures as SVG
+    chart = LineChart("hinge loss per epoch", "epoch", "loss (log scale)", log=True)
+    for name, (_, history) in runs.items():
+        chart.plot(history, range(1, len(history) + 1), label=name)
+    display(chart)
+    for name, (model, _) in runs.items():
+        display(boundary_chart(model, X, y, title=f"{name}: decision boundary"))
+else:
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.2), layout="constrained")
+    for name, (_, history) in runs.items():
+        plot_loss_curve(history, ax=axes[0], label=name, title="hinge loss per epoch")
+    for ax, (name, (model, _)) in zip(axes[1:], runs.items(), strict=True):
+        plot_decision_boundary(model, X, y, ax=ax, title=f"{name}: decision boundary", grid=40)
+    plt.show()
 
 for name, (model, history) in runs.items():
     assert history[-1] < 0.25 * history[0], name  # both learn ...
@@ -127,10 +146,15 @@ spiral_history = train(spiral_model, Adam(spiral_model.parameters(), lr=0.05), X
 spiral_acc = accuracy(spiral_model, Xs, ys)
 print(f"loss {spiral_history[0]:.3f} -> {spiral_history[-1]:.3f}, accuracy {spiral_acc:.0%}")
 
-fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
-plot_loss_curve(spiral_history, ax=axes[0], title="cross-entropy per epoch")
-plot_decision_boundary(spiral_model, Xs, ys, ax=axes[1], title="spirals", grid=40)
-plt.show()
+if plt is None:  # no matplotlib (in the browser): the same pictures as SVG
+    chart = LineChart("cross-entropy per epoch", "epoch", "loss (log scale)", log=True)
+    display(chart.plot(spiral_history, range(1, len(spiral_history) + 1)))
+    display(boundary_chart(spiral_model, Xs, ys, title="spirals"))
+else:
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
+    plot_loss_curve(spiral_history, ax=axes[0], title="cross-entropy per epoch")
+    plot_decision_boundary(spiral_model, Xs, ys, ax=axes[1], title="spirals", grid=40)
+    plt.show()
 assert spiral_history[-1] < 0.5 * spiral_history[0] and spiral_acc >= 0.8
 
 # %% [markdown]
@@ -164,12 +188,20 @@ for act in ("sigmoid", "tanh", "relu"):
         f"accuracy {accuracy(model, X, y):.0%}"
     )
 
-fig, ax = plt.subplots(figsize=(6, 4))
-for act, history in acts.items():
-    ax.plot(history, label=act)
-ax.set(xlabel="epoch", ylabel="hinge loss", yscale="log", title="same network, three activations")
-ax.legend()
-plt.show()
+if plt is None:  # no matplotlib (in the browser): the same curves as SVG
+    chart = LineChart("same network, three activations", "epoch", "hinge loss", log=True)
+    for act, history in acts.items():
+        chart.plot(history, label=act)
+    display(chart)
+else:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for act, history in acts.items():
+        ax.plot(history, label=act)
+    ax.set(
+        xlabel="epoch", ylabel="hinge loss", yscale="log", title="same network, three activations"
+    )
+    ax.legend()
+    plt.show()
 assert acts["sigmoid"][-1] > max(acts["tanh"][-1], acts["relu"][-1])  # sigmoid is slowest
 
 # %% [markdown]
@@ -198,14 +230,23 @@ def layer_gradients(model, points):
 
 
 flow = {act: layer_gradients(MLP(2, DEPTH, activation=act, seed=3), X[:10]) for act in acts}
-fig, ax = plt.subplots(figsize=(6, 4))
-for act, g in flow.items():
-    ax.plot(range(len(g)), g, marker="o", label=act)
-ax.set(
-    xlabel="layer (0 = first)", ylabel="mean |d out/dw|", yscale="log", title="gradient by layer"
-)
-ax.legend()
-plt.show()
+if plt is None:  # no matplotlib (in the browser): the same curves as SVG
+    chart = LineChart("gradient by layer", "layer (0 = first)", "mean |d out/dw|", log=True)
+    for act, g in flow.items():
+        chart.plot(g, label=act)
+    display(chart)
+else:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for act, g in flow.items():
+        ax.plot(range(len(g)), g, marker="o", label=act)
+    ax.set(
+        xlabel="layer (0 = first)",
+        ylabel="mean |d out/dw|",
+        yscale="log",
+        title="gradient by layer",
+    )
+    ax.legend()
+    plt.show()
 for act, g in flow.items():
     print(f"{act:8} first layer {g[0]:.2e}   last layer {g[-1]:.2e}   ratio {g[0] / g[-1]:.1e}")
 assert flow["sigmoid"][0] < 1e-4 * flow["sigmoid"][-1]  # vanished

@@ -24,13 +24,24 @@
 # `autograd.grad(out, inputs, create_graph=True)` returns the gradient as `Value`s with
 # such a graph; without `create_graph` it returns plain results, which is cheaper.
 
+# %% [markdown]
+# **In the browser.** In the documentation's JupyterLite site this notebook runs in Pyodide,
+# and that site has no matplotlib: Pyodide's build of it is published on neither PyPI nor npm,
+# the only registries the site is built from. Where matplotlib is missing, the cells below draw
+# the same curves as SVG with `autograd.viz.chart`, which needs nothing.
+
 # %%
 import math
 
-import matplotlib.pyplot as plt
+try:
+    import matplotlib.pyplot as plt
+except ImportError:  # in the browser (JupyterLite): autograd.viz.chart draws instead
+    plt = None
+from IPython.display import display
 
 from autograd import Value, grad
 from autograd.testing import gradgradcheck
+from autograd.viz.chart import LineChart
 
 
 def close(a, b, tol=1e-9):
@@ -97,13 +108,19 @@ for at in grid:
     th = math.tanh(at)
     assert close(g1.data, 1 - th**2, 1e-12) and close(g2.data, -2 * th * (1 - th**2), 1e-12)
 
-fig, ax = plt.subplots(figsize=(6, 4))
-for name, ys in curves.items():
-    ax.plot(grid, ys, label=name)
-ax.axhline(0, color="gray", lw=0.5)
-ax.set(xlabel="x", title="tanh and its derivatives, by the engine")
-ax.legend()
-plt.show()
+if plt is None:  # no matplotlib (in the browser): the same curves as SVG
+    chart = LineChart("tanh and its derivatives, by the engine", "x")
+    for name, ys in curves.items():
+        chart.plot(ys, grid, label=name)
+    display(chart)
+else:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, ys in curves.items():
+        ax.plot(grid, ys, label=name)
+    ax.axhline(0, color="gray", lw=0.5)
+    ax.set(xlabel="x", title="tanh and its derivatives, by the engine")
+    ax.legend()
+    plt.show()
 
 # %% [markdown]
 # ## Newton's method against gradient descent
@@ -144,12 +161,17 @@ print(f"{'step':>4}{'Newton':>20}{'gradient descent':>20}")
 for k, (a, b) in enumerate(zip(newton, descent, strict=True)):
     print(f"{k:>4}{a:>20.15f}{b:>20.15f}")
 
-fig, ax = plt.subplots(figsize=(6, 4))
-ax.semilogy([max(abs(a - 1), 1e-17) for a in newton], marker="o", label="Newton")
-ax.semilogy([abs(b - 1) for b in descent], marker="s", label=f"gradient descent, lr={LR}")
-ax.set(xlabel="step", ylabel="|x - 1|", title="distance to the minimum")
-ax.legend()
-plt.show()
+if plt is None:  # no matplotlib (in the browser): the same curves as SVG
+    chart = LineChart("distance to the minimum", "step", "|x - 1|", log=True)
+    chart.plot([max(abs(a - 1), 1e-17) for a in newton], label="Newton")
+    display(chart.plot([abs(b - 1) for b in descent], label=f"gradient descent, lr={LR}"))
+else:
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.semilogy([max(abs(a - 1), 1e-17) for a in newton], marker="o", label="Newton")
+    ax.semilogy([abs(b - 1) for b in descent], marker="s", label=f"gradient descent, lr={LR}")
+    ax.set(xlabel="step", ylabel="|x - 1|", title="distance to the minimum")
+    ax.legend()
+    plt.show()
 
 assert abs(newton[-1] - 1) < 1e-12  # Newton: converged to machine precision
 assert abs(descent[-1] - 1) > 1e-3  # gradient descent: still on its way

@@ -89,14 +89,18 @@ class Browser:
     def _watch(self, session: str) -> None:
         self.call("Network.enable", session=session)
 
-    def call(self, method: str, session: str | None = None, **params: Any) -> Any:
-        """Send one command and wait for its result (events meanwhile are handled)."""
+    def send(self, method: str, session: str | None = None, **params: Any) -> int:
+        """Send one command without waiting; its id (the reply is kept when it comes)."""
         self._id += 1
         message: dict[str, Any] = {"id": self._id, "method": method, "params": params}
         if session:
             message["sessionId"] = session
-        mine = self._id
         self.ws.send(json.dumps(message))
+        return self._id
+
+    def call(self, method: str, session: str | None = None, **params: Any) -> Any:
+        """Send one command and wait for its result (events meanwhile are handled)."""
+        mine = self.send(method, session, **params)
         while mine not in self._replies:  # an event's handler may call too: replies are kept
             self._receive(120)
         reply = self._replies.pop(mine)
@@ -116,9 +120,12 @@ class Browser:
         if method == "Network.requestWillBeSent":
             self.requests.append(params["request"]["url"])
         elif method == "Target.attachedToTarget" and "worker" in params["targetInfo"]["type"]:
-            session = params["sessionId"]  # a Worker: record its requests too, then let it run
-            self._watch(session)
-            self.call("Runtime.runIfWaitingForDebugger", session=session)
+            # A Worker: record its requests too, then let it run. Neither reply is waited for:
+            # some workers (JupyterLite's) answer Network.enable only once they run.
+            session = params["sessionId"]
+            self.send("Network.enable", session=session)
+            self.send("Runtime.enable", session=session)
+            self.send("Runtime.runIfWaitingForDebugger", session=session)
         elif method == "Runtime.consoleAPICalled":
             self.console.append(" ".join(str(a.get("value", "")) for a in params["args"]))
         elif method == "Runtime.exceptionThrown":

@@ -20,11 +20,24 @@ HEADER = """# Notebooks
 
 The notebooks live in `notebooks/` at the top of the repository, each paired with a jupytext
 `.py` file. They run top to bottom inside `make test`; here they are shown as saved, outputs
-included (a stepper's buttons play here too, without a kernel). To run and change them, start
-Jupyter Lab from the project's environment with `make notebooks`, or upload one to Google Colab
-and install this package in its first cell (the README says how).
+included (a stepper's buttons play here too, without a kernel). To run and change them:
+
+- in this browser, with nothing installed: <a href="../lite/tree/index.html">the notebooks in
+  JupyterLite</a> (each page below links to its copy, "run in the browser"); Python there is
+  Pyodide, served by this site, and the notebooks draw their plots without matplotlib;
+- on your machine: Jupyter Lab from the project's environment with `make notebooks`;
+- or upload one to Google Colab and install this package in its first cell (the README says how).
+
+The <a href="../playground/index.html">playground</a> runs the engine in the browser too.
 
 """
+
+# Put under each notebook's title: its JupyterLite copy (docs/_scripts/lite.py) and the playground.
+RUN_HERE = (
+    '<p class="autograd-run"><a href="../lite/notebooks/index.html?path={name}"><strong>Run in '
+    "the browser</strong></a> (JupyterLite: this notebook, live, nothing to install) &middot; "
+    '<a href="../playground/index.html">the playground</a></p>'
+)
 
 FRAME = (
     '<div class="autograd-player"><iframe src="{src}" title="{title}" loading="lazy" '
@@ -50,9 +63,8 @@ def collect(source: Path, target: Path, static: Path | None = None) -> list[str]
         if players.widget_cells(notebook):
             pages = _player_pages(nb, static)
             notebook = offline(notebook, pages, f"../_static/generated/{static.name}")
-            (target / nb.name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
-        else:
-            shutil.copy2(nb, target / nb.name)
+        notebook = with_run_link(notebook, nb.name)
+        (target / nb.name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
         stems.append(nb.stem)
     if stems:
         body = "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(stems) + "\n```\n"
@@ -60,6 +72,19 @@ def collect(source: Path, target: Path, static: Path | None = None) -> list[str]
         body = "No notebook has been added to `notebooks/` yet.\n"
     (target / "index.md").write_text(HEADER + body, encoding="utf-8")
     return stems
+
+
+def with_run_link(notebook: dict[str, Any], name: str) -> dict[str, Any]:
+    """The notebook with a "run in the browser" link as its second cell (after the title)."""
+    link = {
+        "cell_type": "markdown",
+        "metadata": {},
+        "source": [RUN_HERE.format(name=html.escape(name, quote=True))],
+    }
+    cells = notebook.get("cells")
+    if not cells:
+        return notebook
+    return {**notebook, "cells": [*cells[:1], link, *cells[1:]]}
 
 
 def _player_pages(nb: Path, static: Path) -> dict[int, list[str]]:

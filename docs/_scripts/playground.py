@@ -40,6 +40,17 @@ def installed(name: str) -> Path:
     return folder
 
 
+def wheel_of_checkout(folder: Path) -> Path:
+    """A wheel of this checkout (no dependencies), written into ``folder``."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+         "--disable-pip-version-check", "-q", "-w", str(folder)],
+        check=True,
+    )  # fmt: skip
+    (wheel,) = folder.glob("scalar_autograd-*.whl")
+    return wheel
+
+
 def build(dest: Path) -> dict[str, str]:
     """Write the playground into ``dest``; returns the manifest the Worker reads."""
     if dest.exists():
@@ -61,23 +72,7 @@ def build(dest: Path) -> dict[str, str]:
     shutil.copy2(vendored / "LICENSE-viz-js.txt", dest / "viz" / "LICENSE-viz-js.txt")
     (dest / "wheels").mkdir()
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "wheel",
-                str(ROOT),
-                "--no-deps",
-                "--no-build-isolation",
-                "--disable-pip-version-check",
-                "-q",
-                "-w",
-                tmp,
-            ],
-            check=True,
-        )
-        (wheel,) = Path(tmp).glob("*.whl")
+        wheel = wheel_of_checkout(Path(tmp))
         shutil.copy2(wheel, dest / "wheels" / wheel.name)
     manifest = {"wheel": wheel.name, "pyodide": version, "viz": meta["version"]}
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")

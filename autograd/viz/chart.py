@@ -1,0 +1,184 @@
+"""Plots as SVG without matplotlib: loss curves and decision boundaries where matplotlib is not
+available, as in the notebooks' JupyterLite site (Pyodide's matplotlib is on neither PyPI nor
+npm, so that site does not serve it).
+
+Both show inline in Jupyter (``_repr_svg_``). Every text given (titles, labels) is escaped: it
+is shown as text and never becomes markup.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+from ..core.modes import no_grad
+from ..nn.modules import MLP
+from ..nn.training import Task
+
+COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+LEFT, RIGHT, TOP, BOTTOM = 64, 130, 30, 44  # margins around the plotting area, in px
+
+
+class Svg(str):
+    """SVG text that Jupyter shows as a picture.
+
+    >>> Svg("<svg></svg>")._repr_svg_()
+    '<svg></svg>'
+    """
+
+    def _repr_svg_(self) -> str:
+        return str(self)
+
+
+def _text(x: float, y: float, text: str, anchor: str = "middle", extra: str = "") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="12"{extra}>'
+        f"{escape(text)}</text>"
+    )
+
+
+def _frame(width: int, height: int, title: str, xlabel: str, ylabel: str) -> list[str]:
+    w, h = width - LEFT - RIGHT, height - TOP - BOTTOM
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
+        _text(LEFT + w / 2, 18, title, extra=' font-weight="bold"'),
+        _text(LEFT + w / 2, height - 8, xlabel),
+        _text(16, TOP + h / 2, ylabel, extra=f' transform="rotate(-90 16 {TOP + h / 2:.1f})"'),
+        f'<rect x="{LEFT}" y="{TOP}" width="{w}" height="{h}" fill="none" stroke="#444"/>',
+    ]
+
+
+class LineChart:
+    """Lines over a shared x axis, y on a linear or log scale, with a legend; ``plot`` returns
+    the chart, so calls chain.
+
+    >>> chart = LineChart(title="loss", xlabel="epoch", log=True)
+    >>> svg = chart.plot([1.0, 0.5, 0.1], label="SGD").plot([1.0, 0.2, 0.01], label="Adam").svg()
+    >>> svg.count("<polyline"), "SGD" in svg and "Adam" in svg
+    (2, True)
+    """
+
+    def __init__(
+        self,
+        title: str = "",
+        xlabel: str = "",
+        ylabel: str = "",
+        log: bool = False,
+        width: int = 560,
+        height: int = 320,
+    ) -> None:
+        self.title, self.xlabel, self.ylabel, self.log = title, xlabel, ylabel, log
+        self.width, self.height = width, height
+        self.lines: list[tuple[list[float], list[float], str]] = []
+
+    def plot(
+        self, ys: Sequence[float], xs: Sequence[float] | None = None, label: str = ""
+    ) -> LineChart:
+        """Add a line through ``(xs[i], ys[i])`` (``xs`` defaults to 0, 1, 2, ...)."""
+        xs = list(range(len(ys))) if xs is None else list(xs)
+        if len(xs) != len(ys):
+            raise ValueError(f"LineChart.plot: {len(xs)} x values but {len(ys)} y values")
+        self.lines.append(([float(x) for x in xs], [float(y) for y in ys], str(label)))
+        return self
+
+    def _y(self, y: float) -> float | None:
+        if not math.isfinite(y) or (self.log and y <= 0):
+            return None  # not drawable on this scale: left out, as matplotlib masks it
+        return math.log10(y) if self.log else y
+
+    def svg(self) -> Svg:
+        """The chart as SVG text."""
+        points = [
+            [(x, self._y(y)) for x, y in zip(xs, ys, strict=True)] for xs, ys, _ in self.lines
+        ]
+        shown = [(x, y) for line in points for x, y in line if y is not None and math.isfinite(x)]
+        out = _frame(self.width, self.height, self.title, self.xlabel, self.ylabel)
+        if not shown:
+            return Svg("\n".join([*out, "</svg>"]))
+        x0, x1 = min(p[0] for p in shown), max(p[0] for p in shown)
+        y0, y1 = min(p[1] for p in shown), max(p[1] for p in shown)
+        x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
+        w, h = self.width - LEFT - RIGHT, self.height - TOP - BOTTOM
+
+        def at(x: float, y: float) -> str:
+            return f"{LEFT + (x - x0) / (x1 - x0) * w:.1f},{TOP + h - (y - y0) / (y1 - y0) * h:.1f}"
+
+        for k in range(5):  # ticks: five values on each axis
+            tx, ty = x0 + (x1 - x0) * k / 4, y0 + (y1 - y0) * k / 4
+            px, py = at(tx, ty).split(",")
+            out.append(_text(float(px), TOP + h + 16, f"{tx:.4g}"))
+            value = 10**ty if self.log else ty
+            out.append(_text(LEFT - 6, float(py) + 4, f"{value:.3g}", anchor="end"))
+        for i, (line, (_, _, label)) in enumerate(zip(points, self.lines, strict=True)):
+            colour = COLOURS[i % len(COLOURS)]
+            coords = " ".join(at(x, y) for x, y in line if y is not None and math.isfinite(x))
+            out.append(
+                f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
+            if label:
+                ly = TOP + 12 + 18 * i
+                out.append(
+                    f'<line x1="{LEFT + w + 10}" y1="{ly - 4}" x2="{LEFT + w + 28}" '
+                    f'y2="{ly - 4}" stroke="{colour}" stroke-width="2"/>'
+                )
+                out.append(_text(LEFT + w + 32, ly, label, anchor="start"))
+        return Svg("\n".join([*out, "</svg>"]))
+
+    def _repr_svg_(self) -> str:
+        return str(self.svg())
+
+
+def boundary_chart(
+    model: MLP,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    *,
+    grid: int = 30,
+    title: str = "decision boundary",
+    size: int = 340,
+) -> Svg:
+    """The plane coloured by the class ``model`` picks (one output: its sign; several: the
+    largest) on a ``grid`` x ``grid`` lattice, with the points of ``X`` coloured by ``y``.
+
+    >>> from autograd.nn import MLP
+    >>> svg = boundary_chart(MLP(2, [4, 1], seed=0), [[0, 1], [1, 0]], [0, 1], grid=4)
+    >>> svg.count("<circle"), svg.count('class="cell"')
+    (2, 16)
+    """
+    task = Task(y)
+    xs, ys = [p[0] for p in X], [p[1] for p in X]
+    lo_x, hi_x, lo_y, hi_y = min(xs) - 0.5, max(xs) + 0.5, min(ys) - 0.5, max(ys) + 0.5
+    width, height = size + LEFT + RIGHT, size + TOP + BOTTOM
+    out = _frame(width, height, title, "input x0", "input x1")
+    cell = size / grid
+    out.append('<g opacity="0.3">')  # one opacity for all cells: no darker seams where they meet
+    with no_grad():  # looking only: no graph
+        for i in range(grid):
+            for j in range(grid):
+                a = lo_x + (hi_x - lo_x) * (i + 0.5) / grid
+                b = lo_y + (hi_y - lo_y) * (j + 0.5) / grid
+                colour = COLOURS[task.predict(model([a, b])) % len(COLOURS)]
+                out.append(
+                    f'<rect x="{LEFT + i * cell:.1f}" y="{TOP + size - (j + 1) * cell:.1f}" '
+                    f'width="{cell + 0.5:.1f}" height="{cell + 0.5:.1f}" fill="{colour}" '
+                    'class="cell"/>'
+                )
+    out.append("</g>")
+    for (a, b), label in zip(X, y, strict=True):
+        px = LEFT + (a - lo_x) / (hi_x - lo_x) * size
+        py = TOP + size - (b - lo_y) / (hi_y - lo_y) * size
+        out.append(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{COLOURS[label % len(COLOURS)]}" '
+            f'stroke="black" stroke-width="0.6"/>'
+        )
+    for c in range(task.classes):
+        ly = TOP + 12 + 18 * c
+        out.append(
+            f'<rect x="{LEFT + size + 10}" y="{ly - 10}" width="12" height="12" '
+            f'fill="{COLOURS[c % len(COLOURS)]}" stroke="black"/>'
+        )
+        out.append(_text(LEFT + size + 28, ly, f"class {c}", anchor="start"))
+    return Svg("\n".join([*out, "</svg>"]))

@@ -1,0 +1,124 @@
+"""The notebooks' JupyterLite site of the built docs (``make docs``: docs/_build/html/lite), in
+headless Chromium over the DevTools protocol: each notebook opened, all its cells run in the
+browser's Pyodide, and every request checked to stay on the local server this file starts.
+
+``make docs-check`` builds the site and runs this file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cdp import CHROMIUM, Browser
+
+from autograd.web.serve import start
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "docs" / "_build" / "html"
+LITE = SITE / "lite"
+pytestmark = [
+    pytest.mark.docs_site,
+    pytest.mark.skipif(
+        not (LITE / "lite-manifest.json").exists(), reason="lite site not built: make docs-check"
+    ),
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+CODE = "[...jupyterapp.shell.currentWidget.content.model.cells].filter(c => c.type === 'code')"
+RUN_TIMEOUT = 300  # seconds for one notebook, top to bottom (about 20 s on 2 cores)
+
+
+@pytest.fixture(scope="module")
+def host():
+    s = start(SITE)
+    yield f"http://127.0.0.1:{s.server_port}/"
+    s.shutdown()
+
+
+def run_all(b: Browser, host: str, name: str) -> list[list[dict[str, Any]]]:
+    """Open notebook ``name`` in the site, run every cell; each code cell's outputs."""
+    b.open(f"{host}lite/notebooks/index.html?path={name}")
+    b.wait("document.querySelector('.jp-Cell') && !!jupyterapp.shell.currentWidget", 90)
+    b.pump(1)
+    b.js("jupyterapp.commands.execute('notebook:run-all-cells').then(() => 1)")
+    b.wait(f"{CODE}.every(c => c.executionCount)", RUN_TIMEOUT)
+    outputs: list[list[dict[str, Any]]] = b.js(f"{CODE}.map(c => c.outputs.toJSON())")
+    errors = [o for cell in outputs for o in cell if o["output_type"] == "error"]
+    assert not errors, errors
+    return outputs
+
+
+def only_local(b: Browser, host: str) -> None:
+    elsewhere = [u for u in b.requests if not u.startswith((host, "data:", "blob:"))]
+    assert b.requests and not elsewhere, elsewhere
+    assert any(u.endswith("pyodide.asm.wasm") for u in b.requests)  # the kernel's are seen
+
+
+def stdout(cell: list[dict[str, Any]]) -> str:
+    return "".join(
+        "".join(o["text"]) for o in cell if o["output_type"] == "stream" and o["name"] == "stdout"
+    )
+
+
+def test_notebook_01_prints_what_cpython_printed_and_draws_in_the_page(host, tmp_path):
+    saved = json.loads((ROOT / "notebooks" / "01_forward_backward.ipynb").read_text())
+    expected = [stdout(c["outputs"]) for c in saved["cells"] if c["cell_type"] == "code"]
+    with Browser() as b:
+        outputs = run_all(b, host, "01_forward_backward.ipynb")
+        assert [stdout(cell) for cell in outputs] == expected
+        assert "dE/dW0 = -0.057848" in "".join(expected)  # a gradient value, by the engine
+        # draw_dot without `dot`: the wasm Graphviz draws the graph in the output
+        drawing = b.wait("document.querySelector('.autograd-drawing svg g.node') && "
+                         "document.querySelector('.autograd-drawing svg').textContent")  # fmt: skip
+        assert "grad" in drawing
+        b.screenshot(tmp_path / "01.png")
+        only_local(b, host)
+
+
+def test_notebook_02_the_steppers_widget_advances_on_a_click(host):
+    with Browser() as b:
+        run_all(b, host, "02_computation_graphs.ipynb")
+        text = "document.querySelector('.widget-output').textContent"
+        before = b.wait(f"{text}.trim() && document.querySelector('.widget-output svg') && {text}")
+        b.js("""[...document.querySelectorAll('.jupyter-widgets button')]
+                .find(e => e.textContent.includes('next')).click()""")
+        after = b.wait(f"{text} !== {json.dumps(before)} && {text}")
+        assert before.startswith("start") and after.startswith("step 1 of "), (before, after)
+        b.wait("document.querySelector('.widget-output svg')")  # the step's drawing
+        only_local(b, host)
+
+
+def test_notebook_03_training_lowers_the_loss_and_draws_the_curves(host):
+    with Browser() as b:
+        outputs = run_all(b, host, "03_training_an_mlp.ipynb")
+        text = "".join(stdout(cell) for cell in outputs)
+        runs = [(float(a), float(z)) for a, z in re.findall(r"loss (\d+\.\d+) -> (\d+\.\d+)", text)]
+        assert len(runs) >= 5 and all(end < start for start, end in runs), runs
+        svgs = [o["data"]["image/svg+xml"] for c in outputs for o in c if "data" in o
+                and "image/svg+xml" in o["data"]]  # fmt: skip
+        assert sum("<polyline" in s for s in svgs) >= 3  # loss curves, without matplotlib
+        assert any('class="cell"' in s for s in svgs)  # a decision boundary
+        only_local(b, host)
+
+
+def test_the_site_serves_the_pinned_wheels_and_the_runtime_of_the_playground():
+    manifest = json.loads((LITE / "lite-manifest.json").read_text())
+    playground = json.loads((SITE / "playground" / "manifest.json").read_text())
+    assert manifest["pyodide"] == playground["pyodide"]
+    lock = json.loads((LITE / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    pinned = (ROOT / "web" / "lite" / "requirements.txt").read_text()
+    for name, entry in lock["packages"].items():
+        served = LITE / "static" / "pyodide" / entry["file_name"]
+        assert served.exists(), name
+        if f"{name}=={entry['version']}" in pinned:  # from PyPI: the recorded hash
+            assert f"sha256:{entry['sha256']}" in pinned, name
+    config = json.loads((LITE / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["disablePyPIFallback"] is True
+    assert kernel["pyodideUrl"].startswith("./")
+    assert sorted(manifest["notebooks"]) == sorted(
+        p.name for p in (ROOT / "notebooks").glob("0[1-7]_*.ipynb")
+    )
