@@ -1,6 +1,8 @@
 """check_engine on home-made engines: each classic mistake found and named, a right engine
 passes, hostile classes never hang or crash the check; and micrograd 0.1.0's own report."""
 
+import re
+
 import pytest
 from learner_engines import engine
 
@@ -134,3 +136,60 @@ def test_micrograd_derivatives_right_and_its_real_flaws_reported():
     assert "build_topo() calls itself once per node" in text
     assert "a.grad = 3; a fresh pass gives 1" in text or "a.grad = 18" in text
     assert "Skipped (the class does not define them): tanh, sigmoid, exp, log" in text
+
+
+# Without threads, as in Pyodide (the notebooks' JupyterLite site): the same reports.
+@pytest.fixture
+def no_threads(monkeypatch):
+    from autograd.testing import learner_run
+
+    monkeypatch.setattr(learner_run, "THREADS", False)
+
+
+def test_without_threads_a_loop_is_stopped_and_the_caller_left_as_it_was(no_threads):
+    import sys
+
+    def stubborn():
+        while True:
+            try:
+                while True:
+                    pass
+            except Exception:
+                pass
+
+    trace, limit = sys.gettrace(), sys.getrecursionlimit()
+    assert guarded(stubborn, limit=0.2).hung
+    assert guarded(lambda: 1 / 0).error.startswith("ZeroDivisionError: division by zero (in")
+    assert guarded(lambda: 6 * 7).value == 42
+    assert (sys.gettrace(), sys.getrecursionlimit()) == (trace, limit)
+
+
+@pytest.mark.parametrize("mistake", [None, "assign", "tanh", "raises", "recursive", "no-reset"])
+def test_without_threads_the_report_is_the_one_with_threads(mistake, monkeypatch):
+    from autograd.testing import learner_run
+
+    with_threads = str(check_engine(engine(mistake) if mistake else engine(), examples=10))
+    monkeypatch.setattr(learner_run, "THREADS", False)
+    without = str(check_engine(engine(mistake) if mistake else engine(), examples=10))
+    if mistake == "recursive":  # the depth found may differ by a few nodes (tracing's frames)
+        pattern = r"chain of (\d+) nodes"
+        depths = [int(re.search(pattern, text).group(1)) for text in (with_threads, without)]
+        assert abs(depths[0] - depths[1]) <= 10, depths
+        with_threads, without = (re.sub(pattern, "", t) for t in (with_threads, without))
+    assert without == with_threads
+
+
+@pytest.mark.slow
+def test_without_threads_a_class_that_hangs_is_reported(no_threads):
+    report = check_engine(engine("hang"), examples=5)
+    assert "did not finish within 2 s" in str(report)
+
+
+@pytest.mark.parametrize("filename", ["<exec>", "<ipython-input-3-1a2b>", "/tmp/ipykernel_1/2.py"])
+def test_learner_code_is_named_whatever_file_name_its_front_end_gives(filename):
+    # Pyodide's kernel runs cells from "<exec>"-like names: they are the learner's code too
+    space: dict = {}
+    code = "def f():\n    return 1 / 0\n\ndef down(n):\n    return down(n + 1)\n"
+    exec(compile(code, filename, "exec"), space)
+    assert guarded(space["f"]).error == "ZeroDivisionError: division by zero (in f, line 2)"
+    assert guarded(lambda: space["down"](0)).recursion == "down"

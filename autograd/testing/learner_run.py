@@ -3,6 +3,9 @@
 Learner code may raise anything, loop forever or recurse too deep. Every call goes through
 :func:`guarded`: it runs in a fresh thread (so a recursion limit is met at the same depth on
 every run), under a time limit, and comes back as an :class:`Outcome` instead of an exception.
+Where Python has no threads (Pyodide, in the browser), it runs in the caller's thread instead,
+stopped at the time limit by a trace function, with the recursion limit counted from the call
+(so a recursive backward fails within a few nodes of where it fails in a thread).
 
 A graph is a :class:`Spec`: leaf values and steps ``(operation, operand indices)``, built the
 same way with the learner's class and with this engine's ``Value`` (the oracle).
@@ -13,11 +16,14 @@ from __future__ import annotations
 import ctypes
 import math
 import numbers
+import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from ..core.value import Value
@@ -28,6 +34,9 @@ from ..viz.style import fmt
 _PACKAGE = str(Path(__file__).resolve().parent.parent)
 TIME_LIMIT = 2.0  # seconds for one call into learner code
 HANG = "runs out of time"  # the kind of failure a call that ran out of time is reported as
+# Pyodide and WASI builds of CPython cannot start threads ("can't start new thread").
+THREADS = sys.platform not in ("emscripten", "wasi")
+_THREAD_FRAMES = 3
 
 
 class TimeLimit(BaseException):
@@ -70,7 +79,7 @@ def _describe(e: BaseException) -> tuple[str, str]:
     frames = [
         f
         for f in traceback.extract_tb(e.__traceback__)
-        if not f.filename.startswith("<") and not f.filename.startswith(_PACKAGE)
+        if not f.filename.startswith(("<frozen ", _PACKAGE))
     ]
     where = f" (in {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
     message = str(e).splitlines()[0][:160] if str(e) else ""
@@ -84,12 +93,13 @@ def _describe(e: BaseException) -> tuple[str, str]:
 
 
 def guarded(fn: Callable[[], Any], limit: float = TIME_LIMIT) -> Outcome:
-    """Call ``fn()`` in a fresh thread with a time limit; every exception becomes an Outcome.
+    """Call ``fn()`` in a fresh thread (in this one where there are no threads) with a time
+    limit; every exception becomes an Outcome naming the function and line it came from.
 
     >>> guarded(lambda: 1 + 1).value
     2
     >>> guarded(lambda: 1 / 0).error
-    'ZeroDivisionError: division by zero'
+    'ZeroDivisionError: division by zero (in <lambda>, line 1)'
     >>> def spin():
     ...     while True:
     ...         pass
@@ -107,6 +117,13 @@ def guarded(fn: Callable[[], Any], limit: float = TIME_LIMIT) -> Outcome:
             error, recursed = _describe(e)
             box.append(Outcome(error=error, recursion=recursed))
 
+    (_in_a_thread if THREADS else _in_this_thread)(run, limit)
+    if not box:
+        return Outcome(error=f"did not finish within {limit:g} s", hung=True)
+    return box[0]
+
+
+def _in_a_thread(run: Callable[[], None], limit: float) -> None:
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
     worker.join(limit)
@@ -117,9 +134,37 @@ def guarded(fn: Callable[[], Any], limit: float = TIME_LIMIT) -> Outcome:
             ctypes.c_ulong(worker.ident), ctypes.py_object(TimeLimit)
         )
         worker.join(0.5)
-    if not box:
-        return Outcome(error=f"did not finish within {limit:g} s", hung=True)
-    return box[0]
+
+
+def _in_this_thread(run: Callable[[], None], limit: float) -> None:
+    """``run()`` here, for Python without threads: a trace function raises TimeLimit in the
+    learner's code once the time is up (Python then drops the trace function, so it fires once),
+    and the recursion limit is raised by the depth of this call, so that the learner's code
+    meets it at the depth a fresh thread would."""
+    deadline = time.monotonic() + limit
+
+    def tick(frame: Any, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise TimeLimit
+        return tick
+
+    depth, frame = 0, sys._getframe()  # type: FrameType | None
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    trace, recursion = sys.gettrace(), sys.getrecursionlimit()
+    # In a thread, run() sits under threading's own three frames (_bootstrap, _bootstrap_inner,
+    # Thread.run); here, under ``depth`` frames, and the trace function's call and its clock
+    # take two more at the deepest point. So the learner's code meets the limit at about the
+    # depth it would in a thread (within a few frames, which tracing also uses):
+    sys.setrecursionlimit(recursion + depth - _THREAD_FRAMES + 2)
+    sys.settrace(tick)
+    try:
+        run()
+    except TimeLimit:  # raised outside the learner's call, in run() itself: the box stays empty
+        pass
+    finally:
+        sys.settrace(trace)
+        sys.setrecursionlimit(recursion)
 
 
 def number(x: object) -> float | None:

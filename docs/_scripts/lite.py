@@ -34,7 +34,7 @@ from playground import NOTICE, PYODIDE_FILES, ROOT, WEB, installed, wheel_of_che
 REQUIREMENTS = WEB / "lite" / "requirements.txt"
 CONFIG = WEB / "lite" / "jupyter-lite.json"
 CACHE = ROOT / "docs" / "_build" / "lite-wheels"
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-7]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-7]_*.ipynb"))
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
 KERNEL_WHEELS = ("piplite", "pyodide_kernel", "ipykernel")
 # Pyodide in the browser: how the wheels' dependency markers are read.
