@@ -148,9 +148,10 @@ def _in_this_thread(run: Callable[[], None], limit: float) -> None:
             raise TimeLimit
         return tick
 
-    depth, frame = 0, sys._getframe()  # type: FrameType | None
-    while frame is not None:
-        depth, frame = depth + 1, frame.f_back
+    depth, frame = 0, sys._getframe()  # the frames above this one, this one included
+    up: FrameType | None = frame
+    while up is not None:
+        depth, up = depth + 1, up.f_back
     trace, recursion = sys.gettrace(), sys.getrecursionlimit()
     # In a thread, run() sits under threading's own three frames (_bootstrap, _bootstrap_inner,
     # Thread.run); here, under ``depth`` frames, and the trace function's call and its clock
