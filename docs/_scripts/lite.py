@@ -1,4 +1,4 @@
-"""Build the notebooks' JupyterLite site into the built docs: notebooks 01-07 run in the browser.
+"""Build the notebooks' JupyterLite site into the built docs: notebooks 00-07 run in the browser.
 
     python docs/_scripts/lite.py docs/_build/html/lite
 
