@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -57,18 +59,58 @@ def test_the_boundary_colours_every_cell_by_the_models_class_and_shows_each_poin
 
 @given(st.text(max_size=40), st.text(max_size=40), st.text(max_size=40))
 def test_titles_and_labels_stay_text_never_markup(title, xlabel, label):
-    # XML cannot hold most control characters at all (and reads \r as \n): left out here
-    clean = [
-        "".join(c for c in s if c in "\t\n" or (c >= " " and c not in "\ufffe\uffff"))
-        for s in (title, xlabel, label)
-    ]
-    chart = LineChart(title=clean[0], xlabel=clean[1]).plot([1.0, 2.0], label=clean[2] or "x")
+    from autograd.viz.chart import shown_text
+
+    # any text, control characters included (XML cannot hold most of them: they are replaced)
+    chart = LineChart(title=title, xlabel=xlabel).plot([1.0, 2.0], label=label or "x")
     svg = chart.svg()
     root = ET.fromstring(svg)  # well-formed whatever the text
     shown = texts(svg)
-    for text in (clean[0], clean[1], clean[2] or "x"):
-        assert text in shown
+    for text in (title, xlabel, label or "x"):
+        assert shown_text(text) in shown
     # no element or attribute came from the text: the same tags as with plain labels
     plain = ET.fromstring(LineChart(title="t", xlabel="x").plot([1.0, 2.0], label="l").svg())
     assert [e.tag for e in root.iter()] == [e.tag for e in plain.iter()]
     assert chart._repr_svg_() == svg
+
+
+@given(
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.floats(1e-6, 1e6, allow_nan=False),
+)
+def test_axis_ticks_are_round_evenly_spaced_and_inside_the_range(lo, relative):
+    from autograd.viz.chart import nice_ticks
+
+    span = relative * max(abs(lo), 1.0)  # an axis spans more than rounding of its ends
+    hi = lo + span
+    ticks = nice_ticks(lo, hi)
+    assert 2 <= len(ticks) <= 11, ticks
+    tol = 1e-9 * max(abs(lo), abs(hi), span)
+    assert all(lo - tol <= t <= hi + tol for t in ticks), (lo, hi, ticks)
+    steps = [b - a for a, b in itertools.pairwise(ticks)]
+    step = steps[0]
+    assert all(abs(s - step) <= 1e-6 * step + tol for s in steps)
+    mantissa = step / 10 ** math.floor(math.log10(step) + 1e-9)
+    assert min(abs(mantissa - m) for m in (1, 2, 5, 10)) < 1e-6, step
+
+
+def test_a_log_axis_is_marked_at_whole_decades():
+    svg = LineChart(log=True).plot([100.0, 10.0, 1.0, 0.05]).svg()
+    assert {"100", "10", "1", "0.1"} <= set(texts(svg))
+
+
+@given(st.text(min_size=1, max_size=60))
+def test_the_legend_has_room_for_its_longest_label_and_any_label_is_well_formed(label):
+    from autograd.viz.chart import shown_text
+
+    svg = LineChart().plot([1.0, 2.0], label=label).plot([2.0, 1.0], label="b").svg()
+    root = ET.fromstring(svg)
+    legend = [t for t in root.iter(f"{NS}text") if t.get("text-anchor") == "start"]
+    assert legend and legend[0].text == shown_text(label)
+    assert float(legend[0].get("x", 0)) + 7 * len(label) <= float(root.get("width", 0))
+
+
+def test_a_log_axis_over_many_decades_gets_at_most_eight_marks():
+    svg = LineChart(log=True).plot([10.0**-k for k in range(18)]).svg()
+    marks = [t for t in texts(svg) if t.startswith("1e") or t in ("1", "0.1", "0.01")]
+    assert 2 <= len(marks) <= 8, marks

@@ -31,15 +31,35 @@ class Svg(str):
         return str(self)
 
 
-def _text(x: float, y: float, text: str, anchor: str = "middle", extra: str = "") -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="12"{extra}>'
-        f"{escape(text)}</text>"
+def shown_text(text: str) -> str:
+    r"""``text`` as SVG can hold it: line breaks and tabs become spaces, and the characters XML
+    forbids (other control characters, lone surrogates) become U+FFFD, so that no label can
+    make the picture unreadable. Escaping (``&``, ``<``) comes after.
+
+    >>> shown_text("loss\nper epoch\x1f") == "loss per epoch\ufffd"
+    True
+    """
+    return "".join(
+        " "
+        if c in "\t\n\r"
+        else "\ufffd"
+        if c < " " or "\ud800" <= c <= "\udfff" or c in "\ufffe\uffff"
+        else c
+        for c in text
     )
 
 
-def _frame(width: int, height: int, title: str, xlabel: str, ylabel: str) -> list[str]:
-    w, h = width - LEFT - RIGHT, height - TOP - BOTTOM
+def _text(x: float, y: float, text: str, anchor: str = "middle", extra: str = "") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="12"{extra}>'
+        f"{escape(shown_text(text))}</text>"
+    )
+
+
+def _frame(
+    width: int, height: int, title: str, xlabel: str, ylabel: str, right: int = RIGHT
+) -> list[str]:
+    w, h = width - LEFT - right, height - TOP - BOTTOM
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
@@ -49,6 +69,25 @@ def _frame(width: int, height: int, title: str, xlabel: str, ylabel: str) -> lis
         _text(16, TOP + h / 2, ylabel, extra=f' transform="rotate(-90 16 {TOP + h / 2:.1f})"'),
         f'<rect x="{LEFT}" y="{TOP}" width="{w}" height="{h}" fill="none" stroke="#444"/>',
     ]
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """About ``count`` round values (1, 2 or 5 times a power of ten apart) from ``lo`` to
+    ``hi``, as a reader would mark an axis.
+
+    >>> nice_ticks(1, 50)
+    [10.0, 20.0, 30.0, 40.0, 50.0]
+    >>> nice_ticks(-0.3, 1.0)
+    [0.0, 0.5, 1.0]
+    """
+    if not hi > lo:
+        return [lo]
+    rough = (hi - lo) / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    first = math.ceil(lo / step - 1e-9)
+    ticks = [k * step for k in range(first, math.floor(hi / step + 1e-9) + 1)]
+    return [round(t, 12) + 0.0 for t in ticks]  # no 0.30000000000000004, no -0.0
 
 
 class LineChart:
@@ -95,7 +134,10 @@ class LineChart:
             [(x, self._y(y)) for x, y in zip(xs, ys, strict=True)] for xs, ys, _ in self.lines
         ]
         shown = [(x, y) for line in points for x, y in line if y is not None and math.isfinite(x)]
-        out = _frame(self.width, self.height, self.title, self.xlabel, self.ylabel)
+        # the legend's room: the longest label at about 7 px a character, after its line
+        right = max(RIGHT, 40 + 7 * max((len(label) for *_, label in self.lines), default=0))
+        width = self.width - RIGHT + right  # the plotting area keeps its size
+        out = _frame(width, self.height, self.title, self.xlabel, self.ylabel, right)
         if not shown:
             return Svg("\n".join([*out, "</svg>"]))
         x0, x1 = min(p[0] for p in shown), max(p[0] for p in shown)
@@ -106,12 +148,15 @@ class LineChart:
         def at(x: float, y: float) -> str:
             return f"{LEFT + (x - x0) / (x1 - x0) * w:.1f},{TOP + h - (y - y0) / (y1 - y0) * h:.1f}"
 
-        for k in range(5):  # ticks: five values on each axis
-            tx, ty = x0 + (x1 - x0) * k / 4, y0 + (y1 - y0) * k / 4
-            px, py = at(tx, ty).split(",")
-            out.append(_text(float(px), TOP + h + 16, f"{tx:.4g}"))
+        for tx in nice_ticks(x0, x1):
+            out.append(_text(float(at(tx, y0).split(",")[0]), TOP + h + 16, f"{tx:.4g}"))
+        # a log scale is marked at whole decades when it spans two or more of them
+        decades = list(range(math.ceil(y0), math.floor(y1) + 1)) if self.log else []
+        decades = decades[:: math.ceil(len(decades) / 8)] if decades else []  # 8 at most
+        for ty in decades if len(decades) >= 2 else nice_ticks(y0, y1):
             value = 10**ty if self.log else ty
-            out.append(_text(LEFT - 6, float(py) + 4, f"{value:.3g}", anchor="end"))
+            py = float(at(x0, ty).split(",")[1])
+            out.append(_text(LEFT - 6, py + 4, f"{value:.3g}", anchor="end"))
         for i, (line, (_, _, label)) in enumerate(zip(points, self.lines, strict=True)):
             colour = COLOURS[i % len(COLOURS)]
             coords = " ".join(at(x, y) for x, y in line if y is not None and math.isfinite(x))
