@@ -116,7 +116,12 @@ class LineChart:
     def plot(
         self, ys: Sequence[float], xs: Sequence[float] | None = None, label: str = ""
     ) -> LineChart:
-        """Add a line through ``(xs[i], ys[i])`` (``xs`` defaults to 0, 1, 2, ...)."""
+        """Add a line through ``(xs[i], ys[i])`` (``xs`` defaults to 0, 1, 2, ...).
+
+        >>> chart = LineChart().plot([3.0, 1.0], label="loss").plot([0.5, 0.2], [1, 2])
+        >>> [(xs, label) for xs, _, label in chart.lines]
+        [([0.0, 1.0], 'loss'), ([1.0, 2.0], '')]
+        """
         xs = list(range(len(ys))) if xs is None else list(xs)
         if len(xs) != len(ys):
             raise ValueError(f"LineChart.plot: {len(xs)} x values but {len(ys)} y values")
@@ -129,7 +134,12 @@ class LineChart:
         return math.log10(y) if self.log else y
 
     def svg(self) -> Svg:
-        """The chart as SVG text."""
+        """The chart as SVG text.
+
+        >>> svg = LineChart(title="loss").plot([2.0, 1.0]).svg()
+        >>> svg.startswith("<svg") and svg.count("<polyline")
+        1
+        """
         points = [
             [(x, self._y(y)) for x, y in zip(xs, ys, strict=True)] for xs, ys, _ in self.lines
         ]
