@@ -130,6 +130,18 @@ def test_the_site_serves_the_pinned_wheels_and_the_runtime_of_the_playground():
     )
 
 
+@pytest.mark.parametrize("page", ["tree/index.html", "lab/index.html", "notebooks/index.html"])
+def test_the_sites_pages_are_no_wider_than_the_window_at_1280_px(host, page):
+    query = "?path=07_exercises.ipynb" if page.startswith("notebooks") else ""
+    with Browser() as b:
+        b.open(f"{host}lite/{page}{query}")
+        b.wait("document.querySelector('.jp-LabShell, .jp-NotebookPanel, .jp-DirListing')", 90)
+        b.pump(2)
+        page_width, window = b.js("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert window == 1280 and page_width <= window, (page_width, window)
+        assert b.js("document.documentElement.lang") == "en"
+
+
 def same_up_to_the_machine(text: str) -> str:
     """``text`` without what depends on the machine: times, a cell's file name, and the exact
     depth at which a recursion limit is met (within a few frames of CPython's, see

@@ -172,6 +172,9 @@ def build(dest: Path) -> dict[str, object]:
             sys.exit(
                 f"lite: jupyter lite build failed:\n{done.stdout[-4000:]}{done.stderr[-4000:]}"
             )
+    for page in dest.rglob("*.html"):  # JupyterLite's pages do not say what language they are
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("<html>", '<html lang="en">', 1), encoding="utf-8")
     packages = lock["packages"]
     assert isinstance(packages, dict)
     manifest = {
