@@ -106,15 +106,17 @@ def test_hostile_classes_give_a_report_never_an_exception():
     assert NOT_NUMBER in report.kinds()
 
 
-def test_guarded_stops_a_loop_that_catches_exception():
-    def stubborn():
-        while True:
-            try:
-                while True:
-                    pass
-            except Exception:
+def stubborn():
+    """Loops forever, catching every Exception its time limit could raise."""
+    while True:
+        try:
+            while True:
                 pass
+        except Exception:
+            pass
 
+
+def test_guarded_stops_a_loop_that_catches_exception():
     assert guarded(stubborn, limit=0.2).hung
 
 
@@ -148,14 +150,6 @@ def no_threads(monkeypatch):
 
 def test_without_threads_a_loop_is_stopped_and_the_caller_left_as_it_was(no_threads):
     import sys
-
-    def stubborn():
-        while True:
-            try:
-                while True:
-                    pass
-            except Exception:
-                pass
 
     trace, limit = sys.gettrace(), sys.getrecursionlimit()
     assert guarded(stubborn, limit=0.2).hung
