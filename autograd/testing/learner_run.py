@@ -4,8 +4,8 @@ Learner code may raise anything, loop forever or recurse too deep. Every call go
 :func:`guarded`: it runs in a fresh thread (so a recursion limit is met at the same depth on
 every run), under a time limit, and comes back as an :class:`Outcome` instead of an exception.
 Where Python has no threads (Pyodide, in the browser), it runs in the caller's thread instead,
-stopped at the time limit by a trace function, with the recursion limit counted from the call
-(so a recursive backward fails within a few nodes of where it fails in a thread).
+stopped at the time limit by a trace function (a recursive backward then fails a little sooner,
+by the depth of the caller's stack).
 
 A graph is a :class:`Spec`: leaf values and steps ``(operation, operand indices)``, built the
 same way with the learner's class and with this engine's ``Value`` (the oracle).
@@ -23,7 +23,6 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from ..core.value import Value
@@ -36,7 +35,6 @@ TIME_LIMIT = 2.0  # seconds for one call into learner code
 HANG = "runs out of time"  # the kind of failure a call that ran out of time is reported as
 # Pyodide and WASI builds of CPython cannot start threads ("can't start new thread").
 THREADS = sys.platform not in ("emscripten", "wasi")
-_THREAD_FRAMES = 3
 
 
 class TimeLimit(BaseException):
@@ -138,9 +136,9 @@ def _in_a_thread(run: Callable[[], None], limit: float) -> None:
 
 def _in_this_thread(run: Callable[[], None], limit: float) -> None:
     """``run()`` here, for Python without threads: a trace function raises TimeLimit in the
-    learner's code once the time is up (Python then drops the trace function, so it fires once),
-    and the recursion limit is raised by the depth of this call, so that the learner's code
-    meets it at the depth a fresh thread would."""
+    learner's code once the time is up (Python then drops the trace function, so it fires once).
+    The recursion limit is left as it is, so the learner's code meets it sooner than in a fresh
+    thread, by the depth of the caller's stack."""
     deadline = time.monotonic() + limit
 
     def tick(frame: Any, event: str, arg: Any) -> Any:
@@ -148,16 +146,7 @@ def _in_this_thread(run: Callable[[], None], limit: float) -> None:
             raise TimeLimit
         return tick
 
-    depth, frame = 0, sys._getframe()  # the frames above this one, this one included
-    up: FrameType | None = frame
-    while up is not None:
-        depth, up = depth + 1, up.f_back
-    trace, recursion = sys.gettrace(), sys.getrecursionlimit()
-    # In a thread, run() sits under threading's own three frames (_bootstrap, _bootstrap_inner,
-    # Thread.run); here, under ``depth`` frames, and the trace function's call and its clock
-    # take two more at the deepest point. So the learner's code meets the limit at about the
-    # depth it would in a thread (within a few frames, which tracing also uses):
-    sys.setrecursionlimit(recursion + depth - _THREAD_FRAMES + 2)
+    trace = sys.gettrace()
     sys.settrace(tick)
     try:
         run()
@@ -165,7 +154,6 @@ def _in_this_thread(run: Callable[[], None], limit: float) -> None:
         pass
     finally:
         sys.settrace(trace)
-        sys.setrecursionlimit(recursion)
 
 
 def number(x: object) -> float | None:
