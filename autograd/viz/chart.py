@@ -155,18 +155,23 @@ class LineChart:
         x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
         w, h = self.width - LEFT - RIGHT, self.height - TOP - BOTTOM
 
+        def px(x: float) -> float:
+            return LEFT + (x - x0) / (x1 - x0) * w
+
+        def py(y: float) -> float:
+            return TOP + h - (y - y0) / (y1 - y0) * h
+
         def at(x: float, y: float) -> str:
-            return f"{LEFT + (x - x0) / (x1 - x0) * w:.1f},{TOP + h - (y - y0) / (y1 - y0) * h:.1f}"
+            return f"{px(x):.1f},{py(y):.1f}"
 
         for tx in nice_ticks(x0, x1):
-            out.append(_text(float(at(tx, y0).split(",")[0]), TOP + h + 16, f"{tx:.4g}"))
+            out.append(_text(px(tx), TOP + h + 16, f"{tx:.4g}"))
         # a log scale is marked at whole decades when it spans two or more of them
         decades = list(range(math.ceil(y0), math.floor(y1) + 1)) if self.log else []
         decades = decades[:: math.ceil(len(decades) / 8)] if decades else []  # 8 at most
         for ty in decades if len(decades) >= 2 else nice_ticks(y0, y1):
             value = 10**ty if self.log else ty
-            py = float(at(x0, ty).split(",")[1])
-            out.append(_text(LEFT - 6, py + 4, f"{value:.3g}", anchor="end"))
+            out.append(_text(LEFT - 6, py(ty) + 4, f"{value:.3g}", anchor="end"))
         for i, (line, (_, _, label)) in enumerate(zip(points, self.lines, strict=True)):
             colour = COLOURS[i % len(COLOURS)]
             coords = " ".join(at(x, y) for x, y in line if y is not None and math.isfinite(x))
