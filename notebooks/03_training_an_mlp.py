@@ -46,6 +46,22 @@ from autograd.viz import draw_dot
 from autograd.viz.chart import LineChart, boundary_chart
 
 
+def log_curves(series, title, xlabel, ylabel, marker=None):
+    """One line per entry of ``series``, on a log scale: by matplotlib, or as SVG without it."""
+    if plt is None:  # in the browser
+        chart = LineChart(title, xlabel, ylabel, log=True)
+        for name, ys in series.items():
+            chart.plot(ys, label=name)
+        display(chart)
+        return
+    _, ax = plt.subplots(figsize=(6, 4))
+    for name, ys in series.items():
+        ax.plot(ys, marker=marker, label=name)
+    ax.set(xlabel=xlabel, ylabel=ylabel, yscale="log", title=title)
+    ax.legend()
+    plt.show()
+
+
 def predict(model, x):
     """The class the model picks for one point: the sign for one output, else the largest."""
     out = model(x)
@@ -188,20 +204,7 @@ for act in ("sigmoid", "tanh", "relu"):
         f"accuracy {accuracy(model, X, y):.0%}"
     )
 
-if plt is None:  # no matplotlib (in the browser): the same curves as SVG
-    chart = LineChart("same network, three activations", "epoch", "hinge loss", log=True)
-    for act, history in acts.items():
-        chart.plot(history, label=act)
-    display(chart)
-else:
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for act, history in acts.items():
-        ax.plot(history, label=act)
-    ax.set(
-        xlabel="epoch", ylabel="hinge loss", yscale="log", title="same network, three activations"
-    )
-    ax.legend()
-    plt.show()
+log_curves(acts, "same network, three activations", "epoch", "hinge loss")
 assert acts["sigmoid"][-1] > max(acts["tanh"][-1], acts["relu"][-1])  # sigmoid is slowest
 
 # %% [markdown]
@@ -230,23 +233,7 @@ def layer_gradients(model, points):
 
 
 flow = {act: layer_gradients(MLP(2, DEPTH, activation=act, seed=3), X[:10]) for act in acts}
-if plt is None:  # no matplotlib (in the browser): the same curves as SVG
-    chart = LineChart("gradient by layer", "layer (0 = first)", "mean |d out/dw|", log=True)
-    for act, g in flow.items():
-        chart.plot(g, label=act)
-    display(chart)
-else:
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for act, g in flow.items():
-        ax.plot(range(len(g)), g, marker="o", label=act)
-    ax.set(
-        xlabel="layer (0 = first)",
-        ylabel="mean |d out/dw|",
-        yscale="log",
-        title="gradient by layer",
-    )
-    ax.legend()
-    plt.show()
+log_curves(flow, "gradient by layer", "layer (0 = first)", "mean |d out/dw|", marker="o")
 for act, g in flow.items():
     print(f"{act:8} first layer {g[0]:.2e}   last layer {g[-1]:.2e}   ratio {g[0] / g[-1]:.1e}")
 assert flow["sigmoid"][0] < 1e-4 * flow["sigmoid"][-1]  # vanished
