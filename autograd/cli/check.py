@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..testing.learner_engine import EXAMPLES
+from ..testing.learner_process import TIME_LIMIT
 from ..testing.learner_run import guarded
-
 EXAMPLE = "python -m autograd check mymicrograd:Value"
 EXAMPLE_BACKWARD = "python -m autograd check-backward layer:forward layer:backward"
 
@@ -34,7 +35,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, argparse.ArgumentP
         f"something is wrong. Example: {EXAMPLE}",
     )
     check.add_argument("target", help="module:Class, the module a name or a .py file")
-    check.add_argument("--examples", type=int, default=60, help="random graphs (default 60)")
+    check.add_argument(
+        "--examples", type=int, default=EXAMPLES, help=f"random graphs (default {EXAMPLES})"
+    )
+    check.add_argument(
+        "--time-limit",
+        type=float,
+        default=TIME_LIMIT,
+        help=f"seconds for one call into your code (default {TIME_LIMIT:g})",
+    )
     back = sub.add_parser(
         "check-backward",
         help="check your NumPy backward against exact reverse mode",
@@ -104,7 +113,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     """Run ``check`` or ``check-backward``: the report on ``out``, 0 right, 1 wrong, 2 bad input.
 
     >>> import io
-    >>> args = argparse.Namespace(command="check", target="nothing", examples=5)
+    >>> args = argparse.Namespace(command="check", target="nothing", examples=5, time_limit=2.0)
     >>> err = io.StringIO()
     >>> run(args, err=err), err.getvalue().strip()
     (2, "check: 'nothing': give module:Name, e.g. mymodule:Value or my_file.py:Value")
@@ -113,10 +122,19 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     try:
         if args.command == "check":
             from ..testing import check_engine
+            from ..testing.learner_process import Learner, split_target
 
             if not 1 <= args.examples <= 10000:
                 raise ValueError("--examples must be 1..10000")
-            report: Any = check_engine(load(args.target), examples=args.examples)
+            if not args.time_limit > 0:
+                raise ValueError("--time-limit must be a positive number of seconds")
+            module_name, _ = split_target(args.target)
+            learner = Learner(args.target, time_limit=args.time_limit)
+            loaded = learner.load()  # in a child process: the learner's module never runs here
+            if not loaded.ok:
+                learner.close()
+                raise ValueError(f"cannot import {module_name}: {loaded.error}")
+            report: Any = check_engine(learner, examples=args.examples)
         else:
             from ..testing import check_backward
 

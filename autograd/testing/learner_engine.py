@@ -1,416 +1,691 @@
-"""``check_engine``: a learner's own scalar engine, property-tested against this one.
+"""``check_engine``: a learner's own scalar engine, judged against this one, each mistake named
+at its root cause.
 
 The learner's class needs micrograd's interface: ``V(data)``, ``.data``, ``.grad``, the
-operators and methods it defines, ``.backward()``. The check runs small graphs built to break
-home-made engines (one operation alone, its result used further on, a node used twice, numbers
-on the left, a chain past Python's recursion limit, ``backward()`` twice), then random graphs
-from Hypothesis (the ``testing`` extra) over the operations that passed. Every call into the
-learner's code runs under a time limit (see ``learner_run.guarded``). Operations the class
-does not define are skipped and listed.
+operators and methods it defines, ``.backward()``. Its code runs in a child process
+(``learner_process``): nothing it does reaches the judge, and a call that hangs, crashes or ends
+the process is a failure of that check. The judge works in layers, so that one mistake is
+reported once, where it is made:
 
-What counts as right after a second ``backward()`` on the same graph: either the same
-gradients (the class resets them) or twice them (it adds the new pass to the old one, as this
-engine and PyTorch do for leaves). Anything else means the interior nodes kept the first pass's
-gradients and sent them down again: "gradients not reset between passes".
+1. what the class is: a Value at all, not this package's own, defining something to judge;
+2. each operation alone (its forward value and local derivative), which no engine-wide mistake
+   can spoil except a ``backward()`` that does nothing;
+3. engine-wide probes on small graphs of operations found right alone: the order walked
+   inputs-first (``reversed()`` forgotten), a node's ``_backward`` run once per path (no visited
+   set), different nodes with equal values merged (``__eq__``/``__hash__`` on ``.data``), each
+   recognised by simulating the mistake (``learner_sim``) and finding the learner's numbers;
+4. each operation inside a larger graph: out.grad multiplied in (upstream), gradients added
+   (``+=``), the reflected operators with numbers on the left, each diagnosed the same way;
+5. a chain as deep as Python's default recursion limit allows, measured by the stack's growth
+   per node whatever limit the learner's code set, and ``backward()`` twice on every graph;
+6. random graphs from Hypothesis over the operations found right, shrunk to the smallest.
+
+What a problem keeps from being checked is listed as not checked because of it, never as right.
 """
 
 from __future__ import annotations
 
-import sys
+import re
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.value import Value
 from ..viz.style import fmt
-from .learner_run import (
-    HANG,
-    MIXED,
-    OPS,
-    Op,
-    Outcome,
-    Spec,
-    chain,
-    close,
-    defines,
-    guarded,
-    number,
+from .learner_probes import (
+    PROBES,
+    Explanation,
+    alone,
+    at,
+    missing,
+    per_op,
+    points,
+    reuse_specs,
+    telling,
+    upstream_spec,
 )
+from .learner_process import MEMORY_MB, TIME_LIMIT, Learner
+from .learner_report import (
+    ASSIGNED,
+    CHAIN,
+    ENDED,
+    ERROR,
+    FORWARD,
+    HANG,
+    LOCAL,
+    NO_OP,
+    NOT_NUMBER,
+    NOT_RESET,
+    NOTHING,
+    OWN,
+    PLAIN,
+    RECURSION,
+    REFLECTED,
+    REFLECTED_WRONG,
+    UPSTREAM,
+    WRONG,
+    EngineReport,
+    Failure,
+)
+from .learner_sim import sweep
+from .learner_spec import ALL_OPS, LEARNER_OPS, LETTERS, REFLECTED_OPS, LearnerOp, Spec, close
 
 __all__ = ["EngineReport", "Failure", "check_engine", "compare"]
 
-# The kinds of failure a report names.
-ERROR = "raises an error"
-FORWARD = "wrong forward value"
-LOCAL = "wrong local derivative"
-UPSTREAM = "upstream gradient left out"
-ASSIGNED = "`=` instead of `+=`"
-REFLECTED = "missing reflected operator"
-PLAIN = "plain numbers not accepted"
-RECURSION = "recursive topological sort overflows"
-NOT_RESET = "gradients not reset between passes"
-WRONG = "wrong gradient"
-NOT_NUMBER = "returns a non-number"
+EXAMPLES = 200  # random graphs after the named checks
+DEFAULT_LIMIT = 1000  # CPython's default recursion limit: the depth a learner's engine must take
 
 
-@dataclass
-class Failure:
-    """One thing the learner's engine gets wrong: its ``kind``, what happened, and the smallest
-    graph that shows it (``spec``; ``text()`` writes it, ``to_dot()`` draws it).
-
-    >>> f = Failure(LOCAL, "tanh: expected 0.42, got 0.9", Spec((0.5,), (("tanh", (0,)),)))
-    >>> print(f.text())
-    wrong local derivative: tanh: expected 0.42, got 0.9
-       a = 0.5
-       b = tanh(a) = 0.4621
-    """
-
-    kind: str
-    detail: str
-    spec: Spec | None = None
-    leaf: str = ""  # for a wrong gradient: which leaf, the right value and the learner's
-    want: float = 0.0
-    got: float = 0.0
-
-    def text(self) -> str:
-        """The kind, what happened, and the graph (see the class's example).
-
-        >>> Failure(ERROR, "V(1) raises").text()
-        'raises an error: V(1) raises'
-        """
-        lines = [f"{self.kind}: {self.detail}"]
-        if self.spec is not None:
-            lines += ["   " + line for line in self.spec.text().splitlines()]
-        return "\n".join(lines)
-
-    def to_dot(self) -> str | None:
-        """The smallest failing graph in DOT, with this engine's (correct) gradients.
-
-        >>> Failure(LOCAL, "", Spec((0.5,), (("tanh", (0,)),))).to_dot().startswith("digraph")
-        True
-        """
-        if self.spec is None:
-            return None
-        from ..viz import to_dot
-
-        root, _ = self.spec.oracle()
-        root.backward()
-        return to_dot(root)
-
-    def draw(self) -> Any:
-        """The drawing (graphviz), or None when there is no graph or Graphviz is missing.
-
-        >>> Failure(ERROR, "no graph").draw() is None
-        True
-        """
-        if self.spec is None:
-            return None
-        try:
-            from ..viz import draw_dot
-        except ImportError:
-            return None
-        root, _ = self.spec.oracle()
-        root.backward()
-        return draw_dot(root)
-
-
-@dataclass
-class EngineReport:
-    """What ``check_engine`` found: ``bool(report)`` is True when nothing failed.
-
-    >>> r = EngineReport("V", [], ["add"], ["tanh"])
-    >>> bool(r), str(r).splitlines()[0]
-    (True, 'check_engine(V): everything checked is right (1 check passed).')
-    """
-
-    name: str
-    failures: list[Failure]
-    passed: list[str]
-    skipped: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return not self.failures
-
-    def kinds(self) -> list[str]:
-        """The kinds of failure found, in order.
-
-        >>> EngineReport("V", [Failure(ERROR, "x")], []).kinds()
-        ['raises an error']
-        """
-        return [f.kind for f in self.failures]
-
-    def __str__(self) -> str:
-        n = len(self.passed)
-        checks = f"{n} check{'s' * (n != 1)} passed"
-        if self:
-            lines = [f"check_engine({self.name}): everything checked is right ({checks})."]
-        else:
-            k = len(self.failures)
-            lines = [f"check_engine({self.name}): {k} problem{'s' * (k != 1)} found ({checks})."]
-            for i, f in enumerate(self.failures, 1):
-                lines.append(f"{i}. " + f.text().replace("\n", "\n  "))
-        if self.passed:
-            lines.append("Right: " + ", ".join(self.passed) + ".")
-        if self.skipped:
-            lines.append("Skipped (the class does not define them): " + ", ".join(self.skipped))
-        return "\n".join(lines)
-
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
-        p.text(str(self))
-
-
-def _grads(nodes: Sequence[Any], count: int) -> list[float | None]:
-    return [number(getattr(n, "grad", None)) for n in nodes[:count]]
-
-
-def _run(cls: Any, spec: Spec, twice: bool = False) -> Outcome:
-    """Build ``spec`` with the learner's class, call backward (twice if asked): (data, grads)."""
-
-    def go() -> tuple[Any, list[float | None], list[float | None]]:
-        nodes: list[Any] = []
-        root = spec.build(cls, nodes)
-        root.backward()
-        first = _grads(nodes, len(spec.leaves))
-        second = first
-        if twice:
-            root.backward()
-            second = _grads(nodes, len(spec.leaves))
-        return number(getattr(root, "data", None)), first, second
-
-    return guarded(go)
-
-
-def _expected(spec: Spec) -> tuple[float, list[float]]:
-    root, leaves = spec.oracle()
-    root.backward()
-    return root.data, [v.grad for v in leaves]
-
-
-def _at(spec: Spec) -> str:
-    return ", ".join(f"{n} = {fmt(x)}" for n, x in zip("abcdefgh", spec.leaves, strict=False))
-
-
-def compare(cls: Any, spec: Spec, kink: Op | None = None) -> Failure | None:
-    """The first difference between the learner's engine and this one on ``spec``, or None.
-
-    >>> compare(Value, Spec((0.5, 2.0), (("mul", (0, 1)),))) is None
-    True
-    """
-    got = _run(cls, spec)
-    if not got.ok:
-        return Failure(HANG if got.hung else ERROR, got.error, spec)
-    data, grads, _ = got.value
-    want_data, want = _expected(spec)
-    if data is None:
-        return Failure(NOT_NUMBER, "the result's .data is not a number", spec)
-    if not close(data, want_data):
-        return Failure(FORWARD, f"expected {fmt(want_data)}, got {fmt(data)}", spec)
-    for name, g, w in zip("abcdefgh", grads, want, strict=False):
-        if g is None:
-            return Failure(NOT_NUMBER, f"{name}.grad is not a number after backward()", spec)
-        on_kink = kink is not None and kink.kink in spec.leaves
-        if on_kink and kink is not None and min(kink.slopes) <= g <= max(kink.slopes):
-            continue
-        if not close(g, w):
-            detail = f"{name}.grad: expected {fmt(w)}, got {fmt(g)}"
-            return Failure(WRONG, detail, spec, leaf=name, want=w, got=g)
-    return None
-
-
-def _points(op: Op) -> Sequence[tuple[float, ...]]:
-    if op.arity == 2:
-        return [(0.7, -1.3), (-1.1, 0.6), (1.5, 2.5)]
-    xs = [x for x in (-1.3, 0.4, 1.7, 0.6, 2.5) if op.domain(x)][:3]
-    return [(x,) for x in xs] + ([(op.kink,)] if op.kink is not None else [])
-
-
-def _local(cls: Any, op: Op) -> Failure | None:
-    """``op`` alone at a few points; a wrong gradient is named as its local derivative."""
-    for point in _points(op):
-        spec = Spec(point, ((op.name, tuple(range(op.arity))),))
-        f = compare(cls, spec, op if op.kink is not None else None)
-        if f is None:
-            continue
-        if f.kind == WRONG:
-            f.kind = LOCAL
-            f.detail = (
-                f"of {op.name}: d({op.text})/d{f.leaf} at {_at(spec)} is {fmt(f.want)}, "
-                f"yours gives {fmt(f.got)}"
-            )
-        elif f.kind in (ERROR, HANG):
-            f.detail = f"{op.text}: {f.detail}"
-        return f
-    return None
-
-
-def _upstream(cls: Any, op: Op) -> Failure | None:
-    """``op`` followed by ``* 3``: its local derivative must be multiplied by out.grad."""
-    n = op.arity
-    point = _points(op)[0]
-    spec = Spec((*point, 3.0), ((op.name, tuple(range(n))), ("mul", (n + 1, n))))
-    f = compare(cls, spec)
-    if f is None or f.kind != WRONG:
-        return f
-    got = _run(cls, spec).value[1][0]
-    alone = _expected(Spec(point, ((op.name, tuple(range(n))),)))[1][0]
-    if got is not None and close(got, alone):
-        f.kind = UPSTREAM
-        f.detail = (
-            f"{op.name}'s backward does not multiply by out.grad: in c = {op.text} * 3, "
-            f"a.grad is {fmt(got)} (the local derivative alone), expected {fmt(3 * alone)}"
-        )
-    return f
-
-
-def _reuse(cls: Any, op: Op, ok: set[str]) -> Failure | None:
-    """A node used twice (``a + a``, ``tanh(a) + a``): the two paths' gradients must add up."""
-    if op.arity == 2:
-        spec, apart = Spec((0.7,), ((op.name, (0, 0)),)), Spec((0.7, 0.7), ((op.name, (0, 1)),))
-        paths = _expected(apart)[1]
-    else:
-        other = "add" if "add" in ok else "mul" if "mul" in ok else None
-        x = _points(op)[1]
-        if other is None:
-            return None
-        spec = Spec(x, ((op.name, (0,)), (other, (1, 0))))
-        g = _expected(Spec(x, ((op.name, (0,)),)))[1][0]
-        paths = [g, 1.0] if other == "add" else [g * x[0], OPS[op.name].apply(Value(x[0])).data]
-    f = compare(cls, spec)
-    if f is None or f.kind != WRONG:
-        return f
-    got = _run(cls, spec).value[1][0]
-    if got is not None and any(close(got, p) for p in paths):
-        f.kind = ASSIGNED
-        f.detail = (
-            f"a is used twice, its gradient is only one path's: a.grad = {fmt(got)}, expected "
-            f"{' + '.join(fmt(p) for p in paths)} = {fmt(sum(paths))}; "
-            f"{op.name}'s backward assigns (=) where it must add (+=)"
-        )
-    return f
-
-
-def _mixed(cls: Any, op: Op) -> Failure | None:
-    spec = Spec((0.7, 1.1) if op.arity == 2 else (0.7,), ((op.name, tuple(range(op.arity))),))
-    f = compare(cls, spec)
-    if f is not None and f.kind == ERROR and ("TypeError" in f.detail or "Attr" in f.detail):
-        plain = op.name in ("addnum", "mulnum")
-        f.kind = PLAIN if plain else REFLECTED
-        fix = "wrap a number into a Value" if plain else f"define {op.method}"
-        if op.name == "sum":
-            fix = "define __radd__ (sum starts from 0, so it computes 0 + a)"
-        f.detail = f"{op.text} raises {f.detail}; {fix}"
-    return f
-
-
-def _depth(cls: Any, op: str) -> Failure | None:
-    """A chain past the recursion limit; on RecursionError, the smallest depth that fails."""
-    limit = sys.getrecursionlimit()
-    n = min(limit + 500, 20000)
-
-    def fails(depth: int) -> Outcome:
-        return guarded(lambda: chain(depth, cls, op).backward(), limit=5.0)
-
-    out = fails(n)
-    if out.ok:
-        return None
-    if not out.recursion:
-        return Failure(HANG if out.hung else ERROR, f"on a chain of {n} nodes: {out.error}")
-    lo, hi = 1, n  # lo passes, hi fails
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if fails(mid).recursion else (mid, hi)
-    return Failure(
-        RECURSION,
-        f"backward() on a chain of {hi} nodes raises RecursionError (Python's recursion limit "
-        f"is {limit}); {out.recursion}() calls itself once per node: build the order with a "
-        "loop and an explicit stack instead; the chain begins",
-        Spec((1.0,), tuple((op, (i, 0)) for i in range(2))),
-    )
-
-
-def _twice(cls: Any, op: str) -> Failure | None:
-    spec = Spec((1.5, 3.0, 2.0), ((op, (0, 1)), (op, (3, 2))))
-    got = _run(cls, spec, twice=True)
-    if not got.ok:
-        f = Failure(HANG if got.hung else ERROR, f"the second backward(): {got.error}", spec)
-        return f
-    _, first, second = got.value
-    _, want = _expected(spec)
-    for name, g1, g2, w in zip("abc", first, second, want, strict=False):
-        if g2 is None or g1 is None:
-            return Failure(NOT_NUMBER, f"{name}.grad after a second backward()", spec)
-        if not (close(g2, g1) or close(g2, 2 * g1)):
-            return Failure(
-                NOT_RESET,
-                f"after a second backward() on the same graph {name}.grad = {fmt(g2)}; a fresh "
-                f"pass gives {fmt(w)} and adding a second pass to the first (as this engine and "
-                f"PyTorch do) gives {fmt(2 * w)}: the interior nodes kept the first pass's "
-                "gradients and sent them down again (reset every node's grad to 0 before a "
-                "pass; a loop that builds a new graph each step is not affected)",
-                spec,
-            )
-    return None
-
-
-def check_engine(cls: Any, examples: int = 60) -> EngineReport:
-    """Property-test ``cls`` (a learner's ``Value`` class) against this engine.
-
-    Needs Hypothesis (the ``testing`` extra) for the random graphs. ``examples`` is how many
-    random graphs to try after the named checks.
+def check_engine(
+    cls: Any,
+    examples: int = EXAMPLES,
+    time_limit: float = TIME_LIMIT,
+    memory_mb: int = MEMORY_MB,
+    isolated: bool | None = None,
+) -> EngineReport:
+    """Judge ``cls`` (a learner's ``Value`` class, ``"file.py:Name"`` / ``"module:Name"``, or a
+    ``Learner`` holding one) against this engine. ``examples``: random graphs tried after the
+    named checks (needs Hypothesis, the ``testing`` extra); ``time_limit``: seconds for one call
+    into the learner's code; ``memory_mb``: what the child process may allocate;
+    ``isolated=False`` runs the learner's code in this process (as where there are no
+    processes, e.g. Pyodide).
 
     >>> report = check_engine(Value, examples=10)
     >>> bool(report), report.kinds()
-    (True, [])
+    (False, ["this package's own Value"])
     """
-    name = getattr(cls, "__qualname__", None) or type(cls).__name__
-    made = guarded(lambda: (number(cls(1.5).data), number(cls(1.5).grad)))
-    if not made.ok or made.value != (1.5, 0.0):
-        why = made.error or f"V(1.5).data, V(1.5).grad gave {made.value}, expected 1.5 and 0"
-        return EngineReport(str(name), [Failure(ERROR, f"cannot make a Value: {why}")], [])
-    failures: list[Failure] = []
-    passed: list[str] = []
-    # mul first: the other operations' checks multiply their result by 3
-    have = sorted((op for op in OPS.values() if defines(cls, op)), key=lambda o: o.name != "mul")
-    skipped = [op.name for op in OPS.values() if op not in have]
-    ok: set[str] = set()
-    for op in have:  # the operations one at a time, then inside a larger graph, then reused
-        f = _local(cls, op)
-        if f is None and "mul" in ok | {op.name}:
-            f = _upstream(cls, op)
-        if f is None:
-            f = _reuse(cls, op, ok | {op.name})
-        if f is None:
-            ok.add(op.name)
-            passed.append(op.name)
+    start = time.monotonic()
+    made = cls if isinstance(cls, Learner) else Learner(cls, time_limit, memory_mb, isolated)
+    with made as learner:
+        report = _Judge(learner, examples).report()
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def _grads(got: dict[str, Any], torch_style: bool, key: str = "grads") -> list[float | None]:
+    grads = got[key]
+    return [0.0 if g is None and torch_style else g for g in grads]
+
+
+def compare(
+    learner: Learner,
+    spec: Spec,
+    kink: LearnerOp | None = None,
+    twice: bool = False,
+    torch_style: bool = False,
+) -> tuple[Failure | None, list[float | None], list[float | None]]:
+    """The first difference between the learner's engine and this one on ``spec`` (or None),
+    and the learner's gradients and values of every node.
+
+    >>> with Learner(Value, isolated=False) as learner:
+    ...     compare(learner, Spec((0.5, 2.0), (("mul", (0, 1)),)))
+    (None, [2.0, 0.5, 1.0], [0.5, 2.0, 1.0])
+    """
+    out = learner.call("run", spec.to_json(), twice)
+    if not out.ok:
+        return Failure(_kind(out.error, out.hung), out.error, spec, error=out.error), [], []
+    got = out.value
+    grads, data = _grads(got, torch_style), got["data"]
+    root, leaves = spec.oracle()
+    root.backward()
+    if got["data"][-1] is None:
+        return Failure(NOT_NUMBER, "the result's .data is not a number", spec), grads, data
+    if not close(got["data"][-1], root.data):
+        detail = f"expected {fmt(root.data)}, got {fmt(got['data'][-1])}"
+        return Failure(FORWARD, detail, spec), grads, data
+    for name, g, v in zip(LETTERS, grads, leaves, strict=False):
+        if g is None:
+            return (
+                Failure(NOT_NUMBER, f"{name}.grad is not a number after backward()", spec),
+                grads,
+                data,
+            )
+        on_kink = kink is not None and kink.kink in spec.leaves
+        if on_kink and kink is not None and min(kink.slopes) <= g <= max(kink.slopes):
+            continue
+        if not close(g, v.grad):
+            detail = f"{name}.grad: expected {fmt(v.grad)}, got {fmt(g)}"
+            return Failure(WRONG, detail, spec, leaf=name, want=v.grad, got=g), grads, data
+    if twice:
+        second = _grads(got, torch_style, "second")
+        for name, g1, g2, v in zip(LETTERS, grads, second, leaves, strict=False):
+            if g1 is None or g2 is None or not (close(g2, g1) or close(g2, 2 * g1)):
+                return _not_reset(spec, name, g2, v.grad), grads, data
+    return None, grads, data
+
+
+def _shown(x: float | None) -> str:
+    return "not a number" if x is None else fmt(x)
+
+
+def _not_reset(spec: Spec, name: str, got: float | None, want: float) -> Failure:
+    return Failure(
+        NOT_RESET,
+        f"after a second backward() on the same graph {name}.grad = {_shown(got)}; a fresh pass "
+        f"gives {fmt(want)} and adding a second pass to the first (as this engine and PyTorch "
+        f"do) gives {fmt(2 * want)}: the interior nodes kept the first pass's gradients and sent "
+        "them down again (reset every node's grad to 0 before a pass; a loop that builds a new "
+        "graph each step is not affected)",
+        spec,
+    )
+
+
+_PLAIN_NUMBER = re.compile(r"'(int|float)' object has no attribute '(\w+)'")
+
+
+def _matches(got: Sequence[float | None], want: Sequence[float], upto: int) -> bool:
+    return all(g is not None and close(g, w) for g, w in zip(got[:upto], want[:upto], strict=False))
+
+
+def _kind(error: str, hung: bool) -> str:
+    return HANG if hung else ENDED if error.startswith("your code") else ERROR
+
+
+class _Judge:
+    """One judgement: the checks in order, the problems, and what each kept from being checked
+    (``blocked``: what, and the problem that stopped it)."""
+
+    def __init__(self, learner: Learner, examples: int) -> None:
+        self.learner = learner
+        self.examples = examples
+        self.failures: list[Failure] = []
+        self.passed: list[str] = []
+        self.blocked: list[tuple[str, Failure | None]] = []
+        self.notes: list[str] = []
+        self.torch_style = False
+        self.name = "the class"
+        self.last: list[float | None] = []  # the learner's gradients in the last graph
+        self.last_data: list[float | None] = []  # and its values
+        self.calls: dict[str, list[str]] = {}  # the methods each operation's method calls
+        self.broken: Failure | None = None  # an engine-wide problem, once found
+
+    def fail(self, f: Failure, op: str = "") -> Failure:
+        f.op = f.op or op
+        self.failures.append(f)
+        return f
+
+    def of(self, op: str) -> Failure | None:
+        """The problem found with ``op``, if any."""
+        return next((f for f in self.failures if f.op == op), None)
+
+    def blocker(self, op: str) -> tuple[Failure, str] | None:
+        """The problem of an operation that ``op``'s method calls (``__sub__`` written as
+        ``self + (-other)`` is wrong whenever ``__add__`` is), and that operation's method."""
+        for method in self.calls.get(op, ()):
+            for other in [n for n, o in ALL_OPS.items() if o.method == method]:
+                f = self.of(other) if other != op else None
+                if f is not None:
+                    return f, method
+        return None
+
+    def blocked_by_call(self, op: str, what: str, kind: str = "") -> bool:
+        """List ``what`` as not checked when ``op`` calls an operation found wrong, or when
+        another form of the same method (``a ** 3`` after ``a ** 2``) failed the same way."""
+        if self.broken is not None:
+            self.blocked.append((what, self.broken))
+            return True
+        method = ALL_OPS[op].method
+        same = next(
+            (
+                f
+                for f in self.failures
+                if f.op and f.kind == kind and ALL_OPS[f.op].method == method
+            ),
+            None,
+        )
+        if same is not None:
+            self.blocked.append((f"{ALL_OPS[op].text} (the same {method})", same))
+            return True
+        found = self.blocker(op)
+        if found is None:
+            return False
+        f, method = found
+        self.blocked.append((f"{what} (your {ALL_OPS[op].method} calls {method})", f))
+        return True
+
+    def compare(self, spec: Spec, kink: LearnerOp | None = None, twice: bool = False) -> Any:
+        f, self.last, self.last_data = compare(self.learner, spec, kink, twice, self.torch_style)
+        return f, self.last
+
+    def report(self) -> EngineReport:
+        skipped = self.run()
+        self.merge_same_errors()
+        number = {id(f): i for i, f in enumerate(self.failures, 1)}
+        blocked = [(what, number.get(id(f), 0)) for what, f in self.blocked]
+        return EngineReport(self.name, self.failures, self.passed, skipped, blocked, self.notes)
+
+    def merge_same_errors(self) -> None:
+        """Failures that raise the very same error at the same line of the learner's code are
+        one mistake: keep the one that names it best, list the others as blocked by it."""
+        best = {PLAIN: 0, REFLECTED: 1}
+        groups: dict[str, list[Failure]] = {}
+        for f in self.failures:
+            plain = _PLAIN_NUMBER.search(f.error)
+            if plain:  # a number reached code that wanted a Value, wherever that happened
+                groups.setdefault(f"plain {plain.group(2)}", []).append(f)
+            elif " (in " in f.error:  # raised in the learner's own code, at a known line
+                groups.setdefault(f.error, []).append(f)
+        for group in groups.values():
+            keep = min(group, key=lambda f: best.get(f.kind, 2))
+            for f in group:
+                if f is not keep:
+                    self.failures.remove(f)
+                    what = ALL_OPS[f.op].text if f.op else f.kind
+                    self.blocked.append((f"{what} (raises the same error)", keep))
+                    self.blocked = [(w, keep if g is f else g) for w, g in self.blocked]
+
+    # -- 1. what the class is ----------------------------------------------------------------
+
+    def run(self) -> list[str]:
+        loaded = self.learner.load()
+        if not loaded.ok:
+            self.fail(Failure(ERROR, f"cannot import {self.learner.target}: {loaded.error}"))
+            return []
+        about = self.learner.call("about")
+        if not about.ok:
+            self.fail(
+                Failure(
+                    _kind(about.error, about.hung), f"cannot make a Value: V(1.5) {about.error}"
+                )
+            )
+            return []
+        info = about.value
+        self.name = info["name"]
+        if info["own"]:
+            detail = (
+                f"{self.name} is {info['own']} or derives from it: this package's own engine, "
+                "not yours, so the judge would be judging itself; submit your own class"
+            )
+            self.fail(Failure(OWN, detail))
+            return []
+        if not self.made(info):
+            return []
+        self.calls = info["calls"]
+        # the operations that call no other first (mul first: the others' checks use it)
+        ops = sorted(
+            (n for n in LEARNER_OPS if n in info["defines"]),
+            key=lambda n: (n != "mul", len(self.calls.get(n, ()))),
+        )
+        skipped = [n for n in LEARNER_OPS if n not in ops]
+        if not ops or not info["has_backward"]:
+            what = (
+                "has no backward() method"
+                if ops
+                else (f"defines none of the operations the judge knows ({', '.join(LEARNER_OPS)})")
+            )
+            self.fail(Failure(NOTHING, f"nothing was judged: {self.name} {what}"))
+            return skipped
+        if self.did_nothing(ops, info):
+            return skipped
+        # The operations whose methods call no other operator first, then the ones built on
+        # them (``__sub__`` as ``self + (-other)``), so that a mistake is charged where it is.
+        base = [n for n in ops if not self.calls.get(n)]
+        built = [n for n in ops if n not in base]
+        ok = self.reused_alone(self.alone(base))
+        ok, broken = self.probes(ok)
+        ok = self.in_graphs(base, ok, broken)
+        self.broken = broken  # built operations' graphs have several nodes: it spoils them too
+        ok += self.in_graphs(built, self.reused_alone(self.alone(built)), broken, ok)
+        self.reflected([n for n, r in REFLECTED_OPS.items() if r.needs in ops], ok, broken)
+        self.depth(ops)
+        self.random(ok, broken)
+        return skipped
+
+    def made(self, info: dict[str, Any]) -> bool:
+        data, grad = info["data"], info["grad"]
+        if info["grad_kind"] == "None":
+            self.torch_style = True
+            self.notes.append(
+                "V(1.5).grad starts as None (PyTorch's convention; micrograd's is 0.0): a "
+                "gradient still None after backward() is read as 0"
+            )
+            grad = 0.0
+        for kind, what in ((info["data_kind"], ".data"), (info["grad_kind"], ".grad")):
+            if kind == "a 0-d NumPy array":
+                self.notes.append(f"{what} holds a 0-d NumPy array: read as a float with .item()")
+        if data == 1.5 and grad == 0.0:
+            return True
+        why = f"V(1.5).data, V(1.5).grad gave {fmt(data)} and {fmt(grad)}, expected 1.5 and 0"
+        if data is None or grad is None:
+            why = (
+                f"V(1.5).data is {info['data_kind'] or 'a number'} and V(1.5).grad is "
+                f"{info['grad_kind'] or 'a number'}: the judge needs numbers"
+            )
+        self.fail(Failure(ERROR, f"cannot make a Value: {why}"))
+        return False
+
+    def did_nothing(self, ops: Sequence[str], info: dict[str, Any]) -> bool:
+        """A backward() that gives no input any gradient, on every operation tried: nothing
+        else can be judged. The root's own grad says whether it was set at all."""
+        tried: list[tuple[Spec, float | None]] = []
+        for name in ops[:3]:
+            spec = telling(LEARNER_OPS[name])
+            if spec is None:
+                return False
+            out = self.learner.call("run", spec.to_json(), False)
+            if not out.ok:
+                return False
+            grads = _grads(out.value, self.torch_style)
+            if any(g not in (0.0, None) for g in grads[:-1]):
+                return False
+            tried.append((spec, grads[-1]))
+        spec, root = tried[0]
+        out_name = spec.names()[-1]
+        if root in (0.0, None):
+            detail = f"after {out_name}.backward() every gradient is still 0, {out_name}.grad too"
+            if info["backward_hidden"]:
+                detail += (
+                    ": an instance attribute named backward (set in __init__, e.g. "
+                    "self.backward = lambda: None) hides the class's backward() method; name "
+                    "the per-node function _backward"
+                )
+            else:
+                detail += ": set the root's grad to 1, then call every node's _backward in order"
         else:
-            failures.append(f)
-    for op in MIXED.values():
-        if op.needs in ok:
-            f = _mixed(cls, op)
+            detail = (
+                f"after {out_name}.backward() {out_name}.grad is {fmt(root)} but no input got a "
+                "gradient: no node's _backward ran (is each operation's _backward stored on its "
+                "result, and called for every node of the order?)"
+            )
+        f = self.fail(Failure(NO_OP, detail, spec))
+        self.blocked.append(("every operation's derivatives, and everything built on them", f))
+        return True
+
+    # -- 2. each operation alone -------------------------------------------------------------
+
+    def alone(self, ops: Sequence[str]) -> list[str]:
+        ok = []
+        for name in ops:
+            f = self.local(LEARNER_OPS[name])
             if f is None:
-                passed.append(op.text)
-            else:
-                failures.append(f)
-    for check, label, bases in (
-        (_depth, "a chain past the recursion limit", ("add", "mul")),
-        (_twice, "backward() twice", ("mul", "add")),
-    ):
-        base = next((b for b in bases if b in ok), None)
-        if base is not None:
-            f = check(cls, base)
+                ok.append(name)
+            elif not self.blocked_by_call(name, LEARNER_OPS[name].text, f.kind):
+                self.fail(f, name)
+        return ok
+
+    def local(self, op: LearnerOp) -> Failure | None:
+        """``op`` alone at a few points; a wrong gradient is named as its local derivative."""
+        for point in points(op):
+            spec = alone(op, point)
+            f, _ = self.compare(spec, op if op.kink is not None else None)
             if f is None:
-                passed.append(label)
+                continue
+            if f.kind == WRONG:
+                f.kind = LOCAL
+                f.detail = (
+                    f"of {op.name}: d({op.text})/d{f.leaf} at {at(spec)} is {fmt(f.want)}, "
+                    f"yours gives {fmt(f.got)}"
+                )
+            elif f.kind == ERROR and op.method == "__pow__" and "TypeError" in f.detail:
+                f.detail = f"{op.text}: {f.detail} (does your __pow__ take only whole exponents?)"
             else:
-                failures.append(f)
-    if ok and not any(f.kind == HANG for f in failures):
+                f.detail = f"{op.text}: {f.detail}"
+            return f
+        return None
+
+    def reused_alone(self, ok: Sequence[str]) -> list[str]:
+        """``a * a``: one level, so no order or visited set can spoil it; the binary operations
+        that add their gradients up are the ones the probes build with."""
+        right = []
+        for name in ok:
+            op = LEARNER_OPS[name]
+            f = self.explain(reuse_specs(op, ok)[0], name) if op.arity == 2 else None
+            if f is None or f.kind == NOT_RESET:
+                right.append(name)
+            elif not self.blocked_by_call(name, f"{op.text} with a used twice", f.kind):
+                self.fail(f, name)
+        return right
+
+    # -- 3. engine-wide probes ---------------------------------------------------------------
+
+    def probes(self, ok: Sequence[str]) -> tuple[list[str], Failure | None]:
+        """The order, the visited set, equality by value, on graphs of operations right alone.
+        A probe spoiled by one operation's own mistake names it and is tried again without it."""
+        ok = list(ok)
+        for probe in PROBES:
+            while (made := probe(ok)) is not None:
+                spec, mistakes = made
+                f, grads = self.compare(spec)
+                if f is None or f.kind != WRONG:
+                    break
+                ops = sorted(spec.ops())
+                found = self.explained(spec, grads, f, mistakes)
+                if found is not None:
+                    return ok, self.fail(found)
+                for name in ops:
+                    own = self.explained(spec, grads, f, per_op(spec, name))
+                    if own is not None:
+                        self.fail(own, name)
+                        ok.remove(name)
+                        break
+                else:
+                    detail = (
+                        f"each operation is right alone, yet in this graph {f.detail} (no classic "
+                        "mistake explains it: compare your backward() with a reverse "
+                        "topological sweep)"
+                    )
+                    return ok, self.fail(Failure(CHAIN, detail, spec, f.leaf, f.want, f.got))
+        return ok, None
+
+    def explained(
+        self, spec: Spec, grads: list[float | None], f: Failure, mistakes: Sequence[Explanation]
+    ) -> Failure | None:
+        for e in mistakes:
+            if _matches(grads, sweep(spec, e.mistake), len(spec.leaves)):
+                return Failure(e.kind, f"{e.detail} ({f.detail})", spec, f.leaf, f.want, f.got)
+        return None
+
+    # -- 4. each operation inside a larger graph ---------------------------------------------
+
+    def in_graphs(
+        self,
+        ops: Sequence[str],
+        ok: Sequence[str],
+        broken: Failure | None,
+        below: Sequence[str] = (),
+    ) -> list[str]:
+        """Each operation of ``ops`` right alone (in ``ok``) inside larger graphs built with it
+        and the operations ``below`` found right before it."""
+        right: list[str] = []
+        for name in ops:
+            if name in ok and self.blocked_by_call(name, f"{name} in larger graphs"):
+                continue
+            if name not in ok:
+                own = self.of(name)
+                if own is not None:
+                    self.blocked.append((f"{name} in larger graphs", own))
+                continue
+            if broken is not None:
+                self.blocked.append((f"{name}: out.grad multiplied in, and +=", broken))
+                continue
+            if self.right_in_graphs(LEARNER_OPS[name], [*below, *ok]):
+                right.append(name)
+                self.passed.append(name)
+        return right
+
+    def right_in_graphs(self, op: LearnerOp, ok: Sequence[str]) -> bool:
+        """out.grad multiplied in, and (for a unary operation) ``+=``, each checked on a
+        graph of ``op`` and operations right alone; a check with nothing to build on is listed
+        as not checked."""
+        checked = True
+        reuse: list[Spec | None] = [*reuse_specs(op, ok)[op.arity - 1 :]]  # a * a: checked alone
+        checks = [(upstream_spec(op, ok), "out.grad multiplied in")]
+        checks += [(s, "+=") for s in reuse or [None]]
+        for spec, what in checks:
+            if spec is None:
+                blame = next((f for n in ("add", "mul", "sub") if (f := self.of(n))), None)
+                self.blocked.append(
+                    (f"{op.name}: {what} (nothing right to build a graph with)", blame)
+                )
+                checked = False
+                continue
+            f = self.explain(spec, op.name)
+            if f is not None and f.kind == NOT_RESET:
+                self.not_reset(f, op.name)
+            elif f is not None:
+                if not self.blocked_by_call(op.name, f"{op.name} in larger graphs", f.kind):
+                    self.fail(f, op.name)
+                return False
+        return checked
+
+    def explain(self, spec: Spec, op: str) -> Failure | None:
+        """Compare (twice), and name a wrong gradient by the mistake of ``op`` that gives it."""
+        f, grads = self.compare(spec, twice=True)
+        if f is None or f.kind != WRONG:
+            return f
+        found = self.explained(spec, grads, f, per_op(spec, op))
+        if found is not None:
+            return found
+        f.detail = f"{op} in a larger graph: {f.detail}"
+        return f
+
+    def not_reset(self, f: Failure, op: str) -> None:
+        """One problem for every graph a second backward() spoils, naming their operations."""
+        seen = next((g for g in self.failures if g.kind == NOT_RESET), None)
+        if seen is None:
+            self.fail(f)
+            f.detail += "; seen on graphs with: " + (op or "random operations")
+        elif op and not seen.detail.endswith((f": {op}", f", {op}")):
+            seen.detail += f", {op}"
+
+    def reflected(self, names: Sequence[str], ok: Sequence[str], broken: Failure | None) -> None:
+        """Numbers on the left (or right): defined, right alone, right inside a graph; when
+        wrong because the operation it calls is wrong, not charged twice."""
+        for name in names:
+            op = REFLECTED_OPS[name]
+            spec = Spec((0.7, 1.1) if op.arity == 2 else (0.7,), ((name, tuple(range(op.arity))),))
+            f, grads = self.compare(spec)
+            data = self.last_data
+            if (
+                f is not None
+                and f.kind == ERROR
+                and ("TypeError" in f.detail or "Attr" in f.detail)
+            ):
+                f = missing(op, f)
+                if not self.blocked_by_call(name, op.text, f.kind):
+                    self.fail(f, name)
+                continue
+            if f is not None and broken is not None:  # sum([a, b]) is two nodes, 2 / a often
+                self.blocked.append((op.text, broken))
+                continue
+            if f is not None and self.blocked_by_call(name, op.text, f.kind):
+                continue
+            if f is not None:
+                mirrored = self.delegates(op, grads, data)
+                if mirrored is not None:
+                    self.blocked.append(
+                        (f"{op.text} (your {op.method} calls {op.needs})", mirrored)
+                    )
+                    continue
+                f.kind = REFLECTED_WRONG if f.kind in (WRONG, FORWARD) else f.kind
+                f.detail = f"{op.text} ({op.method}): {f.detail}"
+                self.fail(f, name)
+                continue
+            if broken is not None:
+                self.blocked.append((f"{op.text} in larger graphs", broken))
+                continue
+            other = next((n for n in ("add", "mul") if n in ok), None)
+            if other is None and op.arity == 1:
+                blame = self.of(op.needs) or next(
+                    (f for n in ("add", "mul") if (f := self.of(n))), None
+                )
+                self.blocked.append(
+                    (f"{op.text} in larger graphs (nothing right to build with)", blame)
+                )
+                continue
+            if other is not None and op.arity == 1:
+                outer = (other, (1, 0))
+                g = self.explain(Spec(spec.leaves, ((name, (0,)), outer)), name)
+                mirrored = self.delegates(op, self.last, self.last_data, outer) if g else None
+                if mirrored is not None:
+                    self.blocked.append(
+                        (
+                            f"{op.text} in larger graphs (your {op.method} calls {op.needs})",
+                            mirrored,
+                        )
+                    )
+                    continue
+                if g is not None and g.kind == NOT_RESET:
+                    self.not_reset(g, op.text)
+                elif g is not None and self.blocked_by_call(name, f"{op.text} in larger graphs"):
+                    continue
+                elif g is not None:
+                    g.kind = g.kind if g.kind in (ASSIGNED, UPSTREAM) else REFLECTED_WRONG
+                    g.detail = f"{op.text} ({op.method}): {g.detail}"
+                    self.fail(g, name)
+                    continue
+            self.passed.append(op.text)
+
+    def delegates(
+        self,
+        op: LearnerOp,
+        grads: Sequence[float | None],
+        data: Sequence[float | None],
+        outer: tuple[str, tuple[int, int]] | None = None,
+    ) -> Failure | None:
+        """The mirrored operation's problem, when the learner's reflected operator gives what
+        that operation gives with the number made a Value (it calls it), alone or followed by
+        ``outer`` (which uses the result and leaf ``a``)."""
+        mirrored = self.of(op.needs)
+        if mirrored is None or op.twin is None or not grads:
+            return None
+        constant, name, args = op.twin
+        steps: tuple[tuple[str, tuple[int, ...]], ...] = ((name, args),)
+        if outer is not None:
+            steps += ((outer[0], (2, 0)),)
+        _, same = self.compare(Spec((0.7, constant), steps))
+        pairs = [(same[:1], grads[:1]), (self.last_data[-1:], data[-1:])]
+        alike = all(
+            a and b and a[0] is not None and b[0] is not None and close(a[0], b[0])
+            for a, b in pairs
+        )
+        return mirrored if alike else None
+
+    # -- 5. depth ----------------------------------------------------------------------------
+
+    def depth(self, ops: Sequence[str]) -> None:
+        """A recursive sort grows the stack by a frame or more per node: measured on chains of
+        100 and 200 nodes, so the learner's own recursion limit changes nothing."""
+        op = next((n for n in ("add", "mul", "sub") if n in ops), ops[0])
+        small, big = (self.learner.call("depth", op, n) for n in (100, 200))
+        if small.ok and big.ok:
+            per_node = (big.value["frames"] - small.value["frames"]) / 100
+            if per_node >= 0.5:
+                fits = int((DEFAULT_LIMIT - small.value["frames"]) / per_node + 100)
+                top = big.value["top"] or "backward"
+                detail = (
+                    f"{top}() calls itself once per node: the stack grew by {per_node:g} "
+                    f"frame{'s' * (per_node != 1)} per node on a chain of 200, so with Python's "
+                    f"default recursion limit ({DEFAULT_LIMIT}) backward() on a chain of about "
+                    f"{fits} nodes raises RecursionError; build the order with a loop and an "
+                    "explicit stack instead; the chain begins"
+                )
+                self.fail(Failure(RECURSION, detail, Spec((1.0,), ((op, (0, 0)), (op, (1, 0))))))
+                return
+        n = 3 * DEFAULT_LIMIT
+        out = self.learner.call("long_chain", op, n, limit=max(5.0, self.learner.time_limit))
+        if out.ok:
+            self.passed.append(f"a chain of {n} nodes")
+        else:
+            self.fail(Failure(_kind(out.error, out.hung), f"on a chain of {n} nodes: {out.error}"))
+
+    # -- 6. random graphs --------------------------------------------------------------------
+
+    def random(self, ok: Sequence[str], broken: Failure | None) -> None:
+        if broken is not None:
+            self.blocked.append(("random graphs", broken))
+            return
+        if not ok or self.examples <= 0 or any(f.kind == HANG for f in self.failures):
+            return
         from .learner_graphs import search
 
-        f = search(cls, sorted(ok), examples, compare)
+        ok = [n for n in ok if self.blocker(n) is None]
+        twice = not any(f.kind == NOT_RESET for f in self.failures)  # else it hides the rest
+        f = search(lambda spec: self.compare(spec, twice=twice)[0], sorted(ok), self.examples)
+        left_out = [n for n in LEARNER_OPS if self.of(n) is not None or self.blocker(n)]
         if f is None:
-            passed.append(f"{examples} random graphs")
-        elif not any(
-            g.kind == f.kind and g.spec and f.spec and g.spec.ops() == f.spec.ops()
-            for g in failures
-        ):
-            failures.append(f)
-    return EngineReport(str(name), failures, passed, skipped)
+            text = f"{self.examples} random graphs"
+            self.passed.append(text + (f" (without {', '.join(left_out)})" if left_out else ""))
+        elif f.kind == NOT_RESET:
+            self.not_reset(f, "")
+        else:
+            self.fail(f)

@@ -1,0 +1,281 @@
+"""The small graphs ``check_engine`` builds on purpose, and what each classic mistake makes of
+them: each probe is a ``Spec`` and the mistakes (``learner_sim.Mistake``) whose numbers, if the
+learner's engine gives them, name the root cause."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..viz.style import fmt
+from .learner_report import (
+    ASSIGNED,
+    BY_VALUE,
+    ORDER,
+    PLAIN,
+    REFLECTED,
+    TWICE_RUN,
+    UPSTREAM,
+    Failure,
+)
+from .learner_sim import Mistake, partials, sweep
+from .learner_spec import ALL_OPS, LEARNER_OPS, LETTERS, LearnerOp, Spec
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A mistake, the kind of problem it is, and the sentence that says it."""
+
+    mistake: Mistake
+    kind: str
+    detail: str
+
+
+def points(op: LearnerOp) -> list[tuple[float, ...]]:
+    """The points where ``op`` is tried alone: inside its domain, and its kink if it has one.
+
+    >>> from autograd.testing.learner_spec import LEARNER_OPS
+    >>> points(LEARNER_OPS["log"])
+    [(0.4,), (1.7,), (0.6,)]
+    """
+    if op.arity == 2:
+        return [(0.7, -1.3), (-1.1, 0.6), (1.5, 2.5)]
+    xs = [x for x in (-1.3, 0.4, 1.7, 0.6, 2.5) if op.domain(x)][:3]
+    out: list[tuple[float, ...]] = [(x,) for x in xs]
+    return out + ([(op.kink,)] if op.kink is not None else [])
+
+
+def alone(op: LearnerOp, point: tuple[float, ...]) -> Spec:
+    """``op`` applied once to leaves at ``point``.
+
+    >>> from autograd.testing.learner_spec import LEARNER_OPS
+    >>> alone(LEARNER_OPS["mul"], (2.0, 3.0)).text()
+    'a = 2\\nb = 3\\nc = a × b = 6'
+    """
+    return Spec(point, ((op.name, tuple(range(op.arity))),))
+
+
+def at(spec: Spec) -> str:
+    """The leaves' values as a report writes them.
+
+    >>> at(Spec((0.5, 2.0), (("mul", (0, 1)),)))
+    'a = 0.5, b = 2'
+    """
+    return ", ".join(f"{n} = {fmt(x)}" for n, x in zip(LETTERS, spec.leaves, strict=False))
+
+
+def telling(op: LearnerOp) -> Spec | None:
+    """``op`` alone at a point where some input's right gradient is not 0.
+
+    >>> from autograd.testing.learner_spec import LEARNER_OPS
+    >>> telling(LEARNER_OPS["relu"]).leaves
+    (0.4,)
+    """
+    for point in points(op):
+        spec = alone(op, point)
+        if any(g != 0.0 for g in sweep(spec)[:-1]):
+            return spec
+    return None
+
+
+def valid(spec: Spec) -> bool:
+    """Whether this engine computes ``spec`` inside every operation's domain, finite and away
+    from a kink (where more than one gradient is right).
+
+    >>> valid(Spec((0.5,), (("log", (0,)),))), valid(Spec((-0.5,), (("log", (0,)),)))
+    (True, False)
+    >>> valid(Spec((0.0,), (("root", (0,)),)))
+    False
+    """
+    try:
+        data, local = partials(spec)
+    except (ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+        return False
+    for name, args in spec.steps:
+        op, xs = ALL_OPS[name], [data[i] for i in args]
+        if not op.domain(*xs) or (op.kink is not None and xs[0] == op.kink):
+            return False
+    slopes = [d for row in local for d in row]
+    return all(math.isfinite(x) and abs(x) <= 1e4 for x in data + slopes)
+
+
+def finite(spec: Spec) -> bool:
+    """Whether this engine computes ``spec`` without an error and to a moderate size.
+
+    >>> finite(Spec((0.4,), (("log", (0,)),) * 1)), finite(Spec((-1.0,), (("log", (0,)),)))
+    (True, False)
+    """
+    try:
+        root, _ = spec.oracle()
+    except (ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+        return False
+    return abs(root.data) < 1e6
+
+
+def order_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
+    """Three steps in a row, each waiting for the gradient of the one after it.
+
+    >>> order_probe(["mul"])[0].steps
+    (('mul', (0, 1)), ('mul', (4, 2)), ('mul', (5, 3)))
+    """
+    detail = (
+        "the nodes nearest the output are right and the ones further in get 0 or too little: "
+        "backward() calls each node's _backward inputs-first, before the node's own gradient is "
+        "complete. Did you forget reversed() on the topological order?"
+    )
+    binary = next((n for n in ("mul", "add", "sub", "div") if n in ok), None)
+    candidates = (
+        []
+        if binary is None
+        else [Spec((0.7, 1.3, -0.6, 1.1), ((binary, (0, 1)), (binary, (4, 2)), (binary, (5, 3))))]
+    )
+    candidates += [Spec((0.4,), ((n, (0,)), (n, (1,)), (n, (2,)))) for n in ok]
+    spec = next((s for s in candidates if finite(s)), None)
+    return None if spec is None else (spec, [Explanation(Mistake(forward=True), ORDER, detail)])
+
+
+def twice_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
+    """An interior node used twice by the next one.
+
+    >>> twice_probe(["mul", "add"])[0].text().splitlines()[-1]
+    'd = c + c = 1.82'
+    """
+    inner = next((n for n in ("mul", "add", "sub", "div") if n in ok), None)
+    outer = next((n for n in ("add", "mul") if n in ok), None)
+    if inner is None or outer is None:
+        return None
+    detail = (
+        "c is used twice by d, and c's _backward ran once per use, sending its gradient down "
+        "twice: your topological order lists a node once per path to it. Keep a visited set so "
+        "that each node is added once"
+    )
+    spec = Spec((0.7, 1.3), ((inner, (0, 1)), (outer, (2, 2))))
+    return spec, [Explanation(Mistake(per_path=True), TWICE_RUN, detail)]
+
+
+def value_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
+    """Two different nodes with the same value, both needed.
+
+    >>> value_probe(["add", "mul"])[0].text().splitlines()[2:]
+    ['c = a + b = 3', 'd = b + a = 3', 'e = c × d = 9']
+    """
+    if "add" not in ok:
+        return None
+    outer = "mul" if "mul" in ok else "add"
+    detail = (
+        "c = a + b and d = b + a are different nodes with the same value, and only one of them "
+        "passed its gradient on: your __eq__/__hash__ compare .data, so a set (the children, or "
+        "the visited set) holds one of them. Compare nodes by identity: remove __eq__ and "
+        "__hash__, or key the visited set by id(node)"
+    )
+    spec = Spec((1.0, 2.0), (("add", (0, 1)), ("add", (1, 0)), (outer, (2, 3))))
+    return spec, [Explanation(Mistake(by_value=True), BY_VALUE, detail)]
+
+
+PROBES: list[Callable[[Sequence[str]], tuple[Spec, list[Explanation]] | None]] = [
+    order_probe,
+    twice_probe,
+    value_probe,
+]
+
+
+def per_op(spec: Spec, op: str) -> list[Explanation]:
+    """The mistakes one operation's backward can make in ``spec``: out.grad left out, or an
+    assignment where it must add, in the lines of all its operands or of one of them.
+
+    >>> [e.kind for e in per_op(Spec((0.7,), (("tanh", (0,)),)), "tanh")]
+    ['upstream gradient left out', '`=` instead of `+=`']
+    """
+    steps = frozenset(i for i, (name, _) in enumerate(spec.steps) if name == op)
+    arity = max((len(spec.steps[i][1]) for i in steps), default=1)
+    mine = f"{op}'s backward"
+    subsets: list[frozenset[int] | None] = [None]
+    if arity == 2:
+        subsets += [frozenset({0}), frozenset({1})]
+    out = []
+    for operands in subsets:
+        which = "" if operands is None else " (in one of its two lines)"
+        out.append(
+            Explanation(
+                Mistake(no_upstream=steps, operands=operands),
+                UPSTREAM,
+                f"{mine} does not multiply by out.grad{which}: it passes its local "
+                "derivative alone",
+            )
+        )
+        out.append(
+            Explanation(
+                Mistake(assign=steps, operands=operands),
+                ASSIGNED,
+                f"a node used twice gets only one path's gradient: {mine} assigns (=) where it "
+                f"must add (+=){which}",
+            )
+        )
+    return sorted(out, key=lambda e: e.kind != UPSTREAM)
+
+
+def upstream_spec(op: LearnerOp, ok: Sequence[str]) -> Spec | None:
+    """``op`` followed by an operation right on its own whose derivative is not 1 there, so
+    that leaving out.grad out shows: ``(op) * 3`` and the like, else ``tanh(op)`` and the like.
+
+    >>> from autograd.testing.learner_spec import LEARNER_OPS
+    >>> upstream_spec(LEARNER_OPS["tanh"], ["mul"]).steps
+    (('tanh', (0,)), ('mul', (2, 1)))
+    >>> upstream_spec(LEARNER_OPS["add"], ["add", "exp"]).steps
+    (('add', (0, 1)), ('exp', (2,)))
+    """
+    n = op.arity
+    first = (op.name, tuple(range(n)))
+    for point in points(op):
+        candidates = [
+            Spec((*point, 3.0), (first, (name, (n + 1, n))))
+            for name in ("mul", "div", "sub", "add")
+            if name in ok
+        ]
+        candidates += [
+            Spec(point, (first, (name, (n,)))) for name in ok if LEARNER_OPS[name].arity == 1
+        ]
+        for spec in candidates:
+            if valid(spec):
+                grads = sweep(spec)
+                if abs(grads[-2] - 1.0) > 0.1 and any(g != 0 for g in grads[:n]):
+                    return spec
+    return None
+
+
+def reuse_specs(op: LearnerOp, ok: Sequence[str]) -> list[Spec]:
+    """Graphs where a node is used twice: ``a * a`` (one level, so nothing but the operation
+    itself can spoil it), then ``op(a) + a`` or ``op(a, b) + a`` and ``op(b, a) + a``, where an
+    operand already holds a gradient when ``op``'s backward runs.
+
+    >>> from autograd.testing.learner_spec import LEARNER_OPS
+    >>> [s.steps for s in reuse_specs(LEARNER_OPS["tanh"], ["add"])]
+    [(('tanh', (0,)), ('add', (1, 0)))]
+    """
+    specs = [Spec((0.7,), ((op.name, (0, 0)),))] if op.arity == 2 else []
+    other = next((n for n in ("add", "mul", "sub") if n in ok), None)
+    if other is None:
+        return specs
+    if op.arity == 1:
+        xs = points(op)
+        return [Spec(xs[1 % len(xs)], ((op.name, (0,)), (other, (1, 0))))]
+    x, y = points(op)[0]
+    first, second = (Spec((x, y), ((op.name, (0, 1)), (other, (2, i)))) for i in (0, 1))
+    return [*specs, first, second]
+
+
+def missing(op: LearnerOp, f: Failure) -> Failure:
+    """A reflected operator, or a number on the right, that raises: named as missing.
+
+    >>> from autograd.testing.learner_spec import REFLECTED_OPS
+    >>> missing(REFLECTED_OPS["rmul"], Failure("raises an error", "TypeError")).detail
+    '2 * a raises TypeError; define __rmul__'
+    """
+    plain = op.name in ("addnum", "mulnum")
+    f.kind = PLAIN if plain else REFLECTED
+    fix = "wrap a number into a Value" if plain else f"define {op.method}"
+    if op.method == "__radd__":
+        fix = "define __radd__ (sum() needs it too: it starts from 0, so it computes 0 + a)"
+    f.detail = f"{op.text} raises {f.detail}; {fix}"
+    return f

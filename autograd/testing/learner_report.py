@@ -1,0 +1,157 @@
+"""What ``check_engine`` reports: each problem once, at its root cause, with the smallest graph
+that shows it; what could not be checked because of it; what was checked and is right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .learner_spec import Spec
+
+# The kinds of problem a report names. The first group are engine-wide root causes: every
+# operation is affected, so the per-operation checks they spoil are listed as not checked.
+NOTHING = "nothing to judge"
+OWN = "this package's own Value"
+NO_OP = "backward() did nothing"
+ORDER = "backward() walks the order inputs-first"
+TWICE_RUN = "the same node's _backward runs twice"
+BY_VALUE = "different nodes with equal .data are treated as one"
+CHAIN = "wrong gradient through a chain"
+# Per operation, or per check.
+ERROR = "raises an error"
+HANG = "runs out of time"
+ENDED = "ends the process"
+FORWARD = "wrong forward value"
+LOCAL = "wrong local derivative"
+UPSTREAM = "upstream gradient left out"
+ASSIGNED = "`=` instead of `+=`"
+REFLECTED = "missing reflected operator"
+REFLECTED_WRONG = "wrong reflected operator"
+PLAIN = "plain numbers not accepted"
+RECURSION = "recursive topological sort overflows"
+NOT_RESET = "gradients not reset between passes"
+WRONG = "wrong gradient"
+NOT_NUMBER = "returns a non-number"
+
+ENGINE_WIDE = (NOTHING, OWN, NO_OP, ORDER, TWICE_RUN, BY_VALUE, CHAIN)
+
+
+@dataclass
+class Failure:
+    """One thing the learner's engine gets wrong: its ``kind``, what happened, and the smallest
+    graph that shows it (``spec``; ``text()`` writes it, ``to_dot()`` draws it).
+
+    >>> f = Failure(LOCAL, "tanh: expected 0.42, got 0.9", Spec((0.5,), (("tanh", (0,)),)))
+    >>> print(f.text())
+    wrong local derivative: tanh: expected 0.42, got 0.9
+       a = 0.5
+       b = tanh(a) = 0.4621
+    """
+
+    kind: str
+    detail: str
+    spec: Spec | None = None
+    leaf: str = ""  # for a wrong gradient: which node, the right value and the learner's
+    want: float = 0.0
+    got: float = 0.0
+    op: str = ""  # the operation it concerns, when it concerns one
+    error: str = ""  # the learner's exception, as one line, when one was raised
+
+    def text(self) -> str:
+        """The kind, what happened, and the graph (see the class's example).
+
+        >>> Failure(ERROR, "V(1) raises").text()
+        'raises an error: V(1) raises'
+        """
+        lines = [f"{self.kind}: {self.detail}"]
+        if self.spec is not None:
+            lines += ["   " + line for line in self.spec.text().splitlines()]
+        return "\n".join(lines)
+
+    def to_dot(self) -> str | None:
+        """The smallest failing graph in DOT, with this engine's (correct) gradients.
+
+        >>> Failure(LOCAL, "", Spec((0.5,), (("tanh", (0,)),))).to_dot().startswith("digraph")
+        True
+        """
+        if self.spec is None:
+            return None
+        from ..viz import to_dot
+
+        root, _ = self.spec.oracle()
+        root.backward()
+        return to_dot(root)
+
+    def draw(self) -> Any:
+        """The drawing (graphviz), or None when there is no graph or Graphviz is missing.
+
+        >>> Failure(ERROR, "no graph").draw() is None
+        True
+        """
+        if self.spec is None:
+            return None
+        try:
+            from ..viz import draw_dot
+        except ImportError:
+            return None
+        root, _ = self.spec.oracle()
+        root.backward()
+        return draw_dot(root)
+
+
+@dataclass
+class EngineReport:
+    """What ``check_engine`` found: ``bool(report)`` is True when something was judged and
+    nothing failed. ``not_checked`` pairs what could not be checked with the problem (its
+    number in ``failures``, from 1; 0 when no problem but a lack of material stopped it).
+
+    >>> r = EngineReport("V", [], ["add"], ["tanh"])
+    >>> bool(r), str(r).splitlines()[0]
+    (True, 'check_engine(V): everything checked is right (1 check passed).')
+    """
+
+    name: str
+    failures: list[Failure]
+    passed: list[str]
+    skipped: list[str] = field(default_factory=list)
+    not_checked: list[tuple[str, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def __bool__(self) -> bool:
+        return not self.failures and bool(self.passed)
+
+    def kinds(self) -> list[str]:
+        """The kinds of problem found, in order.
+
+        >>> EngineReport("V", [Failure(ERROR, "x")], []).kinds()
+        ['raises an error']
+        """
+        return [f.kind for f in self.failures]
+
+    def __str__(self) -> str:
+        n, k = len(self.passed), len(self.failures)
+        counts = f"{n} check{'s' * (n != 1)} passed"
+        if self.not_checked:
+            counts += f", {len(self.not_checked)} not checked"
+        if self:
+            lines = [f"check_engine({self.name}): everything checked is right ({counts})."]
+        elif not k:
+            lines = [f"check_engine({self.name}): nothing was judged ({counts})."]
+        else:
+            lines = [f"check_engine({self.name}): {k} problem{'s' * (k != 1)} found ({counts})."]
+        for i, f in enumerate(self.failures, 1):
+            lines.append(f"{i}. " + f.text().replace("\n", "\n  "))
+        for i in sorted({i for _, i in self.not_checked}):
+            what = "; ".join(w for w, j in self.not_checked if j == i)
+            why = f" because of problem {i}" if i else ""
+            lines.append(f"Not checked{why}: {what}.")
+        if self.passed:
+            lines.append("Right: " + ", ".join(self.passed) + ".")
+        if self.skipped:
+            lines.append("Skipped (the class does not define them): " + ", ".join(self.skipped))
+        lines += [f"Note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
