@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from ..testing.learner_engine import EXAMPLES
 from ..testing.learner_process import TIME_LIMIT
 from ..testing.learner_run import guarded
+
 EXAMPLE = "python -m autograd check mymicrograd:Value"
 EXAMPLE_BACKWARD = "python -m autograd check-backward layer:forward layer:backward"
 

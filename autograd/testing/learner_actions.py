@@ -83,14 +83,18 @@ def about(cls: Any) -> dict[str, Any]:
         "equal_by_data": equal,
         "backward_hidden": isinstance(attrs, dict) and "backward" in attrs,
         "has_backward": callable(getattr(sample, "backward", None)),
-        "calls": {op.name: _calls(cls, op) for op in ALL_OPS.values() if _defines(cls, sample, op)},
     }
 
 
-def _calls(cls: Any, op: LearnerOp) -> list[str]:
-    """The operator methods (``__add__``, ``tanh``, ...) that ``op``'s own method calls on the
-    way: a ``__sub__`` written as ``self + (-other)`` calls ``__add__`` and ``__neg__``, so it is
-    right only if they are."""
+def calls(cls: Any, name: str) -> list[str]:
+    """The operator methods (``__add__``, ``tanh``, ...) that operation ``name``'s own method
+    calls on the way: a ``__sub__`` written as ``self + (-other)`` calls ``__add__`` and
+    ``__neg__``, so it is right only if they are.
+
+    >>> calls(Value, "sub")
+    []
+    """
+    op = ALL_OPS[name]
     methods = {o.method for o in ALL_OPS.values()}
     seen: list[str] = []
 
@@ -187,4 +191,10 @@ def long_chain(cls: Any, op: str, n: int) -> bool:
     return True
 
 
-ACTIONS = {"about": about, "run": run, "depth": depth, "long_chain": long_chain}
+ACTIONS = {
+    "about": about,
+    "calls": calls,
+    "run": run,
+    "depth": depth,
+    "long_chain": long_chain,
+}

@@ -174,7 +174,8 @@ class Learner:
         self.starts += 1
         self._child = _Child.start(self.target, self.memory_mb)
         if isinstance(self.target, str):
-            out = self._child.ask(["load", [self.target]], IMPORT_LIMIT)
+            # the child finds modules where this process would (a notebook may have added paths)
+            out = self._child.ask(["load", [self.target, sys.path]], IMPORT_LIMIT)
             if not out.ok:
                 self.close()
                 return out
@@ -390,6 +391,7 @@ def _serve(target: Any, requests: int, answers: int, memory_mb: int) -> None:
             return
         try:
             if action == "load":
+                sys.path[:0] = [p for p in args[1] if p not in sys.path]
                 obj = load_target(args[0])
                 answer: list[Any] = [True, True]
             else:
