@@ -251,11 +251,13 @@ def find_layers(root: Value, values: Sequence[Any]) -> list[Layer]:
                     where[entry] = (p, index)
             if v.ndim == 2:
                 weights.add(p)
+    plain = [v for v in values if isinstance(v, np.ndarray) and v.dtype != object and v.ndim == 2]
     order = topological_order((root,))
     sums = _sums(order, where, weights)
     if not sums:
         return []
     users: dict[Value, list[Value]] = {}
+    rank = {node: i for i, node in enumerate(order)}
     for node in order:
         for x in node.inputs:
             users.setdefault(x, []).append(node)
@@ -272,7 +274,7 @@ def find_layers(root: Value, values: Sequence[Any]) -> list[Layer]:
     layers = []
     for p in sorted({s.weight for s in sums.values()}):
         mine = {z: s for z, s in sums.items() if s.weight == p}
-        layer = _layer(p, mine, values[p], acts, groups)
+        layer = _layer(p, mine, values[p], acts, groups, rank, plain)
         if layer is not None:
             layers.append(layer)
     return _stacked(layers, made_by, groups)
@@ -290,11 +292,16 @@ def _orientation(sums: dict[Value, _Sum], shape: tuple[int, ...]) -> bool | None
 
 
 def _examples(
-    zs: dict[Value, tuple[int, list[tuple[int, Value]]]], n: int, groups: _Groups
+    zs: dict[Value, tuple[int, list[tuple[int, Value]]]],
+    n: int,
+    groups: _Groups,
+    rank: dict[Value, int],
 ) -> list[list[Value]] | None:
     """The pre-activations of each example, one per output column: grouped by the nodes their
     products share; those that share none (inputs that are plain numbers, in a top layer) are
-    paired by their inputs' values, where a tie is harmless (equal inputs, equal Z and A)."""
+    paired by their inputs' values, where a tie is harmless (equal inputs, equal Z and A). The
+    examples come in the order the graph reaches them from the loss, which is the order of the
+    arrays' rows (or columns) for a loss summed over them."""
     by_group: dict[Value, dict[int, Value]] = {}
     for z, (j, _) in zs.items():
         row = by_group.setdefault(groups.find(z), {})
@@ -323,7 +330,8 @@ def _examples(
             for z in row_zs[1:]:
                 groups.join(z, row_zs[0])
             whole.append(dict(enumerate(row_zs)))
-    return [[row[j] for j in range(n)] for row in whole]
+    rows = [[row[j] for j in range(n)] for row in whole]
+    return sorted(rows, key=lambda row: min(rank.get(z, 0) for z in row))
 
 
 def _layer(
@@ -332,6 +340,8 @@ def _layer(
     W: Any,
     acts: dict[Value, tuple[str, Value]],
     groups: _Groups,
+    rank: dict[Value, int],
+    plain: list[Any],
 ) -> Layer | None:
     np = _np()
     columns = _orientation(sums, W.shape)
@@ -344,7 +354,9 @@ def _layer(
         if len(terms) != k or len({r for r, _ in terms}) != k:
             return None
         zs[z] = ((s.row if columns else s.col) or 0, terms)
-    rows = _examples(zs, n, groups)
+    rows = _examples(zs, n, groups, rank)
+    if rows is not None:
+        rows = _in_input_order(rows, zs, plain, columns)
     names = {acts[z][0] for z in sums}
     if rows is None or len(names) != 1:
         return None
@@ -370,6 +382,33 @@ def _layer(
         zs=set(sums),
         inputs={x for z in sums for _, x in zs[z][1]},
     )
+
+
+def _in_input_order(
+    rows: list[list[Value]],
+    zs: dict[Value, tuple[int, list[tuple[int, Value]]]],
+    plain: list[Any],
+    columns: bool,
+) -> list[list[Value]]:
+    """The examples in the order of the input array their products take numbers from (its
+    rows, or its columns for ``W @ x``), when one has them all; equal examples are
+    interchangeable. Otherwise as they are."""
+    for a in plain:
+        vectors = a.T if columns else a
+        if len(vectors) != len(rows) or vectors.shape[1] != len(zs[rows[0][0]][1]):
+            continue
+        free: dict[tuple[float, ...], list[int]] = {}
+        for i, v in enumerate(vectors.tolist()):
+            free.setdefault(tuple(v), []).append(i)
+        at = []
+        for row in rows:
+            key = tuple(x.data for _, x in sorted(zs[row[0]][1], key=lambda t: t[0]))
+            if not free.get(key):
+                break
+            at.append(free[key].pop(0))
+        else:
+            return [row for _, row in sorted(zip(at, rows, strict=True), key=lambda t: t[0])]
+    return rows
 
 
 def _bias(sums: dict[Value, _Sum], rows: list[list[Value]]) -> tuple[int, bool] | None:
