@@ -45,9 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: dict[str, list[tuple[Mutant, bool, bool, float, Any]]] = {"single": [], "pair": []}
     for net in chosen:
         for mutant in mutants(net):
-            rows["single" if len(mutant.planted) == 1 else "pair"].append(
-                (mutant, *judge(mutant))
-            )
+            rows["single" if len(mutant.planted) == 1 else "pair"].append((mutant, *judge(mutant)))
     right = [(m, *judge(m)) for m in unusual() if m.net in chosen]
     right += [(Mutant(net, ()), *judge(Mutant(net, ()))) for net in chosen]
     times = [r[3] for rs in (*rows.values(), right) for r in rs]
@@ -55,13 +53,19 @@ def main(argv: list[str] | None = None) -> int:
         n = len(rs)
         found = sum(r[1] for r in rs)
         named = sum(r[2] for r in rs)
-        print(f"{kind}-mistake mutants: {n}; detected {found} ({100 * found / n:.1f}%); "
-              f"root cause named {named} ({100 * named / n:.1f}%)")
+        print(
+            f"{kind}-mistake mutants: {n}; detected {found} ({100 * found / n:.1f}%); "
+            f"root cause named {named} ({100 * named / n:.1f}%)"
+        )
     false = sum(r[1] for r in right)
-    print(f"right backward passes: {len(right)}; reported wrong {false} "
-          f"({100 * false / len(right):.1f}%)")
-    print(f"time per check: median {1000 * statistics.median(times):.0f} ms, "
-          f"slowest {1000 * max(times):.0f} ms, {len(times)} checks")
+    print(
+        f"right backward passes: {len(right)}; reported wrong {false} "
+        f"({100 * false / len(right):.1f}%)"
+    )
+    print(
+        f"time per check: median {1000 * statistics.median(times):.0f} ms, "
+        f"slowest {1000 * max(times):.0f} ms, {len(times)} checks"
+    )
     if args.misses:
         for rs in (*rows.values(), right):
             for m, flagged, named, _, report in rs:

@@ -49,7 +49,9 @@ def test_sigma_prime_at_the_output_in_both_layers_is_one_pair():
     report = check(Mutant(pick(2, True, False), (("at_output", 1), ("at_output", 2))))
     texts = {g.name: g.explained for g in report.gradients if not g.ok}
     assert "taken at the output A" in texts["W2"]
-    assert "in the layer of W1" in texts["W1"] and "carried down from the layer of W2" in texts["W1"]
+    assert (
+        "in the layer of W1" in texts["W1"] and "carried down from the layer of W2" in texts["W1"]
+    )
 
 
 def test_sigma_prime_and_the_two_left_out_together():
@@ -113,8 +115,9 @@ def test_a_scalar_bias_0d_array():
 
     w, b, x = np.array([0.5, -0.2]), np.array(0.3), np.array([[1.0, 2.0], [0.5, -1.0]])
     assert check_backward(forward, backward, w, b, x, no_grad=["x"])
-    report = check_backward(forward, lambda *a: (backward(*a)[0], -backward(*a)[1]), w, b, x,
-                            no_grad=["x"])
+    report = check_backward(
+        forward, lambda *a: (backward(*a)[0], -backward(*a)[1]), w, b, x, no_grad=["x"]
+    )
     assert [g.name for g in report.gradients if not g.ok] == ["b"]
 
 
@@ -134,9 +137,10 @@ def test_integer_labels_stay_integers():
 
 
 def test_no_grad_naming_no_argument_is_an_error():
-    with pytest.raises(ValueError, match="no_grad names 'x'.*w, X"):
-        check_backward(lambda w, X: np.sum(w), lambda w, X: w, np.ones(2), np.ones(2),
-                       no_grad=["x"])
+    with pytest.raises(ValueError, match=r"no_grad names 'x'.*w, X"):
+        check_backward(
+            lambda w, X: np.sum(w), lambda w, X: w, np.ones(2), np.ones(2), no_grad=["x"]
+        )
 
 
 def test_an_80x80_layer_passes_and_the_time_limit_is_the_checks():

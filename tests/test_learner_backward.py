@@ -39,7 +39,11 @@ def test_the_right_backward_passes():
         (lb.at_output, ["W", "b"], "taken at the output A instead of the input Z"),
         (lb.no_mean, ["W"], "a missing 1/m (m = 3): yours is 3 × dW"),
         (lb.sign, ["W"], "a sign: yours is -dW"),
-        (lb.left_out, ["W"], "the derivative of sigmoid left out: dZ = dA instead of dA * sigmoid'(Z)"),
+        (
+            lb.left_out,
+            ["W"],
+            "the derivative of sigmoid left out: dZ = dA instead of dA * sigmoid'(Z)",
+        ),
     ],
 )
 def test_each_mistake_is_located_and_named(backward, wrong, words):

@@ -116,11 +116,13 @@ def _own(g: _Gradient, dA: Any, dZ: Any, m: int) -> list[tuple[str, Any]]:
     if f:
         slope = L.slope(L.Z)
         xt = L.X.T @ dA
-        out.append((
-            f"{f}'s derivative applied after the sum over examples: "
-            f"(X.T @ dA) * mean({f}'(Z), axis=0)",
-            (xt * slope.mean(0)).T if L.columns else xt * slope.mean(0),
-        ))
+        out.append(
+            (
+                f"{f}'s derivative applied after the sum over examples: "
+                f"(X.T @ dA) * mean({f}'(Z), axis=0)",
+                (xt * slope.mean(0)).T if L.columns else xt * slope.mean(0),
+            )
+        )
         for text, left in (
             (f"{f}'s derivative applied after the product: (X.T @ dA) * {f}'(Z)", xt),
             (
@@ -148,18 +150,14 @@ def _chains(layers: Sequence[Layer]) -> list[list[Layer]]:
         if id(top) in fed:
             continue
         chain, L = [top], top
-        while L.below is not None and same(
-            (L.dA * L.slope(L.Z)) @ L.W.T, L.below.dA
-        ):
+        while L.below is not None and same((L.dA * L.slope(L.Z)) @ L.W.T, L.below.dA):
             L = L.below
             chain.append(L)
         out.append(chain)
     return out
 
 
-def explain(
-    layers: Sequence[Layer], mine: dict[int, Any], names: Sequence[str]
-) -> dict[int, str]:
+def explain(layers: Sequence[Layer], mine: dict[int, Any], names: Sequence[str]) -> dict[int, str]:
     """For each learner gradient (by input position) of a layer, the mistakes that give it,
     or nothing where no replay does; ``mine`` holds the learner's arrays of the right shape.
 
@@ -184,17 +182,25 @@ def _explain_chain(
     if not grads:
         return {}
     m = chain[0].Z.shape[0]
-    scales: list[tuple[str, float]] = [("", 1.0), ("a sign in the loss's derivative: every "
-                                      "gradient is -1 × the correct one", -1.0)]
+    scales: list[tuple[str, float]] = [
+        ("", 1.0),
+        ("a sign in the loss's derivative: every gradient is -1 × the correct one", -1.0),
+    ]
     if m > 1:
         scales += [
-            (f"a missing 1/m (m = {m}) in the loss's derivative: every gradient is {m} × the "
-             "correct one", float(m)),
+            (
+                f"a missing 1/m (m = {m}) in the loss's derivative: every gradient is {m} × the "
+                "correct one",
+                float(m),
+            ),
             (f"an extra 1/m (m = {m}) in the loss's derivative", 1.0 / m),
         ]
     scales += [
         ("the loss's factor 2 left out (every gradient is half the correct one)", 0.5),
-        ("an extra factor 2 in the loss's derivative (every gradient is twice the correct one)", 2.0),
+        (
+            "an extra factor 2 in the loss's derivative (every gradient is twice the correct one)",
+            2.0,
+        ),
     ]
     modes = [_dz_modes(L.f) for L in chain]
     best: tuple[int, dict[int, str]] | None = None

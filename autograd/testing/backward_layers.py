@@ -95,7 +95,9 @@ class Layer:
             return False
         at = {id(g): i for i, g in enumerate(mine)}
         perm = [at[id(g)] for g in ids]
-        self.X, self.Z, self.A, self.dA = (np.asarray(a)[perm] for a in (self.X, self.Z, self.A, self.dA))
+        self.X, self.Z, self.A, self.dA = (
+            np.asarray(a)[perm] for a in (self.X, self.Z, self.A, self.dA)
+        )
         self.firsts = [self.firsts[i] for i in perm]
         return True
 
@@ -238,7 +240,7 @@ def find_layers(root: Value, values: Sequence[Any]) -> list[Layer]:
     >>> X = np.array([[1.0, 0.0], [1.0, 0.0]])
     >>> loss = np.sum(np.tanh(X @ W))
     >>> loss.backward()
-    >>> [(layer.f, layer.weight, layer.Z.shape, layer.columns) for layer in find_layers(loss, [W, X])]
+    >>> [(L.f, L.weight, L.Z.shape, L.columns) for L in find_layers(loss, [W, X])]
     [('tanh', 0, (2, 1), False)]
     """
     np = _np()
@@ -431,9 +433,14 @@ def _stacked(layers: list[Layer], made_by: dict[Value, Value], groups: _Groups) 
     """The layers bottom first, each linked to the layer whose activations it takes, with its
     examples in that layer's order."""
     by_z = {z: layer for layer in layers for z in layer.zs}
+
+    def source_of(x: Value) -> Layer | None:
+        z = made_by.get(x)
+        return by_z.get(z) if z is not None else None
+
     for layer in layers:
-        sources = {id(by_z.get(made_by.get(x))) for x in layer.inputs}
-        source = by_z.get(made_by.get(next(iter(layer.inputs))))
+        sources = {id(source_of(x)) for x in layer.inputs}
+        source = source_of(next(iter(layer.inputs)))
         if len(sources) == 1 and source is not None and source is not layer:
             layer.below = source
     order: list[Layer] = []

@@ -284,7 +284,11 @@ def nets(seed: int = 0) -> Iterator[Net]:
     >>> len(list(nets()))
     36
     """
-    shapes = {1: [(2, 2)], 2: [(2, 3, 1), (3, 3, 2)], 3: [(2, 3, 3, 2)]}
+    shapes: dict[int, list[tuple[int, ...]]] = {
+        1: [(2, 2)],
+        2: [(2, 3, 1), (3, 3, 2)],
+        3: [(2, 3, 3, 2)],
+    }
     k = 0
     for depth in (1, 2, 3):
         for columns, binary, act in itertools.product((False, True), (True, False), ACTS):
@@ -312,7 +316,7 @@ def mutants(net: Net, pairs: bool = True) -> Iterator[Mutant]:
         for layer in range(net.depth + 1)
         if net.applies(kind, layer)
     ]
-    chosen = [(s,) for s in singles]
+    chosen: list[tuple[tuple[str, int], ...]] = [(s,) for s in singles]
     if pairs:
         outputs = tuple(s for s in singles if s[0] == "at_output")
         if len(outputs) > 1:
@@ -357,10 +361,7 @@ def _einsum(net: Net) -> Callable[..., Any]:
             dW = np.einsum("ik,in->kn", As[layer - 1], dZ)
             db = np.einsum("in->n", dZ)
             W = Ws[layer - 1].T if net.columns else Ws[layer - 1]
-            if net.columns:
-                grads = [dW.T, db[:, None], *grads]
-            else:
-                grads = [dW, db, *grads]
+            grads = [dW.T, db[:, None], *grads] if net.columns else [dW, db, *grads]
             if layer > 1:
                 a = As[layer - 1]
                 slope = a * (1 - a) if net.act == "sigmoid" else 1 - a * a
@@ -385,12 +386,12 @@ def _loop(net: Net) -> Callable[..., Any]:
                 pres.append(W @ acts[-1] + b.ravel() if net.columns else acts[-1] @ W + b)
                 acts.append(net.f(pres[-1]))
             top = acts[-1]
-            if net.loss == "xent":
-                delta = top - y
-            else:
-                delta = 2 * (top - y) * net.fprime(pres[-1])
+            xent = net.loss == "xent"
+            delta = top - y if xent else 2 * (top - y) * net.fprime(pres[-1])
             for layer in range(len(Ws) - 1, -1, -1):
-                outer = np.outer(delta, acts[layer]) if net.columns else np.outer(acts[layer], delta)
+                outer = (
+                    np.outer(delta, acts[layer]) if net.columns else np.outer(acts[layer], delta)
+                )
                 sums[2 * layer] += outer / net.m
                 sums[2 * layer + 1] += (delta[:, None] if net.columns else delta) / net.m
                 W = Ws[layer]
@@ -462,7 +463,9 @@ def judged(mutant: Mutant, report: Any) -> tuple[bool, bool]:
         return flagged, False
     planted = {kind for kind, _ in mutant.planted}
     for kind, layer in mutant.planted:
-        where = [texts.get(f"W{layer}", ""), texts.get(f"b{layer}", "")] if layer else texts.values()
+        where = (
+            [texts.get(f"W{layer}", ""), texts.get(f"b{layer}", "")] if layer else texts.values()
+        )
         if not any(w in t for w in KINDS[kind] for t in where):
             return flagged, False
     others = [w for kind, words in KINDS.items() if kind not in planted for w in words]

@@ -353,6 +353,7 @@ def _compare(name: str, got: Any, want: Any) -> Gradient:
         else:
             return Gradient(name, mine, want, problem=_shape_problem(name, mine, want))
     close = np.isclose(mine, want, rtol=1e-6, atol=1e-9, equal_nan=True)
+    wrong: list[tuple[int, ...]]
     if close.ndim == 0:
         wrong = [] if bool(close) else [()]
     else:
