@@ -74,21 +74,45 @@ class Layer:
     inputs: set[Value] = field(default_factory=set)  # the nodes its products multiply W by
 
     def dW(self, dZ: Any, X: Any = None) -> Any:
-        """``X.T @ dZ`` in the learner's orientation of W."""
+        """``X.T @ dZ`` in the learner's orientation of W.
+
+        >>> import numpy as np
+        >>> L = Layer(np.ones((2, 3)), None, None, None, None, "", 0, None, columns=True)
+        >>> L.dW(np.ones((2, 1))).shape
+        (1, 3)
+        """
         g = (self.X if X is None else X).T @ dZ
         return g.T if self.columns else g
 
     def db(self, dZ: Any, shape: tuple[int, ...]) -> Any:
-        """The sum of ``dZ`` over examples, in the bias's shape."""
+        """The sum of ``dZ`` over examples, in the bias's shape.
+
+        >>> import numpy as np
+        >>> L = Layer(None, None, None, None, None, "", 0, 1, columns=False)
+        >>> L.db(np.ones((4, 2)), (1, 2)).tolist()
+        [[4.0, 4.0]]
+        """
         np = _np()
         return np.reshape(dZ.sum() if self.shared_bias else dZ.sum(0), shape)
 
     def slope(self, at: Any) -> Any:
-        """The activation's derivative at ``at``."""
+        """The activation's derivative at ``at``.
+
+        >>> import numpy as np
+        >>> Layer(None, None, None, None, None, "tanh", 0, None, False).slope(np.zeros(1))
+        array([1.])
+        """
         return ACTIVATIONS[self.f][1](at)
 
     def reorder(self, ids: list[Value], find: Callable[[Value], Value]) -> bool:
-        """Put the examples in the order ``ids`` (example groups) gives; False if they differ."""
+        """Put the examples in the order ``ids`` (example groups) gives; False if they differ.
+
+        >>> import numpy as np
+        >>> a, b = Value(1.0), Value(2.0)
+        >>> L = Layer(*[np.array([[1.0], [2.0]])] * 5, "", 0, None, False, firsts=[a, b])
+        >>> L.reorder([b, a], lambda v: v), L.Z.tolist()
+        (True, [[2.0], [1.0]])
+        """
         np = _np()
         mine = [find(z) for z in self.firsts]
         if sorted(map(id, mine)) != sorted(map(id, ids)):

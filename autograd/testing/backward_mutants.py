@@ -109,17 +109,32 @@ class Net:
     # -- the learner's code ------------------------------------------------------------------
 
     def f(self, z: Any) -> Any:
-        """The activation, written as learners write it (works on floats and on Values)."""
+        """The activation, written as learners write it (works on floats and on Values).
+
+        >>> import numpy as np
+        >>> Net((1, 1), 1, "sigmoid", "mse", False, False).f(np.zeros(1))
+        array([0.5])
+        """
         np = _np()
         return 1 / (1 + np.exp(-z)) if self.act == "sigmoid" else np.tanh(z)
 
     def fprime(self, z: Any) -> Any:
-        """The activation's derivative at its input ``z``."""
+        """The activation's derivative at its input ``z``.
+
+        >>> import numpy as np
+        >>> Net((1, 1), 1, "tanh", "mse", False, False).fprime(np.zeros(1))
+        array([1.])
+        """
         a = self.f(z)
         return a * (1 - a) if self.act == "sigmoid" else 1 - a**2
 
     def layer(self, A: Any, W: Any, b: Any) -> Any:
-        """One layer's pre-activation."""
+        """One layer's pre-activation.
+
+        >>> import numpy as np
+        >>> Net((1, 1), 1, "tanh", "mse", True, False).layer(np.ones((1, 3)), np.eye(1), 1.0)
+        array([[2., 2., 2.]])
+        """
         return W @ A + b if self.columns else A @ W + b
 
     def forward(self) -> Callable[..., Any]:
@@ -127,7 +142,7 @@ class Net:
 
         >>> net = Net((2, 1), 4, "sigmoid", "xent", False, True)
         >>> round(float(net.forward()(*net.arrays())), 4)
-        0.7772
+        0.7746
         """
         np = _np()
 
@@ -249,7 +264,11 @@ class Mutant:
     style: str = ""  # a right backward written in an unusual style: its name
 
     def text(self) -> str:
-        """One line: the network and what was planted."""
+        """One line: the network and what was planted.
+
+        >>> Mutant(Net((2, 1), 4, "tanh", "mse", True, True), (), "loop").text()
+        '1 layer(s) 2-1, tanh, mse, columns, binary: loop'
+        """
         n = self.net
         what = ", ".join(f"{k} at layer {i}" if i else k for k, i in self.planted)
         return (
@@ -259,13 +278,23 @@ class Mutant:
         )
 
     def backward(self) -> Callable[..., Any]:
-        """The backward with the mistakes planted (or the unusual right one)."""
+        """The backward with the mistakes planted (or the unusual right one).
+
+        >>> net = Net((2, 1), 4, "tanh", "mse", False, False)
+        >>> [g.shape for g in Mutant(net, (("transpose", 1),)).backward()(*net.arrays())]
+        [(1, 2), (1,)]
+        """
         if self.style:
             return _signed(STYLES[self.style](self.net), self.net.names())
         return self.net.backward(*self.planted)
 
     def changes(self) -> bool:
-        """Whether the planted mistakes change the gradients at all (a shape or a number)."""
+        """Whether the planted mistakes change the gradients at all (a shape or a number).
+
+        >>> net = Net((2, 2), 4, "tanh", "mse", False, False)
+        >>> Mutant(net, (("sign", 1),)).changes(), Mutant(net, ()).changes()
+        (True, False)
+        """
         np = _np()
         arrays = self.net.arrays()
         right = self.net.backward()(*arrays)

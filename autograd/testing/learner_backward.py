@@ -181,8 +181,8 @@ def run_forward(
     >>> root, error = run_forward(lambda w: np.sum(w * w), [w])
     >>> root.data, error
     (4.0, '')
-    >>> run_forward(lambda w: float(w[0]), [w])[1]  # doctest: +ELLIPSIS
-    'forward over Values raises TypeError: ... — your forward turns a Value into a float ...'
+    >>> "turns a Value into a float" in run_forward(lambda w: float(w[0]), [w])[1]
+    True
     """
     np = _np()
     out = guarded(lambda: forward(*arrays), limit=time_limit)
