@@ -4,26 +4,30 @@ The learner's ``forward(*arrays)`` returns a scalar loss; ``backward(*arrays)`` 
 gradients, one array per input that needs one, in order. The check runs the same ``forward``
 over object arrays of this engine's Values (``np.exp`` on such an array calls each Value's
 ``.exp()``), so the correct gradients are exact, not finite differences. Each wrong gradient is
-located entry by entry, and explained when a known mistake reproduces it: a sign, a missing or
-extra 1/m, a transpose, and for a layer ``A = f(X @ W + b)`` the activation's derivative left
-out, taken at the output A instead of the input Z, or applied after the product or the sum.
-Needs NumPy (the ``testing`` extra).
+located entry by entry, and explained when known mistakes reproduce it: the dense layers are
+found in the graph (:mod:`autograd.testing.backward_layers`) and the backward replayed with the
+classic mistakes planted (:mod:`autograd.testing.backward_explain`).
+
+The learner's code is called in exactly two places, :func:`run_forward` and
+:func:`run_backward`, each under a time limit and on copies of the arrays (a forward that
+writes into its inputs changes nothing the check reads); everything else works from the graph
+and the arrays. Needs NumPy (the ``testing`` extra).
 """
 
 from __future__ import annotations
 
 import inspect
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.value import Value
-from ..viz.dot import forward_order
 from ..viz.style import fmt
-from .learner_run import guarded
+from .backward_explain import explain, same
+from .backward_layers import find_layers
+from .learner_run import TIME_LIMIT, guarded
 
-__all__ = ["BackwardReport", "Gradient", "check_backward"]
+__all__ = ["BackwardReport", "Gradient", "check_backward", "run_backward", "run_forward"]
 
 
 @dataclass
@@ -138,44 +142,112 @@ def _names(forward: Callable[..., Any], n: int) -> list[str]:
     return [params[i] if i < len(params) else f"x{i}" for i in range(n)]
 
 
-def _root(result: Any) -> Value | None:
-    np = _np()
-    if isinstance(result, Value):
-        return result
-    if isinstance(result, np.ndarray) and result.size == 1 and isinstance(result.flat[0], Value):
-        return result.flat[0]
-    return None
+def _marked(no_grad: Sequence[int | str], names: list[str]) -> set[int]:
+    """The positions ``no_grad`` names; a name or position that is no argument is an error."""
+    marked = set()
+    for m in no_grad:
+        if isinstance(m, str):
+            if m not in names:
+                raise ValueError(
+                    f"check_backward: no_grad names {m!r}, which is not one of the forward's "
+                    f"arguments ({', '.join(names) or 'none'})"
+                )
+            marked.add(names.index(m))
+        elif isinstance(m, int) and -len(names) <= m < len(names):
+            marked.add(m % len(names))
+        else:
+            raise ValueError(
+                f"check_backward: no_grad has {m!r}; give argument names or positions "
+                f"0..{len(names) - 1}"
+            )
+    return marked
 
 
-def _oracle(
-    forward: Callable[..., Any], arrays: Sequence[Any], needs: Sequence[bool]
-) -> tuple[list[Any], list[Any], Value] | str:
-    """The correct gradients by reverse mode over Values, the Value arrays, and the loss."""
+def _out_of_time(what: str, limit: float) -> str:
+    return (
+        f"{what} did not finish within {limit:g} s, the time this check gives one call; "
+        f"for a larger computation raise it: check_backward(..., time_limit={4 * limit:g})"
+    )
+
+
+def run_forward(
+    forward: Callable[..., Any], arrays: Sequence[Any], time_limit: float = TIME_LIMIT
+) -> tuple[Value | None, str]:
+    """The learner's ``forward(*arrays)`` over arrays of Values (given as they are: pass
+    copies): the loss's Value, or None and a sentence saying what went wrong.
+
+    >>> import numpy as np
+    >>> w = np.array([Value(2.0)], dtype=object)
+    >>> root, error = run_forward(lambda w: np.sum(w * w), [w])
+    >>> root.data, error
+    (4.0, '')
+    >>> "turns a Value into a float" in run_forward(lambda w: float(w[0]), [w])[1]
+    True
+    """
     np = _np()
-    values = [
-        np.vectorize(Value, otypes=[object])(a) if need and a.size else a
-        for a, need in zip(arrays, needs, strict=True)
-    ]
-    for v, a, need in zip(values, arrays, needs, strict=True):
-        if need and a.ndim == 0:  # np.vectorize gives a 0-d array; keep it an array of a Value
-            v.shape = ()
-    out = guarded(lambda: forward(*values))
+    out = guarded(lambda: forward(*arrays), limit=time_limit)
+    if out.hung:
+        return None, _out_of_time("your forward over Values", time_limit)
     if not out.ok:
-        return f"forward over Values raises {out.error}{_hint(out.error)}"
-    root = _root(out.value)
-    if root is None:
-        return (
+        return None, f"forward over Values raises {out.error}{_hint(out.error)}"
+    result = out.value
+    if isinstance(result, np.ndarray) and result.size == 1:
+        result = result.flat[0]
+    if not isinstance(result, Value):
+        return None, (
             f"forward over Values returned {type(out.value).__name__}, not one Value: it must "
             "compute the loss from its arguments' entries without turning them into floats"
         )
-    done = guarded(root.backward)
-    if not done.ok:
-        return f"backward through your forward raises {done.error}"
-    grads = [
-        np.vectorize(lambda v: v.grad, otypes=[float])(v) if need else None
-        for v, need in zip(values, needs, strict=True)
-    ]
-    return grads, values, root
+    return result, ""
+
+
+def run_backward(
+    backward: Callable[..., Any], arrays: Sequence[Any], time_limit: float = TIME_LIMIT
+) -> tuple[Any, str]:
+    """The learner's ``backward`` on fresh copies of ``arrays``: what it returned, and a
+    sentence when it raised or ran out of time.
+
+    >>> import numpy as np
+    >>> run_backward(lambda w: (2 * w,), [np.array([1.0])])
+    ((array([2.]),), '')
+    >>> run_backward(lambda w: 1 / 0, [np.array([1.0])])[1]
+    'your backward raises ZeroDivisionError: division by zero (in <lambda>, line 1)'
+    """
+    copies = [a.copy() for a in arrays]
+    out = guarded(lambda: backward(*copies), limit=time_limit)
+    if out.hung:
+        return None, _out_of_time("your backward", time_limit)
+    return out.value, (f"your backward raises {out.error}" if not out.ok else "")
+
+
+def _leaves(a: Any) -> Any:
+    """An object array of fresh Values, one per entry (a 0-d array stays 0-d)."""
+    np = _np()
+    out = np.empty(a.shape, dtype=object)
+    for index, x in np.ndenumerate(a):
+        out[index] = Value(float(x))
+    return out
+
+
+def _inputs(arrays: Sequence[Any], needs: list[bool], names: list[str]) -> list[Any] | str:
+    """The arrays as the check keeps them: floats where a gradient is wanted, the rest as they
+    are (integer labels stay integers); a sentence when one cannot have a gradient."""
+    np = _np()
+    out = []
+    for a, need, name in zip(arrays, needs, names, strict=True):
+        try:
+            a = np.array(a)
+        except (TypeError, ValueError) as e:
+            return f"the inputs must be arrays: {name}: {e}"
+        if need:
+            if a.dtype.kind not in "iuf":
+                return (
+                    f"{name} holds {a.dtype} entries, not real numbers: a gradient is wanted "
+                    "for it (mark inputs that need none with no_grad)"
+                )
+            a = a.astype(float)
+        out.append(a)
+    return out
 
 
 def check_backward(
@@ -183,11 +255,13 @@ def check_backward(
     backward: Callable[..., Any],
     *arrays: Any,
     no_grad: Sequence[int | str] = (),
+    time_limit: float = TIME_LIMIT,
 ) -> BackwardReport:
     """Check ``backward(*arrays)`` (the learner's gradients) against exact reverse mode through
     ``forward(*arrays)`` (their loss). ``no_grad`` marks inputs that need no gradient (labels),
     by position or argument name; ``backward`` returns one array per input that needs one (or
-    one per input, the marked ones ignored).
+    one per input, the marked ones ignored). Each call into the learner's code may take
+    ``time_limit`` seconds; both get copies of the arrays.
 
     >>> import numpy as np
     >>> def forward(w, x):
@@ -208,20 +282,27 @@ def check_backward(
     """
     np = _np()
     names = _names(forward, len(arrays))
-    try:
-        floats = [np.asarray(a, dtype=float) for a in arrays]
-    except (TypeError, ValueError) as e:
-        return BackwardReport([], f"the inputs must be arrays of numbers: {e}")
-    marked = {names.index(m) if isinstance(m, str) and m in names else m for m in no_grad}
+    marked = _marked(no_grad, names)
     needs = [i not in marked for i in range(len(arrays))]
-    oracle = _oracle(forward, floats, needs)
-    if isinstance(oracle, str):
-        return BackwardReport([], oracle)
-    want, values, root = oracle
-    theirs = guarded(lambda: backward(*[a.copy() for a in floats]))
-    if not theirs.ok:
-        return BackwardReport([], f"your backward raises {theirs.error}")
-    got = theirs.value if isinstance(theirs.value, (tuple, list)) else (theirs.value,)
+    kept = _inputs(arrays, needs, names)
+    if isinstance(kept, str):
+        return BackwardReport([], kept)
+    values = [_leaves(a) if need else a for a, need in zip(kept, needs, strict=True)]
+    root, error = run_forward(forward, [v.copy() for v in values], time_limit)
+    if root is None:
+        return BackwardReport([], error)
+    try:
+        root.backward()
+    except (ArithmeticError, ValueError) as e:
+        return BackwardReport([], f"backward through your forward raises {e}")
+    want = [
+        np.vectorize(lambda v: v.grad, otypes=[float])(v) if need else None
+        for v, need in zip(values, needs, strict=True)
+    ]
+    returned, error = run_backward(backward, kept, time_limit)
+    if error:
+        return BackwardReport([], error)
+    got = returned if isinstance(returned, (tuple, list)) else (returned,)
     index = [i for i, need in enumerate(needs) if need]
     if len(got) == len(arrays) and len(index) != len(arrays):
         got = [got[i] for i in index]
@@ -231,53 +312,72 @@ def check_backward(
             f"your backward returned {len(got)} array(s); expected {len(index)}, one for each "
             f"of {', '.join(names[i] for i in index)} in order",
         )
-    layers = _layers(root, values, floats)
-    report = [
-        _compare(names[i], g, want[i], floats, layers.get(i))
-        for i, g in zip(index, got, strict=True)
-    ]
+    report = [_compare(names[i], g, want[i]) for i, g in zip(index, got, strict=True)]
+    if not all(g.ok for g in report):
+        _explain_all(report, index, root, values, kept, names)
     return BackwardReport(report)
 
 
-def _compare(name: str, got: Any, want: Any, arrays: Sequence[Any], layer: Any) -> Gradient:
+def _explain_all(
+    report: list[Gradient],
+    index: list[int],
+    root: Value,
+    values: list[Any],
+    arrays: list[Any],
+    names: list[str],
+) -> None:
+    """Fill in ``explained`` for each wrong gradient: by the layers replayed where the graph
+    has them, else by the mistakes any gradient can have."""
+    mine = {p: g.got for p, g in zip(index, report, strict=True) if not g.problem}
+    found = explain(find_layers(root, values), mine, names)
+    for p, g in zip(index, report, strict=True):
+        if g.wrong:
+            g.explained = found.get(p) or _explain(g.name, g.got, g.want, arrays)
+
+
+def _compare(name: str, got: Any, want: Any) -> Gradient:
     np = _np()
     try:
-        mine = np.asarray(got, dtype=float)
+        mine = np.asarray(got)
     except (TypeError, ValueError):
-        return Gradient(name, got, want, problem=f"not an array of numbers ({type(got).__name__})")
+        mine = np.asarray(None)
+    if mine.dtype.kind not in "iuf":
+        kind = "complex numbers" if mine.dtype.kind == "c" else f"{mine.dtype} entries"
+        if mine.dtype == object:
+            kind = f"{type(got).__name__}"
+        return Gradient(name, got, want, problem=f"not an array of real numbers ({kind})")
+    mine = mine.astype(float)
     if mine.shape != want.shape:
-        if mine.shape == want.T.shape and _same(mine, want.T):
-            return Gradient(
-                name,
-                mine,
-                want,
-                problem=f"shape {mine.shape}, expected "
-                f"{want.shape}: a transpose, yours is (d{name}).T",
-            )
-        if mine.size == want.size and mine.size == 1:
+        if mine.size == want.size == 1:
             mine = mine.reshape(want.shape)
         else:
-            return Gradient(name, mine, want, problem=f"shape {mine.shape}, expected {want.shape}")
-    close = np.isclose(mine, want, rtol=1e-6, atol=1e-9)
-    wrong = [tuple(int(k) for k in i) for i in zip(*np.nonzero(~close), strict=True)]
-    if mine.ndim == 0 and not bool(close):
-        wrong = [()]
-    g = Gradient(name, mine, want, wrong)
-    if wrong:
-        g.explained = _explain(name, mine, want, arrays, layer)
-    return g
+            return Gradient(name, mine, want, problem=_shape_problem(name, mine, want))
+    close = np.isclose(mine, want, rtol=1e-6, atol=1e-9, equal_nan=True)
+    wrong: list[tuple[int, ...]]
+    if close.ndim == 0:
+        wrong = [] if bool(close) else [()]
+    else:
+        wrong = [tuple(int(k) for k in i) for i in np.argwhere(~close)]
+    return Gradient(name, mine, want, wrong)
 
 
-def _same(a: Any, b: Any) -> bool:
-    np = _np()
-    try:
-        return bool(np.allclose(a, b, rtol=1e-6, atol=1e-9))
-    except (TypeError, ValueError):
-        return False
+def _shape_problem(name: str, mine: Any, want: Any) -> str:
+    d = f"d{name}"
+    text = f"shape {mine.shape}, expected {want.shape}"
+    if mine.shape == want.T.shape and same(mine, want.T):
+        return f"{text}: a transpose, yours is ({d}).T"
+    if mine.size == 1:
+        which = "the right sum" if same(mine.ravel()[0], want.sum()) else "a sum"
+        return (
+            f"{text}: one number ({which} of every entry), as np.sum(dZ) without axis gives; "
+            f"sum over the examples only: np.sum(dZ, axis=0) (axis=1, keepdims=True when "
+            "examples are columns)"
+        )
+    return text
 
 
-def _explain(name: str, mine: Any, want: Any, arrays: Sequence[Any], layer: Any) -> str:
-    """The first known mistake whose result is the learner's, with the correct value beside."""
+def _explain(name: str, mine: Any, want: Any, arrays: Sequence[Any]) -> str:
+    """The first known mistake of any gradient whose result is the learner's."""
     d = f"d{name}"
     candidates: list[tuple[str, Any]] = [(f"a sign: yours is -{d}", -want)]
     dims = sorted({n for a in arrays for n in a.shape if n > 1})
@@ -290,194 +390,4 @@ def _explain(name: str, mine: Any, want: Any, arrays: Sequence[Any], layer: Any)
     ]
     if want.ndim == 2 and want.shape[0] == want.shape[1]:
         candidates.append((f"a transpose: yours is ({d}).T", want.T))
-    if layer is not None:
-        candidates = layer.candidates(name, want.shape) + candidates
-    for text, value in candidates:
-        if value is not None and value.shape == mine.shape and _same(mine, value):
-            return text
-    return ""
-
-
-# -- a layer A = f(X @ W + b): where the activation's derivative goes ------------------------
-
-_ACTIVATIONS: dict[str, tuple[Callable[[float], float], Callable[[Any], Any]]] = {
-    "sigmoid": (
-        lambda z: 1 / (1 + math.exp(-z)) if z > -700 else 0.0,
-        lambda x: (1 / (1 + _np().exp(-x))) * (1 - 1 / (1 + _np().exp(-x))),
-    ),
-    "tanh": (math.tanh, lambda x: 1 - _np().tanh(x) ** 2),
-}
-
-
-@dataclass
-class Layer:
-    """What a weight matrix feeds: its input X (m×k), pre-activations Z and activations A
-    (m×n), the loss's gradient at A (dA), and the activation's name."""
-
-    X: Any
-    Z: Any
-    A: Any
-    dA: Any
-    f: str
-    bias: bool = False
-
-    def candidates(self, name: str, shape: tuple[int, ...]) -> list[tuple[str, Any]]:
-        np = _np()
-        fp = _ACTIVATIONS[self.f][1]
-        X, Z, A, dA, f = self.X, self.Z, self.A, self.dA, self.f
-        right = f"X.T @ (dA * {f}'(Z))" if not self.bias else f"sum(dA * {f}'(Z), axis=0)"
-        right += f", where dA is the loss's gradient at A = {f}(Z)"
-        dZ = dA * fp(Z)
-        if self.bias:
-            rows: list[tuple[str, Any]] = [
-                (f"the derivative of {f} left out: sum(dA, axis=0)", dA.sum(0)),
-                (
-                    f"{f}'s derivative taken at the output A instead of the input Z: "
-                    f"sum(dA * {f}'(A), axis=0)",
-                    (dA * fp(A)).sum(0),
-                ),
-                (
-                    f"{f}'s derivative applied after the sum: sum(dA, axis=0) * mean({f}'(Z))",
-                    dA.sum(0) * fp(Z).mean(0),
-                ),
-            ]
-        else:
-            after = X.T @ dA
-            rows = [
-                (f"the derivative of {f} left out: X.T @ dA", after),
-                (
-                    f"{f}'s derivative taken at the output A instead of the input Z: "
-                    f"X.T @ (dA * {f}'(A))",
-                    X.T @ (dA * fp(A)),
-                ),
-                (
-                    f"{f}'s derivative applied after the sum over examples: (X.T @ dA) * "
-                    f"mean({f}'(Z), axis=0)",
-                    after * fp(Z).mean(0),
-                ),
-                (
-                    f"the layer's output A where its input X belongs: A.T @ (dA * {f}'(Z))",
-                    A.T @ dZ if A.shape[1] == shape[0] else None,
-                ),
-            ]
-            if _broadcasts(after.shape, Z.shape, shape):
-                rows.append(
-                    (
-                        f"{f}'s derivative applied after the product: (X.T @ dA) * {f}'(Z)",
-                        after * fp(Z),
-                    )
-                )
-            if A.shape[0] == X.shape[0] and _broadcasts((A.shape[1], dA.shape[1]), Z.shape, shape):
-                rows.append(
-                    (
-                        f"{f}'s derivative applied after the product, with the layer's "
-                        f"output A where its input X belongs: (A.T @ dA) * {f}'(Z)",
-                        (A.T @ dA) * fp(Z),
-                    )
-                )
-        out = []
-        for text, value in rows:
-            if value is not None and np.size(value) == int(np.prod(shape)):
-                out.append((f"{text}; the correct d{name} is {right}", np.reshape(value, shape)))
-        return out
-
-
-def _broadcasts(a: tuple[int, ...], b: tuple[int, ...], want: tuple[int, ...]) -> bool:
-    np = _np()
-    try:
-        return tuple(np.broadcast_shapes(a, b)) == tuple(want)
-    except ValueError:
-        return False
-
-
-def _consumers(root: Value) -> dict[Value, list[Value]]:
-    users: dict[Value, list[Value]] = {}
-    for v in forward_order(root):
-        for x in v.inputs:
-            users.setdefault(x, []).append(v)
-    return users
-
-
-def _climb(node: Value, users: dict[Value, list[Value]]) -> Value:
-    """Up a chain of additions (a dot product's terms, then the bias) to its top: Z's entry."""
-    while len(users.get(node, [])) == 1 and users[node][0].op == "add":
-        node = users[node][0]
-    return node
-
-
-def _activation(z: Value, users: dict[Value, list[Value]]) -> tuple[str, Value] | None:
-    """The node, a few single-consumer steps above ``z``, whose value is a known f(z)."""
-    node = z
-    for _ in range(6):
-        nxt = users.get(node, [])
-        if len(nxt) != 1:
-            return None
-        node = nxt[0]
-        for name, (f, _) in _ACTIVATIONS.items():
-            if abs(node.data - f(z.data)) <= 1e-12 * max(1.0, abs(node.data)):
-                return name, node
-    return None
-
-
-def _layers(root: Value, values: Sequence[Any], arrays: Sequence[Any]) -> dict[int, Layer]:
-    """For each input that is a weight matrix W (k×n) of a layer f(X @ W + b) with X one of the
-    inputs, or that layer's bias, the layer (by the input's position)."""
-    np = _np()
-    users = _consumers(root)
-    found: dict[int, Layer] = {}
-    zs: dict[Value, tuple[int, int]] = {}
-    for p, (v, a) in enumerate(zip(values, arrays, strict=True)):
-        if v.dtype != object or a.ndim != 2:
-            continue
-        for q, x in enumerate(arrays):
-            if x.ndim == 2 and x.shape[1] == a.shape[0] and q != p:
-                layer = _layer_of(v, x, users, zs)
-                if layer is not None:
-                    found[p] = layer
-                    break
-    for p, v in enumerate(values):
-        if p in found or v.dtype != object or v.ndim not in (1, 2) or not found:
-            continue
-        cols = [[zs.get(_climb(u, users)) for u in users.get(e, [])] for e in v.ravel()]
-        columns = [{k[1] if k else None for k in c} for c in cols]
-        if all(c == {k} for k, c in enumerate(columns)):
-            for layer in found.values():
-                if len(cols) == layer.Z.shape[1]:
-                    found[p] = Layer(layer.X, layer.Z, layer.A, layer.dA, layer.f, bias=True)
-                    break
-    del np
-    return found
-
-
-def _layer_of(
-    W: Any, X: Any, users: dict[Value, list[Value]], zs: dict[Value, tuple[int, int]]
-) -> Layer | None:
-    """Z[i, j] found by climbing from W[r, j]'s products x[i, r] * W[r, j], rows matched to X."""
-    np = _np()
-    m, n = X.shape[0], W.shape[1]
-    Z: dict[tuple[int, int], Value] = {}
-    for (r, j), w in np.ndenumerate(W):
-        for u in users.get(w, []):
-            if u.op != "mul":
-                return None
-            other = u.inputs[0] if u.inputs[1] is w else u.inputs[1]
-            rows = [i for i in range(m) if X[i, r] == other.data]
-            if len(rows) != 1:
-                return None
-            Z.setdefault((rows[0], j), _climb(u, users))
-    if len(Z) != m * n or len(set(Z.values())) != m * n:
-        return None
-    found = [_activation(Z[i, j], users) for i in range(m) for j in range(n)]
-    if any(a is None for a in found) or len({a[0] for a in found if a}) != 1:
-        return None
-    acts = [a[1] for a in found if a]
-    name = found[0][0] if found[0] else ""
-    shape = (m, n)
-    zs.update({z: k for k, z in Z.items()})
-    return Layer(
-        X,
-        np.array([[Z[i, j].data for j in range(n)] for i in range(m)]).reshape(shape),
-        np.array([a.data for a in acts]).reshape(shape),
-        np.array([a.grad for a in acts]).reshape(shape),
-        name,
-    )
+    return next((text for text, value in candidates if same(mine, value)), "")
