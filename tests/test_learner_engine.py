@@ -4,10 +4,10 @@ them; and micrograd 0.1.0's own report."""
 
 import re
 
+import learner_real
 import pytest
 from learner_engines import engine
 
-import learner_real
 from autograd import Value
 from autograd.testing import check_engine
 from autograd.testing.learner_report import (
