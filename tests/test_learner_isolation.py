@@ -167,3 +167,74 @@ def test_no_thread_or_child_is_left_behind_by_a_check():
     assert threading.active_count() == before
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+# -- check_backward: the learner's forward and backward run in the child too ------------------
+
+
+def square_loss(w):
+    import numpy as np
+
+    return np.sum(w * w)
+
+
+def test_check_backward_oracle_cannot_be_patched_by_the_forward():
+    import numpy as np
+
+    from autograd.testing import check_backward
+
+    def forward(w):
+        import autograd
+
+        autograd.Value.backward = lambda self: None  # would leave every right gradient at 0
+        return square_loss(w)
+
+    def wrong(w):
+        return (np.zeros_like(w),)
+
+    report = check_backward(forward, wrong, np.array([1.0, -2.0]))
+    assert not report and "dw is wrong at 2 of 2 entries" in str(report), str(report)
+    assert Value.backward is not None and (Value(3.0) * 2).data == 6.0
+    x = Value(2.0)
+    (x * x).backward()
+    assert x.grad == 4.0
+
+
+def test_check_backward_reports_an_exit_and_a_hang_as_sentences():
+    import numpy as np
+
+    from autograd.testing import check_backward
+
+    def leaves(w):
+        import os
+
+        os._exit(0)
+
+    def spins(w):
+        while True:
+            pass
+
+    w = np.array([1.0])
+    assert "your code ended the process (exit code 0)" in str(
+        check_backward(square_loss, leaves, w)
+    )
+    report = str(check_backward(square_loss, spins, w, time_limit=0.3))
+    assert "your backward did not finish within 0.3 s" in report
+    assert "check_backward(..., time_limit=1.2)" in report
+
+
+def test_check_backward_from_files_never_imports_them_here(tmp_path):
+    (tmp_path / "layer.py").write_text(
+        "import numpy as np\nimport os\nMARK = os.getpid()\n"
+        "def forward(w):\n    return np.sum(w * w)\n"
+        "def backward(w):\n    return (2 * w,)\n"
+    )
+    import numpy as np
+
+    from autograd.testing import check_backward
+
+    report = check_backward(
+        f"{tmp_path}/layer.py:forward", f"{tmp_path}/layer.py:backward", np.array([1.5])
+    )
+    assert report, str(report)
+    assert "layer" not in sys.modules

@@ -4,15 +4,11 @@ checked against this engine. Exit 0 when right, 1 when something is wrong, 2 for
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
 from ..testing.learner_engine import EXAMPLES
-from ..testing.learner_process import TIME_LIMIT
-from ..testing.learner_run import guarded
+from ..testing.learner_process import TIME_LIMIT, Learner, split_target
 
 EXAMPLE = "python -m autograd check mymicrograd:Value"
 EXAMPLE_BACKWARD = "python -m autograd check-backward layer:forward layer:backward"
@@ -39,12 +35,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, argparse.ArgumentP
     check.add_argument(
         "--examples", type=int, default=EXAMPLES, help=f"random graphs (default {EXAMPLES})"
     )
-    check.add_argument(
-        "--time-limit",
-        type=float,
-        default=TIME_LIMIT,
-        help=f"seconds for one call into your code (default {TIME_LIMIT:g})",
-    )
     back = sub.add_parser(
         "check-backward",
         help="check your NumPy backward against exact reverse mode",
@@ -57,43 +47,36 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, argparse.ArgumentP
     back.add_argument("backward", help="module:function returning one gradient per input")
     back.add_argument("--arrays", nargs="+", metavar="FILE.npy", help="the inputs, in order")
     back.add_argument("--no-grad", default=None, help="comma-separated inputs needing none")
+    for parser in (check, back):
+        parser.add_argument(
+            "--time-limit",
+            type=float,
+            default=TIME_LIMIT,
+            help=f"seconds for one call into your code (default {TIME_LIMIT:g})",
+        )
     return {"check": check, "check-backward": back}
 
 
-def load(target: str) -> Any:
-    """The object named by ``module:name`` (``module`` a dotted name or a ``.py`` file); a
-    ValueError with a sentence when it cannot be had. The import runs under a time limit.
+def loadable(target: str | list[str], time_limit: float) -> Learner:
+    """A ``Learner`` holding what ``target`` names (``module:name``, or a list of them), its
+    module imported in the child process; a ValueError with a sentence when it cannot be.
 
-    >>> load("autograd:Value").__name__
-    'Value'
-    >>> load("no_such_module_here:V")
+    >>> loadable("autograd:Value", 2.0).close()
+    >>> loadable("no_such_module_here:V", 2.0)
     Traceback (most recent call last):
     ...
     ValueError: cannot import no_such_module_here: ModuleNotFoundError: ...
     """
-    module_name, sep, name = target.rpartition(":")
-    if not sep or not module_name or not name.isidentifier():
-        raise ValueError(f"{target!r}: give module:Name, e.g. mymodule:Value or my_file.py:Value")
-
-    def find() -> Any:
-        if module_name.endswith(".py"):
-            path = Path(module_name)
-            spec = importlib.util.spec_from_file_location(path.stem, path)
-            if spec is None or spec.loader is None or not path.is_file():
-                raise FileNotFoundError(f"no file {module_name}")
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module
-        if "" not in sys.path:
-            sys.path.insert(0, "")  # the current folder, as `python -m` has it
-        return importlib.import_module(module_name)
-
-    got = guarded(find, limit=10.0)
-    if not got.ok:
-        raise ValueError(f"cannot import {module_name}: {got.error}")
-    if not hasattr(got.value, name):
-        raise ValueError(f"{module_name} has no {name}")
-    return getattr(got.value, name)
+    targets = [target] if isinstance(target, str) else target
+    for t in targets:
+        split_target(t)
+    learner = Learner(target, time_limit=time_limit)
+    loaded = learner.load()  # in a child process: the learner's module never runs here
+    if not loaded.ok:
+        learner.close()
+        modules = ", ".join(dict.fromkeys(split_target(t)[0] for t in targets))
+        raise ValueError(f"cannot import {modules}: {loaded.error}")
+    return learner
 
 
 def _arrays(files: list[str] | None) -> tuple[list[Any], list[str]]:
@@ -123,29 +106,23 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     try:
         if args.command == "check":
             from ..testing import check_engine
-            from ..testing.learner_process import Learner, split_target
 
             if not 1 <= args.examples <= 10000:
                 raise ValueError("--examples must be 1..10000")
             if not args.time_limit > 0:
                 raise ValueError("--time-limit must be a positive number of seconds")
-            module_name, _ = split_target(args.target)
-            learner = Learner(args.target, time_limit=args.time_limit)
-            loaded = learner.load()  # in a child process: the learner's module never runs here
-            if not loaded.ok:
-                learner.close()
-                raise ValueError(f"cannot import {module_name}: {loaded.error}")
-            report: Any = check_engine(learner, examples=args.examples)
+            report: Any = check_engine(
+                loadable(args.target, args.time_limit), examples=args.examples
+            )
         else:
             from ..testing import check_backward
 
-            forward, backward = load(args.forward), load(args.backward)
-            if not callable(forward) or not callable(backward):
-                raise ValueError("forward and backward must be functions")
+            targets = [args.forward, args.backward]
+            loadable(targets, args.time_limit)
             arrays, marked = _arrays(args.arrays)
             if args.no_grad is not None:
                 marked = [n.strip() for n in args.no_grad.split(",") if n.strip()]
-            report = check_backward(forward, backward, *arrays, no_grad=marked)
+            report = check_backward(*targets, *arrays, no_grad=marked, time_limit=args.time_limit)
     except ImportError as e:
         print(f"{args.command}: {e}; pip install 'scalar-autograd[testing]'", file=err)
         return 2

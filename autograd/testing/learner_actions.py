@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from ..core.value import Value
+from .backward_actions import ACTIONS as BACKWARD_ACTIONS
 from .learner_spec import ALL_OPS, LearnerOp, Spec, chain, number
 
 
@@ -192,6 +193,7 @@ def long_chain(cls: Any, op: str, n: int) -> bool:
 
 
 ACTIONS = {
+    **BACKWARD_ACTIONS,
     "about": about,
     "calls": calls,
     "run": run,

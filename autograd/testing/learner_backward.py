@@ -16,18 +16,19 @@ and the arrays. Needs NumPy (the ``testing`` extra).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.value import Value
 from ..viz.style import fmt
+from .backward_actions import decode, encode, hint, leaves, rebuild, run_forward
 from .backward_explain import explain, same
 from .backward_layers import find_layers
-from .learner_run import TIME_LIMIT, guarded
+from .learner_process import Learner
+from .learner_run import TIME_LIMIT
 
-__all__ = ["BackwardReport", "Gradient", "check_backward", "run_backward", "run_forward"]
+__all__ = ["BackwardReport", "Gradient", "check_backward", "run_forward"]
 
 
 @dataclass
@@ -119,29 +120,6 @@ def _np() -> Any:
     return np
 
 
-def _hint(error: str) -> str:
-    """A sentence for what usually causes ``error`` when a forward meets Values."""
-    if "float(Value)" in error or "float() argument" in error:
-        return (
-            " — your forward turns a Value into a float (float(), .astype(float), math.exp, "
-            "np.float64); use NumPy on the arrays as they come (np.exp, np.dot, @, np.sum)"
-        )
-    if "no callable" in error:
-        return (
-            " — a NumPy function your forward calls has no counterpart on Values; write it "
-            "with + - * / ** and np.exp, np.log, np.tanh, np.sqrt, np.sin, np.cos"
-        )
-    return ""
-
-
-def _names(forward: Callable[..., Any], n: int) -> list[str]:
-    try:
-        params = list(inspect.signature(forward).parameters)
-    except (TypeError, ValueError):
-        params = []
-    return [params[i] if i < len(params) else f"x{i}" for i in range(n)]
-
-
 def _marked(no_grad: Sequence[int | str], names: list[str]) -> set[int]:
     """The positions ``no_grad`` names; a name or position that is no argument is an error."""
     marked = set()
@@ -161,72 +139,6 @@ def _marked(no_grad: Sequence[int | str], names: list[str]) -> set[int]:
                 f"0..{len(names) - 1}"
             )
     return marked
-
-
-def _out_of_time(what: str, limit: float) -> str:
-    return (
-        f"{what} did not finish within {limit:g} s, the time this check gives one call; "
-        f"for a larger computation raise it: check_backward(..., time_limit={4 * limit:g})"
-    )
-
-
-def run_forward(
-    forward: Callable[..., Any], arrays: Sequence[Any], time_limit: float = TIME_LIMIT
-) -> tuple[Value | None, str]:
-    """The learner's ``forward(*arrays)`` over arrays of Values (given as they are: pass
-    copies): the loss's Value, or None and a sentence saying what went wrong.
-
-    >>> import numpy as np
-    >>> w = np.array([Value(2.0)], dtype=object)
-    >>> root, error = run_forward(lambda w: np.sum(w * w), [w])
-    >>> root.data, error
-    (4.0, '')
-    >>> "turns a Value into a float" in run_forward(lambda w: float(w[0]), [w])[1]
-    True
-    """
-    np = _np()
-    out = guarded(lambda: forward(*arrays), limit=time_limit)
-    if out.hung:
-        return None, _out_of_time("your forward over Values", time_limit)
-    if not out.ok:
-        return None, f"forward over Values raises {out.error}{_hint(out.error)}"
-    result = out.value
-    if isinstance(result, np.ndarray) and result.size == 1:
-        result = result.flat[0]
-    if not isinstance(result, Value):
-        return None, (
-            f"forward over Values returned {type(out.value).__name__}, not one Value: it must "
-            "compute the loss from its arguments' entries without turning them into floats"
-        )
-    return result, ""
-
-
-def run_backward(
-    backward: Callable[..., Any], arrays: Sequence[Any], time_limit: float = TIME_LIMIT
-) -> tuple[Any, str]:
-    """The learner's ``backward`` on fresh copies of ``arrays``: what it returned, and a
-    sentence when it raised or ran out of time.
-
-    >>> import numpy as np
-    >>> run_backward(lambda w: (2 * w,), [np.array([1.0])])
-    ((array([2.]),), '')
-    >>> run_backward(lambda w: 1 / 0, [np.array([1.0])])[1]
-    'your backward raises ZeroDivisionError: division by zero (in <lambda>, line 1)'
-    """
-    copies = [a.copy() for a in arrays]
-    out = guarded(lambda: backward(*copies), limit=time_limit)
-    if out.hung:
-        return None, _out_of_time("your backward", time_limit)
-    return out.value, (f"your backward raises {out.error}" if not out.ok else "")
-
-
-def _leaves(a: Any) -> Any:
-    """An object array of fresh Values, one per entry (a 0-d array stays 0-d)."""
-    np = _np()
-    out = np.empty(a.shape, dtype=object)
-    for index, x in np.ndenumerate(a):
-        out[index] = Value(float(x))
-    return out
 
 
 def _inputs(arrays: Sequence[Any], needs: list[bool], names: list[str]) -> list[Any] | str:
@@ -256,12 +168,15 @@ def check_backward(
     *arrays: Any,
     no_grad: Sequence[int | str] = (),
     time_limit: float = TIME_LIMIT,
+    isolated: bool | None = None,
 ) -> BackwardReport:
     """Check ``backward(*arrays)`` (the learner's gradients) against exact reverse mode through
     ``forward(*arrays)`` (their loss). ``no_grad`` marks inputs that need no gradient (labels),
     by position or argument name; ``backward`` returns one array per input that needs one (or
-    one per input, the marked ones ignored). Each call into the learner's code may take
-    ``time_limit`` seconds; both get copies of the arrays.
+    one per input, the marked ones ignored). ``forward`` and ``backward`` may be functions or
+    ``"file.py:name"`` / ``"module:name"`` targets. They run in a child process (see
+    ``learner_process``; ``isolated=False``: in this one), each call for at most
+    ``time_limit`` seconds, on their own copies of the arrays.
 
     >>> import numpy as np
     >>> def forward(w, x):
@@ -281,28 +196,35 @@ def check_backward(
        Explained by: a sign: yours is -dw
     """
     np = _np()
-    names = _names(forward, len(arrays))
-    marked = _marked(no_grad, names)
-    needs = [i not in marked for i in range(len(arrays))]
-    kept = _inputs(arrays, needs, names)
-    if isinstance(kept, str):
-        return BackwardReport([], kept)
-    values = [_leaves(a) if need else a for a, need in zip(kept, needs, strict=True)]
-    root, error = run_forward(forward, [v.copy() for v in values], time_limit)
-    if root is None:
-        return BackwardReport([], error)
-    try:
-        root.backward()
-    except (ArithmeticError, ValueError) as e:
-        return BackwardReport([], f"backward through your forward raises {e}")
-    want = [
-        np.vectorize(lambda v: v.grad, otypes=[float])(v) if need else None
-        for v, need in zip(values, needs, strict=True)
-    ]
-    returned, error = run_backward(backward, kept, time_limit)
-    if error:
-        return BackwardReport([], error)
-    got = returned if isinstance(returned, (tuple, list)) else (returned,)
+    learner = Learner([forward, backward], time_limit=time_limit, isolated=isolated)
+    with learner:
+        asked = learner.call("names", len(arrays))
+        names = asked.value if asked.ok else [f"x{i}" for i in range(len(arrays))]
+        marked = _marked(no_grad, names)
+        needs = [i not in marked for i in range(len(arrays))]
+        kept = _inputs(arrays, needs, names)
+        if isinstance(kept, str):
+            return BackwardReport([], kept)
+        sent = [encode(a) for a in kept]
+        values = [leaves(a) if need else a for a, need in zip(kept, needs, strict=True)]
+        ran = learner.call("forward_graph", sent, needs)
+        if not ran.ok or "error" in ran.value:
+            return BackwardReport([], _failed("your forward over Values", ran, time_limit))
+        root = rebuild(ran.value["graph"], values)
+        if isinstance(root, str):
+            return BackwardReport([], root)
+        try:
+            root.backward()
+        except (ArithmeticError, ValueError) as e:
+            return BackwardReport([], f"backward through your forward raises {e}")
+        want = [
+            np.vectorize(lambda v: v.grad, otypes=[float])(v) if need else None
+            for v, need in zip(values, needs, strict=True)
+        ]
+        returned = learner.call("backward", sent)
+        if not returned.ok:
+            return BackwardReport([], _failed("your backward", returned, time_limit))
+    got = [decode(g) for g in returned.value]
     index = [i for i, need in enumerate(needs) if need]
     if len(got) == len(arrays) and len(index) != len(arrays):
         got = [got[i] for i in index]
@@ -316,6 +238,21 @@ def check_backward(
     if not all(g.ok for g in report):
         _explain_all(report, index, root, values, kept, names)
     return BackwardReport(report)
+
+
+def _failed(what: str, out: Any, limit: float) -> str:
+    """Why a call into the learner's code gave nothing: out of time, raised, or (the forward)
+    returned something that is not a loss."""
+    if out.hung:
+        return (
+            f"{what} did not finish within {limit:g} s, the time this check gives one call; "
+            f"for a larger computation raise it: check_backward(..., time_limit={4 * limit:g})"
+        )
+    if out.ok:
+        return str(out.value["error"])
+    if what.startswith("your forward"):
+        return f"forward over Values raises {out.error}{hint(out.error)}"
+    return f"{what} raises {out.error}"
 
 
 def _explain_all(

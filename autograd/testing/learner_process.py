@@ -45,6 +45,31 @@ MOST_BYTES = 16 << 20  # the largest answer read from a child
 PROCESSES = sys.platform not in ("emscripten", "wasi") and hasattr(os, "fork")
 
 
+def by_name(target: Any) -> bool:
+    """Whether ``target`` names what to load (``"module:Name"``, or a list of such), rather
+    than being the object itself.
+
+    >>> by_name("mine.py:Value"), by_name(["m:forward", "m:backward"]), by_name(print)
+    (True, True, False)
+    """
+    if isinstance(target, str):
+        return True
+    return (
+        isinstance(target, (list, tuple))
+        and bool(target)
+        and all(isinstance(t, str) for t in target)
+    )
+
+
+def load(target: Any) -> Any:
+    """What ``target`` names: one object, or a list of them.
+
+    >>> [f.__name__ for f in load(["autograd:grad", "autograd:jvp"])]
+    ['grad', 'jvp']
+    """
+    return load_target(target) if isinstance(target, str) else [load_target(t) for t in target]
+
+
 def load_target(target: str) -> Any:
     """The object named by ``module:name`` (``module`` a dotted name or a ``.py`` file); a
     ValueError with a sentence when the name is malformed or missing. Runs the module's code:
@@ -107,7 +132,7 @@ class Learner:
         self.time_limit = time_limit
         self.memory_mb = memory_mb
         self.isolated = PROCESSES if isolated is None else isolated and PROCESSES
-        self.loaded: Any = None if isinstance(target, str) else target
+        self.loaded: Any = None if by_name(target) else target
         self._child: _Child | None = None
         self.starts = 0  # children started, for tests and reports
 
@@ -133,11 +158,11 @@ class Learner:
         >>> Learner("autograd:Value").load().ok
         True
         """
-        if not isinstance(self.target, str):
+        if not by_name(self.target):
             return Outcome(value=True)
         if not self.isolated:
             if self.loaded is None:
-                got = guarded(lambda: load_target(self.target), limit=IMPORT_LIMIT)
+                got = guarded(lambda: load(self.target), limit=IMPORT_LIMIT)
                 if not got.ok:
                     return got
                 self.loaded = got.value
@@ -173,7 +198,7 @@ class Learner:
             return Outcome(value=True)
         self.starts += 1
         self._child = _Child.start(self.target, self.memory_mb)
-        if isinstance(self.target, str):
+        if by_name(self.target):
             # the child finds modules where this process would (a notebook may have added paths)
             out = self._child.ask(["load", [self.target, sys.path]], IMPORT_LIMIT)
             if not out.ok:
@@ -193,7 +218,7 @@ class _Child:
     def start(cls, target: Any, memory_mb: int) -> _Child:
         down_r, down_w = os.pipe()
         up_r, up_w = os.pipe()
-        if isinstance(target, str):
+        if by_name(target):
             env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
             package_root = str(Path(__file__).resolve().parents[2])
             env["PYTHONPATH"] = os.pathsep.join(
@@ -383,7 +408,7 @@ def _child_main(target: Any, requests: int, answers: int, memory_mb: int) -> Non
 
 
 def _serve(target: Any, requests: int, answers: int, memory_mb: int) -> None:
-    obj = None if isinstance(target, str) else target
+    obj = None if by_name(target) else target
     while True:
         try:
             action, args = _receive(requests)
@@ -392,7 +417,7 @@ def _serve(target: Any, requests: int, answers: int, memory_mb: int) -> None:
         try:
             if action == "load":
                 sys.path[:0] = [p for p in args[1] if p not in sys.path]
-                obj = load_target(args[0])
+                obj = load(args[0])
                 answer: list[Any] = [True, True]
             else:
                 act: Any = ACTIONS[action]
