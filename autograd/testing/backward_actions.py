@@ -44,8 +44,9 @@ def encode(a: Any) -> dict[str, Any]:
         return {"dtype": arr.dtype.str, "shape": list(arr.shape), "data": arr.ravel().tolist()}
     if arr.dtype.kind == "c":
         return {"dtype": "complex", "shape": list(arr.shape)}
-    kind = type(a).__name__ if arr.dtype == object else str(arr.dtype)
-    return {"kind": kind}
+    if not isinstance(a, np.ndarray) or arr.dtype == object:
+        return {"kind": type(a).__name__}
+    return {"kind": str(arr.dtype)}
 
 
 def decode(d: dict[str, Any]) -> Any:

@@ -1,11 +1,9 @@
 """``check_engine``: a learner's own scalar engine, judged against this one, each mistake named
 at its root cause.
 
-The learner's class needs micrograd's interface: ``V(data)``, ``.data``, ``.grad``, the
-operators and methods it defines, ``.backward()``. Its code runs in a child process
-(``learner_process``): nothing it does reaches the judge, and a call that hangs, crashes or ends
-the process is a failure of that check. The judge works in layers, so that one mistake is
-reported once, where it is made:
+The learner's class needs micrograd's interface (``V(data)``, ``.data``, ``.grad``, operators,
+``.backward()``); its code runs in a child process (``learner_process``). The judge works in
+layers, so that one mistake is reported once, where it is made (see docs/judge.md):
 
 1. what the class is: a Value at all, not this package's own, defining something to judge;
 2. each operation alone (its forward value and local derivative), which no engine-wide mistake
@@ -16,21 +14,18 @@ reported once, where it is made:
    recognised by simulating the mistake (``learner_sim``) and finding the learner's numbers;
 4. each operation inside a larger graph: out.grad multiplied in (upstream), gradients added
    (``+=``), the reflected operators with numbers on the left, each diagnosed the same way;
-5. a chain as deep as Python's default recursion limit allows, measured by the stack's growth
-   per node whatever limit the learner's code set, and ``backward()`` twice on every graph;
+5. the stack's growth per node (a recursive sort), and ``backward()`` twice on every graph;
 6. random graphs from Hypothesis over the operations found right, shrunk to the smallest.
-
-What a problem keeps from being checked is listed as not checked because of it, never as right.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from ..viz.style import fmt
+from .learner_compare import compare, kind_of, matches, read_grads
 from .learner_probes import (
     PROBES,
     Explanation,
@@ -47,27 +42,24 @@ from .learner_process import MEMORY_MB, TIME_LIMIT, Learner
 from .learner_report import (
     ASSIGNED,
     CHAIN,
-    ENDED,
     ERROR,
     FORWARD,
     HANG,
     LOCAL,
     NO_OP,
-    NOT_NUMBER,
     NOT_RESET,
     NOTHING,
     OWN,
-    PLAIN,
     RECURSION,
-    REFLECTED,
     REFLECTED_WRONG,
     UPSTREAM,
     WRONG,
     EngineReport,
     Failure,
+    same_errors,
 )
 from .learner_sim import sweep
-from .learner_spec import ALL_OPS, LEARNER_OPS, LETTERS, REFLECTED_OPS, LearnerOp, Spec, close
+from .learner_spec import ALL_OPS, LEARNER_OPS, REFLECTED_OPS, LearnerOp, Spec, close
 
 __all__ = ["EngineReport", "Failure", "check_engine", "compare"]
 
@@ -89,6 +81,7 @@ def check_engine(
     ``isolated=False`` runs the learner's code in this process (as where there are no
     processes, e.g. Pyodide).
 
+    >>> from autograd import Value
     >>> report = check_engine(Value, examples=10)
     >>> bool(report), report.kinds()
     (False, ["this package's own Value"])
@@ -99,85 +92,6 @@ def check_engine(
         report = _Judge(learner, examples).report()
     report.seconds = time.monotonic() - start
     return report
-
-
-def _grads(got: dict[str, Any], torch_style: bool, key: str = "grads") -> list[float | None]:
-    grads = got[key]
-    return [0.0 if g is None and torch_style else g for g in grads]
-
-
-def compare(
-    learner: Learner,
-    spec: Spec,
-    kink: LearnerOp | None = None,
-    twice: bool = False,
-    torch_style: bool = False,
-) -> tuple[Failure | None, list[float | None], list[float | None]]:
-    """The first difference between the learner's engine and this one on ``spec`` (or None),
-    and the learner's gradients and values of every node.
-
-    >>> with Learner(Value, isolated=False) as learner:
-    ...     compare(learner, Spec((0.5, 2.0), (("mul", (0, 1)),)))
-    (None, [2.0, 0.5, 1.0], [0.5, 2.0, 1.0])
-    """
-    out = learner.call("run", spec.to_json(), twice)
-    if not out.ok:
-        return Failure(_kind(out.error, out.hung), out.error, spec, error=out.error), [], []
-    got = out.value
-    grads, data = _grads(got, torch_style), got["data"]
-    root, leaves = spec.oracle()
-    root.backward()
-    if got["data"][-1] is None:
-        return Failure(NOT_NUMBER, "the result's .data is not a number", spec), grads, data
-    if not close(got["data"][-1], root.data):
-        detail = f"expected {fmt(root.data)}, got {fmt(got['data'][-1])}"
-        return Failure(FORWARD, detail, spec), grads, data
-    for name, g, v in zip(LETTERS, grads, leaves, strict=False):
-        if g is None:
-            return (
-                Failure(NOT_NUMBER, f"{name}.grad is not a number after backward()", spec),
-                grads,
-                data,
-            )
-        on_kink = kink is not None and kink.kink in spec.leaves
-        if on_kink and kink is not None and min(kink.slopes) <= g <= max(kink.slopes):
-            continue
-        if not close(g, v.grad):
-            detail = f"{name}.grad: expected {fmt(v.grad)}, got {fmt(g)}"
-            return Failure(WRONG, detail, spec, leaf=name, want=v.grad, got=g), grads, data
-    if twice:
-        second = _grads(got, torch_style, "second")
-        for name, g1, g2, v in zip(LETTERS, grads, second, leaves, strict=False):
-            if g1 is None or g2 is None or not (close(g2, g1) or close(g2, 2 * g1)):
-                return _not_reset(spec, name, g2, v.grad), grads, data
-    return None, grads, data
-
-
-def _shown(x: float | None) -> str:
-    return "not a number" if x is None else fmt(x)
-
-
-def _not_reset(spec: Spec, name: str, got: float | None, want: float) -> Failure:
-    return Failure(
-        NOT_RESET,
-        f"after a second backward() on the same graph {name}.grad = {_shown(got)}; a fresh pass "
-        f"gives {fmt(want)} and adding a second pass to the first (as this engine and PyTorch "
-        f"do) gives {fmt(2 * want)}: the interior nodes kept the first pass's gradients and sent "
-        "them down again (reset every node's grad to 0 before a pass; a loop that builds a new "
-        "graph each step is not affected)",
-        spec,
-    )
-
-
-_PLAIN_NUMBER = re.compile(r"'(int|float)' object has no attribute '(\w+)'")
-
-
-def _matches(got: Sequence[float | None], want: Sequence[float], upto: int) -> bool:
-    return all(g is not None and close(g, w) for g, w in zip(got[:upto], want[:upto], strict=False))
-
-
-def _kind(error: str, hung: bool) -> str:
-    return HANG if hung else ENDED if error.startswith("your code") else ERROR
 
 
 class _Judge:
@@ -254,24 +168,12 @@ class _Judge:
         return EngineReport(self.name, self.failures, self.passed, skipped, blocked, self.notes)
 
     def merge_same_errors(self) -> None:
-        """Failures that raise the very same error at the same line of the learner's code are
-        one mistake: keep the one that names it best, list the others as blocked by it."""
-        best = {PLAIN: 0, REFLECTED: 1}
-        groups: dict[str, list[Failure]] = {}
-        for f in self.failures:
-            plain = _PLAIN_NUMBER.search(f.error)
-            if plain:  # a number reached code that wanted a Value, wherever that happened
-                groups.setdefault(f"plain {plain.group(2)}", []).append(f)
-            elif " (in " in f.error:  # raised in the learner's own code, at a known line
-                groups.setdefault(f.error, []).append(f)
-        for group in groups.values():
-            keep = min(group, key=lambda f: best.get(f.kind, 2))
-            for f in group:
-                if f is not keep:
-                    self.failures.remove(f)
-                    what = ALL_OPS[f.op].text if f.op else f.kind
-                    self.blocked.append((f"{what} (raises the same error)", keep))
-                    self.blocked = [(w, keep if g is f else g) for w, g in self.blocked]
+        """Failures that raise the very same error are one mistake (see ``same_errors``)."""
+        for keep, f in same_errors(self.failures):
+            self.failures.remove(f)
+            what = ALL_OPS[f.op].text if f.op else f.kind
+            self.blocked = [(w, keep if g is f else g) for w, g in self.blocked]
+            self.blocked.append((f"{what} (raises the same error)", keep))
 
     # -- 1. what the class is ----------------------------------------------------------------
 
@@ -284,7 +186,7 @@ class _Judge:
         if not about.ok:
             self.fail(
                 Failure(
-                    _kind(about.error, about.hung), f"cannot make a Value: V(1.5) {about.error}"
+                    kind_of(about.error, about.hung), f"cannot make a Value: V(1.5) {about.error}"
                 )
             )
             return []
@@ -367,7 +269,7 @@ class _Judge:
             out = self.learner.call("run", spec.to_json(), False)
             if not out.ok:
                 return False
-            grads = _grads(out.value, self.torch_style)
+            grads = read_grads(out.value, self.torch_style)
             if any(g != 0.0 for g in grads[:-1]):  # a non-number is judged as such later
                 return False
             tried.append((spec, grads[-1]))
@@ -473,7 +375,7 @@ class _Judge:
         self, spec: Spec, grads: list[float | None], f: Failure, mistakes: Sequence[Explanation]
     ) -> Failure | None:
         for e in mistakes:
-            if _matches(grads, sweep(spec, e.mistake), len(spec.leaves)):
+            if matches(grads, sweep(spec, e.mistake), len(spec.leaves)):
                 return Failure(e.kind, f"{e.detail} ({f.detail})", spec, f.leaf, f.want, f.got)
         return None
 
@@ -669,7 +571,9 @@ class _Judge:
         if out.ok:
             self.passed.append(f"a chain of {n} nodes")
         else:
-            self.fail(Failure(_kind(out.error, out.hung), f"on a chain of {n} nodes: {out.error}"))
+            self.fail(
+                Failure(kind_of(out.error, out.hung), f"on a chain of {n} nodes: {out.error}")
+            )
 
     # -- 6. random graphs --------------------------------------------------------------------
 

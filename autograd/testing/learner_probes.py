@@ -25,7 +25,11 @@ from .learner_spec import ALL_OPS, LEARNER_OPS, LETTERS, LearnerOp, Spec
 
 @dataclass(frozen=True)
 class Explanation:
-    """A mistake, the kind of problem it is, and the sentence that says it."""
+    """A mistake, the kind of problem it is, and the sentence that says it.
+
+    >>> Explanation(Mistake(forward=True), ORDER, "reversed() forgotten").kind
+    'backward() walks the order inputs-first'
+    """
 
     mistake: Mistake
     kind: str

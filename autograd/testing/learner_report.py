@@ -3,6 +3,8 @@ that shows it; what could not be checked because of it; what was checked and is 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,3 +157,29 @@ class EngineReport:
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(str(self))
+
+
+_PLAIN_NUMBER = re.compile(r"'(int|float)' object has no attribute '(\w+)'")
+
+
+def same_errors(failures: Sequence[Failure]) -> Iterator[tuple[Failure, Failure]]:
+    """Pairs (kept, merged) of failures that are one mistake: the same exception at the same
+    line of the learner's code, or a number reaching code that wanted a Value (wherever that
+    happened). The failure kept is the one that names the mistake best.
+
+    >>> a = Failure(ERROR, "-a", error="AttributeError: 'int' object has no attribute 'data'")
+    >>> b = Failure(PLAIN, "a + 2", error="AttributeError: 'float' object has no attribute 'data'")
+    >>> [(kept.kind, merged.kind) for kept, merged in same_errors([a, b])]
+    [('plain numbers not accepted', 'raises an error')]
+    """
+    best = {PLAIN: 0, REFLECTED: 1}
+    groups: dict[str, list[Failure]] = {}
+    for f in failures:
+        plain = _PLAIN_NUMBER.search(f.error)
+        if plain:
+            groups.setdefault(f"plain {plain.group(2)}", []).append(f)
+        elif " (in " in f.error:  # raised in the learner's own code, at a known line
+            groups.setdefault(f.error, []).append(f)
+    for group in groups.values():
+        keep = min(group, key=lambda f: best.get(f.kind, 2))
+        yield from ((keep, f) for f in group if f is not keep)

@@ -90,7 +90,7 @@ def sweep(spec: Spec, mistake: Mistake | None = None) -> list[float]:
 
     >>> spec = Spec((0.5, 2.0), (("mul", (0, 1)), ("add", (2, 2))))
     >>> sweep(spec), sweep(spec, Mistake(per_path=True))
-    ([4.0, 2.0, 2.0, 1.0], [8.0, 4.0, 2.0, 1.0])
+    ([4.0, 1.0, 2.0, 1.0], [8.0, 2.0, 2.0, 1.0])
     """
     mistake = mistake or Mistake()
     data, local = partials(spec)

@@ -34,7 +34,11 @@ from . import learner_report as kinds
 @dataclass(frozen=True)
 class Mutant:
     """A mistake: where the engine's text changes (``old`` becomes ``new``), what a judge
-    should name (``kind``), and the operation concerned ('' for an engine-wide mistake)."""
+    should name (``kind``), and the operation concerned ('' for an engine-wide mistake).
+
+    >>> MUTANTS["tanh-assign"].kind, MUTANTS["tanh-assign"].op
+    ('`=` instead of `+=`', 'tanh')
+    """
 
     kind: str
     op: str
@@ -320,7 +324,11 @@ def engine_source(mistake: str | None = None) -> str:
 class Score:
     """What a judge made of the mutants: per mutant, whether the report failed (``detected``)
     and whether its problems are exactly the planted one (``named``); per unusual engine,
-    whether it was found right; and the seconds each check took."""
+    whether it was found right; and the seconds each check took.
+
+    >>> Score({"m": True}, {"m": True}, {}, [0.5]).rates()["detected"]
+    1.0
+    """
 
     detected: dict[str, bool]
     named: dict[str, bool]
