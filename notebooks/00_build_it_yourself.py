@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -45,7 +45,7 @@ from autograd.testing import check_backward, check_engine
 # %% [markdown]
 # ## A first engine
 #
-# About sixty lines, as a first attempt often looks. It has four of the classic mistakes in
+# About sixty lines, as a first attempt often looks. It has five of the classic mistakes in
 # it; read it and see whether you can spot them before the check does.
 
 
@@ -130,8 +130,11 @@ print(check_engine(Value))
 # %% [markdown]
 # Each problem comes with its kind and the smallest graph that shows it, written the way the
 # steppers write a graph. (Each failure's `to_dot()` gives the same graph in DOT, with this
-# engine's correct gradients, and `draw()` draws it when Graphviz is installed.) One at a
-# time, then.
+# engine's correct gradients, and `draw()` draws it when Graphviz is installed.) A mistake is
+# reported once, where it is made: what it keeps from being checked (`add` in larger graphs,
+# `sub`, which calls `__add__`) is listed as *not checked because of* it, never as right. So
+# each fix below takes one problem away, and brings back into the check what it was hiding.
+# One at a time, then.
 #
 # ### 1. `=` instead of `+=`
 #
@@ -182,7 +185,8 @@ print(check_engine(Value))
 # ### 3. Numbers on the left
 #
 # `2 * v` first asks the number 2 to multiply by a Value; it cannot, so Python asks the Value
-# for `__rmul__`. `sum([...])` starts from 0, so it needs `__radd__`.
+# for `__rmul__`. `sum([...])` starts from 0, so it needs `__radd__`. The four missing methods
+# are one problem: a number on the left.
 
 
 # %%

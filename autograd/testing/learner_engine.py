@@ -51,6 +51,7 @@ from .learner_report import (
     NOTHING,
     OWN,
     RECURSION,
+    REFLECTED,
     REFLECTED_WRONG,
     UPSTREAM,
     WRONG,
@@ -519,6 +520,25 @@ class _Judge:
                     self.fail(g, name)
                     continue
             self.passed.append(op.text)
+        self.merge_missing()
+
+    def merge_missing(self) -> None:
+        """The reflected operators a class lacks are one problem: numbers on the left."""
+        absent = [f for f in self.failures if f.kind == REFLECTED]
+        if len(absent) < 2:
+            return
+        first = absent[0]
+        texts = [ALL_OPS[f.op].text for f in absent]
+        methods = list(dict.fromkeys(ALL_OPS[f.op].method for f in absent))
+        first.detail = (
+            f"{', '.join(texts[:-1])} and {texts[-1]} raise TypeError (a number on the left "
+            f"asks the Value for its reflected method): define {', '.join(methods)}"
+        )
+        if "__radd__" in methods:
+            first.detail += " (sum() needs __radd__: it starts from 0, so it computes 0 + a)"
+        for f in absent[1:]:
+            self.failures.remove(f)
+            self.blocked = [(w, first if g is f else g) for w, g in self.blocked]
 
     def delegates(
         self,
