@@ -12,6 +12,7 @@ x < 0: sqrt' = inf, relu' = 0, and the gradient is 0, not nan).
 from __future__ import annotations
 
 import math
+import operator
 import struct
 from typing import Any
 
@@ -69,9 +70,7 @@ def run(steps: list[tuple[Any, ...]], x: Value, y: Value) -> Value:
         elif op == "abs":
             out = abs(a[0])
         elif op in ("add", "sub", "mul", "div"):
-            out = {"add": a[0] + a[1], "sub": a[0] - a[1], "mul": a[0] * a[1]}.get(op) or a[0] / a[
-                1
-            ]
+            out = getattr(operator, "truediv" if op == "div" else op)(a[0], a[1])
         elif op in ("max", "min"):
             out = getattr(a[0], op)(a[1])
         else:
