@@ -99,6 +99,8 @@ def _as_value(s: object) -> Value:
 
 def _sweep(outs: list[Value], seeds: Sequence[Any], kind: type[GradTable]) -> dict[Any, Any]:
     """The reverse sweep from ``outs`` with the gradients in a table of ``kind``."""
+    if not outs:  # the gradient of an empty sum: every input gets 0
+        return {}
     table = kind({})
     for o, s in zip(outs, seeds, strict=True):  # an output listed twice gets both seeds
         old = table.before(o)
