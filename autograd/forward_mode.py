@@ -15,13 +15,18 @@ Hessian-vector products).
 One forward sweep gives the derivative of every output along one input direction; one reverse
 sweep gives the derivative of one output along every input. So forward mode is the cheaper one
 for functions with few inputs and many outputs, reverse mode for many inputs and few outputs.
+
+Inside ``detect_anomaly()`` the sweep stops at the first tangent that is not finite, with
+``AnomalyError`` showing the local derivative, the tangent and their product.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Union
 
+from .core.anomaly import AnomalyError, AnomalyWatch, watch_paused
 from .core.graph import topological_order
 from .core.modes import enable_grad
 from .core.numbers import is_real, real
@@ -55,11 +60,12 @@ def tangents(
     dirs = [directions] if one else list(directions)  # type: ignore[arg-type]
     if len(dirs) != len(ins):
         raise ValueError(f"tangents: {len(ins)} inputs but {len(dirs)} directions")
-    if create_graph:
-        with enable_grad():
-            found = _push(outs, ins, [_as_value(d) for d in dirs], graph=True)
-    else:
-        found = _push(outs, ins, [_as_float(d) for d in dirs], graph=False)
+    with watch_paused() as watch:  # the sweep checks each tangent itself
+        if create_graph:
+            with enable_grad():
+                found = _push(outs, ins, [_as_value(d) for d in dirs], True, watch)
+        else:
+            found = _push(outs, ins, [_as_float(d) for d in dirs], False, watch)
     return tuple(_value(found.get(o, 0.0)) for o in outs)
 
 
@@ -76,9 +82,14 @@ def _value(t: Tangent) -> Value:
 
 
 def _push(
-    outs: list[Value], ins: list[Value], dirs: Sequence[Tangent], graph: bool
+    outs: list[Value],
+    ins: list[Value],
+    dirs: Sequence[Tangent],
+    graph: bool,
+    watch: AnomalyWatch | None = None,
 ) -> dict[Value, Tangent]:
-    """The forward sweep: every node's tangent from its inputs' tangents, inputs first."""
+    """The forward sweep: every node's tangent from its inputs' tangents, inputs first;
+    with a ``watch`` (anomaly mode), AnomalyError at the first share or sum that is not finite."""
     found: dict[Value, Tangent] = {}
     for x, d in zip(ins, dirs, strict=True):
         found[x] = found[x] + d if x in found else d
@@ -88,12 +99,28 @@ def _push(
         total: Tangent | None = None
         op = node._op  # set: the order holds interior nodes only
         local = op.partials_graph(node) if graph else op.partials(node)
-        for child, d in zip(node.inputs, local, strict=True):
+        for i, (child, d) in enumerate(zip(node.inputs, local, strict=True)):
             t = found.get(child)
             if t is None:  # no path from the inputs through this operand
                 continue
             term = t if (type(d) is not Value and d == 1) else t * d
-            total = term if total is None else total + term
+            before, total = total, term if total is None else total + term
+            if watch is not None:
+                _check(node, i, t, term, before, total)
         if total is not None:
             found[node] = total
     return found
+
+
+def _check(
+    node: Value, i: int, t: Tangent, term: Tangent, before: Tangent | None, total: Tangent
+) -> None:
+    """Anomaly mode's check of one share of a node's tangent and of the sum so far."""
+    if not math.isfinite(_number(term)):
+        raise AnomalyError.in_tangent(node, i, _number(t), _number(term))
+    if before is not None and not math.isfinite(_number(total)):
+        raise AnomalyError.in_tangent(node, i, _number(before), _number(term), _number(total))
+
+
+def _number(t: Tangent) -> float:
+    return t.data if isinstance(t, Value) else t
