@@ -108,9 +108,10 @@ def _sweep(outs: list[Value], seeds: Sequence[Any], kind: type[GradTable]) -> di
         table.set(o, s if old is None else old + s)
     order, _ = walk(outs)
     leaf_hooks = hooked_leaves(order, outs)
-    if kind is GraphTable:  # the sweep checks each term it builds, in the chain rule's terms
-        with watch_paused() as watch:
+    watch = MODE.get().watch
+    if watch is not None and kind is GraphTable:  # the sweep checks each term it builds
+        with watch_paused():
             backward_pass(order, table, watch=watch, root=outs[0], leaf_hooks=leaf_hooks)
     else:
-        backward_pass(order, table, watch=MODE.get().watch, root=outs[0], leaf_hooks=leaf_hooks)
+        backward_pass(order, table, watch=watch, root=outs[0], leaf_hooks=leaf_hooks)
     return table.grads
