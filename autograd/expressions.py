@@ -190,6 +190,8 @@ class _Eval:
             k = b.data if isinstance(b, Value) else b
             if abs(k) > MAX_EXPONENT:
                 raise self.refuse(node.right, f"exponent {k:g} too large (|k| <= {MAX_EXPONENT:g})")
+        if not isinstance(a, Value) and not isinstance(b, Value):
+            return self._apply(node, lambda: _constant(sym, a, b))
         return self._apply(node, lambda: _arith(sym, a, b))
 
     def visit_Call(self, node: ast.Call) -> Num:
@@ -229,6 +231,27 @@ class _Eval:
         if not isinstance(out, Value) and not math.isfinite(out):
             raise self.refuse(node, "this part overflows a float")
         return out
+
+
+def _constant(sym: str, a: float, b: float) -> float:
+    """Arithmetic of two numbers, whose errors are Python's own ("(34, 'Numerical result out of
+    range')"): said again in the expression's terms, as the operations' errors are.
+
+    >>> _constant("**", 10.0, 400.0)
+    Traceback (most recent call last):
+    ...
+    ArithmeticError: 10 ** 400 is too large for a float (at most about 1.8e308)
+    """
+    try:
+        out = _arith(sym, a, b)
+    except OverflowError:
+        raise ArithmeticError(
+            f"{a:g} {sym} {b:g} is too large for a float (at most about 1.8e308)"
+        ) from None
+    except ZeroDivisionError:
+        raise ArithmeticError(f"{a:g} {sym} {b:g} divides by zero") from None
+    assert not isinstance(out, Value)
+    return out
 
 
 def _arith(sym: str, a: Num, b: Num) -> Num:

@@ -15,15 +15,20 @@ Hessian-vector products).
 One forward sweep gives the derivative of every output along one input direction; one reverse
 sweep gives the derivative of one output along every input. So forward mode is the cheaper one
 for functions with few inputs and many outputs, reverse mode for many inputs and few outputs.
+
+Inside ``detect_anomaly()`` the sweep stops at the first tangent that is not finite, with
+``AnomalyError`` showing the local derivative, the tangent and their product.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Union
+from typing import Any, Union
 
+from .core.anomaly import AnomalyError, watch_paused
 from .core.graph import topological_order
-from .core.modes import enable_grad
+from .core.modes import MODE, enable_grad
 from .core.numbers import is_real, real
 from .core.value import Value
 from .reverse_mode import Values, value_list
@@ -55,12 +60,22 @@ def tangents(
     dirs = [directions] if one else list(directions)  # type: ignore[arg-type]
     if len(dirs) != len(ins):
         raise ValueError(f"tangents: {len(ins)} inputs but {len(dirs)} directions")
+    if MODE.get().watch is None:
+        found = _sweep(outs, ins, dirs, create_graph)
+    else:  # anomaly mode: the tangents are checked once made, and explained in its terms
+        with watch_paused():
+            found = _sweep(outs, ins, dirs, create_graph)
+            check_tangents(outs, found)
+    return tuple(_value(found.get(o, 0.0)) for o in outs)
+
+
+def _sweep(
+    outs: list[Value], ins: list[Value], dirs: list[Any], create_graph: bool
+) -> dict[Value, Tangent]:
     if create_graph:
         with enable_grad():
-            found = _push(outs, ins, [_as_value(d) for d in dirs], graph=True)
-    else:
-        found = _push(outs, ins, [_as_float(d) for d in dirs], graph=False)
-    return tuple(_value(found.get(o, 0.0)) for o in outs)
+            return _push(outs, ins, [_as_value(d) for d in dirs], graph=True)
+    return _push(outs, ins, [_as_float(d) for d in dirs], graph=False)
 
 
 def _as_value(d: object) -> Value:
@@ -97,3 +112,49 @@ def _push(
         if total is not None:
             found[node] = total
     return found
+
+
+def check_tangents(outs: list[Value], found: dict[Value, Tangent]) -> None:
+    """Anomaly mode's check of a forward sweep: AnomalyError at the first node (inputs first)
+    whose tangent is not finite, naming the share that was not, or the sum that overflowed.
+    The sweep itself stays as fast as without anomaly mode; this pass runs only inside it.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0, "x")
+    >>> y = x.sqrt()
+    >>> check_tangents([y], {x: 1.0, y: math.inf})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd.core.anomaly.AnomalyError: forward mode: sqrt'(x=0.0) = inf times tangent 1.0 -> ...
+    """
+    for node in topological_order(outs):
+        tangent = found.get(node)
+        if tangent is None or math.isfinite(_number(tangent)) or node._op is None:
+            continue
+        before: float | None = None
+        for i, (child, d) in enumerate(zip(node.inputs, _local(node), strict=True)):
+            t = found.get(child)
+            if t is None:
+                continue
+            share = _number(t) if d == 1 else _number(t) * d
+            if not math.isfinite(share):
+                raise AnomalyError.in_tangent(node, i, _number(t), share)
+            if before is not None and not math.isfinite(before + share):
+                raise AnomalyError.in_tangent(node, i, before, share, before + share)
+            before = share if before is None else before + share
+        raise AnomalyError.in_tangent(node, 0, math.nan, _number(tangent), _number(tangent))
+
+
+def _local(node: Value) -> list[float]:
+    """The local derivatives as numbers: the float rules, or their IEEE graph versions where
+    the float arithmetic raises (a pole)."""
+    op = node._op
+    assert op is not None
+    try:
+        return list(op.partials(node))
+    except (ArithmeticError, ValueError):
+        return [_number(d) for d in op.partials_graph(node)]
+
+
+def _number(t: Tangent) -> float:
+    return t.data if isinstance(t, Value) else t

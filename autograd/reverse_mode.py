@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Union
 
+from .core.anomaly import watch_paused
 from .core.graph import walk
 from .core.modes import MODE, enable_grad
 from .core.numbers import is_real, real
@@ -99,11 +100,18 @@ def _as_value(s: object) -> Value:
 
 def _sweep(outs: list[Value], seeds: Sequence[Any], kind: type[GradTable]) -> dict[Any, Any]:
     """The reverse sweep from ``outs`` with the gradients in a table of ``kind``."""
+    if not outs:  # the gradient of an empty sum: every input gets 0
+        return {}
     table = kind({})
     for o, s in zip(outs, seeds, strict=True):  # an output listed twice gets both seeds
         old = table.before(o)
         table.set(o, s if old is None else old + s)
     order, _ = walk(outs)
     leaf_hooks = hooked_leaves(order, outs)
-    backward_pass(order, table, watch=MODE.get().watch, root=outs[0], leaf_hooks=leaf_hooks)
+    watch = MODE.get().watch
+    if watch is not None and kind is GraphTable:  # the sweep checks each term it builds
+        with watch_paused():
+            backward_pass(order, table, watch=watch, root=outs[0], leaf_hooks=leaf_hooks)
+    else:
+        backward_pass(order, table, watch=watch, root=outs[0], leaf_hooks=leaf_hooks)
     return table.grads

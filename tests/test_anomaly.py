@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import threading
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import AnomalyError, Value, detect_anomaly, grad
+from autograd import AnomalyError, Value, detect_anomaly, func, grad
 from autograd.core.op import OPERATIONS
 from autograd.viz import to_dot
 
@@ -167,3 +168,78 @@ def test_a_long_anomaly_block_keeps_no_node_alive():
         inside = live_values()
     del loss
     assert inside - before < 20, inside - before  # one step's graph at most, not 300 of them
+
+
+# --- every derivative path is watched, in the user's terms (issue 31, item 6) ---
+
+HELPERS = ("recip", "pow_grad", "pow_grad_v", "xlogy")
+STEPS = {
+    "sqrt": lambda v: v.sqrt(),
+    "log": lambda v: v.log(),
+    "exp": lambda v: v.exp(),
+    "tanh": lambda v: v.tanh(),
+    "abs": abs,
+    "square": lambda v: v * v,
+    "half power": lambda v: v**0.5,
+    "inverse": lambda v: v**-1,
+    "relu": lambda v: v.relu(),
+}
+
+
+def paths(chain):
+    """Each way to a derivative of the chain at a point: (name, function of a float)."""
+
+    def f(v):
+        for step in chain:
+            v = STEPS[step](v)
+        return v
+
+    def second(x0):
+        x = Value(x0, "x")
+        (g,) = grad(f(x), x, create_graph=True)
+        return grad(g, x)[0].data
+
+    return {
+        "grad create_graph": lambda x0: grad(f(x := Value(x0, "x")), x, create_graph=True)[0].data,
+        "second order": second,
+        "jvp": lambda x0: func.jvp(f, (x0,), (1.0,))[1],
+        "jacfwd": lambda x0: func.jacfwd(f)(x0),
+        "hessian": lambda x0: func.hessian(f)(x0),
+    }
+
+
+@settings(max_examples=80)
+@given(
+    st.lists(st.sampled_from(sorted(STEPS)), min_size=1, max_size=3),
+    st.sampled_from([0.0, -0.0, 1e-300, 1e-160, 1.0, -1.0, 2.0, 700.0]),
+)
+def test_a_non_finite_derivative_on_any_path_stops_anomaly_mode_in_the_users_terms(chain, x0):
+    for name, path in paths(chain).items():
+        try:
+            plain = path(x0)
+        except (ArithmeticError, ValueError):
+            continue  # refused outside anomaly mode already (log(0), an overflow)
+        plain = plain.data if isinstance(plain, Value) else plain
+        try:
+            with detect_anomaly():
+                watched = path(x0)
+        except AnomalyError as e:
+            text = str(e)
+            assert not any(f"{h}(" in text or f"{h}'(" in text for h in HELPERS), (name, text)
+            assert text.startswith(("backward: ", "forward mode: ")), (name, text)
+        else:
+            watched = watched.data if isinstance(watched, Value) else watched
+            assert math.isfinite(plain), (name, chain, x0, plain)  # an inf, not stopped
+            assert watched == plain
+
+
+def test_sqrts_backward_is_blamed_under_create_graph_not_a_helper():
+    x = Value(0.0, "x")
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"^backward: sqrt'\(x=0\.0\) = inf"):
+        grad(x.sqrt(), x, create_graph=True)
+
+
+@pytest.mark.parametrize("path", ["jvp", "jacfwd", "hessian"])
+def test_forward_mode_is_watched_too(path):
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"sqrt'\(x=0\.0\) = inf"):
+        paths(["sqrt"])[path](0.0)

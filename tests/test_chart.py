@@ -114,3 +114,77 @@ def test_a_log_axis_over_many_decades_gets_at_most_eight_marks():
     svg = LineChart(log=True).plot([10.0**-k for k in range(18)]).svg()
     marks = [t for t in texts(svg) if t.startswith("1e") or t in ("1", "0.1", "0.01")]
     assert 2 <= len(marks) <= 8, marks
+
+
+# --- hostile data: finite extremes, labels a model cannot have, empty input (issue 31, item 4) ---
+
+extreme_floats = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
+    [1e308, -1e308, 1.7976931348623157e308, 5e-324, -5e-324, 0.0, -0.0, 1e-310]
+)
+
+
+def coordinates(svg: str) -> list[float]:
+    """Every number that places something in the picture: x, y, width, height, points."""
+    out = []
+    for element in ET.fromstring(svg).iter():
+        for name in ("x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "width", "height"):
+            if name in element.attrib:
+                out.append(float(element.attrib[name]))
+        for point in element.attrib.get("points", "").split():
+            out += map(float, point.split(","))
+    return out
+
+
+@given(
+    st.lists(st.lists(extreme_floats | st.just(math.inf), min_size=1, max_size=5), max_size=3),
+    st.booleans(),
+)
+def test_any_finite_data_is_drawn_inside_the_picture(curves, log):
+    chart = LineChart(log=log)
+    for ys in curves:
+        chart.plot(ys)
+    svg = chart.svg()
+    width, height = float(ET.fromstring(svg).get("width")), float(ET.fromstring(svg).get("height"))
+    for v in coordinates(svg):
+        assert math.isfinite(v) and -1 <= v <= max(width, height) + 1, v
+    assert all("nan" not in t and "inf" not in t for t in texts(svg)[3:])  # the tick labels
+
+
+@pytest.mark.parametrize(
+    "ys", [[-1e308, 1e308], [0.0, 5e-324], [1.0, 1e300, 1e308, math.inf], [1e308, 1e308]]
+)
+def test_the_reported_extremes_draw(ys):
+    for log in (False, True):
+        assert coordinates(LineChart(log=log).plot(ys).svg())
+
+
+@given(
+    st.lists(st.tuples(extreme_floats, extreme_floats), min_size=1, max_size=4),
+    st.data(),
+)
+def test_any_finite_points_draw_a_boundary_inside_the_picture(points, data):
+    labels = data.draw(st.lists(st.integers(0, 1), min_size=len(points), max_size=len(points)))
+    svg = boundary_chart(MLP(2, [2, 1], seed=0, activation="tanh"), points, labels, grid=3)
+    assert svg.count('class="cell"') == 9 and svg.count("<circle") == len(points)
+    assert all(math.isfinite(v) for v in coordinates(svg))
+
+
+@pytest.mark.parametrize(
+    ("outputs", "X", "y", "grid", "says"),
+    [
+        (1, [[0, 1], [1, 0]], [0, 7], 4, "label 7"),
+        (3, [[0, 1], [1, 0]], [0, 3], 4, "label 3"),
+        (1, [[0, 1], [1, 0]], [0, 1], 0, "grid"),
+        (1, [], [], 4, "0 points"),
+        (1, [[0, 1]], [-1], 4, "class numbers"),
+    ],
+)
+def test_what_cannot_be_drawn_is_refused_in_the_callers_terms(outputs, X, y, grid, says):
+    with pytest.raises(ValueError, match=says) as info:
+        boundary_chart(MLP(2, [2, outputs], seed=0), X, y, grid=grid)
+    assert str(info.value).startswith("boundary_chart: ")
+
+
+def test_one_class_with_a_one_output_model_is_drawn_with_both_classes_it_can_pick():
+    svg = boundary_chart(MLP(2, [2, 1], seed=0), [[0, 1], [1, 0]], [0, 0], grid=2)
+    assert texts(svg)[-2:] == ["class 0", "class 1"]

@@ -179,6 +179,7 @@ json_values = st.recursive(
     st.none()
     | st.booleans()
     | st.integers()
+    | st.integers(min_value=10**300, max_value=10**4000)  # sizes whose products are huge
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=8)
     | st.sampled_from(["MLP", "Layer", "Neuron", "relu", "tanh", "linear", files.FORMAT]),
@@ -195,7 +196,7 @@ def check_loads_or_names_the_file(path, text):
     try:
         model = load(path)
     except ModelFileError as e:
-        assert str(e).startswith(f"{path}: ")
+        assert str(e).startswith(f"{path}: ") and len(str(e)) < 400 + len(str(path)), str(e)
     else:  # accepted: then it is exactly what the file describes
         assert model.config() == doc["architecture"]
         assert model.state_dict() == {k: float(v) for k, v in doc["parameters"].items()}
@@ -205,6 +206,7 @@ def check_loads_or_names_the_file(path, text):
         same.load(path)
     except ModelFileError as e:
         assert str(e).startswith(f"{path}: ") and same.state_dict() == before
+        assert len(str(e)) < 400 + len(str(path)), str(e)
 
 
 @pytest.mark.slow
@@ -252,6 +254,21 @@ def test_huge_integers_are_refused_with_model_file_error(tmp_path, digits):
     with pytest.raises(ModelFileError, match=r"bad\.json") as info:
         load(path)
     assert len(str(info.value)) < 400  # a short message, not the number
+
+
+@pytest.mark.parametrize(
+    "arch",
+    [
+        {"type": "Layer", "nin": 10**2200, "nout": 10**2200, "activation": "relu"},
+        {"type": "MLP", "nin": 2, "nouts": [10**3000, 1], "activation": "relu"},
+    ],
+)
+def test_sizes_of_thousands_of_digits_are_refused_with_model_file_error(tmp_path, arch):
+    arch = {"output_activation": "linear", **arch} if arch["type"] == "MLP" else arch
+    doc = {**good_doc(MLP(2, [2, 1], seed=0)), "architecture": arch}
+    check_loads_or_names_the_file(tmp_path / "huge.json", json.dumps(doc))
+    with pytest.raises(ModelFileError, match="parameters"):
+        load(tmp_path / "huge.json")
 
 
 # --- parameter names come from the structure, never from display labels ---

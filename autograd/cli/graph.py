@@ -25,9 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
     >>> parser = argparse.ArgumentParser()
     >>> p = add_parser(parser.add_subparsers(dest="command"))
-    >>> args = parser.parse_args(["graph", "x*y", "--set", "x=2", "y=3"])
+    >>> args = parser.parse_args(["graph", "x*y", "--set", "x=2", "y=3", "--set", "z=1"])
     >>> args.command, args.expression, args.set, args.out
-    ('graph', 'x*y', ['x=2', 'y=3'], None)
+    ('graph', 'x*y', ['x=2', 'y=3', 'z=1'], None)
     """
     p = sub.add_parser(
         "graph",
@@ -35,8 +35,15 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description=f"Draw the graph of an expression after backward. Example: {EXAMPLE}",
     )
     p.add_argument("expression", help="numbers, names, + - * / **, exp log tanh relu ...")
-    p.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER", help="leaf values")
-    p.add_argument("--out", help="output file: .svg .png .pdf (needs Graphviz) or .dot/.gv")
+    # "extend": a repeated --set adds its pairs (nargs alone keeps only the last list)
+    p.add_argument(
+        "--set", nargs="+", action="extend", default=[], metavar="NAME=NUMBER", help="leaf values"
+    )
+    p.add_argument(
+        "--out",
+        help="output file: .svg .png .pdf (needs Graphviz) or .dot/.gv; with none of --out, "
+        "--html and --steps, the DOT text goes to the screen",
+    )
     p.add_argument("--grad-flow", action="store_true", help="colour nodes by |grad| (log scale)")
     p.add_argument("--rankdir", default="LR", choices=["LR", "TB", "RL", "BT"])
     p.add_argument("--steps", action="store_true", help="print the backward pass step by step")
@@ -158,11 +165,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             stepper.to_html(args.html, grad_flow=args.grad_flow, max_frames=MAX_HTML_FRAMES)
             print(f"wrote {args.html}", file=out)
         dot = to_dot(root, rankdir=args.rankdir, grad_flow=args.grad_flow, title=text)
-        if not args.out:
-            if not args.html:
-                print(dot, end="", file=out)
-            return 0
-        return _write(Path(args.out), dot, out, err)
+        if args.out:
+            return _write(Path(args.out), dot, out, err)
+        if not args.html and not args.steps:  # nothing else asked for: the drawing as text
+            print(dot, end="", file=out)
+        return 0
     except (OSError, RuntimeError) as e:  # a full disk, or dot failing on a huge graph
         print(f"graph: could not write the drawing: {e}", file=err)
         return 1

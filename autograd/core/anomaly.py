@@ -9,7 +9,12 @@ the code that made it, outside this package), and
   sum of terms, showing the local derivative, the upstream gradient and their product
   (``sqrt'(x=0.0) = inf times upstream 0.0 -> nan``), the node it reached and where that was
   created; every ``.grad`` is left as it was. The error holds the path from the output down to
-  that node: ``draw_dot(root, highlight=error)`` draws it in red.
+  that node: ``draw_dot(root, highlight=error)`` draws it in red. With ``create_graph=True``
+  the same terms are checked, and named so: the helper operations a derivative is built from
+  (``recip``, ``pow_grad``) are not checked as forward steps of their own.
+- forward mode (``autograd.forward_mode.tangents`` and so ``func.jvp``, ``jacfwd``,
+  ``hessian``, ``hvp``) raises it at the first tangent that is not finite, in the same terms
+  (``sqrt'(x=0.0) = inf times tangent 1.0 -> inf``).
 
 Turning it on replaces no function: it is a mode (``autograd.core.modes``) that the place where
 nodes are made, and the reverse sweep, ask for. Off, it costs nothing measurable.
@@ -19,11 +24,16 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .modes import Mode, Scoped
+from ..ops import HELPER_ROWS
+from .modes import MODE, Mode, Scoped
 from .op import CONST
+
+HELPER_NAMES = frozenset(p.name for p in HELPER_ROWS)
 
 PACKAGE = str(Path(__file__).resolve().parent.parent)
 
@@ -80,6 +90,30 @@ class AnomalyWatch:
         raise AnomalyError(message, node, [node], site)
 
 
+@contextmanager
+def watch_paused() -> Iterator[AnomalyWatch | None]:
+    """While a sweep builds a derivative as a graph: the anomaly watch it checks terms with (or
+    None), and meanwhile no forward check of the nodes the rules make, whose non-finite values
+    the sweep names as terms of the chain rule, not as steps the user wrote.
+
+    >>> from autograd import Value
+    >>> with detect_anomaly():
+    ...     with watch_paused() as watch:
+    ...         y = Value(1e308) * 10  # not checked here: the caller checks what it builds
+    ...     watch is not None, y.data
+    (True, inf)
+    """
+    mode = MODE.get()
+    if mode.watch is None:
+        yield None
+        return
+    token = MODE.set(mode._replace(watch=None))
+    try:
+        yield mode.watch
+    finally:
+        MODE.reset(token)
+
+
 def site_of(node: Any) -> str:
     """Where ``node`` was made, if it was made in anomaly mode ("file.py:12"), else "".
 
@@ -102,7 +136,16 @@ def describe_node(node: Any) -> str:
         return repr(node.label)
     if node._op is CONST:
         return f"the constant {node.data!r}"
+    if _helper(node) is not None:
+        return f"a {_helper(node)} step of a derivative"
     return f"a {node.op} node" if node.op else "an unlabelled leaf"
+
+
+def _helper(node: Any) -> str | None:
+    """The formula of a helper row (``x**k`` for ``pow_grad``) if ``node`` is one: a step of a
+    derivative built as a graph, which the user never wrote by that name."""
+    p = node._op.primitive if node._op is not None else None
+    return p.formula if p is not None and p.name in HELPER_NAMES else None
 
 
 def input_names(node: Any) -> tuple[str, ...]:
@@ -191,23 +234,37 @@ class AnomalyError(ArithmeticError):
         >>> print(AnomalyError.in_backward(r, r, 0, 2.0, math.inf, AnomalyWatch()))
         backward: sqrt'(x=0.0) = inf times upstream 2.0 -> inf, passed to 'x' by a sqrt node
         """
-        op = node._op
-        try:
-            local = op.partials(node)[i]
-        except (ArithmeticError, ValueError):
-            local = term / g if g else math.nan
-        names = input_names(node)
-        args = operands_text(node, params=False)
-        unary = len(names) == 1
-        what = f"{op.name}'({args})" if unary else f"d {op.name}({args})/d{names[i]}"
         child = node.inputs[i]
         site = site_of(node)
         where = f" (created at {site})" if site else ""
         message = (
-            f"backward: {what} = {local!r} times upstream {g!r} -> {term!r}, passed to "
-            f"{describe_node(child)} by {describe_node(node)}{where}"
+            f"backward: {_local_derivative(node, i, term, g)} times upstream {g!r} -> "
+            f"{term!r}, passed to {describe_node(child)} by {describe_node(node)}{where}"
         )
         return cls(message, child, path_to(root, child), site)
+
+    @classmethod
+    def in_tangent(
+        cls, node: Any, i: int, tangent: float, term: float, total: float | None = None
+    ) -> AnomalyError:
+        """Forward mode: a share ``local × tangent`` of a node's tangent that is not finite,
+        or (given ``total``) finite shares whose sum is not.
+
+        >>> from autograd import Value
+        >>> r = Value(0.0, "x").sqrt()
+        >>> print(AnomalyError.in_tangent(r, 0, 1.0, math.inf))
+        forward mode: sqrt'(x=0.0) = inf times tangent 1.0 -> inf, in the tangent of a sqrt node
+        """
+        site = site_of(node)
+        where = f" (created at {site})" if site else ""
+        if total is None:
+            what = (
+                f"{_local_derivative(node, i, term, tangent)} times tangent {tangent!r} -> {term!r}"
+            )
+        else:
+            what = f"the shares {tangent!r} + {term!r} = {total!r}"
+        message = f"forward mode: {what}, in the tangent of {describe_node(node)}{where}"
+        return cls(message, node, [node], site)
 
     @classmethod
     def in_sum(
@@ -230,6 +287,22 @@ class AnomalyError(ArithmeticError):
             f"{before!r} + {term!r} = {total!r} (the share from {describe_node(node)})"
         )
         return cls(message, child, path_to(root, child), site)
+
+
+def _local_derivative(node: Any, i: int, term: float, factor: float) -> str:
+    """``sqrt'(x=0.0) = inf``: node's local derivative in its input ``i``, as messages show it
+    (from ``term / factor`` when the float rule raises)."""
+    op = node._op
+    try:
+        local = op.partials(node)[i]
+    except (ArithmeticError, ValueError):
+        local = term / factor if factor else math.nan
+    names = input_names(node)
+    if _helper(node) is not None:  # shown as its formula: the user never wrote its name
+        return f"d({_helper(node)})/d{names[i]} at {operands_text(node)} = {local!r}"
+    args = operands_text(node, params=False)
+    what = f"{op.name}'({args})" if len(names) == 1 else f"d {op.name}({args})/d{names[i]}"
+    return f"{what} = {local!r}"
 
 
 class detect_anomaly(Scoped):

@@ -143,6 +143,15 @@ class Value(Operations):
             "v.data"
         )
 
+    def __bool__(self) -> bool:
+        """The number's truth, as ``bool(tensor)`` in PyTorch and ``bool(x)`` in NumPy: False
+        for 0.0 and -0.0, True otherwise (nan included). ``if loss:`` asks about the number.
+
+        >>> bool(Value(0.0)), bool(Value(-0.0)), bool(Value(2.0) - 2), bool(Value(float("nan")))
+        (False, False, False, True)
+        """
+        return self.data != 0.0
+
     def __format__(self, spec: str) -> str:
         """A format spec formats the number (``f"{v:.2f}"``); no spec gives the repr.
 

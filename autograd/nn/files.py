@@ -219,6 +219,54 @@ def _check_document(text: str) -> dict[str, Any]:
     return doc
 
 
+def check_parameter_count(
+    arch: dict[str, Any], params: dict[str, float], path: str | os.PathLike[str]
+) -> None:
+    """ModelFileError unless the checked architecture has as many parameters as the file holds
+    (before a model is built from sizes that may have thousands of digits).
+
+    >>> huge = {"type": "Layer", "nin": 10**999, "nout": 1}
+    >>> check_parameter_count(huge, {}, "m.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd.nn.files.ModelFileError: m.json: the file holds 0 parameters, its architecture ...
+    """
+    needed = parameter_count(arch)
+    if needed != len(params):
+        raise ModelFileError(
+            f"{os.fspath(path)}: the file holds {len(params)} parameters, its architecture "
+            f"needs {_count(needed)}"
+        )
+
+
+def _architecture(arch: dict[str, Any]) -> str:
+    """A checked architecture as text whose sizes stay short (a file may hold huge ones).
+
+    >>> _architecture({"type": "MLP", "nin": 10**400, "nouts": [3, 1]})
+    "{'type': 'MLP', 'nin': a number of 401 digits, 'nouts': [3, 1]}"
+    """
+
+    def size(v: Any) -> str:
+        if isinstance(v, list):
+            return "[" + ", ".join(map(size, v[:8])) + (", ...]" if len(v) > 8 else "]")
+        return _count(v) if isinstance(v, int) else repr(v)
+
+    return "{" + ", ".join(f"{k!r}: {size(v)}" for k, v in arch.items()) + "}"
+
+
+def _count(n: int) -> str:
+    """A count for a message: its digits, or how many digits it has when that is too many.
+
+    >>> _count(26), _count(10**400)
+    ('26', 'a number of 401 digits')
+    """
+    if n.bit_length() < 200:  # up to 60 digits
+        return str(n)
+    if n.bit_length() < 14_000:  # str() reads at most 4300 digits
+        return f"a number of {len(str(n))} digits"
+    return "a number of over 4000 digits"
+
+
 def _finite_number(v: object) -> bool:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return False
@@ -289,7 +337,8 @@ def load_into(module: Module, path: str | os.PathLike[str]) -> None:
     arch, params = read(path)
     if arch != module.config():
         raise ModelFileError(
-            f"{os.fspath(path)}: file holds {arch}, but the model is {module.config()}"
+            f"{os.fspath(path)}: file holds {_architecture(arch)}, but the model is "
+            f"{module.config()}"
         )
     load_checked(module, params, path)
 

@@ -424,11 +424,7 @@ def load(path: str | os.PathLike[str]) -> Module:
       (L1): Layer(4 -> 2, linear)
     """
     arch, params = files.read(path)
-    if len(params) != files.parameter_count(arch):
-        raise files.ModelFileError(
-            f"{os.fspath(path)}: architecture has {files.parameter_count(arch)} parameters, "
-            f"file holds {len(params)}"
-        )
+    files.check_parameter_count(arch, params, path)
     module = build(arch)
     files.load_checked(module, params, path)
     return module

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from ..core.modes import no_grad
+from ..core.numbers import is_real, real
 from ..core.value import Value
 from . import losses, optim
 from .modules import MLP
@@ -34,7 +35,9 @@ class Task:
     """
 
     def __init__(self, y: Sequence[int]) -> None:
-        self.classes = max(y) + 1
+        self.classes = max(class_labels(y, "Task"), default=-1) + 1
+        if not self.classes:
+            raise ValueError("Task: no labels (y is empty)")
         self.binary = self.classes == 2
         self.loss_name = "hinge loss" if self.binary else "softmax cross-entropy"
 
@@ -45,9 +48,15 @@ class Task:
         >>> task.loss([Value(2.0), Value(0.5)], [1, 1]).data  # hinge: mean of max(0, 1 - y*s)
         0.25
         """
+        labels = class_labels(y, "Task.loss")
+        if labels and max(labels) >= self.classes:
+            raise ValueError(
+                f"Task.loss: label {max(labels)} is not a class of this task "
+                f"(0 to {self.classes - 1})"
+            )
         if self.binary:
-            return losses.hinge(outputs, [2.0 * c - 1.0 for c in y])
-        return losses.softmax_cross_entropy(outputs, list(y))
+            return losses.hinge(outputs, [2.0 * c - 1.0 for c in labels])
+        return losses.softmax_cross_entropy(outputs, labels)
 
     def predict(self, out: Any) -> int:
         """The predicted class: the sign of one score, or the index of the largest of several.
@@ -58,6 +67,31 @@ class Task:
         if self.binary:
             return int(out.data > 0)
         return max(range(len(out)), key=lambda k: out[k].data)
+
+
+def class_labels(y: Sequence[int], where: str) -> list[int]:
+    """``y`` as class numbers 0, 1, 2, ...; a ValueError naming ``where`` for anything else,
+    with the conversion to write for micrograd's labels -1 and +1.
+
+    >>> class_labels([0, 2, 1], "Task")
+    [0, 2, 1]
+    >>> class_labels([-1, 1], "Task")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Task: labels are class numbers 0, 1, 2, ..., got -1 (for labels -1 and +1, ...)
+    """
+    labels = []
+    for c in y:
+        whole = is_real(c) and math.isfinite(real(c, where)) and real(c, where).is_integer()
+        if not whole:
+            raise ValueError(f"{where}: labels are class numbers 0, 1, 2, ..., got {c!r:.40}")
+        if c < 0:
+            raise ValueError(
+                f"{where}: labels are class numbers 0, 1, 2, ..., got {c!r} (for labels -1 and "
+                "+1, as in micrograd, pass [(c + 1) // 2 for c in y]: classes 0 and 1)"
+            )
+        labels.append(int(c))
+    return labels
 
 
 def accuracy(model: MLP, task: Task, X: Sequence[Sequence[float]], y: Sequence[int]) -> float:

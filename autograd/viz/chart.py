@@ -9,15 +9,17 @@ is shown as text and never becomes markup.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from html import escape
 
 from ..core.modes import no_grad
 from ..nn.modules import MLP
-from ..nn.training import Task
+from ..nn.training import class_labels
 
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 LEFT, RIGHT, TOP, BOTTOM = 64, 130, 30, 44  # margins around the plotting area, in px
+LOG10_MAX = math.log10(sys.float_info.max)  # 308.25: the highest tick a log axis can mark
 
 
 class Svg(str):
@@ -71,18 +73,49 @@ def _frame(
     ]
 
 
+def axis_range(lo: float, hi: float, room: float | None = None) -> tuple[float, float]:
+    """The range an axis shows for finite data from ``lo`` to ``hi``: the data's own, or, when
+    it is a single value, that value with ``room`` on each side (by default half its size, at
+    least 0.5, so that 1e308 does not overflow).
+
+    >>> axis_range(1.0, 3.0), axis_range(2.0, 2.0), axis_range(1e308, 1e308)
+    ((1.0, 3.0), (1.0, 3.0), (5e+307, 1.5e+308))
+    """
+    if hi > lo:
+        return lo, hi
+    room = max(1.0, abs(lo)) / 2 if room is None else room
+    return lo - room, lo + room
+
+
+def fraction(v: float, lo: float, hi: float) -> float:
+    """Where ``v`` lies from ``lo`` (0) to ``hi`` (1), for any finite ``lo < hi``: from
+    -1e308 to 1e308 (whose difference overflows) as from 0 to 5e-324 (a subnormal step).
+
+    >>> fraction(0.0, -1e308, 1e308), fraction(5e-324, 0.0, 5e-324), fraction(2.0, 1.0, 5.0)
+    (0.5, 1.0, 0.25)
+    """
+    if math.isfinite(hi - lo):
+        return (v - lo) / (hi - lo)
+    return (v / 2 - lo / 2) / (hi / 2 - lo / 2)  # halves: no difference exceeds the floats
+
+
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     """About ``count`` round values (1, 2 or 5 times a power of ten apart) from ``lo`` to
-    ``hi``, as a reader would mark an axis.
+    ``hi``, as a reader would mark an axis; the two ends when the range is too narrow for a
+    power of ten (subnormal floats).
 
     >>> nice_ticks(1, 50)
     [10.0, 20.0, 30.0, 40.0, 50.0]
     >>> nice_ticks(-0.3, 1.0)
     [0.0, 0.5, 1.0]
+    >>> nice_ticks(-1e308, 1e308)
+    [-1e+308, -5e+307, 0.0, 5e+307, 1e+308]
     """
     if not hi > lo:
         return [lo]
-    rough = (hi - lo) / count
+    rough = hi / count - lo / count  # not (hi - lo) / count: that overflows from -1e308 to 1e308
+    if rough < sys.float_info.min:  # a power of ten this small is not a float
+        return [lo, hi]
     power = 10 ** math.floor(math.log10(rough))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
     first = math.ceil(lo / step - 1e-9)
@@ -150,16 +183,18 @@ class LineChart:
         out = _frame(width, self.height, self.title, self.xlabel, self.ylabel, right)
         if not shown:
             return Svg("\n".join([*out, "</svg>"]))
-        x0, x1 = min(p[0] for p in shown), max(p[0] for p in shown)
-        y0, y1 = min(p[1] for p in shown), max(p[1] for p in shown)
-        x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
+        x0, x1 = axis_range(min(p[0] for p in shown), max(p[0] for p in shown))
+        # on a log scale y is a power of ten: one value gets half a decade on each side
+        y0, y1 = axis_range(
+            min(p[1] for p in shown), max(p[1] for p in shown), 0.5 if self.log else None
+        )
         w, h = self.width - LEFT - RIGHT, self.height - TOP - BOTTOM
 
         def px(x: float) -> float:
-            return LEFT + (x - x0) / (x1 - x0) * w
+            return LEFT + fraction(x, x0, x1) * w
 
         def py(y: float) -> float:
-            return TOP + h - (y - y0) / (y1 - y0) * h
+            return TOP + h - fraction(y, y0, y1) * h
 
         def at(x: float, y: float) -> str:
             return f"{px(x):.1f},{py(y):.1f}"
@@ -167,10 +202,14 @@ class LineChart:
         for tx in nice_ticks(x0, x1):
             out.append(_text(px(tx), TOP + h + 16, f"{tx:.4g}"))
         # a log scale is marked at whole decades when it spans two or more of them
-        decades = list(range(math.ceil(y0), math.floor(y1) + 1)) if self.log else []
+        # (only the decades of floats: 1e-323 to 1e308)
+        decades = list(range(max(-323, math.ceil(y0)), min(308, math.floor(y1)) + 1))
+        decades = decades if self.log else []
         decades = decades[:: math.ceil(len(decades) / 8)] if decades else []  # 8 at most
         for ty in decades if len(decades) >= 2 else nice_ticks(y0, y1):
-            value = 10**ty if self.log else ty
+            if self.log and ty > LOG10_MAX:
+                continue  # a tick above the largest float, in the room around 1e308
+            value = 10.0**ty if self.log else ty
             out.append(_text(LEFT - 6, py(ty) + 4, f"{value:.3g}", anchor="end"))
         for i, (line, (_, _, label)) in enumerate(zip(points, self.lines, strict=True)):
             colour = COLOURS[i % len(COLOURS)]
@@ -208,9 +247,10 @@ def boundary_chart(
     >>> svg.count("<circle"), svg.count('class="cell"')
     (2, 16)
     """
-    task = Task(y)
-    xs, ys = [p[0] for p in X], [p[1] for p in X]
-    lo_x, hi_x, lo_y, hi_y = min(xs) - 0.5, max(xs) + 0.5, min(ys) - 0.5, max(ys) + 0.5
+    classes = _check_boundary_input(model, X, y, grid)
+    xs, ys = [float(p[0]) for p in X], [float(p[1]) for p in X]
+    lo_x, hi_x = _padded(min(xs), max(xs))
+    lo_y, hi_y = _padded(min(ys), max(ys))
     width, height = size + LEFT + RIGHT, size + TOP + BOTTOM
     out = _frame(width, height, title, "input x0", "input x1")
     cell = size / grid
@@ -218,23 +258,23 @@ def boundary_chart(
     with no_grad():  # looking only: no graph
         for i in range(grid):
             for j in range(grid):
-                a = lo_x + (hi_x - lo_x) * (i + 0.5) / grid
-                b = lo_y + (hi_y - lo_y) * (j + 0.5) / grid
-                colour = COLOURS[task.predict(model([a, b])) % len(COLOURS)]
+                a = _between(lo_x, hi_x, (i + 0.5) / grid)
+                b = _between(lo_y, hi_y, (j + 0.5) / grid)
+                colour = COLOURS[_predicted(model([a, b])) % len(COLOURS)]
                 out.append(
                     f'<rect x="{LEFT + i * cell:.1f}" y="{TOP + size - (j + 1) * cell:.1f}" '
                     f'width="{cell + 0.5:.1f}" height="{cell + 0.5:.1f}" fill="{colour}" '
                     'class="cell"/>'
                 )
     out.append("</g>")
-    for (a, b), label in zip(X, y, strict=True):
-        px = LEFT + (a - lo_x) / (hi_x - lo_x) * size
-        py = TOP + size - (b - lo_y) / (hi_y - lo_y) * size
+    for a, b, label in zip(xs, ys, y, strict=True):
+        px = LEFT + fraction(a, lo_x, hi_x) * size
+        py = TOP + size - fraction(b, lo_y, hi_y) * size
         out.append(
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{COLOURS[label % len(COLOURS)]}" '
             f'stroke="black" stroke-width="0.6"/>'
         )
-    for c in range(task.classes):
+    for c in range(classes):
         ly = TOP + 12 + 18 * c
         out.append(
             f'<rect x="{LEFT + size + 10}" y="{ly - 10}" width="12" height="12" '
@@ -242,3 +282,44 @@ def boundary_chart(
         )
         out.append(_text(LEFT + size + 28, ly, f"class {c}", anchor="start"))
     return Svg("\n".join([*out, "</svg>"]))
+
+
+def _check_boundary_input(
+    model: MLP, X: Sequence[Sequence[float]], y: Sequence[int], grid: object
+) -> int:
+    """The number of classes ``model`` tells apart (a single output: 2, by its sign); a
+    ValueError in the caller's terms for what cannot be drawn."""
+    if isinstance(grid, bool) or not isinstance(grid, int) or grid < 1:
+        raise ValueError(f"boundary_chart: grid must be a whole number of cells >= 1, got {grid!r}")
+    if len(X) == 0 or len(X) != len(y):
+        raise ValueError(f"boundary_chart: {len(X)} points but {len(y)} labels (at least one each)")
+    if any(len(p) != 2 or not all(math.isfinite(v) for v in p) for p in X):
+        raise ValueError("boundary_chart: every point must be two finite numbers (x0, x1)")
+    labels = class_labels(y, "boundary_chart")
+    outputs = model.layers[-1].nout
+    classes = 2 if outputs == 1 else outputs
+    if max(labels) >= classes:
+        told = "one output, whose sign picks class 0 or 1" if outputs == 1 else f"{outputs} outputs"
+        raise ValueError(
+            f"boundary_chart: label {max(labels)} is not a class the model can pick: it has {told}"
+        )
+    return classes
+
+
+def _padded(lo: float, hi: float) -> tuple[float, float]:
+    """The data's range with half a unit of room on each side, or room in proportion where a
+    half is lost in rounding (at 1e17 and beyond)."""
+    room = max(0.5, (abs(lo) + abs(hi)) * 1e-3)
+    return max(lo - room, -sys.float_info.max), min(hi + room, sys.float_info.max)
+
+
+def _between(lo: float, hi: float, t: float) -> float:
+    """The point a fraction ``t`` of the way from ``lo`` to ``hi`` (both finite, any size)."""
+    return lo + (hi - lo) * t if math.isfinite(hi - lo) else lo * (1 - t) + hi * t
+
+
+def _predicted(out: object) -> int:
+    """The class a model's output picks: the sign of one score, or the largest of several."""
+    if isinstance(out, list):
+        return max(range(len(out)), key=lambda k: out[k].data)
+    return int(out.data > 0)  # type: ignore[attr-defined]

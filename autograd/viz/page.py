@@ -80,14 +80,20 @@ if (quiz) {
 function skipUnasked() {
   while (reached + 1 < frames.length && quiz.frames[reached + 1].length === 0) reached++;
 }
-function readNumber(text) {  // null when it is no number (as quiz.read_number's None)
-  const s = text.trim().replace(/\u2212/g, "-").replace(/,/g, ".")
-    .replace(/^([+-]?)(inf|infinity|\u221e)$/i, "$1Infinity");  // as Python's float() reads it
-  if (/^[+-]?nan$/i.test(s)) return NaN;  // typed on purpose: the answer nan
-  const parts = s.split("/");
-  const got = parts.length === 2 && Number(parts[1]) ? Number(parts[0]) / Number(parts[1])
-    : parts.length === 1 && s !== "" ? Number(s) : NaN;
-  return Number.isNaN(got) ? null : got;
+// In the grammar of quiz.read_number (DECIMAL); null when it is no number, as its None.
+function readNumber(text) {
+  const blanks = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
+  const decimal = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?|inf|infinity|nan)$/i;
+  const parts = text.replace(blanks, "").replace(/\u2212/g, "-").replace(/,/g, ".")
+    .replace(/\u221e/g, "inf").split("/").map((p) => p.replace(blanks, ""));
+  if (parts.length > 2 || !parts.every((p) => decimal.test(p))) return null;
+  const numbers = parts.map((p) => {
+    const word = p.replace(/^[+-]/, "").toLowerCase();
+    const sign = p.startsWith("-") ? -1 : 1;
+    return word === "nan" ? NaN : word.startsWith("inf") ? sign * Infinity : Number(p);
+  });
+  if (numbers.length === 1) return numbers[0];
+  return numbers[1] === 0 ? null : numbers[0] / numbers[1];
 }
 function close(answer, exact) {
   if (answer === null) return false;

@@ -12,6 +12,7 @@ display, so it can be used (and tested) on its own.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,25 +56,38 @@ def close(answer: float, exact: float, rtol: float = RTOL, atol: float = ATOL) -
     return abs(answer - exact) <= atol + rtol * abs(exact)
 
 
+# What a typed number may be, in the playground and the stepper pages too (their JavaScript
+# readers follow the same grammar; tests/test_number_reading.py runs both on the same text):
+# ASCII digits with an optional point and exponent, or inf, infinity, nan, any case, signed.
+# Not Python's whole float(): no "1_0", no "٣" or "１", which JavaScript's Number() refuses.
+DECIMAL = re.compile(
+    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?|inf|infinity|nan)", re.I | re.A
+)
+BLANKS = " \t\n\r\f\v"  # trimmed from both ends: ASCII white space only, as the pages trim
+
+
 def read_number(text: str | float) -> float | None:
-    """A learner's typed answer as a float: ``-1.5``, ``−1.5`` (a typographic minus), ``1e-3``,
-    a fraction ``3/4``; None when it is not a number.
+    """A learner's typed answer as a float: ``-1.5``, ``−1.5`` (a typographic minus), ``1,5``
+    (a decimal comma), ``1e-3``, ``inf`` or ``∞``, ``nan``, a fraction ``3/4``; None when it
+    is not a number in that grammar (``DECIMAL``) or divides by zero.
 
     >>> read_number(" −1.5 "), read_number("3/4"), read_number("abc"), read_number(2)
     (-1.5, 0.75, None, 2.0)
+    >>> read_number("1_0"), read_number("٣"), read_number("1/0")
+    (None, None, None)
     """
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
     if not isinstance(text, str):
         return None
-    s = text.strip().replace("−", "-").replace(",", ".").replace("∞", "inf")
-    try:
-        if s.count("/") == 1:
-            top, bottom = s.split("/")
-            return float(top) / float(bottom)
-        return float(s)
-    except (ValueError, ZeroDivisionError):
+    s = text.strip(BLANKS).replace("−", "-").replace(",", ".").replace("∞", "inf")
+    parts = [p.strip(BLANKS) for p in s.split("/")]
+    if len(parts) > 2 or not all(DECIMAL.fullmatch(p) for p in parts):
         return None
+    numbers = [float(p) for p in parts]
+    if len(numbers) == 1:
+        return numbers[0]
+    return None if numbers[1] == 0 else numbers[0] / numbers[1]
 
 
 @dataclass

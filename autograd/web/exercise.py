@@ -13,6 +13,7 @@ from typing import Any
 
 from ..exercises import Exercise
 from ..viz.dot import to_dot
+from ..viz.quiz import read_number
 
 MAX_SIZE = 8  # operations in a generated exercise
 NAMES = ("a", "b", "c", "d")
@@ -66,9 +67,9 @@ def make(seed: Any, size: Any = 4) -> Exercise:
     ValueError: exercise size: 99 is not a whole number from 1 to 8
     """
     s, n = str(seed).strip(), str(size).strip()
-    if not s.isdigit() or len(s) > 9:
+    if not (s.isascii() and s.isdigit()) or len(s) > 9:  # isdigit() alone takes "²"
         raise ValueError(f"exercise seed: {s[:20]!r} is not a whole number below 10**9")
-    if not n.isdigit() or not 1 <= int(n) <= MAX_SIZE:
+    if not (n.isascii() and n.isdigit()) or not 1 <= int(n) <= MAX_SIZE:
         raise ValueError(f"exercise size: {n[:20]} is not a whole number from 1 to {MAX_SIZE}")
     text, values = expression(int(s), int(n))
     return Exercise.from_expression(text, None, **values)
@@ -101,10 +102,10 @@ def check(ex: Exercise, answers: Mapping[str, Any]) -> dict[str, Any]:
     given = {k: v for k, v in answers.items() if str(v).strip()}
     numbers = {}
     for label, text in given.items():
-        try:
-            numbers[label] = float(str(text).replace("\u2212", "-"))
-        except ValueError:
-            raise ValueError(f"answer {label!s:.40}: {str(text)[:40]!r} is not a number") from None
+        number = read_number(text if isinstance(text, str) else str(text))
+        if number is None:  # read as the quiz and the command line read an answer
+            raise ValueError(f"answer {label!s:.40}: {str(text)[:40]!r} is not a number")
+        numbers[label] = number
     report = ex.check(numbers)
     return {
         "text": report.text(),

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core.graph import topological_order
+from ..core.numbers import real
 from ..core.value import Value
 from ..expressions import MAX_LENGTH, ExpressionError, display_text, parse
 from ..viz.backward_stepper import BackwardStepper
@@ -51,11 +52,17 @@ def leaf_value(name: str, given: Any) -> float:
     Traceback (most recent call last):
     ...
     autograd.expressions.ExpressionError: x: '<b>' is not a number
+    >>> leaf_value("x", 10**400)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd.expressions.ExpressionError: x: the int 10000...00000 (401 digits) is too large ...
     """
     if isinstance(given, bool):
         raise ExpressionError(f"{name}: {given!r} is not a number")
     try:
-        v = float(given)
+        v = real(given, name) if isinstance(given, int) else float(given)
+    except OverflowError as e:  # an int beyond the floats: real() says how long it is
+        raise ExpressionError(str(e)) from None
     except (TypeError, ValueError):
         raise ExpressionError(f"{name}: {str(given)[:40]!r} is not a number") from None
     if not math.isfinite(v):

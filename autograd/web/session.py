@@ -17,6 +17,7 @@ from .graph import backward_frames
 from .training import Trainer
 
 MAX_REQUEST = 20_000  # characters: an expression is at most 2000, answers a few hundred
+MAX_DIGITS = 1000  # of a JSON integer: a float ends near 1e308, and Python reads at most 4300
 
 
 class Session:
@@ -25,8 +26,8 @@ class Session:
     >>> s = Session()
     >>> json.loads(s.handle('{"do": "train", "dataset": "xor", "hidden": "4"}'))["epoch"]
     1
-    >>> json.loads(s.handle('{"do": "nothing"}'))["error"]
-    "unknown request 'nothing'"
+    >>> print(json.loads(s.handle('{"do": "nothing"}'))["error"])
+    unknown request 'nothing' (known: graph, train, epoch, neuron, exercise, check, hint)
     """
 
     def __init__(self) -> None:
@@ -49,14 +50,12 @@ class Session:
         False
         """
         try:
-            if not isinstance(request, str) or len(request) > MAX_REQUEST:
-                raise ValueError(f"a request is a JSON object of at most {MAX_REQUEST} characters")
-            args = json.loads(request)
-            if not isinstance(args, dict):
-                raise ValueError("a request is a JSON object")
+            args = read_request(request)
             what = args.get("do")
-            if what not in self.actions:
-                raise ValueError(f"unknown request {str(what)[:40]!r}")
+            if not isinstance(what, str) or what not in self.actions:
+                raise ValueError(
+                    f"unknown request {str(what)[:40]!r} (known: {', '.join(self.actions)})"
+                )
             answer = self.actions[what](args)
         except (ValueError, TypeError, ArithmeticError) as e:
             answer = {"ok": False, "error": str(e)}
@@ -116,6 +115,40 @@ class Session:
         if self.exercise is None:
             raise ValueError("no exercise yet")
         return {"ok": True, "text": self.exercise.hint(str(args.get("label", "")))}
+
+
+def read_request(text: Any) -> dict[str, Any]:
+    """A request's JSON object, or ValueError saying in the page's terms what is wrong with it:
+    too long, not JSON, nested too deeply, a number too long to read, not an object.
+
+    >>> read_request('{"do": "graph"}')
+    {'do': 'graph'}
+    >>> read_request("[" * 5000 + "]" * 5000)
+    Traceback (most recent call last):
+    ...
+    ValueError: the request is nested too deeply to be read
+    """
+    if not isinstance(text, str) or len(text) > MAX_REQUEST:
+        raise ValueError(f"a request is a JSON object of at most {MAX_REQUEST} characters")
+    try:
+        args = json.loads(text, parse_int=_whole_number)
+    except RecursionError:  # the decoder recurses once per [ or {
+        raise ValueError("the request is nested too deeply to be read") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"the request is not JSON: {e.msg} at character {e.pos}") from None
+    if not isinstance(args, dict):
+        raise ValueError("a request is a JSON object")
+    return args
+
+
+def _whole_number(digits: str) -> int:
+    """A JSON integer; one too long for Python to read (4300 digits) is refused by its length."""
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(
+            f"the request holds a number {len(digits)} digits long (too long: no number "
+            "it can mean is beyond about 1e308)"
+        )
+    return int(digits)
 
 
 def _strict(data: Any) -> Any:

@@ -43,12 +43,35 @@ def hidden_sizes(text: Any) -> list[int]:
         f"from 1 to {MAX_HIDDEN[1]}"
     )
     parts = [p.strip() for p in str(text).split(",")]
-    if not 1 <= len(parts) <= MAX_HIDDEN[0] or not all(p.isdigit() for p in parts):
+    # isdigit() alone also takes "²" and "٣", which int() then refuses
+    if not 1 <= len(parts) <= MAX_HIDDEN[0] or not all(p.isascii() and p.isdigit() for p in parts):
         raise ValueError(why)
     sizes = [int(p) for p in parts]
     if not all(1 <= n <= MAX_HIDDEN[1] for n in sizes):
         raise ValueError(why)
     return sizes
+
+
+def learning_rate(given: Any) -> float:
+    """The learning rate from the page: a number in (0, 1], or ValueError saying so.
+
+    >>> learning_rate("0.05"), learning_rate(1)
+    (0.05, 1.0)
+    >>> learning_rate("fast")
+    Traceback (most recent call last):
+    ...
+    ValueError: learning rate: 'fast' is not a number in (0, 1]
+    """
+    why = f"learning rate: {str(given)[:40]!r} is not a number in (0, 1]"
+    if isinstance(given, bool) or not isinstance(given, (int, float, str)):
+        raise ValueError(why)
+    try:
+        rate = float(given)
+    except (ValueError, OverflowError):
+        raise ValueError(why) from None
+    if not 0 < rate <= 1:
+        raise ValueError(why)
+    return rate
 
 
 def choice(value: Any, allowed: Any, what: str) -> str:
@@ -94,9 +117,7 @@ class Trainer:
         sizes = hidden_sizes(hidden)
         act = choice(activation, ACTIVATIONS, "activation")
         self.model = MLP(2, [*sizes, 1], activation=act, seed=seed)
-        rate = float(lr)
-        if not 0 < rate <= 1:
-            raise ValueError(f"learning rate: {lr!r} is not a number in (0, 1]")
+        rate = learning_rate(lr)
         opt_class = OPTIMISERS[choice(optimiser, OPTIMISERS, "optimiser")]
         self.opt = opt_class(self.model.parameters(), lr=rate)
         self.losses: list[float] = []

@@ -157,15 +157,22 @@ function near(answer, exact) {
   }
   return Math.abs(answer - exact) <= result.quiz.atol + result.quiz.rtol * Math.abs(exact);
 }
-// A typed answer as a number, as autograd.viz.quiz.read_number reads it; null for no number.
+// A typed answer as a number in the grammar of autograd.viz.quiz.read_number (DECIMAL; not
+// Number()'s, which takes "0x10" and ""); null for no number, as its None.
+// tests/test_number_reading.py runs the two on the same text.
 function typedNumber(text) {
-  const s = text.trim().replace(/\u2212/g, "-").replace(/,/g, ".")
-    .replace(/^([+-]?)(inf|infinity|\u221e)$/i, "$1Infinity");
-  if (/^[+-]?nan$/i.test(s)) return NaN;
-  const parts = s.split("/");
-  const got = parts.length === 2 && Number(parts[1]) ? Number(parts[0]) / Number(parts[1])
-    : parts.length === 1 && s !== "" ? Number(s) : NaN;
-  return Number.isNaN(got) ? null : got;
+  const blanks = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
+  const decimal = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?|inf|infinity|nan)$/i;
+  const parts = text.replace(blanks, "").replace(/\u2212/g, "-").replace(/,/g, ".")
+    .replace(/\u221e/g, "inf").split("/").map((p) => p.replace(blanks, ""));
+  if (parts.length > 2 || !parts.every((p) => decimal.test(p))) return null;
+  const numbers = parts.map((p) => {
+    const word = p.replace(/^[+-]/, "").toLowerCase();
+    const sign = p.startsWith("-") ? -1 : 1;
+    return word === "nan" ? NaN : word.startsWith("inf") ? sign * Infinity : Number(p);
+  });
+  if (numbers.length === 1) return numbers[0];
+  return numbers[1] === 0 ? null : numbers[0] / numbers[1];
 }
 // What a wrong answer most likely means at this step (quiz.typical_mistakes), or "".
 function typical(answer, q) {
