@@ -212,7 +212,6 @@ def test_check_backward_reports_an_exit_and_a_hang_as_sentences():
     from autograd.testing import check_backward
 
     def leaves(w):
-        import os
 
         os._exit(0)
 
