@@ -51,12 +51,12 @@ from .learner_report import (
     NOTHING,
     OWN,
     RECURSION,
-    REFLECTED,
     REFLECTED_WRONG,
     UPSTREAM,
     WRONG,
     EngineReport,
     Failure,
+    missing_together,
     same_errors,
 )
 from .learner_sim import sweep
@@ -163,18 +163,18 @@ class _Judge:
 
     def report(self) -> EngineReport:
         skipped = self.run()
-        self.merge_same_errors()
+        self.merge(same_errors(self.failures), "raises the same error")
         number = {id(f): i for i, f in enumerate(self.failures, 1)}
         blocked = [(what, number.get(id(f), 0)) for what, f in self.blocked]
         return EngineReport(self.name, self.failures, self.passed, skipped, blocked, self.notes)
 
-    def merge_same_errors(self) -> None:
-        """Failures that raise the very same error are one mistake (see ``same_errors``)."""
-        for keep, f in same_errors(self.failures):
+    def merge(self, pairs: Any, why: str = "") -> None:
+        """Fold each merged failure into the one kept: what it blocked, the kept one blocks."""
+        for keep, f in list(pairs):
             self.failures.remove(f)
-            what = ALL_OPS[f.op].text if f.op else f.kind
             self.blocked = [(w, keep if g is f else g) for w, g in self.blocked]
-            self.blocked.append((f"{what} (raises the same error)", keep))
+            if why:
+                self.blocked.append((f"{ALL_OPS[f.op].text if f.op else f.kind} ({why})", keep))
 
     # -- 1. what the class is ----------------------------------------------------------------
 
@@ -520,25 +520,7 @@ class _Judge:
                     self.fail(g, name)
                     continue
             self.passed.append(op.text)
-        self.merge_missing()
-
-    def merge_missing(self) -> None:
-        """The reflected operators a class lacks are one problem: numbers on the left."""
-        absent = [f for f in self.failures if f.kind == REFLECTED]
-        if len(absent) < 2:
-            return
-        first = absent[0]
-        texts = [ALL_OPS[f.op].text for f in absent]
-        methods = list(dict.fromkeys(ALL_OPS[f.op].method for f in absent))
-        first.detail = (
-            f"{', '.join(texts[:-1])} and {texts[-1]} raise TypeError (a number on the left "
-            f"asks the Value for its reflected method): define {', '.join(methods)}"
-        )
-        if "__radd__" in methods:
-            first.detail += " (sum() needs __radd__: it starts from 0, so it computes 0 + a)"
-        for f in absent[1:]:
-            self.failures.remove(f)
-            self.blocked = [(w, first if g is f else g) for w, g in self.blocked]
+        self.merge(missing_together(self.failures))  # numbers on the left: one problem
 
     def delegates(
         self,

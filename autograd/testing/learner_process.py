@@ -64,8 +64,8 @@ def by_name(target: Any) -> bool:
 def load(target: Any) -> Any:
     """What ``target`` names: one object, or a list of them.
 
-    >>> [f.__name__ for f in load(["autograd:grad", "autograd:hessian"])]
-    ['grad', 'hessian']
+    >>> [f.__name__ for f in load(["autograd:grad", "autograd:Value"])]
+    ['grad', 'Value']
     """
     return load_target(target) if isinstance(target, str) else [load_target(t) for t in target]
 

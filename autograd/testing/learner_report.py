@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .learner_spec import Spec
+from .learner_spec import ALL_OPS, Spec
 
 # The kinds of problem a report names. The first group are engine-wide root causes: every
 # operation is affected, so the per-operation checks they spoil are listed as not checked.
@@ -183,3 +183,26 @@ def same_errors(failures: Sequence[Failure]) -> Iterator[tuple[Failure, Failure]
     for group in groups.values():
         keep = min(group, key=lambda f: best.get(f.kind, 2))
         yield from ((keep, f) for f in group if f is not keep)
+
+
+def missing_together(failures: Sequence[Failure]) -> Iterator[tuple[Failure, Failure]]:
+    """The reflected operators a class lacks are one problem, a number on the left: the first
+    says them all, and pairs (first, merged) give the others.
+
+    >>> fs = [Failure(REFLECTED, "", op="radd"), Failure(REFLECTED, "", op="rmul")]
+    >>> [m.op for _, m in missing_together(fs)], fs[0].detail.split(":")[1]
+    (['rmul'], ' define __radd__, __rmul__ (sum() needs __radd__')
+    """
+    absent = [f for f in failures if f.kind == REFLECTED]
+    if len(absent) < 2:
+        return
+    first = absent[0]
+    texts = [ALL_OPS[f.op].text for f in absent]
+    methods = list(dict.fromkeys(ALL_OPS[f.op].method for f in absent))
+    first.detail = (
+        f"{', '.join(texts[:-1])} and {texts[-1]} raise TypeError (a number on the left asks "
+        f"the Value for its reflected method): define {', '.join(methods)}"
+    )
+    if "__radd__" in methods:
+        first.detail += " (sum() needs __radd__: it starts from 0, so it computes 0 + a)"
+    yield from ((first, f) for f in absent[1:])
