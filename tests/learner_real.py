@@ -219,3 +219,13 @@ def write(folder: Path, name: str) -> str:
     path = folder / f"{name.replace('-', '_')}.py"
     path.write_text(SOURCES[name])
     return f"{path}:Value"
+
+
+# a breadth-first search from the output, taken for a topological order
+SOURCES["breadth-first"] = RIGHT_ITERATIVE.replace(
+    ITERATIVE.replace("SEEN_CHECK", "True").lstrip("\n").split("        for v in topo:\n")[0],
+    "    def backward(self):\n        topo, seen, queue = [], {id(self)}, [self]\n"
+    "        while queue:\n            v = queue.pop(0)\n            topo.insert(0, v)\n"
+    "            for c in v._prev:\n                if id(c) not in seen:\n"
+    "                    seen.add(id(c))\n                    queue.append(c)\n",
+)

@@ -12,6 +12,7 @@ from autograd import Value
 from autograd.testing import check_engine
 from autograd.testing.learner_report import (
     ASSIGNED,
+    BREADTH,
     BY_VALUE,
     ERROR,
     HANG,
@@ -190,6 +191,7 @@ def real(tmp_path_factory):
     ("name", "kinds", "words"),
     [
         ("no-reversed", [ORDER, RECURSION], "Did you forget reversed()"),
+        ("breadth-first", [BREADTH], "your order is a breadth-first search from the output"),
         ("eq-by-data", [BY_VALUE], "your __eq__/__hash__ compare .data"),
         ("per-reference", [TWICE_RUN], "c's _backward ran once per use"),
         ("backward-shadowed", [NO_OP], "hides the class's backward() method"),

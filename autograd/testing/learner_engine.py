@@ -212,12 +212,8 @@ class _Judge:
         )
         skipped = [n for n in LEARNER_OPS if n not in ops]
         if not ops or not info["has_backward"]:
-            what = (
-                "has no backward() method"
-                if ops
-                else (f"defines none of the operations the judge knows ({', '.join(LEARNER_OPS)})")
-            )
-            self.fail(Failure(NOTHING, f"nothing was judged: {self.name} {what}"))
+            what = "no backward() method" if ops else "none of the operations the judge knows"
+            self.fail(Failure(NOTHING, f"nothing was judged: {self.name} has {what}"))
             return skipped
         if self.did_nothing(ops, info):
             return skipped
@@ -484,6 +480,8 @@ class _Judge:
                     continue
                 f.kind = REFLECTED_WRONG if f.kind in (WRONG, FORWARD) else f.kind
                 f.detail = f"{op.text} ({op.method}): {f.detail}"
+                if "RecursionError" in f.error:  # return other + self: asks __radd__ again
+                    f.detail += f"; does {op.method} call itself, through a number on the left?"
                 self.fail(f, name)
                 continue
             if broken is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..viz.style import fmt
 from .learner_report import (
     ASSIGNED,
+    BREADTH,
     BY_VALUE,
     ORDER,
     PLAIN,
@@ -177,10 +178,34 @@ def value_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
     return spec, [Explanation(Mistake(by_value=True), BY_VALUE, detail)]
 
 
+def breadth_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
+    """An interior node used near the output and again three steps further in: a search by
+    breadth meets it before the nodes that still add to its gradient.
+
+    >>> breadth_probe(["mul", "add"])[0].text().splitlines()[-1]
+    'f = e + c = 2.448'
+    """
+    inner = next((n for n in ("mul", "add", "sub", "div") if n in ok), None)
+    outer = next((n for n in ("add", "mul") if n in ok), None)
+    if inner is None or outer is None:
+        return None
+    detail = (
+        "c is used by the output and again further in, and its _backward ran before the "
+        "nodes further in had added their share to c.grad: your order is a breadth-first "
+        "search from the output, which is not a topological order when a node is reached by "
+        "paths of different lengths. Sort the nodes depth-first (each after its inputs) and "
+        "walk that order reversed"
+    )
+    steps = ((inner, (0, 1)), (inner, (2, 1)), (inner, (3, 1)), (outer, (4, 2)))
+    spec = Spec((0.7, 1.3), steps)
+    return spec, [Explanation(Mistake(breadth_first=True), BREADTH, detail)]
+
+
 PROBES: list[Callable[[Sequence[str]], tuple[Spec, list[Explanation]] | None]] = [
     order_probe,
     twice_probe,
     value_probe,
+    breadth_probe,  # last: an order with repeats or merged nodes fails it too
 ]
 
 

@@ -16,6 +16,7 @@ NOTHING = "nothing to judge"
 OWN = "this package's own Value"
 NO_OP = "backward() did nothing"
 ORDER = "backward() walks the order inputs-first"
+BREADTH = "the order is breadth-first, not topological"
 TWICE_RUN = "the same node's _backward runs twice"
 BY_VALUE = "different nodes with equal .data are treated as one"
 CHAIN = "wrong gradient through a chain"
@@ -35,7 +36,7 @@ NOT_RESET = "gradients not reset between passes"
 WRONG = "wrong gradient"
 NOT_NUMBER = "returns a non-number"
 
-ENGINE_WIDE = (NOTHING, OWN, NO_OP, ORDER, TWICE_RUN, BY_VALUE, CHAIN)
+ENGINE_WIDE = (NOTHING, OWN, NO_OP, ORDER, BREADTH, TWICE_RUN, BY_VALUE, CHAIN)
 
 
 @dataclass

@@ -20,7 +20,9 @@ from .learner_spec import ALL_OPS, Spec
 class Mistake:
     """One classic mistake to simulate (the default: none, the right backward pass).
 
-    ``forward``: nodes visited inputs-first (``reversed()`` forgotten); ``per_path``: the order
+    ``forward``: nodes visited inputs-first (``reversed()`` forgotten); ``breadth_first``: nodes
+    visited in the order a breadth-first search from the root meets them, which is not a
+    topological order when a node is reached by paths of different lengths; ``per_path``: the order
     lists a node once per path to it (no visited set); ``by_value``: nodes with equal data are
     one (``__eq__``/``__hash__`` on ``.data``); ``assign``/``no_upstream``: the steps (by
     position in ``spec.steps``) whose backward assigns, or leaves ``out.grad`` out, for the
@@ -31,6 +33,7 @@ class Mistake:
     """
 
     forward: bool = False
+    breadth_first: bool = False
     per_path: bool = False
     by_value: bool = False
     assign: frozenset[int] = field(default_factory=frozenset)
@@ -64,8 +67,17 @@ def partials(spec: Spec) -> tuple[list[float], list[list[float]]]:
 
 
 def _order(spec: Spec, data: list[float], mistake: Mistake) -> list[int]:
-    """micrograd's ``build_topo`` from the root: operands in order, each node after them."""
+    """micrograd's ``build_topo`` from the root: operands in order, each node after them (for
+    a breadth-first mistake: the search's order, reversed, so that the sweep meets the root
+    first)."""
     first = len(spec.leaves)
+    if mistake.breadth_first:
+        met, queue = [first + len(spec.steps) - 1], 0
+        while queue < len(met):
+            node, queue = met[queue], queue + 1
+            if node >= first:
+                met += [i for i in spec.steps[node - first][1] if i not in met]
+        return met[::-1]
     order: list[int] = []
     seen: set[object] = set()
     stack: list[tuple[int, bool]] = [(first + len(spec.steps) - 1, False)]

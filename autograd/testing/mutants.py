@@ -4,11 +4,12 @@
 every operation a student meets (``+ - * / **``, the reflected operators, ``tanh``,
 ``sigmoid``, ``exp``, ``log``, ``relu``). ``engine_source(name)`` is the same engine with the
 mistake ``name`` of ``MUTANTS`` made in it: each operation's local derivative wrong, its
-``out.grad`` left out, ``=`` for ``+=``; and the engine-wide ones (the order not reversed, no
-visited set, a recursive sort, no reset between passes, equality by value, ``backward``
-hidden by an attribute, the root's gradient never set, ``**`` for whole exponents only, a
-reflected operator wrong or missing, plain numbers refused). ``unusual_engines`` holds correct
-engines written in unusual styles, which a judge must find right.
+``out.grad`` left out, ``=`` for ``+=``; and the engine-wide ones (the order not reversed, a
+breadth-first order, no visited set, a recursive sort, no reset between passes, equality by
+value, ``backward`` hidden by an attribute, the root's gradient never set, ``**`` for whole
+exponents only, a reflected operator wrong or missing, plain numbers refused).
+``unusual_engines`` holds correct engines written in unusual styles, which a judge must find
+right.
 
 Each mutant says what a judge should report (``Mutant.kind``, one of
 ``learner_report``'s kinds, and the operation it concerns). ``score(...)`` runs
@@ -233,6 +234,19 @@ _SORT = """        topo, visited, stack = [], set(), [(self, False)]
 
 _ENGINE_WIDE = {
     "order-not-reversed": Mutant(kinds.ORDER, "", "for v in reversed(topo):", "for v in topo:"),
+    "breadth-first-order": Mutant(
+        kinds.BREADTH,
+        "",
+        _SORT,
+        """        topo, seen, queue = [], {id(self)}, [self]
+        while queue:  # a search by breadth, taken for a topological order
+            v = queue.pop(0)
+            topo.insert(0, v)
+            for c in v._prev:
+                if id(c) not in seen:
+                    seen.add(id(c))
+                    queue.append(c)""",
+    ),
     "no-visited-set": Mutant(
         kinds.TWICE_RUN,
         "",
