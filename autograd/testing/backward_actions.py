@@ -11,13 +11,13 @@ forward recorded.
 from __future__ import annotations
 
 import inspect
-import math
 from typing import Any
 
 from ..core.graph import leaves_first
 from ..core.op import CONST, OPERATIONS
 from ..core.value import Value, lift
 from .learner_run import Outcome, describe
+from .learner_spec import close
 
 
 def _np() -> Any:
@@ -93,66 +93,89 @@ def names(fns: Any, n: int) -> list[str]:
 
 def forward_graph(fns: Any, arrays: list[dict[str, Any]], needs: list[bool]) -> dict[str, Any]:
     """Run the learner's forward over Values made from ``arrays`` (where ``needs``); the loss's
-    graph as rows, or a sentence saying why there is none.
+    graph in columns (see ``rebuild``), or a sentence saying why there is none. A layer of a
+    thousand products makes a graph of a million nodes: columns of small numbers keep that to a
+    few bytes a node.
 
     >>> import numpy as np
     >>> out = forward_graph([lambda w: np.sum(w * w), None], [encode(np.array([3.0]))], [True])
-    >>> [row[0] for row in out["graph"]]
-    ['', 'mul']
+    >>> out["names"], out["op"], out["inputs"], out["root"]
+    (['', 'mul'], [0, 1], [0, 0], 9.0)
     """
     kept = [decode(a) for a in arrays]
     values = [leaves(a) if need else a for a, need in zip(kept, needs, strict=True)]
     root, error = run_forward(fns[0], [v.copy() for v in values])
     if root is None:
         return {"error": error}
-    where = {id(v): [i, k] for i, a in enumerate(values) if needs[i] for k, v in enumerate(a.flat)}
+    where = {id(v): (i, k) for i, a in enumerate(values) if needs[i] for k, v in enumerate(a.flat)}
     index: dict[int, int] = {}
-    rows: list[list[Any]] = []
-    for node in leaves_first(root):
-        index[id(node)] = len(rows)
-        inputs = [index[id(v)] for v in node.inputs]
-        rows.append([node.op, list(node.params), inputs, node.data, where.get(id(node))])
-    return {"graph": rows}
+    names: dict[str, int] = {}
+    out: dict[str, Any] = {
+        "op": [],
+        "arity": [],
+        "inputs": [],
+        "params": [],
+        "leaves": [],
+        "data": [],
+    }
+    for n, node in enumerate(leaves_first(root)):
+        index[id(node)] = n
+        out["op"].append(names.setdefault(node.op, len(names)))
+        ins = node.inputs
+        out["arity"].append(len(ins))
+        out["inputs"] += [index[id(v)] for v in ins]
+        if node.params:
+            out["params"].append([n, *node.params])
+        if id(node) in where:
+            out["leaves"].append([n, *where[id(node)]])
+        elif not ins:
+            out["data"].append([n, node.data])
+    return {**out, "names": list(names), "root": root.data}
 
 
-def rebuild(rows: list[list[Any]], values: list[Any]) -> Value | str:
+def rebuild(graph: dict[str, Any], values: list[Any]) -> Value | str:
     """The graph of ``forward_graph`` built again with this engine, its leaves the entries of
-    ``values`` (this process's own Values); a sentence when a row cannot be built or gives
-    another value than the learner's process computed.
+    ``values`` (this process's own Values); a sentence when it cannot be built, or gives another
+    loss than the learner's process computed.
 
     >>> import numpy as np
     >>> w = leaves(np.array([3.0]))
-    >>> rebuild([["", [], [], 3.0, [0, 0]], ["mul", [], [0, 0], 9.0, None]], [w]).data
+    >>> graph = {"names": ["", "mul"], "op": [0, 1], "arity": [0, 2], "inputs": [0, 0],
+    ...          "params": [], "leaves": [[0, 0, 0]], "data": [], "root": 9.0}
+    >>> rebuild(graph, [w]).data
     9.0
     """
-    made: list[Value] = []
-    for op, params, inputs, data, leaf in rows:
-        try:
-            if leaf is not None:
-                node = values[int(leaf[0])].flat[int(leaf[1])]
-            elif op == CONST.name:
-                node = lift(float(data), "check_backward")
-            elif not op:
-                node = Value(float(data))
+    try:
+        names = [str(n) for n in graph["names"]]
+        params = {int(row[0]): [float(x) for x in row[1:]] for row in graph["params"]}
+        given = {int(row[0]): values[int(row[1])].flat[int(row[2])] for row in graph["leaves"]}
+        data = {int(row[0]): float(row[1]) for row in graph["data"]}
+        made: list[Value] = []
+        at = 0
+        for n, (op, arity) in enumerate(zip(graph["op"], graph["arity"], strict=True)):
+            name = names[int(op)]
+            ins = [made[int(i)] for i in graph["inputs"][at : at + int(arity)]]
+            at += int(arity)
+            if n in given:
+                made.append(given[n])
+            elif name == CONST.name:
+                made.append(lift(data[n], "check_backward"))
+            elif not ins:
+                made.append(Value(data[n]))
             else:
-                found = OPERATIONS.get(str(op))
+                found = OPERATIONS.get(name)
                 if found is None or found.weighted_sum or found.make is None:
-                    return f"your forward's graph has an operation this check cannot rebuild: {op}"
-                node = found.make(*(made[int(i)] for i in inputs), *map(float, params))
-        except (TypeError, ValueError, IndexError, ArithmeticError) as e:
-            return f"your forward's graph could not be rebuilt here: {e}"
-        if not _same_value(node.data, data):
-            return "your forward's graph gives other values here than where it ran"
-        made.append(node)
-    return made[-1] if made else "your forward built no graph"
-
-
-def _same_value(a: float, b: Any) -> bool:
-    if not isinstance(b, (int, float)):
-        return False
-    if math.isnan(a) or math.isnan(b):
-        return math.isnan(a) and math.isnan(b)
-    return a == b or abs(a - b) <= 1e-9 * max(1.0, abs(a))
+                    return (
+                        f"your forward's graph has an operation this check cannot rebuild: {name}"
+                    )
+                made.append(found.make(*ins, *params.get(n, ())))
+    except (TypeError, ValueError, IndexError, KeyError, ArithmeticError) as e:
+        return f"your forward's graph could not be rebuilt here: {e!r}"
+    if not made:
+        return "your forward built no graph"
+    if not isinstance(graph["root"], (int, float)) or not close(made[-1].data, graph["root"]):
+        return "your forward's graph gives another loss here than where it ran"
+    return made[-1]
 
 
 def backward(fns: Any, arrays: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -210,7 +210,7 @@ def check_backward(
         ran = learner.call("forward_graph", sent, needs)
         if not ran.ok or "error" in ran.value:
             return BackwardReport([], _failed("your forward over Values", ran, time_limit))
-        root = rebuild(ran.value["graph"], values)
+        root = rebuild(ran.value, values)
         if isinstance(root, str):
             return BackwardReport([], root)
         try:
@@ -246,7 +246,7 @@ def _failed(what: str, out: Any, limit: float) -> str:
     if out.hung:
         return (
             f"{what} did not finish within {limit:g} s, the time this check gives one call; "
-            f"for a larger computation raise it: check_backward(..., time_limit={4 * limit:g})"
+            f"for a larger computation raise it: check_backward(..., time_limit={10 * limit:g})"
         )
     if out.ok:
         return str(out.value["error"])

@@ -41,7 +41,7 @@ __all__ = ["Learner", "load_target"]
 TIME_LIMIT = 2.0  # seconds for one call into learner code
 IMPORT_LIMIT = 10.0  # seconds to import the learner's module
 MEMORY_MB = 1024  # the child's memory on top of what it holds when it starts
-MOST_BYTES = 16 << 20  # the largest answer read from a child
+MOST_BYTES = 256 << 20  # the largest answer read from a child (a million-node graph: ~30 MB)
 PROCESSES = sys.platform not in ("emscripten", "wasi") and hasattr(os, "fork")
 
 
