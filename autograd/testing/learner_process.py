@@ -23,10 +23,8 @@ import importlib
 import importlib.util
 import json
 import os
-import select
 import signal
 import struct
-import subprocess
 import sys
 import time
 import warnings
@@ -216,6 +214,8 @@ class _Child:
 
     @classmethod
     def start(cls, target: Any, memory_mb: int) -> _Child:
+        import subprocess  # here, not above: Pyodide's Python has no processes to start
+
         down_r, down_w = os.pipe()
         up_r, up_w = os.pipe()
         if by_name(target):
@@ -274,6 +274,8 @@ class _Child:
         return Outcome(error=str(value[0]) or "an error", recursion=str(value[1]))
 
     def _read(self, n: int, deadline: float, limit: float) -> bytes | Outcome:
+        import select  # here, not above: Pyodide's Python has no select module
+
         chunks, got = [], 0
         while got < n:
             left = deadline - time.monotonic()
@@ -334,7 +336,7 @@ def ended_text(status: int | None) -> str:
         return "your code ended the process"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        name = signal.Signals(sig).name if sig in set(signal.Signals) else str(sig)
         why = ": often a recursion too deep for the C stack" if name == "SIGSEGV" else ""
         return f"your code crashed the process (signal {name}{why})"
     return f"your code ended the process (exit code {os.WEXITSTATUS(status)})"
