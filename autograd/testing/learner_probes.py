@@ -140,14 +140,19 @@ def order_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
     return None if spec is None else (spec, [Explanation(Mistake(forward=True), ORDER, detail)])
 
 
+def _two(ok: Sequence[str]) -> tuple[str | None, str | None]:
+    """A binary operation found right alone for the inner steps, and add or mul for the outer."""
+    inner = next((n for n in ("mul", "add", "sub", "div") if n in ok), None)
+    return inner, next((n for n in ("add", "mul") if n in ok), None)
+
+
 def twice_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
     """An interior node used twice by the next one.
 
     >>> twice_probe(["mul", "add"])[0].text().splitlines()[-1]
     'd = c + c = 1.82'
     """
-    inner = next((n for n in ("mul", "add", "sub", "div") if n in ok), None)
-    outer = next((n for n in ("add", "mul") if n in ok), None)
+    inner, outer = _two(ok)
     if inner is None or outer is None:
         return None
     detail = (
@@ -185,8 +190,7 @@ def breadth_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
     >>> breadth_probe(["mul", "add"])[0].text().splitlines()[-1]
     'f = e + c = 2.448'
     """
-    inner = next((n for n in ("mul", "add", "sub", "div") if n in ok), None)
-    outer = next((n for n in ("add", "mul") if n in ok), None)
+    inner, outer = _two(ok)
     if inner is None or outer is None:
         return None
     detail = (

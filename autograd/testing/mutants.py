@@ -222,15 +222,8 @@ def _per_operation() -> dict[str, Mutant]:
     return out
 
 
-_SORT = """        topo, visited, stack = [], set(), [(self, False)]
-        while stack:
-            v, done = stack.pop()
-            if done:
-                topo.append(v)
-            elif v not in visited:
-                visited.add(v)
-                stack.append((v, True))
-                stack.extend((c, False) for c in v._prev)"""
+# the right engine's topological sort, which the engine-wide mistakes replace
+_SORT = _RIGHT[_RIGHT.index("        topo, visited") : _RIGHT.index("\n        for v in topo:\n")]
 
 _ENGINE_WIDE = {
     "order-not-reversed": Mutant(kinds.ORDER, "", "for v in reversed(topo):", "for v in topo:"),
