@@ -48,7 +48,29 @@ def test_this_engine_is_not_judged_against_itself():
     for cls in (Value, Mine, "autograd:Value"):
         report = check_engine(cls, examples=5)
         assert not report and report.kinds() == [OWN], str(report)
-        assert "the judge would be judging itself" in str(report)
+        assert "the judge would judge itself" in str(report)
+
+
+def test_a_class_that_wraps_this_value_is_noticed():
+    class Wrapper:
+        def __init__(self, data, v=None):
+            self.v = v if v is not None else Value(data)
+
+        data = property(lambda self: self.v.data)
+        grad = property(lambda self: self.v.grad)
+
+        def __add__(self, other):
+            return Wrapper(0, self.v + other.v)
+
+        def __mul__(self, other):
+            return Wrapper(0, self.v * other.v)
+
+        def backward(self):
+            self.v.backward()
+
+    report = check_engine(Wrapper, examples=5)
+    assert report.kinds() == [OWN], str(report)
+    assert "operations call this package's engine" in str(report)
 
 
 def test_a_class_with_no_operations_judged_nothing():

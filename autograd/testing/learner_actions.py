@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from ..core.value import Value
@@ -23,6 +24,42 @@ def _own(cls: Any) -> str:
         if k.__module__.split(".")[0] == Value.__module__.split(".")[0]:
             return f"{k.__module__}.{k.__qualname__}"
     return ""
+
+
+_ENGINE = str(Path(__file__).resolve().parent.parent)  # this package's folder
+_JUDGE = str(Path(__file__).resolve().parent)  # the judge's own code, which builds the graphs
+
+
+def _borrows(cls: Any) -> str:
+    """The first function of this package's engine that the class's operations or backward()
+    call, if any: a class that wraps this package's Value (or calls its backward) is judged as
+    this package's engine, not the learner's.
+
+    >>> _borrows(int)
+    ''
+    """
+    found: list[str] = []
+
+    def watch(frame: Any, event: str, arg: Any) -> None:
+        name = frame.f_code.co_filename
+        if (
+            event == "call"
+            and not found
+            and name.startswith(_ENGINE)
+            and not name.startswith(_JUDGE)
+        ):
+            found.append(f"{Path(name).stem}.{frame.f_code.co_name}")
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        a, b = cls(1.5), cls(0.5)
+        (a * b + a).backward()
+    except Exception:  # an engine without these is judged on its own checks
+        pass
+    finally:
+        sys.setprofile(previous)
+    return found[0] if found else ""
 
 
 def _defines(cls: Any, sample: Any, op: LearnerOp) -> bool:
@@ -76,6 +113,7 @@ def about(cls: Any) -> dict[str, Any]:
     return {
         "name": str(getattr(cls, "__qualname__", None) or type(cls).__name__),
         "own": _own(cls),
+        "borrows": _borrows(cls),
         "data": data,
         "data_kind": data_kind,
         "grad": grad,

@@ -32,11 +32,13 @@ from .learner_probes import (
     alone,
     at,
     missing,
+    nothing_done,
     per_op,
     points,
     reuse_specs,
     telling,
     upstream_spec,
+    whole_power,
 )
 from .learner_process import MEMORY_MB, TIME_LIMIT, Learner
 from .learner_report import (
@@ -193,11 +195,12 @@ class _Judge:
             return []
         info = about.value
         self.name = info["name"]
-        if info["own"]:
+        if info["own"] or info["borrows"]:
             detail = (
-                f"{self.name} is {info['own']} or derives from it: this package's own engine, "
-                "not yours, so the judge would be judging itself; submit your own class"
-            )
+                f"{self.name} is {info['own']} or derives from it"
+                if info["own"]
+                else f"{self.name}'s operations call this package's engine ({info['borrows']})"
+            ) + ": this package's own engine, not yours, so the judge would judge itself"
             self.fail(Failure(OWN, detail))
             return []
         if not self.made(info):
@@ -271,23 +274,7 @@ class _Judge:
                 return False
             tried.append((spec, grads[-1]))
         spec, root = tried[0]
-        out_name = spec.names()[-1]
-        if root in (0.0, None):
-            detail = f"after {out_name}.backward() every gradient is still 0, {out_name}.grad too"
-            if info["backward_hidden"]:
-                detail += (
-                    ": an instance attribute named backward (set in __init__, e.g. "
-                    "self.backward = lambda: None) hides the class's backward() method; name "
-                    "the per-node function _backward"
-                )
-            else:
-                detail += ": set the root's grad to 1, then call every node's _backward in order"
-        else:
-            detail = (
-                f"after {out_name}.backward() {out_name}.grad is {fmt(root)} but no input got a "
-                "gradient: no node's _backward ran (is each operation's _backward stored on its "
-                "result, and called for every node of the order?)"
-            )
+        detail = nothing_done(spec, root, info["backward_hidden"])
         f = self.fail(Failure(NO_OP, detail, spec))
         self.blocked.append(("every operation's derivatives, and everything built on them", f))
         return True
@@ -317,7 +304,7 @@ class _Judge:
                     f"of {op.name}: d({op.text})/d{f.leaf} at {at(spec)} is {fmt(f.want)}, "
                     f"yours gives {fmt(f.got)}"
                 )
-            elif f.kind == ERROR and op.method == "__pow__" and "TypeError" in f.detail:
+            elif f.kind == ERROR and op.method == "__pow__" and not whole_power(op):
                 f.detail = f"{op.text}: {f.detail} (does your __pow__ take only whole exponents?)"
             else:
                 f.detail = f"{op.text}: {f.detail}"

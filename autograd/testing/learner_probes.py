@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..core.value import Value
 from ..viz.style import fmt
 from .learner_report import (
     ASSIGNED,
@@ -312,3 +313,36 @@ def missing(op: LearnerOp, f: Failure) -> Failure:
         fix = "define __radd__ (sum() needs it too: it starts from 0, so it computes 0 + a)"
     f.detail = f"{op.text} raises {f.detail}; {fix}"
     return f
+
+
+def whole_power(op: LearnerOp) -> bool:
+    """Whether a power operation's exponent is a whole number (``a ** 2``, not ``a ** 0.5``).
+
+    >>> whole_power(LEARNER_OPS["square"]), whole_power(LEARNER_OPS["root"])
+    (True, False)
+    """
+    exponent = math.log2(op.apply(Value(2.0)).data)
+    return exponent == int(exponent)
+
+
+def nothing_done(spec: Spec, root: float | None, hidden: bool) -> str:
+    """What a ``backward()`` that gave no input a gradient did, and what to look at.
+
+    >>> nothing_done(Spec((1.0, 2.0), (("mul", (0, 1)),)), 1.0, False)[:42]
+    'after c.backward() c.grad is 1 but no input'
+    """
+    out = spec.names()[-1]
+    if root not in (0.0, None):
+        return (
+            f"after {out}.backward() {out}.grad is {fmt(root)} but no input got a gradient: no "
+            "node's _backward ran (is each operation's _backward stored on its result, and "
+            "called for every node of the order?)"
+        )
+    detail = f"after {out}.backward() every gradient is still 0, {out}.grad too"
+    if hidden:
+        return detail + (
+            ": an instance attribute named backward (set in __init__, e.g. self.backward = "
+            "lambda: None) hides the class's backward() method; name the per-node function "
+            "_backward"
+        )
+    return detail + ": set the root's grad to 1, then call every node's _backward in order"
