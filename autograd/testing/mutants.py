@@ -395,7 +395,7 @@ def score(folder: Path, names: Iterable[str] | None = None, examples: int | None
         path = folder / f"{name.replace('-', '_')}.py"
         path.write_text(source)
         start = time.monotonic()
-        report = check_engine(f"{path}:Value", examples=examples or EXAMPLES)
+        report = check_engine(f"{path}:Value", examples=EXAMPLES if examples is None else examples)
         result.seconds.append(time.monotonic() - start)
         if mutant is None:
             result.unusual_right[name] = bool(report)
