@@ -38,21 +38,131 @@ const vizReady = Viz.instance();
 function status(text) { $("status").textContent = text; }
 async function drawInto(box, dot) {
   const viz = await vizReady;
-  box.replaceChildren(viz.renderSVGElement(dot));
+  const svg = viz.renderSVGElement(dot);
+  svg.setAttribute("aria-hidden", "true");  // its text alternative is the list under it
+  box.replaceChildren(svg);
+  zoomable(box);
+  box.zoom = readableZoom(box);
+  applyZoom(box);
+  describeDrawing(box);
 }
-function showError(id, text) { $(id).hidden = !text; $(id).textContent = text || ""; }
 
-// ---- tabs -----------------------------------------------------------------------------------
+// ---- drawings: readable at any width --------------------------------------------------------
+// A drawing is shown at the size that fits its box, unless its text would then be smaller than
+// MIN_TEXT_PX: then at that size, and its box scrolls (touch, wheel, arrow keys once focused).
+// The buttons (and + - 0 on the focused drawing) zoom: no dragging is needed.
+const MIN_TEXT_PX = 11, PT = 4 / 3;
+function natural(svg) { return { w: parseFloat(svg.getAttribute("width")) * PT, h: parseFloat(svg.getAttribute("height")) * PT }; }
+function smallestFont(svg) {
+  const sizes = [...svg.querySelectorAll("text[font-size]")].map((t) => parseFloat(t.getAttribute("font-size")) * PT);
+  return sizes.length ? Math.min(...sizes) : 14;
+}
+function fitZoom(box) {
+  const svg = box.querySelector("svg");
+  return svg ? Math.min(1, (box.clientWidth - 2) / natural(svg).w) : 1;
+}
+function readableZoom(box) {
+  const svg = box.querySelector("svg");
+  return svg ? Math.min(1, Math.max(fitZoom(box), MIN_TEXT_PX / smallestFont(svg))) : 1;
+}
+function applyZoom(box) {
+  const svg = box.querySelector("svg");
+  if (!svg) return;
+  const { w, h } = natural(svg);
+  svg.style.width = w * box.zoom + "px";
+  svg.style.height = h * box.zoom + "px";
+  box.previousElementSibling.querySelector(".percent").textContent = Math.round(100 * box.zoom) + "%";
+  box.dataset.textPx = (smallestFont(svg) * box.zoom).toFixed(1);
+}
+function zoomBy(box, factor) { box.zoom = Math.max(0.1, Math.min(4, box.zoom * factor)); applyZoom(box); }
+function zoomable(box) {
+  if (box.previousElementSibling && box.previousElementSibling.classList.contains("zoom")) return;
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", box.dataset.name + " (scroll it; + and - zoom, 0 fits)");
+  const bar = document.createElement("div");
+  bar.className = "zoom";
+  const button = (text, label, act) => {
+    const b = document.createElement("button");
+    b.textContent = text; b.setAttribute("aria-label", label + ": " + box.dataset.name);
+    b.addEventListener("click", act);
+    bar.append(b);
+  };
+  button("−", "zoom out", () => zoomBy(box, 1 / 1.25));
+  button("+", "zoom in", () => zoomBy(box, 1.25));
+  button("fit", "fit the width", () => { box.zoom = fitZoom(box); applyZoom(box); });
+  button("readable", "readable size", () => { box.zoom = readableZoom(box); applyZoom(box); });
+  const percent = document.createElement("span");
+  percent.className = "percent";
+  bar.append(percent);
+  box.before(bar);
+  box.addEventListener("keydown", (e) => {
+    if (e.key === "+" || e.key === "=") zoomBy(box, 1.25);
+    else if (e.key === "-") zoomBy(box, 1 / 1.25);
+    else if (e.key === "0") { box.zoom = fitZoom(box); applyZoom(box); } else return;
+    e.preventDefault();
+  });
+  const alt = document.createElement("details");
+  alt.className = "alt";
+  const summary = document.createElement("summary");
+  summary.textContent = "the drawing as text";
+  alt.append(summary, document.createElement("ul"));
+  box.after(alt);
+}
+// The text alternative: each node's own text (the same labels the drawing shows), in order.
+function describeDrawing(box) {
+  const list = box.nextElementSibling.querySelector("ul");
+  list.replaceChildren();
+  for (const node of box.querySelectorAll("g.node")) {
+    const words = [...node.querySelectorAll("text")].map((t) => t.textContent.trim()).filter(Boolean);
+    if (!words.length) continue;
+    const item = document.createElement("li");
+    item.textContent = (node.classList.contains("current") ? "▶ this step: " : "") + words.join(" · ");
+    list.append(item);
+  }
+}
+window.addEventListener("resize", () => {
+  for (const box of document.querySelectorAll(".drawing")) if (box.querySelector("svg")) { box.zoom = readableZoom(box); applyZoom(box); }
+  if (trained) { drawBoundary(trained); drawLoss(trained.losses); }
+  keepFocusClear();
+});
+// Nothing focused hides under the sticky bar: the page scrolls with the bar's height kept clear.
+function keepFocusClear() { document.documentElement.style.scrollPaddingTop = ($("bar").offsetHeight + 8) + "px"; }
+function showError(id, text) { $(id).hidden = !text; $(id).textContent = text || ""; }
+// After a refused expression, what is still shown belongs to the last one that worked.
+function markStale(stale) {
+  for (const id of ["leaves", "bar", "drawing"]) $(id).classList.toggle("stale", stale);
+  $("counter").dataset.stale = stale ? "1" : "";
+  if (stale) $("counter").textContent = "(the last expression that worked)";
+}
+
+// ---- tabs (the ARIA tabs pattern: arrows, Home and End move between them) -------------------
 let tab = ["graph", "train", "exercise"].includes(params.get("tab")) ? params.get("tab") : "graph";
+const tabs = [...document.querySelectorAll("[role=tab]")];
 function showTab(name) {
   tab = name;
-  for (const b of document.querySelectorAll("nav button")) {
-    b.setAttribute("aria-selected", String(b.dataset.tab === name));
-    $("tab-" + b.dataset.tab).hidden = b.dataset.tab !== name;
+  for (const b of tabs) {
+    const on = b.dataset.tab === name;
+    b.setAttribute("aria-selected", String(on));
+    b.tabIndex = on ? 0 : -1;
+    $("tab-" + b.dataset.tab).hidden = !on;
   }
+  for (const box of $("tab-" + name).querySelectorAll(".drawing")) if (box.querySelector("svg")) { box.zoom = readableZoom(box); applyZoom(box); }
+  if (name === "train" && trained) { drawBoundary(trained); drawLoss(trained.losses); }
   updateUrl();
 }
-for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => showTab(b.dataset.tab));
+for (const b of tabs) {
+  b.addEventListener("click", () => showTab(b.dataset.tab));
+  b.addEventListener("keydown", (e) => {
+    const i = tabs.indexOf(b);
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = tabs[(to + tabs.length) % tabs.length];
+    showTab(next.dataset.tab);
+    next.focus();
+  });
+}
 
 // ---- expression: frames of the backward pass -------------------------------------------------
 let result = null, at = 0, reached = Infinity, asked = [], playing = null, drawn = 0;
@@ -69,11 +179,13 @@ async function redraw(values, keepStep) {
   if (!answer.ok) {
     showError("graph-error", answer.error);
     document.body.dataset.error = "1";
+    markStale(true);
     updateUrl();
     return;
   }
   showError("graph-error", "");
   delete document.body.dataset.error;
+  markStale(false);
   const rebuild = !result || result.leaves.map((l) => l.name).join() !== answer.leaves.map((l) => l.name).join();
   result = answer;
   if (rebuild) buildLeaves(answer.leaves);
@@ -132,6 +244,7 @@ function skipUnasked() {
 function askQuiz() {
   const k = reached + 1;
   asked = result.quiz.frames[k];
+  asked.forEach((q) => { q.tries = q.tries || 0; });
   $("quiz").hidden = false;
   $("question").textContent = result.frames[k].text.split("\n")[0] + " \u2014 what are these gradients after this step?";
   const box = $("quiz-fields");
@@ -142,6 +255,9 @@ function askQuiz() {
     label.textContent = q.label + " =";
     const input = document.createElement("input");
     input.id = label.htmlFor = "quiz-" + i;
+    input.inputMode = "decimal";  // a phone shows its number keyboard
+    input.autocomplete = "off";
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") $("quiz-check").click(); });
     const mark = document.createElement("span");
     mark.id = "quiz-mark-" + i;
     row.append(label, input, mark);
@@ -172,20 +288,33 @@ function typical(answer, q) {
   for (const [wrong, why] of q.mistakes || []) if (near(answer, wrong)) return why;
   return "";
 }
-function quizOpen() { reached++; skipUnasked(); asked = []; $("quiz").hidden = true; go(reached); }
+// The score: questions answered right at the first try, of those answered or shown.
+let quizRight = 0, quizTotal = 0;
+function quizScore() { $("quiz-score").textContent = `score: ${quizRight} of ${quizTotal} right at the first try`; }
+function quizOpen() { reached++; skipUnasked(); asked = []; $("quiz").hidden = true; quizScore(); go(reached); }
 $("quiz-check").addEventListener("click", () => {
   let all = true;
   asked.forEach((q, i) => {
-    const answer = typedNumber($("quiz-" + i).value);
+    const typed = $("quiz-" + i).value;
+    const answer = typedNumber(typed);
     const ok = near(answer, q.exact);
-    const why = ok ? "" : typical(answer, q);
+    if (!q.solved) {
+      if (q.tries++ === 0) { quizTotal++; if (ok) quizRight++; }
+      q.solved = ok;
+    }
+    const why = ok ? "" : answer === null && typed.trim() ? "not a number (type one, such as -1.5, 3/4 or inf)" : typical(answer, q);
     $("quiz-mark-" + i).textContent = ok ? " \u2713 right" : " \u2717 " + (why || "not yet");
     $("quiz-mark-" + i).className = ok ? "right" : "wrong";
     all = all && ok;
   });
+  quizScore();
   if (all && asked.length) quizOpen();
 });
-$("quiz-reveal").addEventListener("click", () => { if (asked.length) quizOpen(); });
+$("quiz-reveal").addEventListener("click", () => {
+  if (!asked.length) return;
+  for (const q of asked) if (!q.tries) { q.tries = 1; quizTotal++; }
+  quizOpen();
+});
 $("draw").addEventListener("click", () => { result = null; redraw(leafValues(), 0); });
 $("expr").addEventListener("keydown", (e) => { if (e.key === "Enter") $("draw").click(); });
 $("quizmode").addEventListener("change", () => redraw(leafValues(), 0));
@@ -203,7 +332,20 @@ $("play").addEventListener("click", () => {
     go(at + 1);
   }, 1200);
 });
-$("share").addEventListener("click", () => navigator.clipboard && navigator.clipboard.writeText(location.href));
+// Copy the link; where the page may not use the clipboard, show the link to copy by hand.
+$("share").addEventListener("click", async () => {
+  const said = $("share-said");
+  try {
+    await navigator.clipboard.writeText(location.href);
+    said.textContent = "link copied";
+  } catch {
+    const field = document.createElement("input");
+    field.type = "text"; field.readOnly = true; field.value = location.href;
+    field.setAttribute("aria-label", "the link: copy it");
+    said.replaceChildren("copy this link: ", field);
+    field.select();
+  }
+});
 function updateUrl() {
   const q = new URLSearchParams();
   if (tab !== "graph") q.set("tab", tab);
@@ -251,8 +393,21 @@ $("train-start").addEventListener("click", async () => {
 $("train-pause").addEventListener("click", () => { training = false; trainButtons(); });
 $("train-step").addEventListener("click", async () => { training = false; await epoch(!trained); trainButtons(); });
 $("train-stop").addEventListener("click", () => { training = false; trained = null; trainButtons(); $("train-status").textContent = "stopped: start trains a new network"; });
+// A chart is drawn at the width its figure has (a phone's, or at most 520 px), sharp on any screen.
+function fitCanvas(c, aspect) {
+  const width = Math.max(120, Math.min(520, c.parentElement.clientWidth - 2));
+  const ratio = window.devicePixelRatio || 1;
+  c.style.width = width + "px"; c.style.height = width * aspect + "px";
+  c.width = Math.round(width * ratio); c.height = Math.round(width * aspect * ratio);
+  const g = c.getContext("2d");
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return { g, w: width, h: width * aspect };
+}
 function drawBoundary(a) {
-  const c = $("boundary"), g = c.getContext("2d"), n = Math.sqrt(a.grid.length), cell = c.width / n;
+  const c = $("boundary"), { g, w: width, h: height } = fitCanvas(c, 1), n = Math.sqrt(a.grid.length), cell = width / n;
+  const above = a.grid.filter((s) => s > 0).length;
+  c.setAttribute("aria-label", `decision boundary after epoch ${a.epoch}: ${a.points.length} points of two classes, ` +
+    `${above} of ${a.grid.length} grid cells predicted as the second class; accuracy ${(100 * a.accuracy).toFixed(1)}%`);
   a.grid.forEach((s, i) => {
     g.fillStyle = s > 0 ? "#f3c4a6" : "#a9c8ec";
     g.fillRect((i % n) * cell, Math.floor(i / n) * cell, cell + 1, cell + 1);
@@ -260,14 +415,22 @@ function drawBoundary(a) {
   const [x0, x1, y0, y1] = a.box;
   for (const [x, y, k] of a.points) {
     g.beginPath();
-    g.arc(((x - x0) / (x1 - x0)) * c.width, ((y1 - y) / (y1 - y0)) * c.height, 4, 0, 7);
+    g.arc(((x - x0) / (x1 - x0)) * width, ((y1 - y) / (y1 - y0)) * height, 4, 0, 7);
     g.fillStyle = k ? "#c0392b" : "#1f5fa8";
     g.fill(); g.strokeStyle = "#fff"; g.stroke();
   }
   c.dataset.drawnAt = String(a.epoch);
 }
 function drawLoss(losses) {
-  const c = $("loss"), g = c.getContext("2d"), pad = 30, top = Math.max(...losses) || 1;
+  const c = $("loss"), pad = 30, top = Math.max(...losses) || 1;
+  const { g, w, h } = fitCanvas(c, 0.75), fake = { width: w, height: h };
+  const fixed = (list) => list.map((l) => l.toFixed(3)).join(", ");
+  const values = losses.length > 8 ? `${fixed(losses.slice(0, 3))}, \u2026, ${fixed(losses.slice(-3))}` : fixed(losses);
+  c.setAttribute("aria-label", `training loss (hinge) per epoch, ${losses.length} epochs: first ${losses[0].toFixed(4)}, ` +
+    `last ${losses[losses.length - 1].toFixed(4)}, lowest ${Math.min(...losses).toFixed(4)}; values ${values}`);
+  drawLossOn(g, fake, losses, pad, top);
+}
+function drawLossOn(g, c, losses, pad, top) {
   g.clearRect(0, 0, c.width, c.height);
   g.strokeStyle = "#999"; g.strokeRect(pad, 5, c.width - pad - 5, c.height - pad - 5);
   g.fillStyle = "#333"; g.font = "12px sans-serif";
@@ -303,6 +466,7 @@ async function drawNetwork(dot) {
 }
 let neuronShown = null;
 async function showNeuron(name) {
+  $("neuron").dataset.name = "neuron " + name;
   neuronShown = name;
   const answer = await ask({ do: "neuron", name, expanded: $("expanded").checked });
   if (!answer.ok) return showError("train-error", answer.error);
@@ -329,8 +493,10 @@ async function newExercise() {
     name.textContent = label + " =";
     const input = document.createElement("input");
     input.type = "text"; input.dataset.label = label; input.id = name.htmlFor = "answer-" + label;
+    input.inputMode = "decimal"; input.autocomplete = "off";
     const hint = document.createElement("button");
     hint.textContent = "hint";
+    hint.setAttribute("aria-label", "hint for " + label);
     const said = document.createElement("small");
     hint.addEventListener("click", async () => {
       const h = await ask({ do: "hint", label });
@@ -362,6 +528,14 @@ async function started(answer) {
   await redraw(values, wantStep);
   await newExercise();
   showTab(tab);
+  keepFocusClear();
   document.body.dataset.ready = "1";
 }
-startWorker();
+// Opened from disk, the Worker cannot start: say so on the page, and how to open it instead.
+if (location.protocol === "file:") {
+  $("from-disk").hidden = false;
+  status("Python cannot start from a file opened from disk: see below");
+  document.body.dataset.fromDisk = "1";
+} else {
+  startWorker();
+}
