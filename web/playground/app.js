@@ -63,7 +63,7 @@ function fitZoom(box) {
 }
 function readableZoom(box) {
   const svg = box.querySelector("svg");
-  return svg ? Math.min(1, Math.max(fitZoom(box), MIN_TEXT_PX / smallestFont(svg))) : 1;
+  return svg ? Math.max(fitZoom(box), MIN_TEXT_PX / smallestFont(svg)) : 1;
 }
 function applyZoom(box) {
   const svg = box.querySelector("svg");
@@ -132,6 +132,8 @@ function showError(id, text) { $(id).hidden = !text; $(id).textContent = text ||
 // After a refused expression, what is still shown belongs to the last one that worked.
 function markStale(stale) {
   for (const id of ["leaves", "bar", "drawing"]) $(id).classList.toggle("stale", stale);
+  for (const control of $("bar").querySelectorAll("button, input")) control.disabled = stale;
+  for (const control of $("leaves").querySelectorAll("input")) control.disabled = stale;
   $("counter").dataset.stale = stale ? "1" : "";
   if (stale) $("counter").textContent = "(the last expression that worked)";
 }
