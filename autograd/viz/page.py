@@ -11,20 +11,27 @@ from .inpage import scripts
 from .style import printable
 
 _STYLE = """
-body { font-family: sans-serif; margin: 1em; }
+body { font-family: sans-serif, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+       "Microsoft YaHei", sans-serif; margin: 1em; overflow-wrap: anywhere; }
 h1 { font-size: 1.3em; margin: 0 0 .3em; }
 #bar { position: sticky; top: 0; background: #fff; padding: .4em 0; border-bottom: 1px solid #ddd; }
-#bar button { font-size: 1em; min-width: 5em; }
+#bar button { font-size: 1em; min-width: 5em; min-height: 28px; }
+#bar .zoom button { min-width: 2.2em; }
+#bar input[type=range] { min-height: 24px; max-width: 100%; }
 #key { font-size: .85em; color: #444; margin: .3em 0; }
-#key .current { border: 3px solid #ff3b30; padding: 0 .3em; }
+#key .current { border: 3px dashed #ff3b30; padding: 0 .3em; }
 #text { font-family: monospace; font-size: 14px; white-space: pre-wrap; margin: .5em 0;
         background: #f6f6f6; padding: .5em; }
-.frame { overflow-x: auto; }
+.frame { overflow: auto; max-height: 85vh; }
+.frame:focus-visible { outline: 3px solid #1f5fa8; outline-offset: 2px; }
 .frame svg { height: auto; }
+/* the node this step works on: a thick dashed outline, not only a red one */
+g.current > polygon, g.current > ellipse, g.current > path { stroke-dasharray: 8 4; }
+@media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; } }
 #quiz { border: 2px solid #1f5fa8; padding: .4em .6em; margin: .4em 0; background: #f3f8ff; }
-#quiz input { width: 7em; font-size: 1em; margin: 0 .3em; }
+#quiz input { width: 7em; font-size: 1em; margin: 0 .3em; min-height: 28px; }
 #quiz .mark[data-mark=right] { color: #1e7b1e; } #quiz .mark[data-mark=wrong] { color: #b00020; }
-#quiz button { font-size: 1em; }
+#quiz button { font-size: 1em; min-height: 28px; }
 """
 
 # Reads #step=N and #click=next,back,... on load so a headless browser can drive the page.
@@ -125,6 +132,8 @@ function ask() {
     label.htmlFor = "answer-" + i;
     const input = document.createElement("input");
     input.id = "answer-" + i;
+    input.inputMode = "decimal";  // a phone shows its number keyboard
+    input.autocomplete = "off";
     input.addEventListener("keydown", (e) => { if (e.key === "Enter") check(); });
     const mark = document.createElement("span");
     mark.className = "mark";
@@ -193,18 +202,27 @@ document.getElementById("last").addEventListener("click", () => go(frames.length
 slider.addEventListener("input", () => go(Number(slider.value)));
 document.addEventListener("keydown", (e) => {
   if (e.target.tagName === "INPUT" && e.target.type !== "range") return;
-  if (e.key === "ArrowRight") go(at + 1);
-  if (e.key === "ArrowLeft") go(at - 1);
+  if (e.key === "ArrowRight" && e.target.className !== "frame") go(at + 1);
+  if (e.key === "ArrowLeft" && e.target.className !== "frame") go(at - 1);
+  if (e.key === "+" || e.key === "=") zoomBy(1.25);
+  if (e.key === "-") zoomBy(1 / 1.25);
 });
 // Fit a wide picture to the window, but never shrink its 11-point text below 10 pixels:
-// scroll sideways instead.
+// scroll sideways instead (touch, or the arrow keys once the picture has the focus). The
+// zoom buttons (and + -) scale it further: no dragging needed.
+let zoom = 1;
 function fit() {
   const room = document.body.clientWidth;
   for (const svg of document.querySelectorAll(".frame svg")) {
     const w = svg.width.baseVal.value;
-    svg.style.width = Math.min(w, Math.max(room, w * 0.7)) + "px";
+    svg.style.width = Math.min(w, Math.max(room, w * 0.7)) * zoom + "px";
   }
+  document.getElementById("zoom-level").textContent = Math.round(100 * zoom) + "%";
 }
+function zoomBy(factor) { zoom = Math.max(0.3, Math.min(4, zoom * factor)); fit(); follow(); }
+document.getElementById("zoom-in").addEventListener("click", () => zoomBy(1.25));
+document.getElementById("zoom-out").addEventListener("click", () => zoomBy(1 / 1.25));
+document.getElementById("zoom-reset").addEventListener("click", () => { zoom = 1; fit(); follow(); });
 window.addEventListener("resize", () => { fit(); follow(); });  // also once drawn in the page
 fit();
 const params = new URLSearchParams(location.hash.slice(1));
@@ -224,7 +242,7 @@ QUIZ_KEY = (
 )
 
 KEY = (
-    '<span class="current">red outline</span>: the node this step works on; '
+    '<span class="current">thick dashed red outline</span>: the node this step works on; '
     "grad ·: a gradient not computed yet; the legend above each picture names the colours."
 )
 
@@ -261,7 +279,9 @@ def page(
     True
     """
     frames = "\n".join(
-        f'<div class="frame" data-index="{i}"{" hidden" if i else ""}>{p}</div>'
+        f'<div class="frame" data-index="{i}" tabindex="0" role="region" '
+        f'aria-label="the graph at frame {i} (scrolls; + and - zoom)"'
+        f'{" hidden" if i else ""}>{p}</div>'
         for i, p in enumerate(pictures)
     )
     n = max(len(pictures) - 1, 0)
@@ -278,8 +298,11 @@ def page(
 <button id="last" title="last frame">last &raquo;</button>
 <input id="slider" type="range" min="0" max="{n}" value="0" aria-label="frame">
 <span id="counter"></span>
+<span class="zoom"><button id="zoom-out" aria-label="zoom out">&minus;</button>
+<button id="zoom-in" aria-label="zoom in">+</button>
+<button id="zoom-reset" aria-label="zoom to fit">fit</button> <span id="zoom-level"></span></span>
 <div id="key">{KEY}</div>
-<div id="text"></div>
+<div id="text" aria-live="polite"></div>
 {_quiz_panel(quiz)}</div>
 {frames}
 <script type="application/json" id="info">{script_json(list(info))}</script>

@@ -150,7 +150,19 @@ DISK_NOTICE = """<div id="autograd-from-disk" role="alert" hidden style="positio
 <script>if (location.protocol === "file:") {
   document.getElementById("autograd-from-disk").hidden = false;
   document.body.dataset.fromDisk = "1";
-}</script>
+}
+// Two accessibility faults of JupyterLite 0.8's own pages (found by axe-core, WCAG 2.2 AA),
+// mended as its widgets appear: a toolbar button's aria-pressed="false" on an element with no
+// role that allows it, and the logo's link with no text.
+new MutationObserver(() => {
+  for (const b of document.querySelectorAll("jp-button[aria-pressed]:not([role])")) {
+    b.removeAttribute("aria-pressed");
+  }
+  const logo = document.getElementById("jp-NotebookLogo");
+  if (logo && !logo.hasAttribute("aria-label")) logo.setAttribute("aria-label", "Jupyter: the file list");
+}).observe(document.body, {childList: true, subtree: true, attributes: true,
+  attributeFilter: ["aria-pressed"]});
+</script>
 """
 
 
