@@ -409,3 +409,69 @@ def test_served_the_notices_stay_hidden(host, browser):
     b.open(host + "lite/tree/index.html")
     b.wait("document.querySelector('.jp-DirListing-item')", 120)
     assert b.js("document.getElementById('autograd-from-disk').hidden") is True
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}px")
+def test_the_playground_in_chinese(host, browser, size, tmp_path):
+    b = browser
+    b.resize(*size)
+    b.open(host + "playground/index.html?lang=zh&expr=x*y&x=2&y=3&mode=quiz")
+    b.wait(READY, 120)
+    assert b.js("document.documentElement.lang") == "zh"
+    assert b.js("document.getElementById('tab-graph-button').textContent") == "表达式"
+    assert b.js("document.getElementById('text').textContent").startswith("开始：")
+    assert b.js("document.getElementById('counter').textContent") == "开始"
+    click(b, "next")
+    b.wait("!document.getElementById('quiz').hidden")
+    b.js("document.getElementById('quiz-0').value = '-3'")
+    click(b, "quiz-check")
+    assert "符号错了" in b.js("document.getElementById('quiz-mark-0').textContent")
+    assert "lang=zh" in b.js("location.search")  # a copied link keeps the language
+    problems = checked(b, "zh quiz")
+    b.screenshot(tmp_path / f"zh-quiz-{size[0]}.png")
+    for tab in ("train", "exercise"):
+        click(b, f"tab-{tab}-button")
+        problems += checked(b, f"zh {tab}")
+    assert problems == []
+
+
+def test_the_playground_follows_the_browsers_language(host, browser):
+    b = browser
+    b.resize(1280, 900)
+    agent = b.js("navigator.userAgent")
+    b.call("Network.setUserAgentOverride", session=b.page, userAgent=agent, acceptLanguage="zh-CN")
+    try:
+        b.open(host + "playground/index.html")
+        b.wait(READY, 120)
+        assert b.js("navigator.languages[0]").startswith("zh")
+        assert b.js("document.documentElement.lang") == "zh"
+        assert b.js("document.getElementById('draw').textContent") == "绘制"
+        b.open(host + "playground/index.html?lang=en")  # the page's own choice wins
+        b.wait(READY, 120)
+        assert b.js("document.documentElement.lang") == "en"
+    finally:
+        b.call("Network.setUserAgentOverride", session=b.page, userAgent=agent, acceptLanguage="en")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}px")
+def test_a_stepper_page_in_chinese(browser, size, tmp_path):
+    b = browser
+    b.resize(*size)
+    server = start(tmp_path)
+    try:
+        pages = stepper_pages(tmp_path)
+        b.open(f"http://127.0.0.1:{server.server_port}/{pages[1].name}?lang=zh#step=0")
+        b.wait("document.body.dataset.step !== undefined", 30)
+        assert b.js("document.documentElement.lang") == "zh"
+        assert b.js("document.getElementById('next').textContent") == "下一步 ›"
+        assert b.js("document.getElementById('text').textContent").startswith("开始：")
+        assert b.js("document.getElementById('question').textContent").endswith(
+            "这一步之后，这些梯度是多少？"
+        )
+        b.js("document.getElementById('answer-0').value = 'x+1'")
+        click(b, "check")
+        assert b.js("document.getElementById('mark-0').textContent").startswith("✗ 不是数字")
+        b.screenshot(tmp_path / f"stepper-zh-{size[0]}.png")
+        assert checked(b, "stepper zh") == []
+    finally:
+        server.shutdown()

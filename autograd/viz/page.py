@@ -305,6 +305,7 @@ def page(
     en = {k: html.escape(v) for k, v in PAGE["en"].items()}
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{t}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{_STYLE}</style></head>
 <body>
 <h1>{t}</h1>

@@ -3,8 +3,41 @@
 // DOT text the package writes. The URL carries the state, so any step can be linked to.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const RESERVED = new Set(["tab", "expr", "step", "mode", "seed", "size"]);
+const RESERVED = new Set(["tab", "expr", "step", "mode", "seed", "size", "lang"]);
 const params = new URLSearchParams(location.search);
+
+// ---- the page's language: ?lang=zh, else the browser's first English or Chinese ------------
+const lang = (() => {
+  const wanted = params.get("lang") ? [params.get("lang")] : (navigator.languages || [navigator.language || "en"]);
+  return wanted.map((l) => String(l).toLowerCase().slice(0, 2)).find((l) => l in MESSAGES) || "en";
+})();
+// A message with its {name} placeholders filled in: always text, never markup.
+function T(key, vars = {}) {
+  return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+// A message into an element: `code` spans become <code> elements (made here, not parsed).
+function fill(element, text) {
+  element.replaceChildren(...text.split("`").map((part, i) => {
+    if (i % 2 === 0) return document.createTextNode(part);
+    const code = document.createElement("code");
+    code.textContent = part;
+    return code;
+  }));
+}
+function translatePage() {
+  document.documentElement.lang = lang;
+  for (const e of document.querySelectorAll("[data-i18n]")) fill(e, T(e.dataset.i18n));
+  for (const e of document.querySelectorAll("[data-i18n-title]")) e.title = T(e.dataset.i18nTitle);
+  for (const e of document.querySelectorAll("[data-i18n-label]")) e.setAttribute("aria-label", T(e.dataset.i18nLabel));
+  for (const e of document.querySelectorAll("[data-i18n-name]")) e.dataset.name = T(e.dataset.i18nName);
+  const other = lang === "zh" ? "en" : "zh";
+  const link = document.getElementById("other-language");
+  link.lang = other;
+  const q = new URLSearchParams(location.search);
+  q.set("lang", other);
+  link.href = "?" + q.toString();
+}
+translatePage();
 
 // ---- the Worker: one request at a time, answers matched by id ----------------------------
 let worker, nextId = 1, pending = new Map(), busyTimer = null;
@@ -31,7 +64,7 @@ $("stop").addEventListener("click", () => {
   pending.clear();
   $("stop").hidden = true;
   training = false;
-  status("stopped; starting Python again\u2026");
+  status(T("stopped"));
   startWorker();
 });
 const vizReady = Viz.instance();
@@ -42,6 +75,7 @@ async function drawInto(box, dot) {
   svg.setAttribute("aria-hidden", "true");  // its text alternative is the list under it
   box.replaceChildren(svg);
   zoomable(box);
+  box.setAttribute("aria-label", T("region", { name: box.dataset.name }));
   box.zoom = readableZoom(box);
   applyZoom(box);
   describeDrawing(box);
@@ -79,19 +113,19 @@ function zoomable(box) {
   if (box.previousElementSibling && box.previousElementSibling.classList.contains("zoom")) return;
   box.tabIndex = 0;
   box.setAttribute("role", "region");
-  box.setAttribute("aria-label", box.dataset.name + " (scroll it; + and - zoom, 0 fits)");
+  box.setAttribute("aria-label", T("region", { name: box.dataset.name }));
   const bar = document.createElement("div");
   bar.className = "zoom";
   const button = (text, label, act) => {
     const b = document.createElement("button");
-    b.textContent = text; b.setAttribute("aria-label", label + ": " + box.dataset.name);
+    b.textContent = text; b.setAttribute("aria-label", T(label, { name: box.dataset.name }));
     b.addEventListener("click", act);
     bar.append(b);
   };
-  button("−", "zoom out", () => zoomBy(box, 1 / 1.25));
-  button("+", "zoom in", () => zoomBy(box, 1.25));
-  button("fit", "fit the width", () => { box.zoom = fitZoom(box); applyZoom(box); });
-  button("readable", "readable size", () => { box.zoom = readableZoom(box); applyZoom(box); });
+  button("−", "zoom_out", () => zoomBy(box, 1 / 1.25));
+  button("+", "zoom_in", () => zoomBy(box, 1.25));
+  button(T("fit"), "fit_label", () => { box.zoom = fitZoom(box); applyZoom(box); });
+  button(T("readable"), "readable_label", () => { box.zoom = readableZoom(box); applyZoom(box); });
   const percent = document.createElement("span");
   percent.className = "percent";
   bar.append(percent);
@@ -105,7 +139,7 @@ function zoomable(box) {
   const alt = document.createElement("details");
   alt.className = "alt";
   const summary = document.createElement("summary");
-  summary.textContent = "the drawing as text";
+  summary.textContent = T("as_text");
   alt.append(summary, document.createElement("ul"));
   box.after(alt);
 }
@@ -117,7 +151,7 @@ function describeDrawing(box) {
     const words = [...node.querySelectorAll("text")].map((t) => t.textContent.trim()).filter(Boolean);
     if (!words.length) continue;
     const item = document.createElement("li");
-    item.textContent = (node.classList.contains("current") ? "▶ this step: " : "") + words.join(" · ");
+    item.textContent = (node.classList.contains("current") ? T("this_step") : "") + words.join(" · ");
     list.append(item);
   }
 }
@@ -135,7 +169,7 @@ function markStale(stale) {
   for (const control of $("bar").querySelectorAll("button, input")) control.disabled = stale;
   for (const control of $("leaves").querySelectorAll("input")) control.disabled = stale;
   $("counter").dataset.stale = stale ? "1" : "";
-  if (stale) $("counter").textContent = "(the last expression that worked)";
+  if (stale) $("counter").textContent = T("stale");
 }
 
 // ---- tabs (the ARIA tabs pattern: arrows, Home and End move between them) -------------------
@@ -177,7 +211,7 @@ function leafValues() {
   return values;
 }
 async function redraw(values, keepStep) {
-  const answer = await ask({ do: "graph", expr: $("expr").value, values, quiz: $("quizmode").checked });
+  const answer = await ask({ do: "graph", expr: $("expr").value, values, quiz: $("quizmode").checked, lang });
   if (!answer.ok) {
     showError("graph-error", answer.error);
     document.body.dataset.error = "1";
@@ -230,7 +264,7 @@ async function go(k) {
   at = k;
   const frame = result.frames[at];
   $("slider").value = at;
-  $("counter").textContent = at === 0 ? "start" : `step ${at} of ${n}`;
+  $("counter").textContent = at === 0 ? T("start") : T("step_of", { k: at, n });
   $("text").textContent = frame.text;
   await drawInto($("drawing"), frame.dot);
   document.body.dataset.step = String(at);
@@ -248,7 +282,7 @@ function askQuiz() {
   asked = result.quiz.frames[k];
   asked.forEach((q) => { q.tries = q.tries || 0; });
   $("quiz").hidden = false;
-  $("question").textContent = result.frames[k].text.split("\n")[0] + " \u2014 what are these gradients after this step?";
+  $("question").textContent = T("question", { step: result.frames[k].text.split("\n")[0] });
   const box = $("quiz-fields");
   box.replaceChildren();
   asked.forEach((q, i) => {
@@ -292,7 +326,7 @@ function typical(answer, q) {
 }
 // The score: questions answered right at the first try, of those answered or shown.
 let quizRight = 0, quizTotal = 0;
-function quizScore() { $("quiz-score").textContent = `score: ${quizRight} of ${quizTotal} right at the first try`; }
+function quizScore() { $("quiz-score").textContent = T("score", { right: quizRight, total: quizTotal }); }
 function quizOpen() { reached++; skipUnasked(); asked = []; $("quiz").hidden = true; quizScore(); go(reached); }
 $("quiz-check").addEventListener("click", () => {
   let all = true;
@@ -304,8 +338,10 @@ $("quiz-check").addEventListener("click", () => {
       if (q.tries++ === 0) { quizTotal++; if (ok) quizRight++; }
       q.solved = ok;
     }
-    const why = ok ? "" : answer === null && typed.trim() ? "not a number (type one, such as -1.5, 3/4 or inf)" : typical(answer, q);
-    $("quiz-mark-" + i).textContent = ok ? " \u2713 right" : " \u2717 " + (why || "not yet");
+    const notNumber = answer === null && typed.trim() !== "";
+    const why = ok || notNumber ? "" : typical(answer, q);
+    $("quiz-mark-" + i).textContent = ok ? T("right") : notNumber ? T("not_number")
+      : why ? T("wrong_because", { why }) : T("not_yet");
     $("quiz-mark-" + i).className = ok ? "right" : "wrong";
     all = all && ok;
   });
@@ -326,9 +362,9 @@ $("next").addEventListener("click", () => go(at + 1));
 $("last").addEventListener("click", () => go(Infinity));
 $("slider").addEventListener("input", () => go(Number($("slider").value)));
 $("play").addEventListener("click", () => {
-  if (playing) { clearInterval(playing); playing = null; $("play").textContent = "play"; return; }
+  if (playing) { clearInterval(playing); playing = null; $("play").textContent = T("play"); return; }
   if (result && at >= result.frames.length - 1) go(0);
-  $("play").textContent = "pause";
+  $("play").textContent = T("pause_play");
   playing = setInterval(() => {
     if (!result || at >= Math.min(reached, result.frames.length - 1)) { $("play").click(); return; }
     go(at + 1);
@@ -339,12 +375,12 @@ $("share").addEventListener("click", async () => {
   const said = $("share-said");
   try {
     await navigator.clipboard.writeText(location.href);
-    said.textContent = "link copied";
+    said.textContent = T("link_copied");
   } catch {
     const field = document.createElement("input");
     field.type = "text"; field.readOnly = true; field.value = location.href;
-    field.setAttribute("aria-label", "the link: copy it");
-    said.replaceChildren("copy this link: ", field);
+    field.setAttribute("aria-label", T("the_link"));
+    said.replaceChildren(T("copy_this"), field);
     field.select();
   }
 });
@@ -356,6 +392,7 @@ function updateUrl() {
   if (result && at === result.frames.length - 1 && at > 0) q.set("step", "end");
   else q.set("step", String(at));
   if ($("quizmode").checked) q.set("mode", "quiz");
+  if (params.get("lang")) q.set("lang", lang);
   if (tab === "exercise") { q.set("seed", $("seed").value); q.set("size", $("size").value); }
   history.replaceState(null, "", "?" + q.toString());
 }
@@ -371,7 +408,7 @@ async function epoch(first) {
   if (!answer.ok) { showError("train-error", answer.error); training = false; trainButtons(); return false; }
   showError("train-error", "");
   trained = answer;
-  $("train-status").textContent = `epoch ${answer.epoch}: loss ${answer.loss.toFixed(4)}, accuracy ${(100 * answer.accuracy).toFixed(1)}%`;
+  $("train-status").textContent = T("epoch_status", { epoch: answer.epoch, loss: answer.loss.toFixed(4), accuracy: (100 * answer.accuracy).toFixed(1) });
   drawBoundary(answer);
   drawLoss(answer.losses);
   if (first) { listNeurons(answer.neurons); await drawNetwork(answer.network); }
@@ -384,7 +421,7 @@ async function loop() {
 function trainButtons() {
   $("train-pause").disabled = !training;
   $("train-stop").disabled = !trained;
-  $("train-start").textContent = trained && !training ? "resume" : "start";
+  $("train-start").textContent = T(trained && !training ? "train_resume" : "train_start");
 }
 $("train-start").addEventListener("click", async () => {
   if (training) return;
@@ -394,7 +431,7 @@ $("train-start").addEventListener("click", async () => {
 });
 $("train-pause").addEventListener("click", () => { training = false; trainButtons(); });
 $("train-step").addEventListener("click", async () => { training = false; await epoch(!trained); trainButtons(); });
-$("train-stop").addEventListener("click", () => { training = false; trained = null; trainButtons(); $("train-status").textContent = "stopped: start trains a new network"; });
+$("train-stop").addEventListener("click", () => { training = false; trained = null; trainButtons(); $("train-status").textContent = T("train_stopped"); });
 // A chart is drawn at the width its figure has (a phone's, or at most 520 px), sharp on any screen.
 function fitCanvas(c, aspect) {
   const width = Math.max(120, Math.min(520, c.parentElement.clientWidth - 2));
@@ -408,8 +445,7 @@ function fitCanvas(c, aspect) {
 function drawBoundary(a) {
   const c = $("boundary"), { g, w: width, h: height } = fitCanvas(c, 1), n = Math.sqrt(a.grid.length), cell = width / n;
   const above = a.grid.filter((s) => s > 0).length;
-  c.setAttribute("aria-label", `decision boundary after epoch ${a.epoch}: ${a.points.length} points of two classes, ` +
-    `${above} of ${a.grid.length} grid cells predicted as the second class; accuracy ${(100 * a.accuracy).toFixed(1)}%`);
+  c.setAttribute("aria-label", T("boundary_label", { epoch: a.epoch, points: a.points.length, above, cells: a.grid.length, accuracy: (100 * a.accuracy).toFixed(1) }));
   a.grid.forEach((s, i) => {
     g.fillStyle = s > 0 ? "#f3c4a6" : "#a9c8ec";
     g.fillRect((i % n) * cell, Math.floor(i / n) * cell, cell + 1, cell + 1);
@@ -428,8 +464,7 @@ function drawLoss(losses) {
   const { g, w, h } = fitCanvas(c, 0.75), fake = { width: w, height: h };
   const fixed = (list) => list.map((l) => l.toFixed(3)).join(", ");
   const values = losses.length > 8 ? `${fixed(losses.slice(0, 3))}, \u2026, ${fixed(losses.slice(-3))}` : fixed(losses);
-  c.setAttribute("aria-label", `training loss (hinge) per epoch, ${losses.length} epochs: first ${losses[0].toFixed(4)}, ` +
-    `last ${losses[losses.length - 1].toFixed(4)}, lowest ${Math.min(...losses).toFixed(4)}; values ${values}`);
+  c.setAttribute("aria-label", T("loss_label", { epochs: losses.length, first: losses[0].toFixed(4), last: losses[losses.length - 1].toFixed(4), lowest: Math.min(...losses).toFixed(4), values }));
   drawLossOn(g, fake, losses, pad, top);
 }
 function drawLossOn(g, c, losses, pad, top) {
@@ -437,7 +472,7 @@ function drawLossOn(g, c, losses, pad, top) {
   g.strokeStyle = "#999"; g.strokeRect(pad, 5, c.width - pad - 5, c.height - pad - 5);
   g.fillStyle = "#333"; g.font = "12px sans-serif";
   g.fillText(top.toFixed(2), 2, 15); g.fillText("0", 18, c.height - pad);
-  g.fillText(`epoch ${losses.length}`, c.width - 80, c.height - 10);
+  g.fillText(T("chart_epoch", { n: losses.length }), c.width - 80, c.height - 10);
   g.beginPath(); g.strokeStyle = "#b00020"; g.lineWidth = 2;
   losses.forEach((l, i) => {
     const x = pad + ((c.width - pad - 5) * i) / Math.max(1, losses.length - 1);
@@ -468,7 +503,7 @@ async function drawNetwork(dot) {
 }
 let neuronShown = null;
 async function showNeuron(name) {
-  $("neuron").dataset.name = "neuron " + name;
+  $("neuron").dataset.name = T("neuron_named", { name });
   neuronShown = name;
   const answer = await ask({ do: "neuron", name, expanded: $("expanded").checked });
   if (!answer.ok) return showError("train-error", answer.error);
@@ -497,8 +532,8 @@ async function newExercise() {
     input.type = "text"; input.dataset.label = label; input.id = name.htmlFor = "answer-" + label;
     input.inputMode = "decimal"; input.autocomplete = "off";
     const hint = document.createElement("button");
-    hint.textContent = "hint";
-    hint.setAttribute("aria-label", "hint for " + label);
+    hint.textContent = T("hint");
+    hint.setAttribute("aria-label", T("hint_for", { label }));
     const said = document.createElement("small");
     hint.addEventListener("click", async () => {
       const h = await ask({ do: "hint", label });
@@ -523,7 +558,7 @@ $("ex-check").addEventListener("click", async () => {
 // ---- start ------------------------------------------------------------------------------------------
 async function started(answer) {
   if (!answer.ok) { status(answer.error); return; }
-  status(`Python ready (autograd ${answer.version}, started in ${answer.seconds.toFixed(1)} s)`);
+  status(T("ready", { version: answer.version, seconds: answer.seconds.toFixed(1) }));
   const values = {};
   for (const [k, v] of params) if (!RESERVED.has(k)) values[k] = v;
   if (!params.has("expr")) Object.assign(values, { x: "2", w: "-3", b: "6.88" });
@@ -536,7 +571,7 @@ async function started(answer) {
 // Opened from disk, the Worker cannot start: say so on the page, and how to open it instead.
 if (location.protocol === "file:") {
   $("from-disk").hidden = false;
-  status("Python cannot start from a file opened from disk: see below");
+  status(T("disk_status"));
   document.body.dataset.fromDisk = "1";
 } else {
   startWorker();
