@@ -37,7 +37,8 @@ WCAG = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 WIDTH_CHECK = """(() => {
   const root = document.documentElement;
   if (root.scrollWidth <= window.innerWidth) return null;
-  const own = "pre, .highlight, .drawing, .frame, .table-wrapper, .mobile-header, .sidebar-drawer, .toc-drawer";
+  const own = "pre, .highlight, .drawing, .frame, .table-wrapper, .mobile-header, " +
+    ".sidebar-drawer, .toc-drawer";
   const wide = [...document.querySelectorAll("body *")].filter((e) =>
     e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(own));
   return {page: root.scrollWidth, window: window.innerWidth,
@@ -203,11 +204,12 @@ class Browser:
         web/package.json and injected here: the site never holds it."""
         if not self.js("typeof window.axe === 'object'"):
             self.js(AXE.read_text(encoding="utf-8") + ";0")
+        only = json.dumps(list(tags))
         found = self.js(
-            "axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})"
-            ".then(r => r.violations.map(v => ({id: v.id, help: v.help,"
-            " nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})))"
-            % json.dumps(list(tags))
+            f"axe.run(document, {{runOnly: {{type: 'tag', values: {only}}}, "
+            "resultTypes: ['violations']})"
+            ".then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes"
+            ".slice(0, 4).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})))"
         )
         return found  # type: ignore[no-any-return]
 

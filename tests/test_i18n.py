@@ -53,7 +53,9 @@ def test_every_key_has_both_languages_with_the_same_placeholders() -> None:
                 assert text.strip(), (name, lang, key)
                 assert placeholders(text) == placeholders(en[key]), (name, lang, key)
         # the Chinese is Chinese (a key left in English would pass the checks above)
-        untranslated = [k for k, v in catalogue["zh"].items() if v == en[k] and re.search("[a-z]{3}", v)]
+        untranslated = [
+            k for k, v in catalogue["zh"].items() if v == en[k] and re.search("[a-z]{3}", v)
+        ]
         assert untranslated in ([], ["wrong_because"], ["first"]), (name, untranslated)
 
 
@@ -143,3 +145,14 @@ def test_a_stepper_page_carries_both_languages() -> None:
     text = BackwardStepper(x * 3).to_html(quiz=True)
     assert "开始：" in text.encode().decode("unicode_escape", errors="ignore") or "\\u5f00" in text
     assert '"mistakes_zh"' in text and 'id="page-text"' in text
+
+
+def test_the_chinese_tutorial_says_where_it_differs_from_the_english_one() -> None:
+    en = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    zh = (ROOT / "docs" / "zh" / "tutorial.md").read_text(encoding="utf-8")
+    sections = re.compile(r"^##+ ", re.M)
+    assert len(sections.findall(zh)) == len(sections.findall(en)) + 1  # the Q&A
+    intro = zh.split("\n## ")[0]
+    assert "常见问题" in intro and "{doc}`../tutorial`" in intro and "不同" in intro
+    # the sentence about the notebook's side-by-side drawing is there in both
+    assert "draws both side by side" in en and "并排" in zh

@@ -37,8 +37,7 @@ DOCS_PAGES = (
     sorted(
         str(p.relative_to(SITE))
         for p in SITE.rglob("*.html")
-        if not p.name.startswith("_probe_")
-        and not {"lite", "playground", "players"} & set(p.parts)
+        if not p.name.startswith("_probe_") and not {"lite", "playground", "players"} & set(p.parts)
     )
     if SITE.exists()
     else []

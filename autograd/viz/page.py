@@ -49,12 +49,15 @@ const lang = (() => {
 })();
 // A message with its {name} placeholders filled in (text only: it is set with textContent).
 function T(key, vars = {}) {
-  return catalogue[lang][key].replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  return catalogue[lang][key].replace(/\{(\w+)\}/g,
+    (m, name) => (name in vars ? String(vars[name]) : m));
 }
 document.documentElement.lang = lang;
 for (const e of document.querySelectorAll("[data-i18n]")) e.textContent = T(e.dataset.i18n);
 for (const e of document.querySelectorAll("[data-i18n-title]")) e.title = T(e.dataset.i18nTitle);
-for (const e of document.querySelectorAll("[data-i18n-label]")) e.setAttribute("aria-label", T(e.dataset.i18nLabel));
+for (const e of document.querySelectorAll("[data-i18n-label]")) {
+  e.setAttribute("aria-label", T(e.dataset.i18nLabel));
+}
 const quizKey = document.getElementById("quiz-key");
 if (quizKey) quizKey.textContent = T("quiz_key", {tolerance: T("tolerance")});
 function textOf(k) { return info[k][lang] || info[k].text; }
@@ -246,7 +249,9 @@ function fit() {
 function zoomBy(factor) { zoom = Math.max(0.3, Math.min(4, zoom * factor)); fit(); follow(); }
 document.getElementById("zoom-in").addEventListener("click", () => zoomBy(1.25));
 document.getElementById("zoom-out").addEventListener("click", () => zoomBy(1 / 1.25));
-document.getElementById("zoom-reset").addEventListener("click", () => { zoom = 1; fit(); follow(); });
+document.getElementById("zoom-reset").addEventListener("click", () => {
+  zoom = 1; fit(); follow();
+});
 window.addEventListener("resize", () => { fit(); follow(); });  // also once drawn in the page
 fit();
 const params = new URLSearchParams(location.hash.slice(1));
@@ -314,11 +319,14 @@ def page(
 {_button("prev", "back")}
 {_button("next", "next")}
 {_button("last", "last")}
-<input id="slider" type="range" min="0" max="{n}" value="0" aria-label="{en["slider"]}" data-i18n-label="slider">
+<input id="slider" type="range" min="0" max="{n}" value="0" aria-label="{en["slider"]}"
+ data-i18n-label="slider">
 <span id="counter"></span>
-<span class="zoom"><button id="zoom-out" aria-label="{en["zoom_out"]}" data-i18n-label="zoom_out">&minus;</button>
+<span class="zoom"><button id="zoom-out" aria-label="{en["zoom_out"]}"
+ data-i18n-label="zoom_out">&minus;</button>
 <button id="zoom-in" aria-label="{en["zoom_in"]}" data-i18n-label="zoom_in">+</button>
-<button id="zoom-reset" aria-label="{en["zoom_fit"]}" data-i18n-label="zoom_fit" data-i18n="fit">{en["fit"]}</button>
+<button id="zoom-reset" aria-label="{en["zoom_fit"]}" data-i18n-label="zoom_fit"
+ data-i18n="fit">{en["fit"]}</button>
 <span id="zoom-level"></span></span>
 <div id="key"><span class="current" data-i18n="key_current">{en["key_current"]}</span><span
  data-i18n="key_rest">{en["key_rest"]}</span></div>

@@ -64,7 +64,9 @@ PAGE: dict[str, dict[str, str]] = {
         "zoom_fit": "适合宽度",
         "fit": "适合",
         "key_current": "红色粗虚线框",
-        "key_rest": "：这一步处理的节点；grad ·：尚未算出的梯度；每张图上方的图例说明各颜色的含义。",
+        "key_rest": (
+            "：这一步处理的节点；grad ·：尚未算出的梯度；每张图上方的图例说明各颜色的含义。"
+        ),
         "frame_label": "第 {k} 帧的计算图（可滚动；+ 和 - 缩放）",
         "question": "{step} —— 这一步之后，这些梯度是多少？",
         "check": "检查",

@@ -55,7 +55,9 @@ MISTAKES: dict[str, dict[str, str]] = {
             "that is this step's share alone: a gradient adds up, so add the {before} it had "
             "already."
         ),
-        "replaced": "that is the gradient it had already: this step's share {share} is still to add.",
+        "replaced": (
+            "that is the gradient it had already: this step's share {share} is still to add."
+        ),
     },
     "zh": {
         "sign": "符号错了（大小是对的）。",

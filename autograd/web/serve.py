@@ -109,10 +109,9 @@ def addresses(host: str) -> list[str]:
     if host not in ("0.0.0.0", "", "::"):
         return [host]
     found = set()
-    with contextlib.suppress(OSError):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("192.0.2.1", 9))  # no packet is sent: this picks the outgoing address
-            found.add(s.getsockname()[0])
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("192.0.2.1", 9))  # no packet is sent: this picks the outgoing address
+        found.add(s.getsockname()[0])
     with contextlib.suppress(OSError):
         found.update(socket.gethostbyname_ex(socket.gethostname())[2])
     return sorted(a for a in found if not a.startswith("127.")) or ["<this machine's address>"]

@@ -159,7 +159,9 @@ new MutationObserver(() => {
     b.removeAttribute("aria-pressed");
   }
   const logo = document.getElementById("jp-NotebookLogo");
-  if (logo && !logo.hasAttribute("aria-label")) logo.setAttribute("aria-label", "Jupyter: the file list");
+  if (logo && !logo.hasAttribute("aria-label")) {
+    logo.setAttribute("aria-label", "Jupyter: the file list");
+  }
 }).observe(document.body, {childList: true, subtree: true, attributes: true,
   attributeFilter: ["aria-pressed"]});
 </script>
