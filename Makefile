@@ -65,7 +65,7 @@ bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/harness.py all $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(DOCS_VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(DOCS_VENV) $(SITE_DIR) build *.egg-info .pytest_cache .hypothesis
 
 # Every notebook run again and saved with fresh outputs (after changing what they show);
 # its paired .py script is synced first, so edit either.
@@ -100,10 +100,21 @@ docs: $(DOCS_VENV)/.installed web/node_modules/.installed
 	$(DOCS_VENV)/bin/python docs/_scripts/lite.py docs/_build/html/lite
 
 # The site with the playground, served on 127.0.0.1 (PORT=8000); the address is printed.
-.PHONY: playground
+# HOST=0.0.0.0 serves a classroom's network instead (it prints what that exposes).
+.PHONY: playground site
 PORT ?= 8000
+HOST ?= 127.0.0.1
 playground: docs
-	$(DOCS_VENV)/bin/python -m autograd.web.serve docs/_build/html --port $(PORT)
+	$(DOCS_VENV)/bin/python -m autograd.web.serve docs/_build/html --port $(PORT) --host $(HOST)
+
+# The whole site as one folder of static files (SITE_DIR=_site) to upload to any static host
+# (.github/workflows/pages.yml publishes the same files to GitHub Pages).
+SITE_DIR ?= _site
+site: docs
+	rm -rf $(SITE_DIR)
+	cp -r docs/_build/html $(SITE_DIR)
+	touch $(SITE_DIR)/.nojekyll
+	@echo "site: $(SITE_DIR)/ holds the whole site (upload the folder; open index.html on the host)"
 
 # The built site checked: nothing from the network, languages, drawings readable at 1280 px and
 # the stepper playing, the playground working, in headless Chromium (tests marked docs_site).

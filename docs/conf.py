@@ -54,7 +54,7 @@ html_theme = "furo"
 html_title = f"autograd {release}"
 html_static_path = ["_static"]
 html_css_files = ["diagrams.css"]
-html_js_files = ["diagrams.js"]
+html_js_files = ["diagrams.js", "a11y.js"]
 language = "en"
 
 # The build must not need the network: no intersphinx, nothing fetched.

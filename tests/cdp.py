@@ -31,6 +31,19 @@ HEADLESS = [
     "--disable-sync",
 ]
 FLAGS = [*HEADLESS, "--remote-debugging-port=0", "--remote-allow-origins=*"]
+# axe-core (web/package.json, a dev dependency) and the WCAG 2.2 AA rule tags it checks.
+AXE = Path(__file__).resolve().parent.parent / "web" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+WIDTH_CHECK = """(() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= window.innerWidth) return null;
+  const own = "pre, .highlight, .drawing, .frame, .table-wrapper, .mobile-header, " +
+    ".sidebar-drawer, .toc-drawer";
+  const wide = [...document.querySelectorAll("body *")].filter((e) =>
+    e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(own));
+  return {page: root.scrollWidth, window: window.innerWidth,
+          first: wide.length ? wide[0].outerHTML.slice(0, 160) : ""};
+})()"""
 
 
 class Browser:
@@ -167,6 +180,38 @@ class Browser:
                 return value
             self.pump(0.1)
         raise TimeoutError(f"{expression!r} still false after {timeout} s; console: {self.console}")
+
+    def resize(self, width: int, height: int) -> None:
+        """Show the page as a window of this size (a phone's below 600 px: touch, its viewport)."""
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session=self.page,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
+        self.call("Emulation.setTouchEmulationEnabled", session=self.page, enabled=width < 600)
+
+    def too_wide(self) -> dict[str, Any] | None:
+        """None when the page is no wider than its window; else its width and the first element
+        that reaches past the right edge (outside the boxes that scroll on their own)."""
+        return self.js(WIDTH_CHECK)  # type: ignore[no-any-return]
+
+    def axe(self, tags: tuple[str, ...] = WCAG) -> list[dict[str, Any]]:
+        """axe-core's violations of these rule tags on the page as it is now: each rule's id,
+        its help text and the first few elements it names. axe-core is pinned in
+        web/package.json and injected here: the site never holds it."""
+        if not self.js("typeof window.axe === 'object'"):
+            self.js(AXE.read_text(encoding="utf-8") + ";0")
+        only = json.dumps(list(tags))
+        found = self.js(
+            f"axe.run(document, {{runOnly: {{type: 'tag', values: {only}}}, "
+            "resultTypes: ['violations']})"
+            ".then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes"
+            ".slice(0, 4).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})))"
+        )
+        return found  # type: ignore[no-any-return]
 
     def screenshot(self, path: str | Path) -> None:
         import base64

@@ -171,7 +171,7 @@ def quiz_state(dom):
     """(step shown, marks of the quiz fields, score) from a dumped quiz page."""
     step = re.search(r'<body data-step="(\d+)"', dom)
     marks = re.findall(r'<span class="mark" id="mark-\d+" data-mark="(\w+)">([^<]*)</span>', dom)
-    score = re.search(r'<span id="score">([^<]*)</span>', dom)
+    score = re.search(r'<span id="score"[^>]*>([^<]*)</span>', dom)
     return (step[1] if step else None), marks, (score[1] if score else None)
 
 

@@ -100,12 +100,14 @@ class Elements(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.tags, self.script, self.in_json = [], [], False
+        self.json_text = []  # every JSON script's text (the frames', the page's words)
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag != "text":
             self.tags.append((tag, a.get("id"), a.get("class")))
         self.in_json = tag == "script" and a.get("type") == "application/json"
+        self.in_info = self.in_json and a.get("id") == "info"
 
     def handle_endtag(self, tag):
         if tag != "text":
@@ -114,26 +116,29 @@ class Elements(HTMLParser):
 
     def handle_data(self, data):
         if self.in_json:
+            self.json_text.append(data)
+        if self.in_json and self.in_info:
             self.script.append(data)
 
 
 def page_structure(text):
     p = Elements()
     p.feed(text)
-    return p.tags, "".join(p.script)
+    return p.tags, "".join(p.script), "".join(p.json_text)
 
 
 @settings(max_examples=15, deadline=None)
 @given(labels, labels)
 def test_labels_and_titles_never_change_the_html_page(label, title):
-    plain_tags, _ = page_structure(BackwardStepper(graph("x")).to_html(title="t"))
+    plain_tags, _, _ = page_structure(BackwardStepper(graph("x")).to_html(title="t"))
     s = BackwardStepper(graph(label))
     page = s.to_html(title=title)
-    tags, script = page_structure(page)
+    tags, script, every_json = page_structure(page)
     assert tags == plain_tags
-    assert "<" not in script and ">" not in script and "&" not in script
+    assert "<" not in every_json and ">" not in every_json and "&" not in every_json
     info = json.loads(script)
     assert [f["text"] for f in info][1:] == [s.describe(step) for step in s.steps]
+    assert [f["zh"] for f in info][1:] == [s.describe(step, "zh") for step in s.steps]
 
 
 def test_a_hostile_title_stays_text():

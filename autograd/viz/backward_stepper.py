@@ -17,6 +17,7 @@ from ..core.op import CONST, Op
 from ..core.sweep import GradTable, backward_pass, hooked_leaves
 from ..core.value import Value
 from .names import expression
+from .step_text import BACKWARD, LANGUAGES, language
 from .stepper import Stepper, local_derivative
 from .style import fmt, fmt_product
 
@@ -161,8 +162,9 @@ class BackwardStepper(Stepper):
     def _state(self) -> dict[str, Any]:
         return {"grads": self.grads}
 
-    def describe(self, step: BackwardStep | None) -> str:
-        """The frame's text: the rule and the arithmetic of ``step`` (None: the start).
+    def describe(self, step: BackwardStep | None, lang: str = "en") -> str:
+        """The frame's text: the rule and the arithmetic of ``step`` (None: the start), in
+        English or, with ``lang="zh"``, in Chinese (autograd.viz.step_text holds both).
 
         For each input: the local derivative's formula and value, the product with the
         upstream gradient, and the input's gradient, growing when it gets several shares.
@@ -178,43 +180,62 @@ class BackwardStepper(Stepper):
                 upstream 1 × local 1 = 1; a.grad = 1
           to a: local d(a + a)/da = 1
                 upstream 1 × local 1 = 1; a.grad: 1 -> 2 (adds up)
+        >>> print(s.describe(s.steps[0], "zh").splitlines()[0])
+        第 1 步，共 1 步：b = a + a = -6
         """
+        say = BACKWARD[language(lang)]
         root = self.name(self.root)
         if step is None:
-            return (
-                f"start: {self._defined(self.root)}. Backward begins at the output: "
-                f"{root}.grad = d{root}/d{root} = {fmt(self.seed)}.\n"
-                "Every other gradient shows · until it is computed."
+            return say["start"].format(
+                defined=self._defined(self.root), root=root, seed=fmt(self.seed)
             )
         n = step.node
         me = self.name(n)
-        head = f"step {step.index + 1} of {len(self)}: {self._defined(n)}"
-        hooked = f"a hook on {me} changes its gradient: {fmt(step.hooked_from or 0.0)} -> "
+        head = say["head"].format(k=step.index + 1, n=len(self), defined=self._defined(n))
+        hooked = say["hooked"].format(me=me, old=fmt(step.hooked_from or 0.0), new=fmt(step.grad))
         if n.is_leaf:  # a leaf's hook, after every contribution has arrived
-            return f"{head}\n  {hooked}{fmt(step.grad)}"
+            return f"{head}\n  {hooked}"
         lines = [head]
         if step.hooked_from is not None:
-            lines.append(f"  {hooked}{fmt(step.grad)}")
-        lines.append(f"  upstream gradient: {me}.grad = {fmt(step.grad)}")
+            lines.append(f"  {hooked}")
+        lines.append("  " + say["upstream"].format(me=me, grad=fmt(step.grad)))
         for i, child in enumerate(n.inputs):
             if child._op is CONST:  # a constant gets its share too, but nothing learns from it
                 lines.append(
-                    f"  to {self.name(child)}: upstream {fmt(step.grad)} × local "
-                    f"{fmt(step.local[i])} = {fmt(step.passed[i])} (a constant: not needed)"
+                    "  "
+                    + say["constant"].format(
+                        who=self.name(child),
+                        grad=fmt(step.grad),
+                        local=fmt(step.local[i]),
+                        passed=fmt(step.passed[i]),
+                    )
                 )
                 continue
             up, local, passed = fmt_product(step.grad, step.local[i], step.passed[i])
             old, new = step.before[i], (step.before[i] or 0.0) + step.passed[i]
             who = self.name(child)
             total = (
-                f"{who}.grad = {fmt(new)}"
+                say["first"].format(who=who, new=fmt(new))
                 if old is None
-                else f"{who}.grad: {fmt(old)} -> {fmt(new)} (adds up)"
+                else say["adds"].format(who=who, old=fmt(old), new=fmt(new))
             )
-            head = f"  to {who}: "
-            lines.append(f"{head}local {local_derivative(n, i, self.names, step.local[i])}")
-            lines.append(" " * len(head) + f"upstream {up} × local {local} = {passed}; {total}")
+            head = "  " + say["to"].format(who=who)
+            derivative = local_derivative(n, i, self.names, step.local[i])
+            lines.append(head + say["local"].format(derivative=derivative))
+            lines.append(
+                " " * len(head)
+                + say["product"].format(up=up, local=local, passed=passed, total=total)
+            )
         return "\n".join(lines)
+
+    def other_languages(self, step: BackwardStep | None) -> dict[str, str]:
+        """The frame's text in each language besides English, for the HTML page's ``?lang=``.
+
+        >>> s = BackwardStepper(Value(2.0, "x") * 3)
+        >>> s.other_languages(None)["zh"].splitlines()[0][:3]
+        '开始：'
+        """
+        return {lang: self.describe(step, lang) for lang in LANGUAGES if lang != "en"}
 
     def _defined(self, node: Value) -> str:
         if node.is_leaf:

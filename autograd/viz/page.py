@@ -8,29 +8,61 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .inpage import scripts
+from .page_text import PAGE
 from .style import printable
 
 _STYLE = """
-body { font-family: sans-serif; margin: 1em; }
+body { font-family: sans-serif, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+       "Microsoft YaHei", sans-serif; margin: 1em; overflow-wrap: anywhere; }
 h1 { font-size: 1.3em; margin: 0 0 .3em; }
 #bar { position: sticky; top: 0; background: #fff; padding: .4em 0; border-bottom: 1px solid #ddd; }
-#bar button { font-size: 1em; min-width: 5em; }
+#bar button { font-size: 1em; min-width: 5em; min-height: 28px; }
+#bar .zoom button { min-width: 2.2em; }
+#bar input[type=range] { min-height: 24px; max-width: 100%; }
 #key { font-size: .85em; color: #444; margin: .3em 0; }
-#key .current { border: 3px solid #ff3b30; padding: 0 .3em; }
+#key .current { border: 3px dashed #ff3b30; padding: 0 .3em; }
 #text { font-family: monospace; font-size: 14px; white-space: pre-wrap; margin: .5em 0;
         background: #f6f6f6; padding: .5em; }
-.frame { overflow-x: auto; }
+.frame { overflow: auto; max-height: 85vh; }
+.frame:focus-visible { outline: 3px solid #1f5fa8; outline-offset: 2px; }
 .frame svg { height: auto; }
+/* the node this step works on: a thick dashed outline, not only a red one */
+g.current > polygon, g.current > ellipse, g.current > path { stroke-dasharray: 8 4; }
+@media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; } }
 #quiz { border: 2px solid #1f5fa8; padding: .4em .6em; margin: .4em 0; background: #f3f8ff; }
-#quiz input { width: 7em; font-size: 1em; margin: 0 .3em; }
+#quiz input { width: 7em; font-size: 1em; margin: 0 .3em; min-height: 28px; }
 #quiz .mark[data-mark=right] { color: #1e7b1e; } #quiz .mark[data-mark=wrong] { color: #b00020; }
-#quiz button { font-size: 1em; }
+#quiz button { font-size: 1em; min-height: 28px; }
 """
 
 # Reads #step=N and #click=next,back,... on load so a headless browser can drive the page.
 _SCRIPT = r"""
 const info = JSON.parse(document.getElementById("info").textContent);
+// The page's language: ?lang=zh (or #lang=zh), else the browser's first English or Chinese.
+const catalogue = JSON.parse(document.getElementById("page-text").textContent);
+const lang = (() => {
+  const asked = new URLSearchParams(location.search).get("lang") ||
+    new URLSearchParams(location.hash.slice(1)).get("lang");
+  const wanted = asked ? [asked] : (navigator.languages || [navigator.language || "en"]);
+  const first = wanted.map((l) => String(l).toLowerCase().slice(0, 2)).find((l) => l in catalogue);
+  return first || "en";
+})();
+// A message with its {name} placeholders filled in (text only: it is set with textContent).
+function T(key, vars = {}) {
+  return catalogue[lang][key].replace(/\{(\w+)\}/g,
+    (m, name) => (name in vars ? String(vars[name]) : m));
+}
+document.documentElement.lang = lang;
+for (const e of document.querySelectorAll("[data-i18n]")) e.textContent = T(e.dataset.i18n);
+for (const e of document.querySelectorAll("[data-i18n-title]")) e.title = T(e.dataset.i18nTitle);
+for (const e of document.querySelectorAll("[data-i18n-label]")) {
+  e.setAttribute("aria-label", T(e.dataset.i18nLabel));
+}
+const quizKey = document.getElementById("quiz-key");
+if (quizKey) quizKey.textContent = T("quiz_key", {tolerance: T("tolerance")});
+function textOf(k) { return info[k][lang] || info[k].text; }
 const frames = Array.from(document.querySelectorAll(".frame"));
+frames.forEach((f, k) => f.setAttribute("aria-label", T("frame_label", {k})));
 const slider = document.getElementById("slider");
 let at = 0;
 function show(k) {
@@ -38,8 +70,8 @@ function show(k) {
   frames.forEach((f, j) => { f.hidden = j !== at; });
   slider.value = at;
   document.getElementById("counter").textContent =
-    at === 0 ? "start" : "step " + at + " of " + (frames.length - 1);
-  document.getElementById("text").textContent = frames.length ? info[at].text : "";
+    at === 0 ? T("start") : T("step_of", {k: at, n: frames.length - 1});
+  document.getElementById("text").textContent = frames.length ? textOf(at) : "";
   document.body.dataset.step = at;
   document.body.dataset.node = frames.length ? info[at].node : "";
   follow();
@@ -104,7 +136,8 @@ function close(answer, exact) {
 }
 // What a wrong answer most likely means at this step (quiz.typical_mistakes), or "".
 function typical(answer, q) {
-  for (const [wrong, why] of q.mistakes || []) if (close(answer, Number(wrong))) return why;
+  const mistakes = (lang === "zh" && q.mistakes_zh) || q.mistakes || [];
+  for (const [wrong, why] of mistakes) if (close(answer, Number(wrong))) return why;
   return "";
 }
 function score() {
@@ -112,16 +145,14 @@ function score() {
   for (const qs of quiz.frames) for (const q of qs) {
     if (q.tries || q.revealed) { total++; if (q.solved && q.tries === 1) right++; }
   }
-  document.getElementById("score").textContent =
-    "score: " + right + " of " + total + " right at the first try";
+  document.getElementById("score").textContent = T("score", {right, total});
 }
 function ask() {
   const k = reached + 1;
   asked = quiz.frames[k];
   const panel = document.getElementById("quiz");
   panel.hidden = false;
-  document.getElementById("question").textContent =
-    info[k].text.split("\n")[0] + " \u2014 what are these gradients after this step?";
+  document.getElementById("question").textContent = T("question", {step: textOf(k).split("\n")[0]});
   const list = document.getElementById("answers");
   list.replaceChildren();
   asked.forEach((q, i) => {
@@ -131,6 +162,8 @@ function ask() {
     label.htmlFor = "answer-" + i;
     const input = document.createElement("input");
     input.id = "answer-" + i;
+    input.inputMode = "decimal";  // a phone shows its number keyboard
+    input.autocomplete = "off";
     input.addEventListener("keydown", (e) => { if (e.key === "Enter") check(); });
     const mark = document.createElement("span");
     mark.className = "mark";
@@ -160,9 +193,12 @@ function check() {
       q.solved = close(readNumber(document.getElementById("answer-" + i).value), q.exact);
     }
     mark.dataset.mark = q.solved ? "right" : "wrong";
-    const typed = readNumber(document.getElementById("answer-" + i).value);
+    const written = document.getElementById("answer-" + i).value;
+    const typed = readNumber(written);
     const why = q.solved ? "" : typical(typed, q);
-    mark.textContent = q.solved ? "\u2713 right" : "\u2717 " + (why || "not yet, try again");
+    mark.textContent = q.solved ? T("right")
+      : typed === null && written.trim() ? T("not_number")
+      : why ? T("wrong_because", {why}) : T("try_again");
     all = all && q.solved;
   });
   score();
@@ -175,7 +211,7 @@ function reveal() {
       q.revealed = true;
       const mark = document.getElementById("mark-" + i);
       mark.dataset.mark = "shown";
-      mark.textContent = "it is " + String(Number(q.exact.toPrecision(4)));
+      mark.textContent = T("it_is", {value: String(Number(q.exact.toPrecision(4)))});
     }
   });
   advance();
@@ -199,18 +235,29 @@ document.getElementById("last").addEventListener("click", () => go(frames.length
 slider.addEventListener("input", () => go(Number(slider.value)));
 document.addEventListener("keydown", (e) => {
   if (e.target.tagName === "INPUT" && e.target.type !== "range") return;
-  if (e.key === "ArrowRight") go(at + 1);
-  if (e.key === "ArrowLeft") go(at - 1);
+  if (e.key === "ArrowRight" && e.target.className !== "frame") go(at + 1);
+  if (e.key === "ArrowLeft" && e.target.className !== "frame") go(at - 1);
+  if (e.key === "+" || e.key === "=") zoomBy(1.25);
+  if (e.key === "-") zoomBy(1 / 1.25);
 });
 // Fit a wide picture to the window, but never shrink its 11-point text below 10 pixels:
-// scroll sideways instead.
+// scroll sideways instead (touch, or the arrow keys once the picture has the focus). The
+// zoom buttons (and + -) scale it further: no dragging needed.
+let zoom = 1;
 function fit() {
   const room = document.body.clientWidth;
   for (const svg of document.querySelectorAll(".frame svg")) {
     const w = svg.width.baseVal.value;
-    svg.style.width = Math.min(w, Math.max(room, w * 0.7)) + "px";
+    svg.style.width = Math.min(w, Math.max(room, w * 0.7)) * zoom + "px";
   }
+  document.getElementById("zoom-level").textContent = Math.round(100 * zoom) + "%";
 }
+function zoomBy(factor) { zoom = Math.max(0.3, Math.min(4, zoom * factor)); fit(); follow(); }
+document.getElementById("zoom-in").addEventListener("click", () => zoomBy(1.25));
+document.getElementById("zoom-out").addEventListener("click", () => zoomBy(1 / 1.25));
+document.getElementById("zoom-reset").addEventListener("click", () => {
+  zoom = 1; fit(); follow();
+});
 window.addEventListener("resize", () => { fit(); follow(); });  // also once drawn in the page
 fit();
 const params = new URLSearchParams(location.hash.slice(1));
@@ -224,15 +271,7 @@ for (const item of (params.get("click") || "").split(",").filter(Boolean)) {
 }
 """
 
-QUIZ_KEY = (
-    "Quiz: before each step is shown, give the gradients it computes; an answer counts when it "
-    "is {tolerance}. The score counts answers right at the first try."
-)
-
-KEY = (
-    '<span class="current">red outline</span>: the node this step works on; '
-    "grad ·: a gradient not computed yet; the legend above each picture names the colours."
-)
+QUIZ_KEY = PAGE["en"]["quiz_key"]
 
 
 def script_json(data: object) -> str:
@@ -267,28 +306,41 @@ def page(
     True
     """
     frames = "\n".join(
-        f'<div class="frame" data-index="{i}"{" hidden" if i else ""}>{p}</div>'
+        f'<div class="frame" data-index="{i}" tabindex="0" role="region" '
+        f'aria-label="the graph at frame {i} (scrolls; + and - zoom)"'
+        f"{' hidden' if i else ''}>{p}</div>"
         for i, p in enumerate(pictures)
     )
     n = max(len(pictures) - 1, 0)
     t = html.escape(printable(title))
+    en = {k: html.escape(v) for k, v in PAGE["en"].items()}
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{t}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{_STYLE}</style></head>
 <body>
 <h1>{t}</h1>
 <div id="bar">
-<button id="first" title="first frame">&laquo; first</button>
-<button id="prev" title="one step back (left arrow)">&lsaquo; back</button>
-<button id="next" title="one step on (right arrow)">next &rsaquo;</button>
-<button id="last" title="last frame">last &raquo;</button>
-<input id="slider" type="range" min="0" max="{n}" value="0" aria-label="frame">
+{_button("first", "first")}
+{_button("prev", "back")}
+{_button("next", "next")}
+{_button("last", "last")}
+<input id="slider" type="range" min="0" max="{n}" value="0" aria-label="{en["slider"]}"
+ data-i18n-label="slider">
 <span id="counter"></span>
-<div id="key">{KEY}</div>
-<div id="text"></div>
+<span class="zoom"><button id="zoom-out" aria-label="{en["zoom_out"]}"
+ data-i18n-label="zoom_out">&minus;</button>
+<button id="zoom-in" aria-label="{en["zoom_in"]}" data-i18n-label="zoom_in">+</button>
+<button id="zoom-reset" aria-label="{en["zoom_fit"]}" data-i18n-label="zoom_fit"
+ data-i18n="fit">{en["fit"]}</button>
+<span id="zoom-level"></span></span>
+<div id="key"><span class="current" data-i18n="key_current">{en["key_current"]}</span><span
+ data-i18n="key_rest">{en["key_rest"]}</span></div>
+<div id="text" aria-live="polite"></div>
 {_quiz_panel(quiz)}</div>
 {frames}
 <script type="application/json" id="info">{script_json(list(info))}</script>
+<script type="application/json" id="page-text">{script_json(PAGE)}</script>
 {"" if quiz is None else _quiz_data(quiz)}{scripts() if renderer else ""}<script>{_SCRIPT}</script>
 </body></html>
 """
@@ -298,15 +350,26 @@ def _quiz_panel(quiz: Mapping[str, Any] | None) -> str:
     if quiz is None:
         return ""
     key = html.escape(QUIZ_KEY.format(tolerance=quiz["tolerance"]))
+    en = PAGE["en"]
+    score = html.escape(en["score"].format(right=0, total=0))
     return f"""<div id="quiz" hidden>
 <div id="question"></div>
 <div id="answers"></div>
-<button id="check" disabled>check</button>
-<button id="reveal" disabled title="show this step without answering">show me</button>
-<span id="score">score: 0 of 0 right at the first try</span>
-<div class="quiz-key"><small>{key}</small></div>
+<button id="check" disabled data-i18n="check">{html.escape(en["check"])}</button>
+<button id="reveal" disabled title="{html.escape(en["reveal_title"])}" data-i18n="reveal"
+ data-i18n-title="reveal_title">{html.escape(en["reveal"])}</button>
+<span id="score" role="status">{score}</span>
+<div class="quiz-key"><small id="quiz-key">{key}</small></div>
 </div>
 """
+
+
+def _button(id_: str, key: str) -> str:
+    en = PAGE["en"]
+    return (
+        f'<button id="{id_}" title="{html.escape(en[key + "_title"])}" data-i18n="{key}" '
+        f'data-i18n-title="{key}_title">{html.escape(en[key])}</button>'
+    )
 
 
 def _quiz_data(quiz: Mapping[str, Any]) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..core.op import CONST
 from ..core.value import Value
+from .step_text import MISTAKES, language
 from .style import fmt
 
 BackwardStepper = Any  # autograd.viz.backward_stepper.BackwardStepper, which imports this module
@@ -118,7 +119,7 @@ class Question:
         return self.solved and self.tries == 1
 
 
-def questions(stepper: BackwardStepper) -> list[list[Question]]:
+def questions(stepper: BackwardStepper, lang: str = "en") -> list[list[Question]]:
     """The questions of each frame (frame 0 asks none): per step, each input that is not a
     constant, with its gradient after the step's shares (in the order the inputs come).
 
@@ -146,7 +147,9 @@ def questions(stepper: BackwardStepper) -> list[list[Question]]:
                 step.index + 1,
                 f"{stepper.names[child]}.grad",
                 total,
-                typical_mistakes(step.grad, [step.local[i] for i in uses[child]], earlier[child]),
+                typical_mistakes(
+                    step.grad, [step.local[i] for i in uses[child]], earlier[child], lang
+                ),
             )
             for child, total in totals.items()
         ]
@@ -155,18 +158,17 @@ def questions(stepper: BackwardStepper) -> list[list[Question]]:
 
 
 # What a wrong answer at one step most often means, in the exercises' words (the exercises'
-# per-node diagnosis, autograd.exercises, says more; the quiz knows this step only).
-SIGN = "the sign is wrong (the size is right)."
-NO_LOCAL = "the local derivative was left out: the upstream gradient passed on as it is."
-NO_UPSTREAM = "the local derivative is right, but the upstream gradient was not multiplied in."
-NOT_ADDED = (
-    "that is this step's share alone: a gradient adds up, so add the {before} it had already."
-)
-REPLACED = "that is the gradient it had already: this step's share {share} is still to add."
+# per-node diagnosis, autograd.exercises, says more; the quiz knows this step only). The
+# Chinese words are beside them in autograd.viz.step_text.
+SIGN = MISTAKES["en"]["sign"]
+NO_LOCAL = MISTAKES["en"]["no_local"]
+NO_UPSTREAM = MISTAKES["en"]["no_upstream"]
+NOT_ADDED = MISTAKES["en"]["not_added"]
+REPLACED = MISTAKES["en"]["replaced"]
 
 
 def typical_mistakes(
-    upstream: float, locals_: Sequence[float], before: float
+    upstream: float, locals_: Sequence[float], before: float, lang: str = "en"
 ) -> tuple[tuple[float, str], ...]:
     """Wrong answers to one input's gradient at one step, each with what it means (the first
     that fits wins): the sign flipped, the local derivative or the upstream gradient left out,
@@ -177,7 +179,10 @@ def typical_mistakes(
     1.5 the sign is wrong (the size is right).
     0.5 the local derivative was left out: the upstream gradient passed on as it is.
     -3.0 the local derivative is right, but the upstream gradient was not multiplied in.
+    >>> typical_mistakes(0.5, [-3.0], 0.0, "zh")[0][1]
+    '符号错了（大小是对的）。'
     """
+    say = MISTAKES[language(lang)]
     share = sum(upstream * d for d in locals_)
     exact = before + share
     found: list[tuple[float, str]] = []
@@ -186,12 +191,12 @@ def typical_mistakes(
         if math.isfinite(value) and not close(value, exact) and all(v != value for v, _ in found):
             found.append((value, why))
 
-    add(-exact, SIGN)
-    add(before + upstream * len(locals_), NO_LOCAL)
-    add(before + sum(locals_), NO_UPSTREAM)
+    add(-exact, say["sign"])
+    add(before + upstream * len(locals_), say["no_local"])
+    add(before + sum(locals_), say["no_upstream"])
     if before:
-        add(share, NOT_ADDED.format(before=fmt(before)))
-        add(before, REPLACED.format(share=fmt(share)))
+        add(share, say["not_added"].format(before=fmt(before)))
+        add(before, say["replaced"].format(share=fmt(share)))
     return tuple(found)
 
 
@@ -213,10 +218,12 @@ class Quiz:
     'score: 1 of 2 right at the first try'
     """
 
-    def __init__(self, stepper: BackwardStepper, rtol: float = RTOL, atol: float = ATOL) -> None:
+    def __init__(
+        self, stepper: BackwardStepper, rtol: float = RTOL, atol: float = ATOL, lang: str = "en"
+    ) -> None:
         self.stepper = stepper
         self.rtol, self.atol = rtol, atol
-        self.frames = questions(stepper)
+        self.frames = questions(stepper, lang)
         self.reached = 0  # the furthest frame the learner may see
         self._skip_unasked()
 

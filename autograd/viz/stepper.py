@@ -253,12 +253,16 @@ class Stepper:
         """(DOT, {node id, text}) of each frame, from the start; the position is restored."""
         keep = self.position
         self.seek(0)
-        out = [(self.dot(**options), {"node": "", "text": self.describe(None)})]
+        out = [
+            (
+                self.dot(**options),
+                {"node": "", "text": self.describe(None)} | self.other_languages(None),
+            )
+        ]
         for _ in self.steps:
             step = self.next()
-            out.append(
-                (self.dot(**options), {"node": self.ids[step.node], "text": self.describe(step)})
-            )
+            info = {"node": self.ids[step.node], "text": self.describe(step)}
+            out.append((self.dot(**options), info | self.other_languages(step)))
         self.seek(keep)
         return out
 
@@ -287,6 +291,11 @@ class Stepper:
         True
         """
         quiz_data = self._quiz("to_html", quiz).payload() if quiz else None
+        if quiz_data is not None:  # the quiz's feedback in Chinese too, for the page's ?lang=zh
+            zh = Quiz(self, lang="zh").payload()["frames"]
+            for qs, qs_zh in zip(quiz_data["frames"], zh, strict=True):  # type: ignore[call-overload]
+                for q, q_zh in zip(qs, qs_zh, strict=True):
+                    q["mistakes_zh"] = q_zh["mistakes"]
         if len(self.steps) + 1 > max_frames:
             raise ValueError(
                 f"to_html: {len(self.steps) + 1} frames > max_frames={max_frames}; "
@@ -406,6 +415,17 @@ class Stepper:
 
     def _state(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def other_languages(self, step: Any) -> dict[str, str]:
+        """The frame's text in other languages, by language code; none unless a stepper has
+        them (the backward stepper has Chinese).
+
+        >>> from autograd import Value
+        >>> from autograd.viz import ForwardStepper
+        >>> ForwardStepper(Value(2.0, "x").exp()).other_languages(None)
+        {}
+        """
+        return {}
 
     def describe(self, step: Any) -> str:
         """The frame's text for ``step`` (None: the start); each stepper writes its own.

@@ -15,6 +15,7 @@ from ..core.value import Value
 from ..expressions import MAX_LENGTH, ExpressionError, display_text, parse
 from ..viz.backward_stepper import BackwardStepper
 from ..viz.quiz import Quiz
+from ..viz.step_text import language
 
 MAX_NODES = 60  # a bigger graph is not readable on one screen (and takes long to step)
 DEFAULT_VALUE = 1.0  # a leaf the link does not set
@@ -91,27 +92,30 @@ def build(expr: str, values: Mapping[str, Any]) -> tuple[Value, dict[str, Value]
     return root, leaves
 
 
-def stepper_frames(stepper: BackwardStepper) -> list[dict[str, str]]:
+def stepper_frames(stepper: BackwardStepper, lang: str = "en") -> list[dict[str, str]]:
     """Each frame of a stepper from the start: its DOT text, the id of the node it outlines
-    (the drawing's ``v3`` is the SVG's ``<title>v3</title>``) and the stepper's text.
+    (the drawing's ``v3`` is the SVG's ``<title>v3</title>``) and the stepper's text (in
+    ``lang``: en or zh).
 
     >>> frames = stepper_frames(BackwardStepper(Value(2.0, "x") * 3))
     >>> [(f["node"], f["text"].split(":")[0]) for f in frames]
     [('', 'start'), ('v2', 'step 1 of 1')]
     """
     stepper.seek(0)
-    frames = [{"dot": stepper.dot(), "node": "", "text": stepper.describe(None)}]
+    frames = [{"dot": stepper.dot(), "node": "", "text": stepper.describe(None, lang)}]
     for step in stepper:
-        frames.append(
-            {"dot": stepper.dot(), "node": stepper.ids[step.node], "text": stepper.describe(step)}
-        )
+        text = stepper.describe(step, lang)
+        frames.append({"dot": stepper.dot(), "node": stepper.ids[step.node], "text": text})
     return frames
 
 
-def backward_frames(expr: str, values: Mapping[str, Any], quiz: bool = False) -> dict[str, Any]:
+def backward_frames(
+    expr: str, values: Mapping[str, Any], quiz: bool = False, lang: str = "en"
+) -> dict[str, Any]:
     """Everything the page shows for an expression: the leaves, one frame per step of the
     backward pass (DOT text, highlighted node id, the stepper's text) and the gradients that
     ``backward()`` computes; a refused expression gets the command line's message and caret.
+    ``lang="zh"``: the texts and the quiz's feedback in Chinese.
 
     >>> out = backward_frames("tanh(x*w + b)", {"x": 2, "w": -3, "b": 6.88})
     >>> len(out["frames"]), round(out["grads"]["x"], 3)
@@ -123,10 +127,11 @@ def backward_frames(expr: str, values: Mapping[str, Any], quiz: bool = False) ->
       x +* y
          ^
     """
+    language(lang)
     try:
         root, leaves = build(expr, values)
         stepper = BackwardStepper(root)
-        frames = stepper_frames(stepper)
+        frames = stepper_frames(stepper, lang)
         root.backward()  # the numbers the page checks its last frame against
     except ExpressionError as e:
         return {"ok": False, "error": f"refused: {e}"}
@@ -140,5 +145,5 @@ def backward_frames(expr: str, values: Mapping[str, Any], quiz: bool = False) ->
         "output": root.data,
         "frames": frames,
         "grads": {k: v.grad for k, v in leaves.items()},
-        "quiz": Quiz(stepper).payload() if quiz else None,
+        "quiz": Quiz(stepper, lang=lang).payload() if quiz else None,
     }

@@ -67,7 +67,8 @@ class Session:
         values = args.get("values") or {}
         if not isinstance(values, dict):
             raise ValueError("values must map names to numbers")
-        return backward_frames(str(args.get("expr", "")), values, bool(args.get("quiz")))
+        lang = str(args.get("lang", "en"))
+        return backward_frames(str(args.get("expr", "")), values, bool(args.get("quiz")), lang)
 
     def _train(self, args: dict[str, Any]) -> dict[str, Any]:
         """A new network on a dataset (what the page's form says), and its first epoch."""

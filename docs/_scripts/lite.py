@@ -134,6 +134,55 @@ def notebook_copy(source: Path, dest: Path) -> None:
     dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+# Opened from disk (file://), JupyterLite stays blank (its service worker and kernel need a
+# server): each page says so, and how to open it instead.
+DISK_NOTICE = """<div id="autograd-from-disk" role="alert" hidden style="position: fixed; inset: 0;
+ z-index: 10000; overflow: auto; background: #fff; color: #1b1b1b; padding: 1em 2em;
+ font: 16px/1.5 system-ui, sans-serif"><h1 style="font-size: 1.4em">Open the notebooks through a
+ web server</h1><p>This page was opened from a file on disk (its address starts with
+ <code>file://</code>). JupyterLite runs Python in the browser only when a web server serves it,
+ so it stays blank this way. Instead:</p><ul><li>in a copy of the repository, run
+ <code>make playground</code> and open <code>http://127.0.0.1:8000/lite/tree/index.html</code>
+ (the address it prints, with <code>lite/tree/index.html</code> in place of
+ <code>playground/index.html</code>), or</li><li>open the hosted copy of the site, if one is
+ published (the README says where: <code>https://&lt;owner&gt;.github.io/&lt;repository&gt;/lite/tree/index.html</code>
+ once its GitHub Pages workflow has run).</li></ul></div>
+<script>if (location.protocol === "file:") {
+  document.getElementById("autograd-from-disk").hidden = false;
+  document.body.dataset.fromDisk = "1";
+}
+// Two accessibility faults of JupyterLite 0.8's own pages (found by axe-core, WCAG 2.2 AA),
+// mended as its widgets appear: a toolbar button's aria-pressed="false" on an element with no
+// role that allows it, and the logo's link with no text.
+new MutationObserver(() => {
+  for (const b of document.querySelectorAll("jp-button[aria-pressed]:not([role])")) {
+    b.removeAttribute("aria-pressed");
+  }
+  const logo = document.getElementById("jp-NotebookLogo");
+  if (logo && !logo.hasAttribute("aria-label")) {
+    logo.setAttribute("aria-label", "Jupyter: the file list");
+  }
+}).observe(document.body, {childList: true, subtree: true, attributes: true,
+  attributeFilter: ["aria-pressed"]});
+</script>
+"""
+
+
+def with_disk_notice(page: str) -> str:
+    """A JupyterLite page with the notice shown when it is opened from disk, first in its body.
+
+    >>> "autograd-from-disk" in with_disk_notice("<html><body><p>x</p></body></html>")
+    True
+    >>> with_disk_notice("<html></html>")
+    '<html></html>'
+    """
+    start = page.find("<body")
+    if start < 0:
+        return page
+    end = page.index(">", start) + 1
+    return page[:end] + "\n" + DISK_NOTICE + page[end:]
+
+
 def build(dest: Path) -> dict[str, object]:
     """Write the site into ``dest``; returns what it holds (also written to lite-manifest.json)."""
     pyodide = installed("pyodide")
@@ -173,8 +222,8 @@ def build(dest: Path) -> dict[str, object]:
                 f"lite: jupyter lite build failed:\n{done.stdout[-4000:]}{done.stderr[-4000:]}"
             )
     for page in dest.rglob("*.html"):  # JupyterLite's pages do not say what language they are
-        text = page.read_text(encoding="utf-8")
-        page.write_text(text.replace("<html>", '<html lang="en">', 1), encoding="utf-8")
+        text = page.read_text(encoding="utf-8").replace("<html>", '<html lang="en">', 1)
+        page.write_text(with_disk_notice(text), encoding="utf-8")
     packages = lock["packages"]
     assert isinstance(packages, dict)
     manifest = {

@@ -3,8 +3,41 @@
 // DOT text the package writes. The URL carries the state, so any step can be linked to.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const RESERVED = new Set(["tab", "expr", "step", "mode", "seed", "size"]);
+const RESERVED = new Set(["tab", "expr", "step", "mode", "seed", "size", "lang"]);
 const params = new URLSearchParams(location.search);
+
+// ---- the page's language: ?lang=zh, else the browser's first English or Chinese ------------
+const lang = (() => {
+  const wanted = params.get("lang") ? [params.get("lang")] : (navigator.languages || [navigator.language || "en"]);
+  return wanted.map((l) => String(l).toLowerCase().slice(0, 2)).find((l) => l in MESSAGES) || "en";
+})();
+// A message with its {name} placeholders filled in: always text, never markup.
+function T(key, vars = {}) {
+  return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+// A message into an element: `code` spans become <code> elements (made here, not parsed).
+function fill(element, text) {
+  element.replaceChildren(...text.split("`").map((part, i) => {
+    if (i % 2 === 0) return document.createTextNode(part);
+    const code = document.createElement("code");
+    code.textContent = part;
+    return code;
+  }));
+}
+function translatePage() {
+  document.documentElement.lang = lang;
+  for (const e of document.querySelectorAll("[data-i18n]")) fill(e, T(e.dataset.i18n));
+  for (const e of document.querySelectorAll("[data-i18n-title]")) e.title = T(e.dataset.i18nTitle);
+  for (const e of document.querySelectorAll("[data-i18n-label]")) e.setAttribute("aria-label", T(e.dataset.i18nLabel));
+  for (const e of document.querySelectorAll("[data-i18n-name]")) e.dataset.name = T(e.dataset.i18nName);
+  const other = lang === "zh" ? "en" : "zh";
+  const link = document.getElementById("other-language");
+  link.lang = other;
+  const q = new URLSearchParams(location.search);
+  q.set("lang", other);
+  link.href = "?" + q.toString();
+}
+translatePage();
 
 // ---- the Worker: one request at a time, answers matched by id ----------------------------
 let worker, nextId = 1, pending = new Map(), busyTimer = null;
@@ -31,28 +64,141 @@ $("stop").addEventListener("click", () => {
   pending.clear();
   $("stop").hidden = true;
   training = false;
-  status("stopped; starting Python again\u2026");
+  status(T("stopped"));
   startWorker();
 });
 const vizReady = Viz.instance();
 function status(text) { $("status").textContent = text; }
 async function drawInto(box, dot) {
   const viz = await vizReady;
-  box.replaceChildren(viz.renderSVGElement(dot));
+  const svg = viz.renderSVGElement(dot);
+  svg.setAttribute("aria-hidden", "true");  // its text alternative is the list under it
+  box.replaceChildren(svg);
+  zoomable(box);
+  box.setAttribute("aria-label", T("region", { name: box.dataset.name }));
+  box.zoom = readableZoom(box);
+  applyZoom(box);
+  describeDrawing(box);
 }
-function showError(id, text) { $(id).hidden = !text; $(id).textContent = text || ""; }
 
-// ---- tabs -----------------------------------------------------------------------------------
+// ---- drawings: readable at any width --------------------------------------------------------
+// A drawing is shown at the size that fits its box, unless its text would then be smaller than
+// MIN_TEXT_PX: then at that size, and its box scrolls (touch, wheel, arrow keys once focused).
+// The buttons (and + - 0 on the focused drawing) zoom: no dragging is needed.
+const MIN_TEXT_PX = 11, PT = 4 / 3;
+function natural(svg) { return { w: parseFloat(svg.getAttribute("width")) * PT, h: parseFloat(svg.getAttribute("height")) * PT }; }
+function smallestFont(svg) {
+  const sizes = [...svg.querySelectorAll("text[font-size]")].map((t) => parseFloat(t.getAttribute("font-size")) * PT);
+  return sizes.length ? Math.min(...sizes) : 14;
+}
+function fitZoom(box) {
+  const svg = box.querySelector("svg");
+  return svg ? Math.min(1, (box.clientWidth - 2) / natural(svg).w) : 1;
+}
+function readableZoom(box) {
+  const svg = box.querySelector("svg");
+  return svg ? Math.max(fitZoom(box), MIN_TEXT_PX / smallestFont(svg)) : 1;
+}
+function applyZoom(box) {
+  const svg = box.querySelector("svg");
+  if (!svg) return;
+  const { w, h } = natural(svg);
+  svg.style.width = w * box.zoom + "px";
+  svg.style.height = h * box.zoom + "px";
+  box.previousElementSibling.querySelector(".percent").textContent = Math.round(100 * box.zoom) + "%";
+  box.dataset.textPx = (smallestFont(svg) * box.zoom).toFixed(1);
+}
+function zoomBy(box, factor) { box.zoom = Math.max(0.1, Math.min(4, box.zoom * factor)); applyZoom(box); }
+function zoomable(box) {
+  if (box.previousElementSibling && box.previousElementSibling.classList.contains("zoom")) return;
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", T("region", { name: box.dataset.name }));
+  const bar = document.createElement("div");
+  bar.className = "zoom";
+  const button = (text, label, act) => {
+    const b = document.createElement("button");
+    b.textContent = text; b.setAttribute("aria-label", T(label, { name: box.dataset.name }));
+    b.addEventListener("click", act);
+    bar.append(b);
+  };
+  button("−", "zoom_out", () => zoomBy(box, 1 / 1.25));
+  button("+", "zoom_in", () => zoomBy(box, 1.25));
+  button(T("fit"), "fit_label", () => { box.zoom = fitZoom(box); applyZoom(box); });
+  button(T("readable"), "readable_label", () => { box.zoom = readableZoom(box); applyZoom(box); });
+  const percent = document.createElement("span");
+  percent.className = "percent";
+  bar.append(percent);
+  box.before(bar);
+  box.addEventListener("keydown", (e) => {
+    if (e.key === "+" || e.key === "=") zoomBy(box, 1.25);
+    else if (e.key === "-") zoomBy(box, 1 / 1.25);
+    else if (e.key === "0") { box.zoom = fitZoom(box); applyZoom(box); } else return;
+    e.preventDefault();
+  });
+  const alt = document.createElement("details");
+  alt.className = "alt";
+  const summary = document.createElement("summary");
+  summary.textContent = T("as_text");
+  alt.append(summary, document.createElement("ul"));
+  box.after(alt);
+}
+// The text alternative: each node's own text (the same labels the drawing shows), in order.
+function describeDrawing(box) {
+  const list = box.nextElementSibling.querySelector("ul");
+  list.replaceChildren();
+  for (const node of box.querySelectorAll("g.node")) {
+    const words = [...node.querySelectorAll("text")].map((t) => t.textContent.trim()).filter(Boolean);
+    if (!words.length) continue;
+    const item = document.createElement("li");
+    item.textContent = (node.classList.contains("current") ? T("this_step") : "") + words.join(" · ");
+    list.append(item);
+  }
+}
+window.addEventListener("resize", () => {
+  for (const box of document.querySelectorAll(".drawing")) if (box.querySelector("svg")) { box.zoom = readableZoom(box); applyZoom(box); }
+  if (trained) { drawBoundary(trained); drawLoss(trained.losses); }
+  keepFocusClear();
+});
+// Nothing focused hides under the sticky bar: the page scrolls with the bar's height kept clear.
+function keepFocusClear() { document.documentElement.style.scrollPaddingTop = ($("bar").offsetHeight + 8) + "px"; }
+function showError(id, text) { $(id).hidden = !text; $(id).textContent = text || ""; }
+// After a refused expression, what is still shown belongs to the last one that worked.
+function markStale(stale) {
+  for (const id of ["leaves", "bar", "drawing"]) $(id).classList.toggle("stale", stale);
+  for (const control of $("bar").querySelectorAll("button, input")) control.disabled = stale;
+  for (const control of $("leaves").querySelectorAll("input")) control.disabled = stale;
+  $("counter").dataset.stale = stale ? "1" : "";
+  if (stale) $("counter").textContent = T("stale");
+}
+
+// ---- tabs (the ARIA tabs pattern: arrows, Home and End move between them) -------------------
 let tab = ["graph", "train", "exercise"].includes(params.get("tab")) ? params.get("tab") : "graph";
+const tabs = [...document.querySelectorAll("[role=tab]")];
 function showTab(name) {
   tab = name;
-  for (const b of document.querySelectorAll("nav button")) {
-    b.setAttribute("aria-selected", String(b.dataset.tab === name));
-    $("tab-" + b.dataset.tab).hidden = b.dataset.tab !== name;
+  for (const b of tabs) {
+    const on = b.dataset.tab === name;
+    b.setAttribute("aria-selected", String(on));
+    b.tabIndex = on ? 0 : -1;
+    $("tab-" + b.dataset.tab).hidden = !on;
   }
+  for (const box of $("tab-" + name).querySelectorAll(".drawing")) if (box.querySelector("svg")) { box.zoom = readableZoom(box); applyZoom(box); }
+  if (name === "train" && trained) { drawBoundary(trained); drawLoss(trained.losses); }
   updateUrl();
 }
-for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => showTab(b.dataset.tab));
+for (const b of tabs) {
+  b.addEventListener("click", () => showTab(b.dataset.tab));
+  b.addEventListener("keydown", (e) => {
+    const i = tabs.indexOf(b);
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = tabs[(to + tabs.length) % tabs.length];
+    showTab(next.dataset.tab);
+    next.focus();
+  });
+}
 
 // ---- expression: frames of the backward pass -------------------------------------------------
 let result = null, at = 0, reached = Infinity, asked = [], playing = null, drawn = 0;
@@ -65,15 +211,17 @@ function leafValues() {
   return values;
 }
 async function redraw(values, keepStep) {
-  const answer = await ask({ do: "graph", expr: $("expr").value, values, quiz: $("quizmode").checked });
+  const answer = await ask({ do: "graph", expr: $("expr").value, values, quiz: $("quizmode").checked, lang });
   if (!answer.ok) {
     showError("graph-error", answer.error);
     document.body.dataset.error = "1";
+    markStale(true);
     updateUrl();
     return;
   }
   showError("graph-error", "");
   delete document.body.dataset.error;
+  markStale(false);
   const rebuild = !result || result.leaves.map((l) => l.name).join() !== answer.leaves.map((l) => l.name).join();
   result = answer;
   if (rebuild) buildLeaves(answer.leaves);
@@ -116,7 +264,7 @@ async function go(k) {
   at = k;
   const frame = result.frames[at];
   $("slider").value = at;
-  $("counter").textContent = at === 0 ? "start" : `step ${at} of ${n}`;
+  $("counter").textContent = at === 0 ? T("start") : T("step_of", { k: at, n });
   $("text").textContent = frame.text;
   await drawInto($("drawing"), frame.dot);
   document.body.dataset.step = String(at);
@@ -132,8 +280,9 @@ function skipUnasked() {
 function askQuiz() {
   const k = reached + 1;
   asked = result.quiz.frames[k];
+  asked.forEach((q) => { q.tries = q.tries || 0; });
   $("quiz").hidden = false;
-  $("question").textContent = result.frames[k].text.split("\n")[0] + " \u2014 what are these gradients after this step?";
+  $("question").textContent = T("question", { step: result.frames[k].text.split("\n")[0] });
   const box = $("quiz-fields");
   box.replaceChildren();
   asked.forEach((q, i) => {
@@ -142,6 +291,9 @@ function askQuiz() {
     label.textContent = q.label + " =";
     const input = document.createElement("input");
     input.id = label.htmlFor = "quiz-" + i;
+    input.inputMode = "decimal";  // a phone shows its number keyboard
+    input.autocomplete = "off";
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") $("quiz-check").click(); });
     const mark = document.createElement("span");
     mark.id = "quiz-mark-" + i;
     row.append(label, input, mark);
@@ -179,20 +331,35 @@ function typical(answer, q) {
   for (const [wrong, why] of q.mistakes || []) if (near(answer, wrong)) return why;
   return "";
 }
-function quizOpen() { reached++; skipUnasked(); asked = []; $("quiz").hidden = true; go(reached); }
+// The score: questions answered right at the first try, of those answered or shown.
+let quizRight = 0, quizTotal = 0;
+function quizScore() { $("quiz-score").textContent = T("score", { right: quizRight, total: quizTotal }); }
+function quizOpen() { reached++; skipUnasked(); asked = []; $("quiz").hidden = true; quizScore(); go(reached); }
 $("quiz-check").addEventListener("click", () => {
   let all = true;
   asked.forEach((q, i) => {
-    const answer = typedNumber($("quiz-" + i).value);
+    const typed = $("quiz-" + i).value;
+    const answer = typedNumber(typed);
     const ok = near(answer, q.exact);
-    const why = ok ? "" : typical(answer, q);
-    $("quiz-mark-" + i).textContent = ok ? " \u2713 right" : " \u2717 " + (why || "not yet");
+    if (!q.solved) {
+      if (q.tries++ === 0) { quizTotal++; if (ok) quizRight++; }
+      q.solved = ok;
+    }
+    const notNumber = answer === null && typed.trim() !== "";
+    const why = ok || notNumber ? "" : typical(answer, q);
+    $("quiz-mark-" + i).textContent = ok ? T("right") : notNumber ? T("not_number")
+      : why ? T("wrong_because", { why }) : T("not_yet");
     $("quiz-mark-" + i).className = ok ? "right" : "wrong";
     all = all && ok;
   });
+  quizScore();
   if (all && asked.length) quizOpen();
 });
-$("quiz-reveal").addEventListener("click", () => { if (asked.length) quizOpen(); });
+$("quiz-reveal").addEventListener("click", () => {
+  if (!asked.length) return;
+  for (const q of asked) if (!q.tries) { q.tries = 1; quizTotal++; }
+  quizOpen();
+});
 $("draw").addEventListener("click", () => { result = null; redraw(leafValues(), 0); });
 $("expr").addEventListener("keydown", (e) => { if (e.key === "Enter") $("draw").click(); });
 $("quizmode").addEventListener("change", () => redraw(leafValues(), 0));
@@ -202,15 +369,28 @@ $("next").addEventListener("click", () => go(at + 1));
 $("last").addEventListener("click", () => go(Infinity));
 $("slider").addEventListener("input", () => go(Number($("slider").value)));
 $("play").addEventListener("click", () => {
-  if (playing) { clearInterval(playing); playing = null; $("play").textContent = "play"; return; }
+  if (playing) { clearInterval(playing); playing = null; $("play").textContent = T("play"); return; }
   if (result && at >= result.frames.length - 1) go(0);
-  $("play").textContent = "pause";
+  $("play").textContent = T("pause_play");
   playing = setInterval(() => {
     if (!result || at >= Math.min(reached, result.frames.length - 1)) { $("play").click(); return; }
     go(at + 1);
   }, 1200);
 });
-$("share").addEventListener("click", () => navigator.clipboard && navigator.clipboard.writeText(location.href));
+// Copy the link; where the page may not use the clipboard, show the link to copy by hand.
+$("share").addEventListener("click", async () => {
+  const said = $("share-said");
+  try {
+    await navigator.clipboard.writeText(location.href);
+    said.textContent = T("link_copied");
+  } catch {
+    const field = document.createElement("input");
+    field.type = "text"; field.readOnly = true; field.value = location.href;
+    field.setAttribute("aria-label", T("the_link"));
+    said.replaceChildren(T("copy_this"), field);
+    field.select();
+  }
+});
 function updateUrl() {
   const q = new URLSearchParams();
   if (tab !== "graph") q.set("tab", tab);
@@ -219,6 +399,7 @@ function updateUrl() {
   if (result && at === result.frames.length - 1 && at > 0) q.set("step", "end");
   else q.set("step", String(at));
   if ($("quizmode").checked) q.set("mode", "quiz");
+  if (params.get("lang")) q.set("lang", lang);
   if (tab === "exercise") { q.set("seed", $("seed").value); q.set("size", $("size").value); }
   history.replaceState(null, "", "?" + q.toString());
 }
@@ -234,7 +415,7 @@ async function epoch(first) {
   if (!answer.ok) { showError("train-error", answer.error); training = false; trainButtons(); return false; }
   showError("train-error", "");
   trained = answer;
-  $("train-status").textContent = `epoch ${answer.epoch}: loss ${answer.loss.toFixed(4)}, accuracy ${(100 * answer.accuracy).toFixed(1)}%`;
+  $("train-status").textContent = T("epoch_status", { epoch: answer.epoch, loss: answer.loss.toFixed(4), accuracy: (100 * answer.accuracy).toFixed(1) });
   drawBoundary(answer);
   drawLoss(answer.losses);
   if (first) { listNeurons(answer.neurons); await drawNetwork(answer.network); }
@@ -247,7 +428,7 @@ async function loop() {
 function trainButtons() {
   $("train-pause").disabled = !training;
   $("train-stop").disabled = !trained;
-  $("train-start").textContent = trained && !training ? "resume" : "start";
+  $("train-start").textContent = T(trained && !training ? "train_resume" : "train_start");
 }
 $("train-start").addEventListener("click", async () => {
   if (training) return;
@@ -257,9 +438,21 @@ $("train-start").addEventListener("click", async () => {
 });
 $("train-pause").addEventListener("click", () => { training = false; trainButtons(); });
 $("train-step").addEventListener("click", async () => { training = false; await epoch(!trained); trainButtons(); });
-$("train-stop").addEventListener("click", () => { training = false; trained = null; trainButtons(); $("train-status").textContent = "stopped: start trains a new network"; });
+$("train-stop").addEventListener("click", () => { training = false; trained = null; trainButtons(); $("train-status").textContent = T("train_stopped"); });
+// A chart is drawn at the width its figure has (a phone's, or at most 520 px), sharp on any screen.
+function fitCanvas(c, aspect) {
+  const width = Math.max(120, Math.min(520, c.parentElement.clientWidth - 2));
+  const ratio = window.devicePixelRatio || 1;
+  c.style.width = width + "px"; c.style.height = width * aspect + "px";
+  c.width = Math.round(width * ratio); c.height = Math.round(width * aspect * ratio);
+  const g = c.getContext("2d");
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return { g, w: width, h: width * aspect };
+}
 function drawBoundary(a) {
-  const c = $("boundary"), g = c.getContext("2d"), n = Math.sqrt(a.grid.length), cell = c.width / n;
+  const c = $("boundary"), { g, w: width, h: height } = fitCanvas(c, 1), n = Math.sqrt(a.grid.length), cell = width / n;
+  const above = a.grid.filter((s) => s > 0).length;
+  c.setAttribute("aria-label", T("boundary_label", { epoch: a.epoch, points: a.points.length, above, cells: a.grid.length, accuracy: (100 * a.accuracy).toFixed(1) }));
   a.grid.forEach((s, i) => {
     g.fillStyle = s > 0 ? "#f3c4a6" : "#a9c8ec";
     g.fillRect((i % n) * cell, Math.floor(i / n) * cell, cell + 1, cell + 1);
@@ -267,19 +460,26 @@ function drawBoundary(a) {
   const [x0, x1, y0, y1] = a.box;
   for (const [x, y, k] of a.points) {
     g.beginPath();
-    g.arc(((x - x0) / (x1 - x0)) * c.width, ((y1 - y) / (y1 - y0)) * c.height, 4, 0, 7);
+    g.arc(((x - x0) / (x1 - x0)) * width, ((y1 - y) / (y1 - y0)) * height, 4, 0, 7);
     g.fillStyle = k ? "#c0392b" : "#1f5fa8";
     g.fill(); g.strokeStyle = "#fff"; g.stroke();
   }
   c.dataset.drawnAt = String(a.epoch);
 }
 function drawLoss(losses) {
-  const c = $("loss"), g = c.getContext("2d"), pad = 30, top = Math.max(...losses) || 1;
+  const c = $("loss"), pad = 30, top = Math.max(...losses) || 1;
+  const { g, w, h } = fitCanvas(c, 0.75), fake = { width: w, height: h };
+  const fixed = (list) => list.map((l) => l.toFixed(3)).join(", ");
+  const values = losses.length > 8 ? `${fixed(losses.slice(0, 3))}, \u2026, ${fixed(losses.slice(-3))}` : fixed(losses);
+  c.setAttribute("aria-label", T("loss_label", { epochs: losses.length, first: losses[0].toFixed(4), last: losses[losses.length - 1].toFixed(4), lowest: Math.min(...losses).toFixed(4), values }));
+  drawLossOn(g, fake, losses, pad, top);
+}
+function drawLossOn(g, c, losses, pad, top) {
   g.clearRect(0, 0, c.width, c.height);
   g.strokeStyle = "#999"; g.strokeRect(pad, 5, c.width - pad - 5, c.height - pad - 5);
   g.fillStyle = "#333"; g.font = "12px sans-serif";
   g.fillText(top.toFixed(2), 2, 15); g.fillText("0", 18, c.height - pad);
-  g.fillText(`epoch ${losses.length}`, c.width - 80, c.height - 10);
+  g.fillText(T("chart_epoch", { n: losses.length }), c.width - 80, c.height - 10);
   g.beginPath(); g.strokeStyle = "#b00020"; g.lineWidth = 2;
   losses.forEach((l, i) => {
     const x = pad + ((c.width - pad - 5) * i) / Math.max(1, losses.length - 1);
@@ -310,6 +510,7 @@ async function drawNetwork(dot) {
 }
 let neuronShown = null;
 async function showNeuron(name) {
+  $("neuron").dataset.name = T("neuron_named", { name });
   neuronShown = name;
   const answer = await ask({ do: "neuron", name, expanded: $("expanded").checked });
   if (!answer.ok) return showError("train-error", answer.error);
@@ -336,8 +537,10 @@ async function newExercise() {
     name.textContent = label + " =";
     const input = document.createElement("input");
     input.type = "text"; input.dataset.label = label; input.id = name.htmlFor = "answer-" + label;
+    input.inputMode = "decimal"; input.autocomplete = "off";
     const hint = document.createElement("button");
-    hint.textContent = "hint";
+    hint.textContent = T("hint");
+    hint.setAttribute("aria-label", T("hint_for", { label }));
     const said = document.createElement("small");
     hint.addEventListener("click", async () => {
       const h = await ask({ do: "hint", label });
@@ -362,13 +565,21 @@ $("ex-check").addEventListener("click", async () => {
 // ---- start ------------------------------------------------------------------------------------------
 async function started(answer) {
   if (!answer.ok) { status(answer.error); return; }
-  status(`Python ready (autograd ${answer.version}, started in ${answer.seconds.toFixed(1)} s)`);
+  status(T("ready", { version: answer.version, seconds: answer.seconds.toFixed(1) }));
   const values = {};
   for (const [k, v] of params) if (!RESERVED.has(k)) values[k] = v;
   if (!params.has("expr")) Object.assign(values, { x: "2", w: "-3", b: "6.88" });
   await redraw(values, wantStep);
   await newExercise();
   showTab(tab);
+  keepFocusClear();
   document.body.dataset.ready = "1";
 }
-startWorker();
+// Opened from disk, the Worker cannot start: say so on the page, and how to open it instead.
+if (location.protocol === "file:") {
+  $("from-disk").hidden = false;
+  status(T("disk_status"));
+  document.body.dataset.fromDisk = "1";
+} else {
+  startWorker();
+}

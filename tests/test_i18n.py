@@ -1,0 +1,158 @@
+"""The pages' two languages: every catalogue has every key in English and in Chinese with the same
+placeholders; every string the playground's page shows comes from its catalogue; the Chinese
+step text says the same numbers as the English one. (In Chromium: tests/test_site_pages.py.)"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from html.parser import HTMLParser
+from pathlib import Path
+
+from hypothesis import given, settings
+
+from autograd.testing.strategies import expressions
+from autograd.viz import BackwardStepper
+from autograd.viz.page_text import PAGE
+from autograd.viz.quiz import TOLERANCE, Quiz
+from autograd.viz.step_text import BACKWARD, LANGUAGES, MISTAKES
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAYGROUND = ROOT / "web" / "playground"
+
+
+def js_catalogue(lang: str) -> dict[str, str]:
+    text = (PLAYGROUND / "messages" / f"{lang}.js").read_text(encoding="utf-8")
+    found = re.search(rf"MESSAGES\.{lang} = (\{{.*\}});\s*$", text, re.S)
+    assert found, f"messages/{lang}.js: no `MESSAGES.{lang} = {{...}};`"
+    return json.loads(found.group(1))
+
+
+def placeholders(text: str) -> tuple[list[str], int]:
+    """The ``{name}`` fields of a message and its number of `code` marks."""
+    names = sorted(name for _, name, _, _ in string.Formatter().parse(text) if name)
+    return names, text.count("`")
+
+
+CATALOGUES = {
+    "playground": {lang: js_catalogue(lang) for lang in LANGUAGES},
+    "stepper page": PAGE,
+    "backward text": BACKWARD,
+    "quiz feedback": MISTAKES,
+}
+
+
+def test_every_key_has_both_languages_with_the_same_placeholders() -> None:
+    for name, catalogue in CATALOGUES.items():
+        assert set(catalogue) == set(LANGUAGES), name
+        en = catalogue["en"]
+        for lang in LANGUAGES:
+            assert set(catalogue[lang]) == set(en), (name, lang, set(catalogue[lang]) ^ set(en))
+            for key, text in catalogue[lang].items():
+                assert text.strip(), (name, lang, key)
+                assert placeholders(text) == placeholders(en[key]), (name, lang, key)
+        # the Chinese is Chinese (a key left in English would pass the checks above)
+        untranslated = [
+            k for k, v in catalogue["zh"].items() if v == en[k] and re.search("[a-z]{3}", v)
+        ]
+        assert untranslated in ([], ["wrong_because"], ["first"]), (name, untranslated)
+
+
+def test_the_checker_sees_a_missing_placeholder() -> None:
+    assert placeholders("step {k} of {n}") != placeholders("第 {k} 步")
+    assert placeholders("run `make`") != placeholders("运行 make")
+
+
+class Shown(HTMLParser):
+    """The text a page shows outside any element whose words come from the catalogue."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.keys: list[str] = []
+        self.loose: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        for attr in ("data-i18n", "data-i18n-title", "data-i18n-label", "data-i18n-name"):
+            if a.get(attr):
+                self.keys.append(a[attr] or "")
+        if tag not in ("meta", "link", "input", "br"):
+            inside = bool(self.stack and self.stack[-1][1])
+            self.stack.append((tag, inside or "data-i18n" in a or tag in ("option", "script")))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        covered = bool(self.stack and self.stack[-1][1])
+        if not covered and re.search(r"[A-Za-z]{2}", data):
+            self.loose.append(data.strip())
+
+
+def test_every_string_of_the_playground_page_comes_from_the_catalogue() -> None:
+    page = Shown()
+    page.feed((PLAYGROUND / "index.html").read_text(encoding="utf-8"))
+    assert page.loose == [], page.loose
+    en = CATALOGUES["playground"]["en"]
+    assert set(page.keys) <= set(en), set(page.keys) - set(en)
+    used = set(re.findall(r'\bT\("(\w+)"', (PLAYGROUND / "app.js").read_text(encoding="utf-8")))
+    assert used and used <= set(en), used - set(en)
+    # a message asked for by a computed key (`T(trained ? "a" : "b")`) is listed here
+    dynamic = {"train_resume", "train_start", "zoom_out", "zoom_in", "fit_label", "readable_label"}
+    assert set(en) <= used | set(page.keys) | dynamic, set(en) - used - set(page.keys) - dynamic
+
+
+def test_the_page_catalogues_english_is_what_the_pages_said() -> None:
+    assert PAGE["en"]["tolerance"] == TOLERANCE
+    assert json.dumps(CATALOGUES["playground"]["en"], ensure_ascii=False).count("{") > 5
+
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|inf|nan")
+
+
+@settings(max_examples=40, deadline=None)
+@given(expressions(max_ops=4))
+def test_the_chinese_step_text_says_the_same_numbers_and_names(expr) -> None:
+    stepper = BackwardStepper(expr.build())
+    for step in [None, *stepper.steps]:
+        en, zh = stepper.describe(step), stepper.describe(step, "zh")
+        assert NUMBER.findall(en) == NUMBER.findall(zh), (en, zh)
+        assert len(en.splitlines()) == len(zh.splitlines())
+        assert zh != en
+
+
+@settings(max_examples=30, deadline=None)
+@given(expressions(max_ops=3))
+def test_the_chinese_quiz_asks_the_same_and_names_the_same_mistakes(expr) -> None:
+    stepper = BackwardStepper(expr.build())
+    en, zh = Quiz(stepper).payload(), Quiz(stepper, lang="zh").payload()
+    for qs_en, qs_zh in zip(en["frames"], zh["frames"], strict=True):
+        for a, b in zip(qs_en, qs_zh, strict=True):
+            assert (a["label"], a["exact"]) == (b["label"], b["exact"])
+            assert [v for v, _ in a["mistakes"]] == [v for v, _ in b["mistakes"]]
+            assert [NUMBER.findall(w) for _, w in a["mistakes"]] == [
+                NUMBER.findall(w) for _, w in b["mistakes"]
+            ]
+
+
+def test_a_stepper_page_carries_both_languages() -> None:
+    from autograd import Value
+
+    x = Value(2.0, "x")
+    text = BackwardStepper(x * 3).to_html(quiz=True)
+    assert "开始：" in text.encode().decode("unicode_escape", errors="ignore") or "\\u5f00" in text
+    assert '"mistakes_zh"' in text and 'id="page-text"' in text
+
+
+def test_the_chinese_tutorial_says_where_it_differs_from_the_english_one() -> None:
+    en = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    zh = (ROOT / "docs" / "zh" / "tutorial.md").read_text(encoding="utf-8")
+    sections = re.compile(r"^##+ ", re.M)
+    assert len(sections.findall(zh)) == len(sections.findall(en)) + 1  # the Q&A
+    intro = zh.split("\n## ")[0]
+    assert "常见问题" in intro and "{doc}`../tutorial`" in intro and "不同" in intro
+    # the sentence about the notebook's side-by-side drawing is there in both
+    assert "draws both side by side" in en and "并排" in zh
