@@ -250,3 +250,15 @@ def test_a_collapsed_network_shows_every_name_its_step_texts_use(expand):
         head = stepper.describe(stepper.current).splitlines()[0]
         for name in re.findall(r"\bn\d+\b", head):
             assert name in shown, (name, head)
+
+
+@given(st.floats(-3, 0), st.booleans())
+def test_a_dead_relu_is_marked_only_once_its_value_is_known(x, known):
+    # an exercise drawing shows data only for the nodes computed so far: marking a ReLU "dead"
+    # before then would give away that its input is negative
+    a = Value(x, "a")
+    r = a.relu()
+    y = r * 2
+    computed = {a, r} if known else {a}
+    text = to_dot(y, computed=computed, legend=False)
+    assert ('xlabel="dead"' in text) == known

@@ -213,6 +213,9 @@ class _Dot:
         attrs = f'label="{label}" shape=ellipse style=filled fillcolor="#f4f4f4"'
         if node is self.opts["highlight"]:
             attrs += f' color="{HIGHLIGHT}" penwidth=3'
+        computed = self.opts["computed"]
+        if computed is not None and node not in computed:
+            return f"  {vid}_op [{attrs}];"  # its value is still the learner's to work out
         if node.op == "relu" and node.data == 0:
             attrs += ' xlabel="dead" fontcolor="#b00000"'
         return f"  {vid}_op [{attrs}];"
