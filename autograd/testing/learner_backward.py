@@ -23,10 +23,11 @@ from typing import Any
 from ..core.value import Value
 from ..viz.style import fmt
 from .backward_actions import decode, encode, hint, leaves, rebuild, run_forward
+from .backward_actions import names as names_of
 from .backward_explain import explain, same
 from .backward_layers import find_layers
 from .learner_process import Learner
-from .learner_run import TIME_LIMIT
+from .learner_run import TIME_LIMIT, Outcome
 
 __all__ = ["BackwardReport", "Gradient", "check_backward", "run_forward"]
 
@@ -198,8 +199,17 @@ def check_backward(
     np = _np()
     learner = Learner([forward, backward], time_limit=time_limit, isolated=isolated)
     with learner:
-        asked = learner.call("names", len(arrays))
-        names = asked.value if asked.ok else [f"x{i}" for i in range(len(arrays))]
+        # a function's signature is read without running it; a target's, in the child
+        asked = (
+            learner.call("names", len(arrays))
+            if isinstance(forward, str)
+            else Outcome(value=names_of([forward], len(arrays)))
+        )
+        if not asked.ok:
+            return BackwardReport(
+                [], _failed("reading your forward's arguments", asked, time_limit)
+            )
+        names = asked.value
         marked = _marked(no_grad, names)
         needs = [i not in marked for i in range(len(arrays))]
         kept = _inputs(arrays, needs, names)

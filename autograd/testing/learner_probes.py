@@ -328,7 +328,7 @@ def whole_power(op: LearnerOp) -> bool:
 def nothing_done(spec: Spec, root: float | None, hidden: bool) -> str:
     """What a ``backward()`` that gave no input a gradient did, and what to look at.
 
-    >>> nothing_done(Spec((1.0, 2.0), (("mul", (0, 1)),)), 1.0, False)[:42]
+    >>> nothing_done(Spec((1.0, 2.0), (("mul", (0, 1)),)), 1.0, False)[:43]
     'after c.backward() c.grad is 1 but no input'
     """
     out = spec.names()[-1]
