@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
@@ -49,6 +50,18 @@ def gradescope(marked: Marked, seed: int | None) -> dict[str, Any]:
     }
 
 
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold (control characters, lone surrogates).
+
+    >>> xml_text("a\\x00b\\x1bc")
+    'abc'
+    """
+    return _NOT_XML.sub("", text)
+
+
 def junit(marked: Marked) -> str:
     """One student's checks as a JUnit XML test suite (a failed check is a ``<failure>``).
 
@@ -63,20 +76,23 @@ def junit(marked: Marked) -> str:
     suite = ET.SubElement(
         suites,
         "testsuite",
-        name=marked.student,
+        name=xml_text(marked.student),
         tests=str(len(marked.checks)),
         failures=str(failed),
         errors="0",
         time=f"{marked.seconds:.3f}",
     )
     for c in marked.checks:
-        case = ET.SubElement(suite, "testcase", classname=marked.student, name=c.name, time="0")
+        case = ET.SubElement(
+            suite, "testcase", classname=xml_text(marked.student), name=xml_text(c.name), time="0"
+        )
         ET.SubElement(case, "properties").extend(
             [ET.Element("property", name="points", value=f"{c.score:g}/{c.max_score:g}")]
         )
         if not c.passed:
-            node = ET.SubElement(case, "failure", message=c.output.split("\n")[0][:200])
-            node.text = c.output
+            message = xml_text(c.output.split("\n")[0][:200])
+            node = ET.SubElement(case, "failure", message=message)
+            node.text = xml_text(c.output)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)
 
 
@@ -93,13 +109,11 @@ def class_csv(marks: Sequence[Marked]) -> str:
     """student x check, points; with the total and the reason for a zero.
 
     >>> from autograd.grading.scoring import CheckResult
-    >>> print(class_csv([Marked("ada", [CheckResult("tanh", 5.0, 5.0, "passed", "")])]))
-    student,total,tanh,reason
-    ada,5,5,
-    <BLANKLINE>
+    >>> class_csv([Marked("ada", [CheckResult("tanh", 5.0, 5.0, "passed", "")])]).splitlines()
+    ['student,total,tanh,reason', 'ada,5,5,']
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out)  # RFC 4180: CRLF, and a field holding CR or LF is quoted
     names = [c.name for c in marks[0].checks] if marks else []
     writer.writerow(["student", "total", *(spreadsheet_safe(n) for n in names), "reason"])
     for m in marks:

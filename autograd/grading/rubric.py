@@ -11,7 +11,6 @@ checked costs nothing: points follow root causes. The default rubric ships with 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,4 +143,4 @@ def _check(item: Any, where: str) -> Check:
 
 
 def _strings(value: Any) -> bool:
-    return isinstance(value, Sequence) and all(isinstance(v, str) for v in value)
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)

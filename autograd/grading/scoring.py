@@ -78,10 +78,11 @@ def fatal_reason(judged: dict[str, Any]) -> str:
             return str(f["text"])
     if judged.get("integrity", {}).get("all"):
         return str(judged["integrity"]["text"])
-    if not judged.get("passed"):
-        for f in failures:
-            if f["kind"] in (ERROR, HANG, ENDED) and not f["op"] and "cannot import" in f["text"]:
-                return str(f["text"])
+    if not judged.get("passed"):  # nothing right, and nothing but "it does not run" wrong
+        if not failures:
+            return "nothing was judged: the class defines none of the operations"
+        if all(f["kind"] in (ERROR, HANG, ENDED) and not f["op"] for f in failures):
+            return str(failures[0]["text"])
     return ""
 
 

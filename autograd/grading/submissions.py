@@ -47,7 +47,7 @@ def find_submissions(folder: Path) -> list[Submission]:
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
     >>> for name in ("b.py", "a.ipynb", "notes.txt", "c"):
-    ...     (d / name).mkdir() if name == "c" else (d / name).write_text("")
+    ...     _ = (d / name).mkdir() if name == "c" else (d / name).write_text("")
     >>> [s.student for s in find_submissions(d)]
     ['a', 'b', 'c']
     """
