@@ -37,9 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="the random graphs' seed")
     p.add_argument("--jobs", type=int, default=1, help="submissions judged at once")
     p.add_argument("--examples", type=int, default=500, help="random graphs (default 500)")
-    p.add_argument(
-        "--time-limit", type=float, default=2.0, help="seconds for one call (default 2)"
-    )
+    p.add_argument("--time-limit", type=float, default=2.0, help="seconds for one call (default 2)")
     p.add_argument(
         "--submission-limit",
         type=float,

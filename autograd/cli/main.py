@@ -1,4 +1,5 @@
-"""The command line: ``python -m autograd [explain|graph|demo|exercises|check|check-backward|grade]``."""
+"""The command line: ``python -m autograd [command]``: explain, graph, demo, exercises, check,
+check-backward, grade."""
 
 from __future__ import annotations
 

@@ -111,9 +111,11 @@ def grade_class(
     subs = find_submissions(submissions)
     start = time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="autograd-grade-") as scratch:
-        with ThreadPoolExecutor(max(1, settings.jobs)) as pool:
-            judged = list(pool.map(lambda s: grade_one(s, settings, Path(scratch)), subs))
+    with (
+        tempfile.TemporaryDirectory(prefix="autograd-grade-") as scratch,
+        ThreadPoolExecutor(max(1, settings.jobs)) as pool,
+    ):
+        judged = list(pool.map(lambda s: grade_one(s, settings, Path(scratch)), subs))
     marks = [mark(j, rubric) for j in judged]
     wall = time.monotonic() - start
     used: set[str] = set()

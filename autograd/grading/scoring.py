@@ -103,7 +103,7 @@ def mark(judged: dict[str, Any], rubric: Rubric) -> Marked:
     reason = fatal_reason(judged)
     if reason:
         zero = [_result(c, reason) for c in rubric.checks]
-        return Marked(student, zero, reason, _causes(judged, rubric), notes, seconds)
+        return Marked(student, zero, reason, [], notes, seconds)  # the reason says it all
     charged: dict[str, list[str]] = {}
     failures = judged.get("failures", [])
     for f in failures:

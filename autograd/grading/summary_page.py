@@ -26,7 +26,7 @@ _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; padding: 1rem; max-width: 60rem;
   color: #1b1b1b; line-height: 1.45; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; }
-.bar-row { display: grid; grid-template-columns: minmax(0, 1fr) 8rem; gap: .5rem;
+.bar-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 14rem); gap: .5rem;
   align-items: center; margin: .35rem 0; }
 .bar { background: #e8eef7; border-radius: 3px; height: 1.1rem; }
 .bar span { display: block; height: 100%; background: #2f6db5; border-radius: 3px; }
@@ -151,7 +151,5 @@ def summary_html(summary: dict[str, Any]) -> str:
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{e(str(summary['title']))}: class summary</title>"
-        f"<style>{_STYLE}</style></head><body>\n"
-        + "\n".join(body)
-        + f"\n{tail}</body></html>\n"
+        f"<style>{_STYLE}</style></head><body>\n" + "\n".join(body) + f"\n{tail}</body></html>\n"
     )

@@ -590,7 +590,9 @@ class _Judge:
 
         ok = [n for n in ok if self.blocker(n) is None]
         twice = not any(f.kind == NOT_RESET for f in self.failures)  # else it hides the rest
-        f = search(lambda spec: self.compare(spec, twice=twice)[0], sorted(ok), self.examples, self.seed)
+        f = search(
+            lambda spec: self.compare(spec, twice=twice)[0], sorted(ok), self.examples, self.seed
+        )
         left_out = [n for n in LEARNER_OPS if self.of(n) is not None or self.blocker(n)]
         if f is None:
             text = f"{self.examples} random graphs"
