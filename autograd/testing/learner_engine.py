@@ -81,8 +81,7 @@ def check_engine(
     named checks (needs Hypothesis, the ``testing`` extra); ``time_limit``: seconds for one call
     into the learner's code; ``memory_mb``: what the child process may allocate;
     ``isolated=False`` runs the learner's code in this process (as where there are no
-    processes, e.g. Pyodide); ``seed``: the random graphs' seed (None: Hypothesis's fixed
-    derandomised choice), so a class can be judged on the same graphs under a stated seed.
+    processes, e.g. Pyodide); ``seed``: the random graphs' (None: Hypothesis's fixed choice).
 
     >>> from autograd import Value
     >>> report = check_engine(Value, examples=10)
@@ -104,7 +103,7 @@ class _Judge:
     def __init__(self, learner: Learner, examples: int, seed: int | None = None) -> None:
         self.learner = learner
         self.examples = examples
-        self.seed = seed
+        self.graphs = (examples, seed)  # how many random graphs, and their seed
         self.failures: list[Failure] = []
         self.passed: list[str] = []
         self.blocked: list[tuple[str, Failure | None]] = []
@@ -590,9 +589,7 @@ class _Judge:
 
         ok = [n for n in ok if self.blocker(n) is None]
         twice = not any(f.kind == NOT_RESET for f in self.failures)  # else it hides the rest
-        f = search(
-            lambda spec: self.compare(spec, twice=twice)[0], sorted(ok), self.examples, self.seed
-        )
+        f = search(lambda spec: self.compare(spec, twice=twice)[0], sorted(ok), *self.graphs)
         left_out = [n for n in LEARNER_OPS if self.of(n) is not None or self.blocker(n)]
         if f is None:
             text = f"{self.examples} random graphs"
