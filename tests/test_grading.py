@@ -221,3 +221,30 @@ def test_two_hundred_submissions_each_mistake_on_its_line(tmp_path: Path) -> Non
     print(f"\n200 submissions graded with --jobs 2 in {wall:.0f} s", file=sys.stderr)
     assert summary["students"] == 200
     assert wall < 300, f"{wall:.0f} s"
+
+
+@pytest.mark.docs_site
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_summary_page_fits_its_window_and_draws_each_graph(
+    tmp_path: Path, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdp import CHROMIUM, Browser
+
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for s in (Student("a", "tanh-local", "py"), Student("b", "mul-assign", "py")):
+        write(s, subs)
+    if width == 390:  # without Graphviz's dot: the page draws with its own renderer
+        monkeypatch.setattr("autograd.grading.summary_page.shutil.which", lambda name: None)
+    grade_class(subs, tmp_path / "out", settings=Settings(examples=10, jobs=2))
+    with Browser(width=width) as b:
+        b.open((tmp_path / "out" / "summary.html").as_uri())
+        b.wait("document.readyState === 'complete'")
+        if width == 390:
+            b.wait("document.body.dataset.drawn")
+        b.screenshot(tmp_path / f"summary-{width}.png")
+        assert b.js("document.querySelectorAll('.graph svg').length") == 2
+        page, window = b.js("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert page <= window
