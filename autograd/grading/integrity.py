@@ -65,6 +65,11 @@ class Use:
 
     @property
     def found(self) -> bool:
+        """Whether anything was found.
+
+        >>> Use(backward=True).found
+        True
+        """
         return self.subclass or self.backward or bool(self.ops)
 
     def text(self) -> str:

@@ -43,7 +43,12 @@ class Check:
     rest: bool = False
 
     def claims(self, kind: str, op: str) -> bool:
-        """Whether a problem of ``kind`` about ``op`` is charged here (``rest`` aside)."""
+        """Whether a problem of ``kind`` about ``op`` is charged here (``rest`` aside).
+
+        >>> Check("any op", 1.0, ("upstream gradient left out",)).claims(
+        ...     "upstream gradient left out", "mul")
+        True
+        """
         return kind in self.kinds and (not self.ops or op in self.ops)
 
 
@@ -61,6 +66,11 @@ class Rubric:
 
     @property
     def total(self) -> float:
+        """The points of all checks.
+
+        >>> Rubric("t", (Check("a", 2.0, ()), Check("b", 3.0, (), rest=True))).total
+        5.0
+        """
         return float(sum(c.points for c in self.checks))
 
     def line_for(self, kind: str, op: str) -> Check:

@@ -37,13 +37,23 @@ class CheckResult:
 
     @property
     def passed(self) -> bool:
+        """Whether the check's points were given.
+
+        >>> CheckResult("x", 5.0, 5.0, "passed", "right").passed
+        True
+        """
         return self.status == "passed"
 
 
 @dataclass
 class Marked:
     """A student's marks: the checks, the total, the reason for a zero (``fatal``), and the
-    root causes found as (kind, operation, text, DOT, size of the graph)."""
+    root causes found as (kind, operation, text, DOT, size of the graph).
+
+    >>> m = Marked("ada", [CheckResult("x", 0.0, 5.0, "failed", "wrong")])
+    >>> m.score, m.max_score
+    (0.0, 5.0)
+    """
 
     student: str
     checks: list[CheckResult]
@@ -54,10 +64,20 @@ class Marked:
 
     @property
     def score(self) -> float:
+        """The points given.
+
+        >>> Marked("ada", [CheckResult("x", 2.0, 5.0, "failed", "")]).score
+        2.0
+        """
         return sum(c.score for c in self.checks)
 
     @property
     def max_score(self) -> float:
+        """The points there were.
+
+        >>> Marked("ada", [CheckResult("x", 2.0, 5.0, "failed", "")]).max_score
+        5.0
+        """
         return sum(c.max_score for c in self.checks)
 
 

@@ -37,6 +37,11 @@ class Submission:
 
     @property
     def kind(self) -> str:
+        """``py``, ``ipynb`` or ``folder``.
+
+        >>> Submission("alan", Path("alan")).kind
+        'folder'
+        """
         return self.path.suffix.lstrip(".") or "folder"
 
 
