@@ -8,6 +8,7 @@ and for the class ``class.csv``, ``summary.json`` and ``summary.html``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import sys
@@ -47,6 +48,15 @@ class Settings:
     jobs: int = 1
 
 
+# The worker finds this package where this process found it, installed or not.
+_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def _env() -> dict[str, str]:
+    paths = [_ROOT, os.environ.get("PYTHONPATH", "")]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p))
+
+
 def grade_one(sub: Submission, settings: Settings, scratch: Path) -> dict[str, Any]:
     """The worker's answer for one submission, or a judgement saying why there is none.
 
@@ -70,7 +80,7 @@ def grade_one(sub: Submission, settings: Settings, scratch: Path) -> dict[str, A
     (folder / "request.json").write_text(json.dumps(request), encoding="utf-8")
     command = [sys.executable, "-m", "autograd.grading.worker", str(folder / "request.json")]
     code, seconds = run_limited(
-        command, settings.submission_limit, cwd=folder, log=folder / "worker.log"
+        command, settings.submission_limit, cwd=folder, log=folder / "worker.log", env=_env()
     )
     answer = folder / "answer.json"
     judged: dict[str, Any] = {"student": sub.student, "seconds": seconds}

@@ -31,11 +31,12 @@ def run_limited(
     log: Path | None = None,
     active: set[int] | None = None,
     lock: Any = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[int | None, float]:
     """Run ``command`` for at most ``limit`` seconds: its exit status (None when it ran out of
     time and was killed) and the seconds it took. Its output goes to ``log`` (or nowhere).
     ``active``: a set the child's pid is in while it runs, changed under ``lock`` (so that
-    ``end_orphans`` in another thread can tell it from an orphan).
+    ``end_orphans`` in another thread can tell it from an orphan); ``env``: its environment.
 
     >>> run_limited([sys.executable, "-c", "pass"], 10)[0]
     0
@@ -52,6 +53,7 @@ def run_limited(
                 stdout=sink,
                 stderr=sink,
                 start_new_session=True,
+                env=env,
             )
             if active is not None:
                 active.add(child.pid)
