@@ -34,6 +34,7 @@ LAYERS = [
     {"autograd.expressions"},
     {"autograd.viz", "autograd.testing", "autograd.tracer"},
     {"autograd.exercises"},
+    {"autograd.grading"},  # a class's submissions judged and marked (above the judge)
     {"autograd.cli", "autograd.web"},  # the command line, and the playground's Worker side
 ]
 

@@ -1,4 +1,5 @@
-"""The command line: ``python -m autograd [explain|graph|demo|exercises|check|check-backward]``."""
+"""The command line: ``python -m autograd [command]``: explain, graph, demo, exercises, check,
+check-backward, grade."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 
 import autograd as package  # the version is the package's own
 
-from . import check, demo, exercises, explain, graph
+from . import check, demo, exercises, explain, grade, graph
 
 DESCRIPTION = (
     "A scalar automatic-differentiation engine you can read. Without a command, explains one "
@@ -20,7 +21,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
 
     >>> parser, commands = build_parser()
     >>> sorted(commands)
-    ['check', 'check-backward', 'demo', 'exercises', 'explain', 'graph']
+    ['check', 'check-backward', 'demo', 'exercises', 'explain', 'grade', 'graph']
     """
     parser = argparse.ArgumentParser(prog="python -m autograd", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"autograd {package.__version__}")
@@ -38,6 +39,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     demo.add_arguments(commands["demo"])
     commands["exercises"] = exercises.add_parser(sub)
     commands.update(check.add_parsers(sub))
+    commands["grade"] = grade.add_parser(sub)
     return parser, commands
 
 
@@ -61,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exercises.run(args)
     if args.command in ("check", "check-backward"):
         return check.run(args)
+    if args.command == "grade":
+        return grade.run(args)
     if args.command == "demo":
         return demo.run(args)
     return explain.run(args)

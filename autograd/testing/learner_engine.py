@@ -76,13 +76,14 @@ def check_engine(
     time_limit: float = TIME_LIMIT,
     memory_mb: int = MEMORY_MB,
     isolated: bool | None = None,
+    seed: int | None = None,
 ) -> EngineReport:
     """Judge ``cls`` (a learner's ``Value`` class, ``"file.py:Name"`` / ``"module:Name"``, or a
     ``Learner`` holding one) against this engine. ``examples``: random graphs tried after the
     named checks (needs Hypothesis, the ``testing`` extra); ``time_limit``: seconds for one call
     into the learner's code; ``memory_mb``: what the child process may allocate;
     ``isolated=False`` runs the learner's code in this process (as where there are no
-    processes, e.g. Pyodide).
+    processes, e.g. Pyodide); ``seed``: the random graphs' (None: Hypothesis's fixed choice).
 
     >>> from autograd import Value
     >>> report = check_engine(Value, examples=10)
@@ -92,7 +93,7 @@ def check_engine(
     start = time.monotonic()
     made = cls if isinstance(cls, Learner) else Learner(cls, time_limit, memory_mb, isolated)
     with made as learner:
-        report = _Judge(learner, examples).report()
+        report = _Judge(learner, examples, seed).report()
     report.seconds = time.monotonic() - start
     return report
 
@@ -101,9 +102,10 @@ class _Judge:
     """One judgement: the checks in order, the problems, and what each kept from being checked
     (``blocked``: what, and the problem that stopped it)."""
 
-    def __init__(self, learner: Learner, examples: int) -> None:
+    def __init__(self, learner: Learner, examples: int, seed: int | None = None) -> None:
         self.learner = learner
         self.examples = examples
+        self.graphs = (examples, seed)  # how many random graphs, and their seed
         self.failures: list[Failure] = []
         self.passed: list[str] = []
         self.blocked: list[tuple[str, Failure | None]] = []
@@ -574,7 +576,7 @@ class _Judge:
 
         ok = [n for n in ok if self.blocker(n) is None]
         twice = not any(f.kind == NOT_RESET for f in self.failures)  # else it hides the rest
-        f = search(lambda spec: self.compare(spec, twice=twice)[0], sorted(ok), self.examples)
+        f = search(lambda spec: self.compare(spec, twice=twice)[0], sorted(ok), *self.graphs)
         left_out = [n for n in LEARNER_OPS if self.of(n) is not None or self.blocker(n)]
         if f is None:
             text = f"{self.examples} random graphs"

@@ -36,20 +36,24 @@ def specs(ops: Sequence[str]) -> Any:
     return draw_spec()
 
 
-def search(compare: Callable[[Spec], Any], ops: Sequence[str], examples: int) -> Any:
+def search(
+    compare: Callable[[Spec], Any], ops: Sequence[str], examples: int, seed: int | None = None
+) -> Any:
     """The smallest random graph over ``ops`` where the learner's engine is wrong
-    (``compare(spec)`` returns its Failure, else None), or None.
+    (``compare(spec)`` returns its Failure, else None), or None. ``seed``: Hypothesis's seed
+    (None: its derandomised choice); the same seed gives the same graphs.
 
     >>> search(lambda spec: None, ["add", "mul", "tanh"], 20) is None
     True
     """
     from hypothesis import HealthCheck, Phase, Verbosity, assume, given, settings
+    from hypothesis import seed as seeded
 
     found: list[Any] = []
 
     @settings(
         max_examples=examples,
-        derandomize=True,
+        derandomize=seed is None,
         database=None,
         deadline=None,
         verbosity=Verbosity.quiet,
@@ -66,6 +70,8 @@ def search(compare: Callable[[Spec], Any], ops: Sequence[str], examples: int) ->
             found.append(f)
             raise AssertionError(f.text())
 
+    if seed is not None:
+        agrees = seeded(seed)(agrees)
     # the failure is in ``found``; Hypothesis's own wording is not needed
     with contextlib.suppress(Exception):
         agrees()
