@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -22,7 +22,9 @@
 # and this notebook draws it, steps through it node by node, and shows why the walk has to
 # follow a *topological order*.
 #
-# The drawings need Graphviz's `dot` program; without it they are shown as DOT text.
+# Graphviz draws the pictures: its `dot` program where it is installed, and otherwise a
+# WebAssembly build of it that ships inside the package and draws in the notebook's page.
+# Only saving a drawing as an SVG, PNG or PDF file needs `dot`.
 
 # %%
 import math

@@ -181,3 +181,21 @@ def test_the_concepts_page_has_as_many_sections_as_it_says() -> None:
 def test_statements_once_false_are_gone(page: str, claim: str) -> None:
     text = (DOCS / page).read_text(encoding="utf-8").replace("\n", " ")
     assert claim.replace("\\n", " ") not in text
+
+
+# Drawing needs no `dot` (the wasm Graphviz in the package draws in the browser); only saving
+# files does. Sentences saying otherwise contradicted the README and the playground page.
+DOT_CLAIMS = re.compile(
+    r"draw\w*( graphs)? needs? Graphviz|without it they are shown as DOT text", re.IGNORECASE
+)
+
+
+def test_no_page_says_drawing_needs_the_dot_program() -> None:
+    root = DOCS.parent
+    texts = [*DOCS.rglob("*.md"), root / "README.md", *(root / "notebooks").glob("*.py")]
+    said = {
+        str(path.relative_to(root)): DOT_CLAIMS.findall(" ".join(path.read_text("utf-8").split()))
+        for path in texts
+        if "_build" not in path.parts
+    }
+    assert {k: v for k, v in said.items() if v} == {}
