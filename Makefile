@@ -75,8 +75,10 @@ notebooks-outputs: $(VENV)/.installed-notebooks
 	cd notebooks && ../$(VENV)/bin/jupytext --sync *.ipynb
 
 # The notebooks, live: Jupyter Lab from the project's environment, opened on notebooks/.
+# As root (Docker, cloud VMs) Jupyter refuses to start without --allow-root, so it is added;
+# JUPYTER_ARGS passes more, e.g. JUPYTER_ARGS="--no-browser --ip=0.0.0.0".
 notebooks: $(VENV)/.installed-notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS) notebooks/
 
 # The documentation site: Sphinx with furo and MyST, warnings are errors (see docs/conf.py).
 # It is built in a virtual environment of its own that holds the `docs` extra and nothing else,
