@@ -164,6 +164,7 @@ def test_the_first_epoch_does_not_drive_the_time_estimate(monkeypatch):
     assert remaining and all(int(m) * 60 + int(s) < 1 for m, s in remaining), remaining
 
 
+@pytest.mark.slow
 def test_plots_label_axes_classes_and_both_loss_terms(tmp_path):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
@@ -193,6 +194,7 @@ def test_plots_label_axes_classes_and_both_loss_terms(tmp_path):
     plt.close(fig)
 
 
+@pytest.mark.slow
 def test_a_learning_rate_that_climbs_without_overflowing_is_called_divergence(tmp_path, capsys):
     # lr 500 climbs to a loss of 1e74 and never reaches inf: a millionfold rise is divergence
     out = tmp_path / "out"

@@ -92,3 +92,39 @@ def test_the_skip_rule_names_a_real_extra_for_each_package() -> None:
     conftest = root_conftest()
     for package, (_, extra_name) in conftest.OPTIONAL_IN_DOCTESTS.items():
         assert package in extra(extra_name), (package, extra_name)
+
+
+# A property test that asks for this many examples itself (above every Hypothesis profile) takes
+# seconds: `make test` runs it, the quick loop (`make test-fast`, which leaves out `slow`) not.
+MANY_EXAMPLES = 1000
+
+
+def marks(node: ast.FunctionDef) -> set[str]:
+    """The pytest.mark names on a test function."""
+    names = set()
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Attribute) and "mark" in ast.unparse(target):
+            names.add(target.attr)
+    return names
+
+
+def examples_asked(node: ast.FunctionDef) -> int:
+    """The max_examples a test's own @settings asks for (0 if it leaves it to the profile)."""
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "settings":
+            for keyword in decorator.keywords:
+                if keyword.arg == "max_examples" and isinstance(keyword.value, ast.Constant):
+                    return int(keyword.value.value)
+    return 0
+
+
+def test_tests_that_ask_for_thousands_of_examples_are_left_out_of_the_quick_loop() -> None:
+    unmarked = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                many = examples_asked(node) >= MANY_EXAMPLES
+                if many and not marks(node) & {"slow", "long"}:
+                    unmarked.append(f"{path.name}::{node.name}")
+    assert unmarked == []
