@@ -65,7 +65,7 @@ def test_each_speed_figure_is_in_the_table_the_readme_links_to():
 def test_any_results_are_written_into_the_readme_and_read_back(tmp_path_factory, medians):
     figures = readme_figures()
     folder = tmp_path_factory.mktemp("results")
-    engines = lambda a, b: {"autograd": {"median": a}, "micrograd": {"median": b}}  # noqa: E731
+    engines = lambda a, b: {"autograd": {"median": a}, "micrograd": {"median": b}}
     on = {
         "workloads": {
             "ops_mix_basic": {"engines": engines(*medians[0:2])},

@@ -103,8 +103,7 @@ def drawing_html(dot: str, with_renderer: bool = True) -> str:
     carried = f"<script>{renderer()}</script><script>{_READY}</script>" if with_renderer else ""
     # Within one output: the fragment draws its own <pre>, found from its script element.
     return (
-        f'<div class="autograd-drawing">{dot_block(dot)}{carried}'
-        f"<script>{_DRAW_ONE}</script></div>"
+        f'<div class="autograd-drawing">{dot_block(dot)}{carried}<script>{_DRAW_ONE}</script></div>'
     )
 
 

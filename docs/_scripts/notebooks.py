@@ -103,10 +103,7 @@ def collect(source: Path, target: Path, static: Path | None = None) -> list[str]
         notebook = with_run_link(notebook, nb.name)
         (target / nb.name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
         stems.append(nb.stem)
-    if stems:
-        body = toctree(stems)
-    else:
-        body = "No notebook has been added to `notebooks/` yet.\n"
+    body = toctree(stems) if stems else "No notebook has been added to `notebooks/` yet.\n"
     (target / "index.md").write_text(HEADER + body, encoding="utf-8")
     return stems
 
