@@ -71,9 +71,12 @@ def broken_links(site: Path) -> list[str]:
                 target = target / "index.html"
             if not target.exists():
                 broken.append(f"{page.relative_to(site)} -> {href} (no such file)")
-            elif url.fragment and target.suffix == ".html":
-                if unquote(url.fragment) not in links_of(target).ids:
-                    broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
+            elif (
+                url.fragment
+                and target.suffix == ".html"
+                and unquote(url.fragment) not in links_of(target).ids
+            ):
+                broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
     return broken
 
 
