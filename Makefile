@@ -38,15 +38,15 @@ lint: $(VENV)/.installed-test
 # `long` and `docs_site` tests run in .ci/run: after `make test`, and after `make docs`.
 # The notebooks run in it too: tests/test_notebook_outputs.py executes each one and compares
 # what it shows with what it has saved.
-# TEST_JOBS pytest-xdist workers share the tests out, each taking more when it runs dry;
-# TEST_JOBS=0 runs them in one process.
+# TEST_JOBS pytest-xdist workers share the tests out (tests of one xdist_group, such as the
+# notebooks' kernels, on one worker); TEST_JOBS=0 runs them in one process.
 TEST_JOBS ?= 2
 test: lint $(VENV)/.installed-notebooks
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_JOBS) --dist worksteal -m "not long and not docs_site"
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_JOBS) --dist loadgroup -m "not long and not docs_site"
 
 # The quick loop while editing: no lint, no notebooks, no test marked slow.
 test-fast: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_JOBS) --dist worksteal -m "not slow and not torch and not long and not docs_site"
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_JOBS) --dist loadgroup -m "not slow and not torch and not long and not docs_site"
 
 # The table's code: autograd/core/operations.py written again from the rows of autograd/ops.py
 # (tests/test_generated.py fails when the two disagree).
