@@ -38,12 +38,15 @@ lint: $(VENV)/.installed-test
 # `long` and `docs_site` tests run in .ci/run: after `make test`, and after `make docs`.
 # The notebooks run in it too: tests/test_notebook_outputs.py executes each one and compares
 # what it shows with what it has saved.
+# TEST_JOBS pytest-xdist workers share the tests out (tests of one xdist_group, such as the
+# notebooks' kernels, on one worker); TEST_JOBS=0 runs them in one process.
+TEST_JOBS ?= 2
 test: lint $(VENV)/.installed-notebooks
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not long and not docs_site"
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_JOBS) --dist loadgroup -m "not long and not docs_site"
 
 # The quick loop while editing: no lint, no notebooks, no test marked slow.
 test-fast: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -m "not slow and not torch and not long and not docs_site"
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_JOBS) --dist loadgroup -m "not slow and not torch and not long and not docs_site"
 
 # The table's code: autograd/core/operations.py written again from the rows of autograd/ops.py
 # (tests/test_generated.py fails when the two disagree).
@@ -75,8 +78,10 @@ notebooks-outputs: $(VENV)/.installed-notebooks
 	cd notebooks && ../$(VENV)/bin/jupytext --sync *.ipynb
 
 # The notebooks, live: Jupyter Lab from the project's environment, opened on notebooks/.
+# As root (Docker, cloud VMs) Jupyter refuses to start without --allow-root, so it is added;
+# JUPYTER_ARGS passes more, e.g. JUPYTER_ARGS="--no-browser --ip=0.0.0.0".
 notebooks: $(VENV)/.installed-notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS) notebooks/
 
 # The documentation site: Sphinx with furo and MyST, warnings are errors (see docs/conf.py).
 # It is built in a virtual environment of its own that holds the `docs` extra and nothing else,

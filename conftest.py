@@ -1,7 +1,11 @@
 """Collection rules shared by the test suite and the doctests in ``autograd/``.
 
-Examples that draw need the optional ``graphviz`` package (the ``viz`` extra). Where it is not
-installed they are skipped with that reason, as the tests in ``tests/`` are, instead of failing.
+Some examples need an optional package that ``make test-fast`` (the ``test`` extra) does not
+install: drawing needs ``graphviz`` (the ``viz`` extra), the stepper's widget needs
+``ipywidgets`` (the ``notebooks`` extra). Where the package is missing such an example is
+skipped with that reason, as the tests in ``tests/`` are, instead of failing; ``make test``
+installs both and runs them. tests/test_fresh_clone.py checks every doctest's optional import is
+either in the ``test`` extra or listed here.
 """
 
 from __future__ import annotations
@@ -11,15 +15,24 @@ import importlib.util
 import pytest
 from _pytest.doctest import DoctestItem
 
-NEEDS_GRAPHVIZ_PACKAGE = ("import graphviz", "draw_dot(")
+# package: (what in an example's source needs it, the extra that installs it)
+OPTIONAL_IN_DOCTESTS = {
+    "graphviz": (("import graphviz", "draw_dot("), "viz"),
+    "ipywidgets": (("import ipywidgets",), "notebooks"),
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if importlib.util.find_spec("graphviz") is not None:
-        return
-    skip = pytest.mark.skip(reason="needs the graphviz package: pip install 'scalar-autograd[viz]'")
+    missing = {
+        package: needs
+        for package, needs in OPTIONAL_IN_DOCTESTS.items()
+        if importlib.util.find_spec(package) is None
+    }
     for item in items:
-        if isinstance(item, DoctestItem) and item.dtest is not None:
-            source = "".join(example.source for example in item.dtest.examples)
-            if any(marker in source for marker in NEEDS_GRAPHVIZ_PACKAGE):
-                item.add_marker(skip)
+        if not missing or not isinstance(item, DoctestItem) or item.dtest is None:
+            continue
+        source = "".join(example.source for example in item.dtest.examples)
+        for package, (markers, extra) in missing.items():
+            if any(marker in source for marker in markers):
+                reason = f"needs the {package} package: pip install 'scalar-autograd[{extra}]'"
+                item.add_marker(pytest.mark.skip(reason=reason))

@@ -53,7 +53,7 @@ autodoc_default_options = {"members": True, "show-inheritance": True}
 html_theme = "furo"
 html_title = f"autograd {release}"
 html_static_path = ["_static"]
-html_css_files = ["diagrams.css"]
+html_css_files = ["diagrams.css", "reports.css"]
 html_js_files = ["diagrams.js", "a11y.js"]
 language = "en"
 

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -22,7 +22,9 @@
 # and this notebook draws it, steps through it node by node, and shows why the walk has to
 # follow a *topological order*.
 #
-# The drawings need Graphviz's `dot` program; without it they are shown as DOT text.
+# Graphviz draws the pictures: its `dot` program where it is installed, and otherwise a
+# WebAssembly build of it that ships inside the package and draws in the notebook's page.
+# Only saving a drawing as an SVG, PNG or PDF file needs `dot`.
 
 # %%
 import math
@@ -218,11 +220,13 @@ print("adding, but eager:", backward_eager(c)[0][a])
 #
 # The cure is to process nodes in **reverse topological order**: a node comes after every
 # node that uses it. Then each node's gradient is complete when it is passed on, and every
-# node is visited exactly once. This is what `backward()` does:
+# node is visited exactly once. This is what `backward()` does. `topological_order` lists the
+# operations only: a leaf such as `a` has no inputs to pass a gradient on to, so nothing is
+# done *at* it; it just receives its gradient from the operations that use it.
 
 # %%
-order = topological_order([c])  # inputs first; backward() walks it in reverse
-print("topological order:", [v.label for v in order])
+order = topological_order([c])  # operations, inputs first; backward() walks it in reverse
+print("topological order:", [v.label for v in order], "then the leaf a receives its gradient")
 
 grads = {c: 1.0}
 for node in reversed(order):
@@ -238,7 +242,8 @@ assert backward_overwrite(c)[a] == 1.0 and backward_eager(c)[0][a] == 6.0
 # %% [markdown]
 # The eager recursion is not only wrong, it is also slow: with a chain of reuses
 # $v_{i+1} = v_i + v_i$ it visits every path through the graph, and the number of paths
-# doubles with each link. The topological order visits each node once.
+# doubles with each link. The topological order visits each operation once: a chain of
+# `depth` additions has `depth` operations and one leaf, `v`, which only receives.
 
 # %%
 for depth in (4, 8, 12):
@@ -250,7 +255,8 @@ for depth in (4, 8, 12):
     nodes = len(topological_order([root]))
     root.backward()
     print(
-        f"depth {depth:2}: eager visits {visits:5}, topological visits {nodes:2}; "
+        f"depth {depth:2}: eager visits {visits:5}, topological visits {nodes:2} operations "
+        f"(+ the leaf); "
         f"eager gradient {grads[v]:.0f}, true {v.grad:.0f}"
     )
     assert v.grad == 2.0**depth and visits == 2**depth - 1 and nodes == depth

@@ -252,8 +252,10 @@ def scaled_abs(x, y):
 print(check_rule(scaled_abs))
 
 # %% [markdown]
-# The report names the input (`y`), the region (only where $y \le 0$: at $x = 0$ the wrong
-# rule happens to give the right slope, 0), an example point, and the pattern (a sign).
+# The report names the input (`y`), the region (only where $y < 0$, and not at $x = 0$, where
+# the wrong rule happens to give the right slope, 0), an example point, and the pattern (a
+# sign). On the line $y = 0$ itself $|y|$ has a kink: there any value between the slopes from
+# the left and the right is accepted, and the report says so in one line.
 # The corrected rule passes everything, including the Hypothesis property test:
 
 

@@ -85,6 +85,7 @@ def test_markers_and_operations_are_shared_not_copied() -> None:
         assert copy.copy(out)._op is out._op
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", sorted(COPIES))
 def test_a_long_chain_copies_without_recursion(how: str) -> None:
     x = Value(0.5)

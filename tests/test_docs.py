@@ -181,3 +181,50 @@ def test_the_concepts_page_has_as_many_sections_as_it_says() -> None:
 def test_statements_once_false_are_gone(page: str, claim: str) -> None:
     text = (DOCS / page).read_text(encoding="utf-8").replace("\n", " ")
     assert claim.replace("\\n", " ") not in text
+
+
+# Drawing needs no `dot` (the wasm Graphviz in the package draws in the browser); only saving
+# files does. Sentences saying otherwise contradicted the README and the playground page.
+DOT_CLAIMS = re.compile(
+    r"draw\w*( graphs)? needs? Graphviz|without it they are shown as DOT text", re.IGNORECASE
+)
+
+
+def test_no_page_says_drawing_needs_the_dot_program() -> None:
+    root = DOCS.parent
+    texts = [*DOCS.rglob("*.md"), root / "README.md", *(root / "notebooks").glob("*.py")]
+    said = {
+        str(path.relative_to(root)): DOT_CLAIMS.findall(" ".join(path.read_text("utf-8").split()))
+        for path in texts
+        if "_build" not in path.parts
+    }
+    assert {k: v for k, v in said.items() if v} == {}
+
+
+def test_notebook_00_is_met_after_01_and_02_and_labelled_so(tmp_path: Path) -> None:
+    """Notebook 00 assumes closures, the topological order and reflected operators, which 01
+    and 02 teach: the site's index and notebooks/README.md list it after 02, saying so."""
+    _, notebooks = _scripts()
+    source, target = tmp_path / "notebooks", tmp_path / "docs" / "notebooks"
+    source.mkdir()
+    names = [p.name for p in (DOCS.parent / "notebooks").glob("*.ipynb")]
+    for name in names:
+        (source / name).write_text(json.dumps({"cells": [], "metadata": {}}))
+    notebooks.collect(source, target)  # type: ignore[attr-defined]
+    index = (target / "index.md").read_text(encoding="utf-8")
+    entries = index.split("```{toctree}", 1)[1].split("```", 1)[0].split()
+    listed = [e.strip("<>") for e in entries if e.strip("<>") in {n[:-6] for n in names}]
+    assert listed.index("00_build_it_yourself") == listed.index("02_computation_graphs") + 1
+    assert "Build it yourself (after notebooks 01 and 02) <00_build_it_yourself>" in index
+    readme = (DOCS.parent / "notebooks" / "README.md").read_text(encoding="utf-8")
+    assert readme.index("`02_computation_graphs`") < readme.index("`00_build_it_yourself`")
+    assert "after 1 and 2" in readme
+
+
+def test_the_run_in_the_browser_cell_has_an_id() -> None:
+    """nbformat 4.5 cells carry an id: without one, `make docs` printed MissingIDFieldWarning."""
+    _, notebooks = _scripts()
+    nb = {"cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": ["# T"]}]}
+    cells = notebooks.with_run_link(nb, "01_x.ipynb")["cells"]  # type: ignore[attr-defined]
+    ids = [cell.get("id") for cell in cells]
+    assert all(ids) and len(set(ids)) == len(ids)

@@ -2,6 +2,7 @@
 
 import math
 
+import pytest
 import sympy
 from hypothesis import find, given, settings
 
@@ -41,6 +42,7 @@ def test_value_and_every_gradient_match_sympy(expr):
         assert close(x.grad, want, scale * 10), f"d/d{x.label}: {x.grad} != {want}\n{expr}"
 
 
+@pytest.mark.slow
 @settings(max_examples=1000)
 @given(expressions())
 def test_the_strategy_never_produces_a_graph_the_engine_refuses(expr):

@@ -102,14 +102,18 @@ def test_a_stepper_page_written_without_dot_draws_in_chromium(tmp_path, monkeypa
 def test_a_notebook_drawing_without_dot_draws_in_the_front_end(tmp_path, monkeypatch):
     pytest.importorskip("graphviz")
     monkeypatch.setattr(viz_render.shutil, "which", lambda name: None)
+    monkeypatch.setitem(viz_render.FRONT_END, "renderer sent", False)
     y, _ = neuron()
-    bundle = draw_dot(y)._repr_mimebundle_()
+    first, later = (draw_dot(y)._repr_mimebundle_()["text/html"] for _ in range(2))
+    assert inpage.renderer() in first and inpage.renderer() not in later
     page = tmp_path / "output.html"
-    # two outputs in one page (UTF-8, as every notebook front end): each draws its own picture
-    html = bundle["text/html"] * 2
+    # three outputs in one page (UTF-8, as every notebook front end): the renderer comes with
+    # the first drawing only; a later one shown before it (a front end rendering cells out of
+    # order) waits for it. Each draws its own picture.
+    html = later + first + later
     page.write_text(f'<!DOCTYPE html><meta charset="utf-8"><body>{html}</body>', encoding="utf-8")
     with Browser() as b:
         b.open(page.as_uri())
-        b.wait("document.querySelectorAll('.autograd-drawing svg').length === 2", 60)
+        b.wait("document.querySelectorAll('.autograd-drawing svg').length === 3", 60)
         labels = b.js("[...document.querySelectorAll('svg text')].map(t => t.textContent)")
         assert "x" in labels and "tanh" in labels

@@ -328,10 +328,10 @@ def test_loading_grows_linearly_with_the_parameter_count(tmp_path):
         path = tmp_path / f"m{width}.json"
         MLP(width, [width, 1], seed=0).save(path)
         best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
+        for _ in range(5):  # CPU time, the best of five: other processes on the cores (make
+            start = time.process_time()  # test's other worker, a busy machine) do not count
             load(path)
-            best = min(best, time.perf_counter() - start)
+            best = min(best, time.process_time() - start)
         return best
 
     small, large = seconds(25), seconds(100)  # 676 and 10,201 parameters: 15x as many

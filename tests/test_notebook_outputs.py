@@ -62,6 +62,9 @@ def shown(notebook: Any) -> list[tuple[int, str, str]]:
     return found
 
 
+# Under `make test`'s two workers the notebooks run one after another on one of them: twice,
+# with notebooks on both workers, one notebook's run stalled for five minutes (cause not found).
+@pytest.mark.xdist_group("jupyter-kernels")
 @pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_a_fresh_run_shows_what_the_notebook_has_saved(path: Path) -> None:

@@ -77,3 +77,45 @@ def test_cells_compare_type_and_source():
     other = {"cells": [{"cell_type": "markdown", "source": "x = 1\ny"}]}
     assert _cells(nb) == [("code", "x = 1\ny")]
     assert _cells(nb) != _cells(other)
+
+
+def test_jupyter_lists_each_notebook_once_and_saving_writes_its_twin(tmp_path):
+    """In Jupyter (jupytext's contents manager) the .py twins are plain files, not a second
+    copy of every notebook; saving the .ipynb there still rewrites its .py twin."""
+    pytest.importorskip("jupyter_server")
+    import asyncio
+    import shutil
+
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+    from jupytext.async_contentsmanager import build_async_jupytext_contents_manager_class
+
+    for path in [NOTEBOOKS / "jupytext.toml", *NOTEBOOKS.glob("05_*")]:
+        shutil.copy(path, tmp_path)
+    manager = build_async_jupytext_contents_manager_class(AsyncLargeFileManager)
+    contents = manager(root_dir=str(tmp_path))
+
+    async def listed_then_saved() -> list[tuple[str, str]]:
+        listing = await contents.get("")
+        model = await contents.get("05_higher_order.ipynb")
+        model["content"].cells[0].source += "\n\nOne line more."
+        await contents.save(model, "05_higher_order.ipynb")
+        return sorted((m["name"], m["type"]) for m in listing["content"])
+
+    listing = asyncio.run(listed_then_saved())
+    notebooks = [name for name, kind in listing if kind == "notebook"]
+    assert notebooks == ["05_higher_order.ipynb"]
+    assert "One line more." in (tmp_path / "05_higher_order.py").read_text(encoding="utf-8")
+
+
+def test_make_notebooks_runs_as_root_and_takes_jupyter_arguments():
+    import os
+    import subprocess
+
+    root = NOTEBOOKS.parent
+    said = subprocess.run(
+        ["make", "-n", "notebooks", "JUPYTER_ARGS=--no-browser"],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    (line,) = [line for line in said.splitlines() if "jupyter lab" in line]
+    assert "--no-browser" in line
+    assert ("--allow-root" in line) == (os.geteuid() == 0)

@@ -98,6 +98,7 @@ def build(steps: list[tuple[Any, ...]], x0: float, y0: float) -> tuple[Value, Va
     return x, y, out
 
 
+@pytest.mark.slow  # 2,500 programs on purpose (more than the profile): seconds, not a quick loop
 @settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.sampled_from(POINTS), st.sampled_from(POINTS), st.booleans())
 def test_every_path_to_a_gradient_agrees(steps, x0: float, y0: float, hooked: bool) -> None:

@@ -127,6 +127,7 @@ def page_structure(text):
     return p.tags, "".join(p.script), "".join(p.json_text)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(labels, labels)
 def test_labels_and_titles_never_change_the_html_page(label, title):

@@ -1,14 +1,20 @@
 """Real rendering with Graphviz's dot, parsed as SVG XML; the clear error without it."""
 
+import html
 import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from graphs import mlp_loss, neuron
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from autograd import Value
+from autograd.viz import BackwardStepper
 from autograd.viz import rendering as viz_render
 from autograd.viz.dot import GraphvizNotFound, draw_dot, render, render_svgs, to_dot
-from autograd.viz.inpage import drawing_html
+from autograd.viz.inpage import drawing_html, renderer
 
 SVG = "{http://www.w3.org/2000/svg}"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
@@ -75,9 +81,54 @@ def test_without_dot_rendering_explains_how_to_install(monkeypatch):
     g = draw_dot(y)
     with pytest.raises(GraphvizNotFound, match="brew install graphviz"):
         g.pipe(format="svg")
+    monkeypatch.setitem(viz_render.FRONT_END, "renderer sent", False)
     bundle = g._repr_mimebundle_()  # notebooks draw it in the front end, with the wasm Graphviz
     assert bundle["text/plain"] == to_dot(y)
     assert bundle["text/html"] == drawing_html(to_dot(y))
+
+
+def broken_dot(tmp_path: Path) -> str:
+    """A `dot` on PATH that cannot draw, as a half-finished install of Graphviz leaves it."""
+    fake = tmp_path / "dot"
+    fake.write_text(
+        "#!/bin/sh\necho 'Format: \"svg\" not recognized. No formats found.' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    return str(fake)
+
+
+def test_a_broken_dot_falls_back_to_drawing_in_the_browser(tmp_path, monkeypatch):
+    pytest.importorskip("graphviz")
+    path = broken_dot(tmp_path)
+    monkeypatch.setattr(viz_render.shutil, "which", lambda name: path if name == "dot" else None)
+    monkeypatch.setitem(viz_render.FRONT_END, "renderer sent", False)
+    y, _ = neuron()
+    bundle = draw_dot(y)._repr_mimebundle_()
+    assert bundle["text/html"] == drawing_html(to_dot(y))
+    page = BackwardStepper(y).to_html()
+    assert '<pre class="dot">' in page
+    with pytest.raises(GraphvizNotFound, match=r"installed but cannot draw.*not recognized"):
+        render(to_dot(y))
+    with pytest.raises(GraphvizNotFound, match="dot -c"):
+        draw_dot(y).save(str(tmp_path / "g.svg"))
+    assert not (tmp_path / "g.svg").exists()
+
+
+@settings(max_examples=20)
+@given(kind=st.sampled_from(["exit", "no svg", "not runnable"]))
+def test_any_dot_that_cannot_draw_is_treated_as_missing(tmp_path_factory, kind):
+    pytest.importorskip("graphviz")
+    folder = tmp_path_factory.mktemp("dot")
+    fake = folder / "dot"
+    body = {"exit": "exit 3", "no svg": "cat >/dev/null; echo hello", "not runnable": ""}[kind]
+    fake.write_text(f"#!/bin/sh\n{body}\n")
+    fake.chmod(0o644 if kind == "not runnable" else 0o755)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(viz_render.shutil, "which", lambda name: str(fake))
+        with pytest.raises(GraphvizNotFound, match="installed but cannot draw"):
+            viz_render.dot_program()
+        y, _ = neuron()
+        assert "text/html" in draw_dot(y)._repr_mimebundle_()
 
 
 def test_render_rejects_unknown_format():
@@ -109,3 +160,33 @@ def test_draw_dot_save_without_dot_writes_nothing(tmp_path, monkeypatch):
     with pytest.raises(GraphvizNotFound):
         draw_dot(y).save(str(tmp_path / "g.svg"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_dot_a_kernel_sends_the_renderer_with_its_first_drawing_only(monkeypatch):
+    pytest.importorskip("graphviz")
+    monkeypatch.setattr(viz_render.shutil, "which", lambda name: None)
+    monkeypatch.setitem(viz_render.FRONT_END, "renderer sent", False)
+    y, _ = mlp_loss()
+    outputs = [draw_dot(y)._repr_mimebundle_()["text/html"] for _ in range(10)]
+    assert renderer() in outputs[0]
+    for later in outputs[1:]:
+        assert renderer() not in later
+        # the DOT text, escaped, and a few lines of script: not the 1.3 MB renderer
+        assert len(later.encode()) < len(html.escape(to_dot(y)).encode()) + 2000
+    notebook = sum(len(o.encode()) for o in outputs)
+    assert notebook < len(renderer().encode()) + 10 * 50_000  # ten drawings, not ten renderers
+
+
+@settings(max_examples=30)
+@given(labels=st.lists(st.text(max_size=30), min_size=1, max_size=6))
+def test_a_later_drawings_output_is_its_dot_text_and_a_few_hundred_bytes(labels):
+    pytest.importorskip("graphviz")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(viz_render.shutil, "which", lambda name: None)
+        mp.setitem(viz_render.FRONT_END, "renderer sent", True)
+        y = Value(1.0, labels[0])
+        for i, label in enumerate(labels[1:]):
+            y = y * Value(float(i), label)
+        out = draw_dot(y)._repr_mimebundle_()["text/html"]
+        assert len(out) - len(html.escape(to_dot(y))) < 2000
+        assert out.count("<script>") == 1

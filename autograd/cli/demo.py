@@ -148,12 +148,15 @@ def train(args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
     )
     start = time.perf_counter()
     step = _compiled_step(model, task, X_tr, y_tr, opt, args.epochs)
+    compiling = time.perf_counter() - start
     if step is not None:
         print("compiling the training step (once; later epochs run the generated code)", file=out)
+    start = time.perf_counter()
     history = fit(model, task, X_tr, y_tr, opt, schedule, args.epochs, out, step=step)
     seconds = time.perf_counter() - start
     train_acc, test_acc = accuracy(model, task, X_tr, y_tr), accuracy(model, task, X_te, y_te)
-    print(f"trained {args.epochs} epochs in {seconds:.1f} s", file=out)
+    spent = f" (after {compiling:.1f} s compiling the step)" if step is not None else ""
+    print(f"trained {args.epochs} epochs in {seconds:.1f} s{spent}", file=out)
     print(f"training accuracy {train_acc:.1%}   held-out accuracy {test_acc:.1%}", file=out)
     hint = advice(train_acc, task.classes, args)
     if hint:

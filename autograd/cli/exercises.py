@@ -23,8 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "exercises",
         help="write an exercise sheet (HTML and Markdown) and its answer key",
-        description="Random backpropagation exercises with friendly numbers: the same seed "
-        f"gives the same sheet. Example: {EXAMPLE}",
+        description="Random backpropagation exercises with friendly numbers (+, -, × and "
+        "powers work out by hand; a value that needs a calculator, such as tanh's or exp's, is "
+        f"given, rounded): the same seed gives the same sheet. Example: {EXAMPLE}",
     )
     p.add_argument("--seed", type=int, required=True, help="the sheet's seed")
     p.add_argument("--count", type=int, default=3, help="number of exercises (default 3)")

@@ -355,10 +355,35 @@ def weighted_sum(node: Any) -> bool:
     return node._op is not None and node._op.weighted_sum
 
 
+# How the math module words an operand outside a function's domain: "math domain error" up to
+# Python 3.13; from 3.14 (the playground's Pyodide) a sentence such as "expected a positive
+# input, got -1.0". Both mean the same, so both get the same message.
+_MATH_DOMAIN_314 = "expected a "
+
+
+def is_math_domain_error(exc: Exception) -> bool:
+    """True when ``exc`` is the math module saying an operand is outside the domain, in the
+    wording of any supported Python.
+
+    >>> is_math_domain_error(ValueError("math domain error"))
+    True
+    >>> is_math_domain_error(ValueError("expected a positive input, got -1.0"))  # 3.14
+    True
+    >>> is_math_domain_error(ValueError("my primitive's own message"))
+    False
+    """
+    text = str(exc)
+    return isinstance(exc, ValueError) and (
+        text == "math domain error" or text.startswith(_MATH_DOMAIN_314)
+    )
+
+
 def domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
     """The error a forward rule's failure becomes: names the operation, operands and domain.
 
     >>> print(domain_error(OPERATIONS["log"], ValueError("math domain error"), (-1.0,)))
+    log: operand outside the domain for x=-1.0 (defined for x > 0)
+    >>> print(domain_error(OPERATIONS["log"], ValueError("expected a positive input"), (-1.0,)))
     log: operand outside the domain for x=-1.0 (defined for x > 0)
     """
     p = op.primitive
@@ -371,7 +396,7 @@ def domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
         kind, why = ZeroDivisionError, "division by zero"
     elif isinstance(exc, OverflowError):
         kind, why = OverflowError, "result overflows a float"
-    elif str(exc) == "math domain error":
+    elif is_math_domain_error(exc):
         kind, why = ValueError, "operand outside the domain"
     else:
         kind, why = (ValueError if isinstance(exc, ValueError) else ArithmeticError), str(exc)

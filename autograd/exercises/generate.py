@@ -5,7 +5,8 @@ The graph is an :class:`autograd.testing.strategies.Expression` (inputs and a li
 :class:`~autograd.testing.strategies.Const` operands), drawn with ``random.Random(seed)``: the
 same seed gives the same exercise on every run and machine. Inputs are halves between -3 and 3,
 constants small integers, and every intermediate value stays below 60 in size, so the
-arithmetic can be done by hand (``tanh``, ``exp`` and the like still give decimals).
+arithmetic can be done by hand; the values of ``tanh``, ``exp`` and the like, which need a
+calculator, are given in the statement (``Problem.calculator_values``).
 """
 
 from __future__ import annotations

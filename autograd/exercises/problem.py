@@ -164,8 +164,16 @@ class Problem:
         """
         given = ", ".join(f"{n} = {fmt(x)}" for n, x in self.given().items())
         lines = [f"Given {given}:"]
+        calculator = self.calculator_values()
         lines += [
-            f"  {self.names[v]} = {expression(v, self.names)}" for v in self.order if not v.is_leaf
+            f"  {self.names[v]} = {expression(v, self.names)}"
+            + (
+                f"  (= {fmt(v.data)}, rounded: given, it needs a calculator)"
+                if v in calculator
+                else ""
+            )
+            for v in self.order
+            if not v.is_leaf
         ]
         grads = [q for q in self.questions() if q.endswith(GRAD)]
         out = self.names[self.root]
@@ -173,6 +181,26 @@ class Problem:
         ask = f"Find every value and the gradient of {out} with respect to every node: "
         lines.append(wrap(ask + ", ".join(grads) + ".", 90))
         return "\n".join(lines)
+
+    def calculator_values(self) -> set[Value]:
+        """The nodes whose value is not worked out by hand: from the numbers the sheet shows
+        for its inputs, the operation gives no short decimal (``tanh(1)``, ``exp(0.5)``, also
+        ``1 / 3``), while ``+ - ×`` of short decimals always do. The statement gives them.
+
+        >>> p = Problem(from_expression("tanh(x) * 3", x=1.0))
+        >>> sorted(p.names[v] for v in p.calculator_values())
+        ['n1']
+        >>> Problem(from_expression("x * 3 + 1", x=0.5)).calculator_values()
+        set()
+        """
+        out = set()
+        for v in self.order:
+            if v.is_leaf or v._op is CONST:
+                continue
+            shown = [float(fmt(x.data)) for x in v.inputs]
+            if not _short_decimal(self.recompute(v, shown)):
+                out.add(v)
+        return out
 
     def close(self, answer: float, exact: float) -> bool:
         """Whether ``answer`` counts as ``exact`` under this exercise's tolerance.
@@ -278,3 +306,14 @@ def _titled(name: str, formula: str) -> str:
     ('E = tanh(x)', 'n2 = tanh(x)')
     """
     return formula if formula.startswith(f"{name} = ") else f"{name} = {formula}"
+
+
+def _short_decimal(x: float) -> bool:
+    """True for a number with at most 10 significant digits (up to a float's rounding).
+
+    >>> _short_decimal(0.58003456), _short_decimal(0.7615941559557649), _short_decimal(0.1 + 0.2)
+    (True, False, True)
+    """
+    if not math.isfinite(x):
+        return False
+    return abs(float(f"{x:.10g}") - x) <= 1e-14 * abs(x)

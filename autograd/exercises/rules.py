@@ -257,7 +257,7 @@ def check_rule(
         ps = tuple(s[0] for s in p.param_samples)
     points = grid(p)
     misses: dict[str, list[Miss]] = {n: [] for n in p.inputs}
-    kinks: list[str] = []
+    kinks: list[Kink] = []
     kink_points: set[tuple[float, ...]] = set()
     fn = lambda *vs: apply(p, vs, ps)
     for pt in points:
@@ -272,14 +272,14 @@ def check_rule(
                     continue
                 sides = _one_sided(fn, pt, j)
                 if sides is not None and _between(row.analytic, *sides):
-                    kinks.append(_kink_text(p.name, p.inputs, pt, j, row.analytic, sides))
+                    kinks.append((pt, j, row.analytic, sides))
                     kink_points.add(pt)
                 else:
                     misses[name].append(Miss(pt, row.analytic, row.numeric))
         except Exception as e:  # the learner's rule may raise anything: that is the finding
             for name in p.inputs:
                 misses[name].append(Miss(pt, math.nan, math.nan, f"{type(e).__name__}: {e}"))
-    report = RuleReport(p.name, p.inputs, points, misses, kinks=kinks)
+    report = RuleReport(p.name, p.inputs, points, misses, kinks=kink_lines(p.name, p.inputs, kinks))
     if property_test and not any(misses.values()):
         report.property_test = _property_test(p, kink_points)
     return report
@@ -308,15 +308,46 @@ def _between(x: float, a: float, b: float) -> bool:
     return min(a, b) - tol <= x <= max(a, b) + tol
 
 
-def _kink_text(
-    name: str, inputs: Sequence[str], pt: tuple[float, ...], j: int, yours: float,
-    sides: tuple[float, float],
-) -> str:  # fmt: skip
-    return (
-        f"at {_point(inputs, pt)}: a kink (slopes {fmt(sides[0])} from the left, "
-        f"{fmt(sides[1])} from the right); d{name}/d{inputs[j]} = {fmt(yours)} there is one "
-        "of the values between them, as PyTorch's relu'(0) = 0 is."
-    )
+# A grid point where a rule's value lies between the one-sided slopes along one input:
+# (the point, that input's index, the rule's value, the slopes from the left and the right).
+Kink = tuple[tuple[float, ...], int, float, tuple[float, float]]
+
+
+def kink_lines(name: str, inputs: Sequence[str], kinks: Sequence[Kink]) -> list[str]:
+    """One line per input whose rule met kinks: the point itself when there is one, else how
+    many, where, and one example (a line per point repeated itself eight times).
+
+    >>> one = [((0.0,), 0, 0.0, (-1.0, 1.0))]
+    >>> kink_lines("f", ["x"], one)[0].split(";")[0]
+    'at x = 0: a kink (slopes -1 from the left, 1 from the right)'
+    >>> two = [((1.0, 0.0), 1, 1.0, (-1.0, 1.0)), ((2.0, 0.0), 1, 2.0, (-2.0, 2.0))]
+    >>> len(kink_lines("f", ["x", "y"], two)), kink_lines("f", ["x", "y"], two)[0].split(":")[0]
+    (1, 'at 2 points (x from 1 to 2, y = 0)')
+    """
+    lines = []
+    for j in sorted({k[1] for k in kinks}):
+        group = [k for k in kinks if k[1] == j]
+        pt, _, yours, sides = group[0]
+        d = f"d{name}/d{inputs[j]}"
+        if len(group) == 1:
+            lines.append(
+                f"at {_point(inputs, pt)}: a kink (slopes {fmt(sides[0])} from the left, "
+                f"{fmt(sides[1])} from the right); {d} = {fmt(yours)} there is one of the "
+                "values between them, as PyTorch's relu'(0) = 0 is."
+            )
+            continue
+        where = []
+        for i, n in enumerate(inputs):
+            xs = [k[0][i] for k in group]
+            lo, hi = min(xs), max(xs)
+            where.append(f"{n} = {fmt(lo)}" if lo == hi else f"{n} from {fmt(lo)} to {fmt(hi)}")
+        lines.append(
+            f"at {len(group)} points ({', '.join(where)}): kinks, where the slopes from the left "
+            f"and the right differ; {d} there is between them at each, as PyTorch's relu'(0) = 0 "
+            f"is (e.g. at {_point(inputs, pt)}: slopes {fmt(sides[0])} and {fmt(sides[1])}, "
+            f"{d} = {fmt(yours)})."
+        )
+    return lines
 
 
 def _property_test(p: Any, kinks: set[tuple[float, ...]]) -> str:

@@ -3,8 +3,9 @@
 The package ships ``vendor/viz-global.js`` (the npm package ``@viz-js/viz``: Graphviz compiled
 to WebAssembly, inside one script) with its version, checksum and licence in
 ``vendor/viz-js.json``; ``tests/test_inpage.py`` checks them against ``web/package-lock.json``.
-A stepper page or a notebook drawing embeds that script and a few lines that turn each
-``<pre class="dot">`` (DOT text, HTML-escaped) into an SVG once the renderer is ready.
+A stepper page embeds that script once, and a notebook's kernel sends it with its first
+drawing only; a few lines turn each ``<pre class="dot">`` (DOT text, HTML-escaped) into an SVG
+once the renderer is ready.
 """
 
 from __future__ import annotations
@@ -86,28 +87,46 @@ def scripts() -> str:
     return f"<script>{renderer()}</script>\n<script>{_DRAW}</script>\n"
 
 
-def drawing_html(dot: str) -> str:
+def drawing_html(dot: str, with_renderer: bool = True) -> str:
     """One drawing as an HTML fragment that renders itself in the browser: what a notebook
     shows for ``draw_dot(...)`` where the ``dot`` program is missing.
 
-    Each fragment carries the renderer (about 1.3 MB), so it works in any front end that runs
-    an output's scripts (JupyterLab, Notebook 7, VS Code, Colab) and in a saved notebook.
+    Only a fragment made ``with_renderer`` carries the renderer (about 1.3 MB); a kernel sends
+    it with its first drawing, and every later fragment (a few hundred bytes beyond its DOT
+    text) draws with it once it has loaded, in any front end that runs an output's scripts
+    (JupyterLab, Notebook 7, VS Code, Colab) and in a saved notebook reopened there.
 
-    >>> fragment = drawing_html("digraph { a -> b }")
-    >>> fragment.count('<pre class="dot">'), "Viz.instance" in fragment
-    (1, True)
+    >>> first, later = drawing_html("digraph { a }"), drawing_html("digraph { a }", False)
+    >>> first.count('<pre class="dot">'), "Viz.instance" in first, len(later) < 2000
+    (1, True, True)
     """
+    carried = f"<script>{renderer()}</script><script>{_READY}</script>" if with_renderer else ""
     # Within one output: the fragment draws its own <pre>, found from its script element.
     return (
-        f'<div class="autograd-drawing">{dot_block(dot)}'
-        f"<script>{renderer()}</script><script>{_DRAW_ONE}</script></div>"
+        f'<div class="autograd-drawing">{dot_block(dot)}{carried}<script>{_DRAW_ONE}</script></div>'
     )
 
 
+# Run once the renderer's script has run: tells the fragments that wait for it.
+_READY = 'window.dispatchEvent(new Event("autograd-viz-ready"));'
+
+# A fragment's own drawing: now if the renderer is on the page, else when it arrives; if it
+# never does (the output that carried it was cleared), the fragment says what to do.
 _DRAW_ONE = r"""
 (function (me) {
   const pre = me.parentElement.querySelector("pre.dot");
-  Viz.instance().then((viz) => pre.replaceWith(viz.renderSVGElement(pre.textContent)))
+  const draw = () => Viz.instance()
+    .then((viz) => pre.replaceWith(viz.renderSVGElement(pre.textContent)))
     .catch((e) => { pre.title = "could not draw: " + e; });
+  if (window.Viz) { draw(); return; }
+  window.addEventListener("autograd-viz-ready", draw, { once: true });
+  setTimeout(() => {
+    if (window.Viz || !pre.isConnected) return;
+    const note = document.createElement("p");
+    note.className = "autograd-drawing-note";
+    note.textContent = "This drawing waits for the in-page Graphviz, which the kernel's first "
+      + "drawing carries: restart the kernel and run the notebook again from the top.";
+    pre.before(note);
+  }, 20000);
 })(document.currentScript);
 """

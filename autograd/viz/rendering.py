@@ -20,16 +20,44 @@ INSTALL_HINT = (
 )
 
 
+BROKEN_HINT = (
+    "Reinstall Graphviz; a half-finished install often only needs 'dot -c' run as root (it "
+    "registers the output formats). Saving .svg, .png or .pdf files needs a working dot; "
+    "notebooks and stepper pages draw without it, in the browser."
+)
+
+
 class GraphvizNotFound(RuntimeError):
-    """Raised when rendering needs Graphviz's ``dot`` program and it is not installed.
+    """Raised when rendering needs Graphviz's ``dot`` program and it is not installed, or is
+    installed but cannot draw (then the message says what it answered).
 
     >>> print(str(GraphvizNotFound(INSTALL_HINT))[:52])
     the Graphviz 'dot' program was not found on PATH. In
     """
 
 
+# dot's path -> None when it drew a test graph, else what it answered: asked once per path.
+_TRIED: dict[str, str | None] = {}
+
+
+def _problem(path: str) -> str | None:
+    """None when the ``dot`` at ``path`` turns a one-node graph into SVG, else why not."""
+    if path not in _TRIED:
+        try:
+            done = subprocess.run(
+                [path, "-Tsvg"], input=b"digraph { a }", capture_output=True, timeout=60
+            )
+            said = done.stderr.decode(errors="replace").strip().splitlines()
+            ok = done.returncode == 0 and b"<svg" in done.stdout
+            _TRIED[path] = None if ok else (said[0] if said else f"exit status {done.returncode}")
+        except (OSError, subprocess.SubprocessError) as e:
+            _TRIED[path] = str(e)
+    return _TRIED[path]
+
+
 def dot_program() -> str:
-    """Path of Graphviz's ``dot``, or :class:`GraphvizNotFound` saying how to install it.
+    """Path of a working Graphviz ``dot``, or :class:`GraphvizNotFound` saying how to install
+    it (or, for a ``dot`` that is present but cannot draw, what it answered).
 
     >>> import os
     >>> try:
@@ -42,6 +70,12 @@ def dot_program() -> str:
     path = shutil.which("dot")
     if path is None:
         raise GraphvizNotFound(INSTALL_HINT)
+    problem = _problem(path)
+    if problem is not None:
+        raise GraphvizNotFound(
+            f"the Graphviz 'dot' program at {path} is installed but cannot draw "
+            f"(it answered: {problem}). {BROKEN_HINT}"
+        )
     return path
 
 
@@ -79,6 +113,10 @@ def render_svgs(dots: Sequence[str]) -> list[str]:
 
 
 _DRAWING: list[type] = []
+
+# What this process (a notebook's kernel) has sent its front end: the in-page renderer goes with
+# the first drawing only, and later drawings use it (see autograd.viz.inpage.drawing_html).
+FRONT_END = {"renderer sent": False}
 
 
 def drawing_class(graphviz: Any) -> type:
@@ -128,8 +166,12 @@ def drawing_class(graphviz: Any) -> type:
             return str(path)
 
         def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kw: Any) -> Any:
-            if shutil.which("dot") is None:  # drawn by the front end, with the wasm Graphviz
-                return {"text/html": drawing_html(self.source), "text/plain": self.source}
+            try:
+                dot_program()
+            except GraphvizNotFound:  # missing or broken: the front end draws, in wasm
+                carry = not FRONT_END["renderer sent"]  # the renderer goes with the first only
+                FRONT_END["renderer sent"] = True
+                return {"text/html": drawing_html(self.source, carry), "text/plain": self.source}
             return super()._repr_mimebundle_(include, exclude, **kw)
 
         def pipe(self, *args: Any, **kw: Any) -> Any:

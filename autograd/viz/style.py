@@ -26,14 +26,24 @@ def fmt(x: float) -> str:
 
 
 def fmt_product(a: float, b: float, product: float) -> tuple[str, str, str]:
-    """``a``, ``b`` and ``product`` as text whose arithmetic checks: all three get one more
-    digit (from 4, up to a float's 17) until the shown factors multiply to the shown product.
+    """``a``, ``b`` and ``product`` as text whose arithmetic checks: the factors take one more
+    digit (from 4, up to a float's 17) until they multiply to the product shown with 4
+    significant digits, as every other number, or 5 (a product whose 4-digit rounding the
+    shown factors land just on the other side of); a product that no digits of the factors
+    reproduce (one that is not ``a * b``) gets as many digits as it needs.
 
     >>> fmt_product(-0.17745, 2.0, -0.3549)  # -0.1774 × 2 would be -0.3548, not -0.3549
     ('-0.17745', '2', '-0.3549')
+    >>> fmt_product(1.551427757778, 0.5, 0.775713878889)  # not a 12-digit product
+    ('1.5514', '0.5', '0.7757')
     >>> fmt_product(0.2055, 1.5, 0.30825), fmt_product(0.5, 3.0, 1.5)
     (('0.2055', '1.5', '0.30825'), ('0.5', '3', '1.5'))
     """
+    for digits in range(4, 18):
+        sa, sb = (f"{x + 0.0:.{digits}g}" for x in (a, b))
+        for shown in (4, 5):
+            if f"{float(sa) * float(sb) + 0.0:.{shown}g}" == f"{product + 0.0:.{shown}g}":
+                return sa, sb, f"{product + 0.0:.{shown}g}"
     for digits in range(4, 18):
         sa, sb, sp = (f"{x + 0.0:.{digits}g}" for x in (a, b, product))
         if f"{float(sa) * float(sb) + 0.0:.{digits}g}" == sp:

@@ -46,6 +46,43 @@ FRAME = (
 )
 
 
+# Notebook 00 (your own Value class, checked) uses closures, the topological order and reflected
+# operators, which 01 and 02 teach: the site lists it after 02, labelled so.
+AFTER = {"00_build_it_yourself": "02_computation_graphs"}
+LABEL = {"00_build_it_yourself": "Build it yourself (after notebooks 01 and 02)"}
+
+
+def reading_order(stems: list[str]) -> list[str]:
+    """The notebooks in the order a learner meets them: by number, then each of ``AFTER``
+    moved behind the notebook it needs.
+
+    >>> reading_order(["00_build_it_yourself", "01_a", "02_computation_graphs", "03_b"])
+    ['01_a', '02_computation_graphs', '00_build_it_yourself', '03_b']
+    """
+    order = sorted(stems)
+    for stem, after in AFTER.items():
+        if stem in order and after in order:
+            order.remove(stem)
+            order.insert(order.index(after) + 1, stem)
+    return order
+
+
+def toctree(stems: list[str]) -> str:
+    """The index page's toctree: the reading order, a notebook met out of its number labelled.
+
+    >>> print(toctree(["00_build_it_yourself", "02_computation_graphs"]))
+    ```{toctree}
+    :maxdepth: 1
+    <BLANKLINE>
+    02_computation_graphs
+    Build it yourself (after notebooks 01 and 02) <00_build_it_yourself>
+    ```
+    <BLANKLINE>
+    """
+    entries = [f"{LABEL[s]} <{s}>" if s in LABEL else s for s in reading_order(stems)]
+    return "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(entries) + "\n```\n"
+
+
 def collect(source: Path, target: Path, static: Path | None = None) -> list[str]:
     """Copy ``source/*.ipynb`` into ``target`` and write ``target/index.md``; return the stems.
 
@@ -66,10 +103,7 @@ def collect(source: Path, target: Path, static: Path | None = None) -> list[str]
         notebook = with_run_link(notebook, nb.name)
         (target / nb.name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
         stems.append(nb.stem)
-    if stems:
-        body = "```{toctree}\n:maxdepth: 1\n\n" + "\n".join(stems) + "\n```\n"
-    else:
-        body = "No notebook has been added to `notebooks/` yet.\n"
+    body = toctree(stems) if stems else "No notebook has been added to `notebooks/` yet.\n"
     (target / "index.md").write_text(HEADER + body, encoding="utf-8")
     return stems
 
@@ -78,6 +112,7 @@ def with_run_link(notebook: dict[str, Any], name: str) -> dict[str, Any]:
     """The notebook with a "run in the browser" link as its second cell (after the title)."""
     link = {
         "cell_type": "markdown",
+        "id": "autograd-run-in-the-browser",  # nbformat 4.5 cells have an id (else a warning)
         "metadata": {},
         "source": [RUN_HERE.format(name=html.escape(name, quote=True))],
     }
