@@ -1,6 +1,7 @@
 """``python -m autograd check`` and ``check-backward``: the report on stdout, exit 0 right,
 1 wrong, 2 bad input; hostile modules get a sentence, never a traceback."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,22 @@ def test_a_module_that_hangs_on_import_is_stopped(here):
     assert done.returncode == 2
     assert "cannot import slow: did not finish within 10 s" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_check_leaves_nothing_in_the_learners_folder(tmp_path):
+    # Hypothesis caches what it learns about modules in .hypothesis/ under the current folder
+    prelude = f"import sys\nsys.path.insert(0, {str(TESTS)!r})\n"
+    (tmp_path / "mine.py").write_text(
+        prelude + "from learner_engines import engine\nV = engine()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "check", "mine.py:V", "--examples", "20"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.py"]

@@ -4,7 +4,11 @@ checked against this engine. Exit 0 when right, 1 when something is wrong, 2 for
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from ..testing.learner_engine import EXAMPLES
@@ -103,6 +107,27 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     (2, "check: 'nothing': give module:Name, e.g. mymodule:Value or my_file.py:Value")
     """
     out, err = out or sys.stdout, err or sys.stderr
+    with _no_cache_here():
+        return _run(args, out, err)
+
+
+@contextlib.contextmanager
+def _no_cache_here() -> Iterator[None]:
+    """Hypothesis caches what it learns about a module in ``.hypothesis/`` under the current
+    folder; a command run in a learner's folder should leave nothing there, so its cache goes
+    to a temporary folder (unless one is chosen with HYPOTHESIS_STORAGE_DIRECTORY)."""
+    if "HYPOTHESIS_STORAGE_DIRECTORY" in os.environ:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="autograd-check-") as folder:
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = folder
+        try:
+            yield
+        finally:
+            del os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         if args.command == "check":
             from ..testing import check_engine
