@@ -8,7 +8,8 @@ NumPy: both come with the ``testing`` extra.
 
 from .checks import GradcheckError, gradcheck, gradgradcheck
 from .learner_backward import BackwardReport, check_backward
-from .learner_engine import EngineReport, check_engine
+from .learner_engine import check_engine
+from .learner_report import EngineReport
 from .properties import check_primitive, primitive_test
 
 __all__ = [

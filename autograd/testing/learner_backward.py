@@ -8,10 +8,12 @@ located entry by entry, and explained when known mistakes reproduce it: the dens
 found in the graph (:mod:`autograd.testing.backward_layers`) and the backward replayed with the
 classic mistakes planted (:mod:`autograd.testing.backward_explain`).
 
-The learner's code is called in exactly two places, :func:`run_forward` and
-:func:`run_backward`, each under a time limit and on copies of the arrays (a forward that
-writes into its inputs changes nothing the check reads); everything else works from the graph
-and the arrays. Needs NumPy (the ``testing`` extra).
+The learner's code runs in a child process (:mod:`autograd.testing.learner_process`), in two
+calls (:mod:`autograd.testing.backward_actions`): the forward over Values, whose graph comes
+back as data and is built again and differentiated here, and the backward; each under a time
+limit and on copies of the arrays (a forward that writes into its inputs changes nothing the
+check reads). Everything else works from the rebuilt graph and the arrays. Needs NumPy (the
+``testing`` extra).
 """
 
 from __future__ import annotations
@@ -22,14 +24,14 @@ from typing import Any
 
 from ..core.value import Value
 from ..viz.style import fmt
-from .backward_actions import decode, encode, hint, leaves, rebuild, run_forward
+from .backward_actions import decode, encode, hint, leaves, rebuild
 from .backward_actions import names as names_of
 from .backward_explain import explain, same
 from .backward_layers import find_layers
 from .learner_process import Learner
 from .learner_run import TIME_LIMIT, Outcome
 
-__all__ = ["BackwardReport", "Gradient", "check_backward", "run_forward"]
+__all__ = ["BackwardReport", "Gradient", "check_backward"]
 
 
 @dataclass
