@@ -13,10 +13,11 @@ from typing import Any
 from ..exercises import Exercise
 from ..viz.quiz import js_number
 from . import exercise as exercises
+from .engine_check import check_source, failure_dot
 from .graph import backward_frames
 from .training import Trainer
 
-MAX_REQUEST = 20_000  # characters: an expression is at most 2000, answers a few hundred
+MAX_REQUEST = 200_000  # characters: a pasted engine (at most 60_000, JSON may double it)
 MAX_DIGITS = 1000  # of a JSON integer: a float ends near 1e308, and Python reads at most 4300
 
 
@@ -27,7 +28,7 @@ class Session:
     >>> json.loads(s.handle('{"do": "train", "dataset": "xor", "hidden": "4"}'))["epoch"]
     1
     >>> print(json.loads(s.handle('{"do": "nothing"}'))["error"])
-    unknown request 'nothing' (known: graph, train, epoch, neuron, exercise, check, hint)
+    unknown request 'nothing' (known: graph, train, epoch, neuron, exercise, check, hint, check_engine, failure_graph)
     """
 
     def __init__(self) -> None:
@@ -41,6 +42,8 @@ class Session:
             "exercise": self._new_exercise,
             "check": self._check,
             "hint": self._hint,
+            "check_engine": self._check_engine,
+            "failure_graph": self._failure_graph,
         }
 
     def handle(self, request: str) -> str:
@@ -116,6 +119,16 @@ class Session:
         if self.exercise is None:
             raise ValueError("no exercise yet")
         return {"ok": True, "text": self.exercise.hint(str(args.get("label", "")))}
+
+    def _check_engine(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Judge the learner's engine: ``source`` (a module's text) and the class's ``name``;
+        the report as text, and each problem's graph as data and drawn (see
+        :func:`autograd.web.engine_check.check_source`)."""
+        return {"ok": True, **check_source(args.get("source"), args.get("name", "Value"))}
+
+    def _failure_graph(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A failing graph drawn from its data (``spec``), the wrong node ``leaf`` marked."""
+        return {"ok": True, "dot": failure_dot(args.get("spec"), args.get("leaf", ""), args.get("got"))}
 
 
 def read_request(text: Any) -> dict[str, Any]:

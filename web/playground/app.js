@@ -173,7 +173,7 @@ function markStale(stale) {
 }
 
 // ---- tabs (the ARIA tabs pattern: arrows, Home and End move between them) -------------------
-let tab = ["graph", "train", "exercise"].includes(params.get("tab")) ? params.get("tab") : "graph";
+let tab = ["graph", "train", "exercise", "engine"].includes(params.get("tab")) ? params.get("tab") : "graph";
 const tabs = [...document.querySelectorAll("[role=tab]")];
 function showTab(name) {
   tab = name;
@@ -561,6 +561,111 @@ $("ex-check").addEventListener("click", async () => {
   $("report").className = answer.ok ? "" : "error";
   document.body.dataset.checked = "1";
 });
+
+// ---- check my engine: the learner's code runs in a Worker of its own ---------------------------
+// That Worker ("checker") has no network once Python has started (worker.js removes it), and is
+// ended when a check takes longer than checkLimit: the in-Python limit stops a Python loop, this
+// one also a long call inside C. Its drawings are made again by the other Worker from the data.
+let checkLimit = 60;  // seconds for one whole check (a test shortens it)
+let checker = null;
+function startChecker() {
+  const w = new Worker("worker.js", { type: "module", name: "checker" });
+  const c = { worker: w, answers: new Map(), ready: null };
+  c.ready = new Promise((resolve) => {
+    w.onmessage = (e) => {
+      const { id, answer } = e.data;
+      if (id === 0) return resolve(answer);
+      const done = c.answers.get(id);
+      c.answers.delete(id);
+      if (done) done(answer);
+    };
+  });
+  return c;
+}
+async function askChecker(request) {
+  if (!checker) { $("engine-status").textContent = T("engine_starting"); checker = startChecker(); }
+  const c = checker;
+  const started = await c.ready;
+  if (!started.ok) { checker = null; return started; }
+  $("engine-status").textContent = T("engine_running");
+  const id = nextId++;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      c.worker.terminate();
+      if (checker === c) checker = null;
+      resolve({ ok: false, stopped: true, error: T("engine_stopped", { seconds: checkLimit }) });
+    }, checkLimit * 1000);
+    c.answers.set(id, (answer) => { clearTimeout(timer); resolve(answer); });
+    c.worker.postMessage({ id, request });
+  });
+}
+$("engine-file").addEventListener("change", async () => {
+  const file = $("engine-file").files[0];
+  if (file) $("engine-source").value = await file.text();
+});
+$("engine-check").addEventListener("click", async () => {
+  const source = $("engine-source").value;
+  $("engine-report").hidden = true;
+  $("engine-failures").replaceChildren();
+  if (!source.trim()) { showError("engine-error", T("engine_empty")); return; }
+  showError("engine-error", "");
+  $("engine-check").disabled = true;
+  const answer = await askChecker({ do: "check_engine", source, name: $("engine-name").value });
+  $("engine-check").disabled = false;
+  document.body.dataset.engineChecked = String(Number(document.body.dataset.engineChecked || 0) + 1);
+  if (!answer.ok) {
+    $("engine-status").textContent = "";
+    showError("engine-error", answer.error);
+    document.body.dataset.engineResult = answer.stopped ? "stopped" : "error";
+    return;
+  }
+  const seconds = answer.seconds.toFixed(1), n = answer.failures.length;
+  $("engine-status").textContent = answer.passed ? T("engine_passed", { seconds })
+    : n ? T("engine_failed", { n, seconds }) : T("engine_nothing", { seconds });
+  $("engine-report").textContent = answer.report;
+  $("engine-report").hidden = false;
+  await showFailures(answer.failures);
+  document.body.dataset.engineResult = answer.passed ? "passed" : "failed";
+});
+// Each problem with a graph: its drawing (made by the page's own Worker from the graph as data)
+// and, for a wrong gradient, the learner's number beside the right one.
+async function showFailures(failures) {
+  const box = $("engine-failures");
+  for (const [i, f] of failures.entries()) {
+    if (!f.spec) continue;
+    const k = i + 1;
+    const heading = document.createElement("h3");
+    heading.textContent = T("engine_problem", { k, kind: f.kind });
+    box.append(heading);
+    if (f.leaf) {
+      const table = document.createElement("table");
+      table.className = "numbers";
+      const row = (cells, tag) => {
+        const tr = document.createElement("tr");
+        for (const text of cells) { const td = document.createElement(tag); td.textContent = text; tr.append(td); }
+        return tr;
+      };
+      const head = document.createElement("thead"), body = document.createElement("tbody");
+      head.append(row([T("engine_node"), T("engine_right"), T("engine_yours")], "th"));
+      body.append(row([f.leaf + ".grad", String(Number(f.want).toPrecision(6) * 1), String(Number(f.got).toPrecision(6) * 1)], "td"));
+      table.append(head, body);
+      box.append(table);
+    }
+    const drawing = document.createElement("div");
+    drawing.className = "drawing failure";
+    drawing.dataset.name = T("engine_graph_name", { k });
+    box.append(drawing);
+    const answer = await ask({ do: "failure_graph", spec: f.spec, leaf: f.leaf, got: f.got });
+    if (answer.ok) await drawInto(drawing, answer.dot);
+  }
+  if (box.children.length) {
+    const legend = document.createElement("p");
+    const small = document.createElement("small");
+    fill(small, T("engine_legend"));
+    legend.append(small);
+    box.append(legend);
+  }
+}
 
 // ---- start ------------------------------------------------------------------------------------------
 async function started(answer) {
