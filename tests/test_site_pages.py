@@ -11,11 +11,13 @@ them instead.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cdp import AXE, CHROMIUM, Browser
+from learner_source import TANH
 
 from autograd import Value
 from autograd.viz import BackwardStepper
@@ -117,6 +119,13 @@ def playground_states(b: Browser, host: str) -> Any:
     click(b, "ex-check")
     b.wait("document.body.dataset.checked")
     yield "exercise checked"
+    b.open(url + "?tab=engine")
+    b.wait(READY, 120)
+    yield "check tab"
+    b.js(f"document.getElementById('engine-source').value = {json.dumps(TANH)}")
+    click(b, "engine-check")
+    b.wait("document.body.dataset.engineResult === 'failed' && document.querySelector('#engine-failures svg')", 120)
+    yield "engine checked, a mistake drawn"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}px")
@@ -128,7 +137,7 @@ def test_every_playground_tab_and_state_fits_and_passes_axe(host, browser, size,
         seen.append(state)
         problems += checked(browser, state)
         browser.screenshot(tmp_path / f"{state.replace(' ', '-')}-{size[0]}.png")
-    assert len(seen) == 10
+    assert len(seen) == 12
     assert problems == []
 
 

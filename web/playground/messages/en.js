@@ -101,7 +101,7 @@ MESSAGES.en = {
  "engine_starting": "starting a separate Python for your code…",
  "engine_running": "checking…",
  "engine_passed": "right: everything checked is right ({seconds} s)",
- "engine_failed": "{n} problem(s) found ({seconds} s); the first one's graph is drawn below",
+ "engine_failed": "{n} problem(s) found ({seconds} s); their graphs are drawn below",
  "engine_nothing": "nothing could be judged ({seconds} s)",
  "engine_stopped": "stopped: your code ran for more than {seconds} s; its Python was ended",
  "engine_empty": "paste your engine first",

@@ -100,7 +100,7 @@ MESSAGES.zh = {
  "engine_starting": "正在为你的代码启动单独的 Python…",
  "engine_running": "正在检查…",
  "engine_passed": "正确：检查的所有内容都正确（{seconds} 秒）",
- "engine_failed": "发现 {n} 个问题（{seconds} 秒）；下面画出了第一个问题的计算图",
+ "engine_failed": "发现 {n} 个问题（{seconds} 秒）；下面画出了它们的计算图",
  "engine_nothing": "无法评判任何内容（{seconds} 秒）",
  "engine_stopped": "已停止：你的代码运行超过 {seconds} 秒；它的 Python 已被终止",
  "engine_empty": "请先粘贴你的引擎",
