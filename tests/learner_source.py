@@ -1,7 +1,7 @@
 """A learner's engine as text (what a learner pastes into the playground's check tab), right,
 and with one classic mistake planted by replacing one line."""
 
-RIGHT = '''import math
+RIGHT = """import math
 
 
 class Value:
@@ -73,7 +73,7 @@ class Value:
 
     def __rsub__(self, other):
         return (-self) + other
-'''
+"""
 
 # the classic mistake: tanh's derivative written at the input, not the output
 TANH = RIGHT.replace("(1 - t**2) * out.grad", "(1 - self.data**2) * out.grad")

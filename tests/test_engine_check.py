@@ -51,15 +51,24 @@ def test_code_that_does_not_run_or_has_no_class_is_reported_not_raised():
     assert broken["report"].startswith("your code does not run: SyntaxError")
     raises = ask(s, do="check_engine", source="raise SystemExit(3)", name="Value")
     assert raises["report"].startswith("your code does not run: SystemExit")
-    assert "defines no class Tensor" in ask(s, do="check_engine", source=RIGHT, name="Tensor")["report"]
+    assert (
+        "defines no class Tensor"
+        in ask(s, do="check_engine", source=RIGHT, name="Tensor")["report"]
+    )
     for bad in ({"source": 5}, {"source": RIGHT, "name": "x y"}, {"source": "x" * 70_000}):
         answer = ask(s, do="check_engine", **bad)
         assert answer["ok"] is False and answer["error"].startswith("check_engine:")
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-30, 30) | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-30, 30)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=12,
 )
 specs = st.fixed_dictionaries(
@@ -72,7 +81,9 @@ specs = st.fixed_dictionaries(
 
 @settings(max_examples=150, deadline=None)
 @given(spec=json_values | specs, leaf=st.text(max_size=10) | json_values, got=json_values)
-def test_a_failure_graph_from_any_data_is_refused_or_drawn_with_nothing_of_its_text(spec, leaf, got):
+def test_a_failure_graph_from_any_data_is_refused_or_drawn_with_nothing_of_its_text(
+    spec, leaf, got
+):
     answer = ask(Session(), do="failure_graph", spec=spec, leaf=leaf, got=got)
     assert answer["ok"] in (True, False)
     if not answer["ok"]:

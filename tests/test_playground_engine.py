@@ -30,7 +30,7 @@ pytestmark = [
 ]
 # Every way a learner's code could try to reach the network from the checker Worker; the class
 # is defined only when every one of them raised (so none of them started a request).
-ESCAPES = '''
+ESCAPES = """
 import js
 import pyodide.http
 ATTEMPTS = [
@@ -53,7 +53,7 @@ for attempt in ATTEMPTS:
     except BaseException:
         failed += 1
 if failed == len(ATTEMPTS):
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,9 @@ def page(server, browser):
 
 def test_a_right_pasted_engine_is_reported_right(page):
     assert checked(page, RIGHT) == "passed"
-    assert "everything checked is right" in page.js("document.getElementById('engine-report').textContent")
+    assert "everything checked is right" in page.js(
+        "document.getElementById('engine-report').textContent"
+    )
     assert page.js("document.getElementById('engine-status').textContent").startswith("right")
 
 
@@ -97,24 +99,36 @@ def test_a_planted_mistake_is_named_with_its_graph_and_both_numbers(page):
     report = page.js("document.getElementById('engine-report').textContent")
     assert "wrong local derivative: of tanh" in report
     page.wait("document.querySelector('#engine-failures svg')")
-    cells = page.js("[...document.querySelectorAll('#engine-failures table td')].map(t => t.textContent)")
+    cells = page.js(
+        "[...document.querySelectorAll('#engine-failures table td')].map(t => t.textContent)"
+    )
     assert cells[0] == "a.grad" and float(cells[2]) == pytest.approx(-0.69)
-    a = float(page.js(
-        "[...document.querySelectorAll('#engine-failures g.current text')].map(t => t.textContent)"
-        ".find(t => t.startsWith('data ')).slice(5)"
-    ))
+    a = float(
+        page.js(
+            "[...document.querySelectorAll('#engine-failures g.current text')]"
+            ".map(t => t.textContent)"
+            ".find(t => t.startsWith('data ')).slice(5)"
+        )
+    )
     assert float(cells[1]) == pytest.approx(1 - math.tanh(a) ** 2, rel=1e-5)  # the right one
     assert float(cells[2]) == pytest.approx(1 - a**2, rel=1e-5)  # the mistake's
     # the wrong node outlined, its edge dashed, and its label with the learner's number
-    assert page.js("document.querySelector('#engine-failures g.current').textContent").count("yours: -0.69")
-    assert page.js("[...document.querySelectorAll('#engine-failures g.edge path')].some(p => p.getAttribute('stroke-dasharray'))")
+    assert page.js("document.querySelector('#engine-failures g.current').textContent").count(
+        "yours: -0.69"
+    )
+    assert page.js(
+        "[...document.querySelectorAll('#engine-failures g.edge path')]"
+        ".some(p => p.getAttribute('stroke-dasharray'))"
+    )
 
 
 def test_an_infinite_loop_is_stopped_within_its_limit(page):
     start = time.monotonic()
     assert checked(page, LOOP) == "failed"
     assert time.monotonic() - start < 15
-    assert "did not finish within 2 s" in page.js("document.getElementById('engine-report').textContent")
+    assert "did not finish within 2 s" in page.js(
+        "document.getElementById('engine-report').textContent"
+    )
 
 
 def test_code_stuck_where_python_cannot_stop_it_ends_its_worker(page):
@@ -130,6 +144,8 @@ def test_code_stuck_where_python_cannot_stop_it_ends_its_worker(page):
 def test_the_learners_code_makes_no_network_request(page):
     page.requests.clear()
     source = ESCAPES + "\n".join("    " + line for line in RIGHT.splitlines()) + "\n"
-    assert checked(page, source) == "passed", page.js("document.getElementById('engine-report').textContent")
+    assert checked(page, source) == "passed", page.js(
+        "document.getElementById('engine-report').textContent"
+    )
     page.pump(1)
     assert not [url for url in page.requests if "leak" in url], page.requests

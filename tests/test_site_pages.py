@@ -124,7 +124,11 @@ def playground_states(b: Browser, host: str) -> Any:
     yield "check tab"
     b.js(f"document.getElementById('engine-source').value = {json.dumps(TANH)}")
     click(b, "engine-check")
-    b.wait("document.body.dataset.engineResult === 'failed' && document.querySelector('#engine-failures svg')", 120)
+    b.wait(
+        "document.body.dataset.engineResult === 'failed'"
+        " && document.querySelector('#engine-failures svg')",
+        120,
+    )
     yield "engine checked, a mistake drawn"
 
 

@@ -27,8 +27,9 @@ class Session:
     >>> s = Session()
     >>> json.loads(s.handle('{"do": "train", "dataset": "xor", "hidden": "4"}'))["epoch"]
     1
-    >>> print(json.loads(s.handle('{"do": "nothing"}'))["error"])
-    unknown request 'nothing' (known: graph, train, epoch, neuron, exercise, check, hint, check_engine, failure_graph)
+    >>> print(json.loads(s.handle('{"do": "nothing"}'))["error"])  # doctest: +NORMALIZE_WHITESPACE
+    unknown request 'nothing' (known: graph, train, epoch, neuron, exercise, check, hint,
+    check_engine, failure_graph)
     """
 
     def __init__(self) -> None:
@@ -128,7 +129,10 @@ class Session:
 
     def _failure_graph(self, args: dict[str, Any]) -> dict[str, Any]:
         """A failing graph drawn from its data (``spec``), the wrong node ``leaf`` marked."""
-        return {"ok": True, "dot": failure_dot(args.get("spec"), args.get("leaf", ""), args.get("got"))}
+        return {
+            "ok": True,
+            "dot": failure_dot(args.get("spec"), args.get("leaf", ""), args.get("got")),
+        }
 
 
 def read_request(text: Any) -> dict[str, Any]:
