@@ -112,6 +112,12 @@ def playground_states(b: Browser, host: str) -> Any:
     b.js("document.querySelector('#neurons button').click()")
     b.wait("document.querySelector('#neuron svg')")
     yield "neuron drawn"
+    b.js("document.getElementById('point').value = '3'")
+    click(b, "point-show")
+    b.wait("document.querySelector('#point-graph svg')")
+    b.js("document.querySelector('#neurons button').dispatchEvent(new MouseEvent('mouseenter'))")
+    b.wait("document.getElementById('heat').dataset.drawnFor")
+    yield "point graph and neuron view"
     b.open(url + "?tab=exercise&seed=3&size=3")
     b.wait(READY, 120)
     yield "exercise"
@@ -141,7 +147,7 @@ def test_every_playground_tab_and_state_fits_and_passes_axe(host, browser, size,
         seen.append(state)
         problems += checked(browser, state)
         browser.screenshot(tmp_path / f"{state.replace(' ', '-')}-{size[0]}.png")
-    assert len(seen) == 12
+    assert len(seen) == 13
     assert problems == []
 
 

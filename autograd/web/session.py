@@ -15,6 +15,7 @@ from ..viz.quiz import js_number
 from . import exercise as exercises
 from .engine_check import check_source, failure_dot
 from .graph import backward_frames
+from .live import neuron_grid, point_dot, point_index, weight_rows
 from .training import Trainer
 
 MAX_REQUEST = 200_000  # characters: a pasted engine (at most 60_000, JSON may double it)
@@ -29,7 +30,7 @@ class Session:
     1
     >>> print(json.loads(s.handle('{"do": "nothing"}'))["error"])  # doctest: +NORMALIZE_WHITESPACE
     unknown request 'nothing' (known: graph, train, epoch, neuron, exercise, check, hint,
-    check_engine, failure_graph)
+    check_engine, failure_graph, point, neuron_view)
     """
 
     def __init__(self) -> None:
@@ -45,6 +46,8 @@ class Session:
             "hint": self._hint,
             "check_engine": self._check_engine,
             "failure_graph": self._failure_graph,
+            "point": self._point,
+            "neuron_view": self._neuron_view,
         }
 
     def handle(self, request: str) -> str:
@@ -100,6 +103,28 @@ class Session:
         name = str(args.get("name", ""))
         dot = self.trainer.neuron_dot(name, bool(args.get("expanded", True)))
         return {"ok": True, "name": name, "dot": dot}
+
+    def _point(self, args: dict[str, Any]) -> dict[str, Any]:
+        """One data point's loss graph now (``index``; ``expanded``: every node drawn)."""
+        if self.trainer is None:
+            raise ValueError("no network yet: start training first")
+        index = point_index(self.trainer, args.get("index"))
+        dot, loss = point_dot(self.trainer, index, bool(args.get("expanded")))
+        return {
+            "ok": True,
+            "index": index,
+            "dot": dot,
+            "loss": loss,
+            "epoch": len(self.trainer.losses),
+        }
+
+    def _neuron_view(self, args: dict[str, Any]) -> dict[str, Any]:
+        """One neuron's output over the plane and its weights with the optimiser's state."""
+        if self.trainer is None:
+            raise ValueError("no network yet: start training first")
+        name = args.get("name")
+        grid = neuron_grid(self.trainer, name)
+        return {"ok": True, "name": name, **grid, "weights": weight_rows(self.trainer, name)}
 
     def _new_exercise(self, args: dict[str, Any]) -> dict[str, Any]:
         """The exercise of a seed and a size; hints start again."""

@@ -89,6 +89,18 @@ def choice(value: Any, allowed: Any, what: str) -> str:
     return str(value)
 
 
+def _edge(a: str, b: str, w: float, top: float) -> str:
+    """An edge of the network drawing for weight ``w``: as thick as its size (``top``: the
+    layer's largest), red when positive, blue and dashed when negative (not by colour alone).
+
+    >>> _edge("x0", "L0.N0", -0.5, 1.0)
+    '  "x0" -> "L0.N0" [penwidth=2 color="#1f5fa8" style=dashed tooltip="x0 → L0.N0: w = -0.5"];'
+    """
+    width = 0.3 + 3.4 * min(1.0, abs(w) / top)
+    look = 'color="#c0392b"' if w >= 0 else 'color="#1f5fa8" style=dashed'
+    return f'  "{a}" -> "{b}" [penwidth={width:.2g} {look} tooltip="{a} → {b}: w = {w:.3g}"];'
+
+
 class Trainer:
     """A dataset, a network and an optimiser; :meth:`epoch` trains one full-batch epoch with
     :func:`autograd.nn.fit` and returns what the page draws.
@@ -186,14 +198,17 @@ class Trainer:
             "  rankdir=LR; nodesep=0.08; ranksep=0.5;",
             "  node [fontname=Helvetica fontsize=8 shape=circle width=0.42 fixedsize=true"
             ' style=filled fillcolor="#ffe4a8"];',
-            "  edge [color=gray70 arrowsize=0.5];",
+            "  edge [arrowsize=0.5];",
         ]
         previous = [f"x{i}" for i in range(len(self.X[0]))]
         lines += [f'  "{x}" [shape=box fillcolor="#cfe8ff"];' for x in previous]
         for i, layer in enumerate(self.model.layers):
             names = [f"L{i}.N{j}" for j in range(layer.nout)]
             lines += [f'  "{n}" [tooltip="click: draw {n}"];' for n in names]
-            lines += [f'  "{a}" -> "{b}";' for a in previous for b in names]
+            weights = [[w.data for w in n.w] for n in layer.neurons]
+            top = max((abs(w) for ws in weights for w in ws), default=0.0) or 1.0
+            for j, b in enumerate(names):
+                lines += [_edge(a, b, w, top) for a, w in zip(previous, weights[j], strict=True)]
             previous = names
         return "\n".join([*lines, "}"])
 

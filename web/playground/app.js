@@ -418,7 +418,9 @@ async function epoch(first) {
   $("train-status").textContent = T("epoch_status", { epoch: answer.epoch, loss: answer.loss.toFixed(4), accuracy: (100 * answer.accuracy).toFixed(1) });
   drawBoundary(answer);
   drawLoss(answer.losses);
-  if (first) { listNeurons(answer.neurons); await drawNetwork(answer.network); }
+  if (first) listNeurons(answer.neurons);
+  await drawNetwork(answer.network);
+  await refreshLive();
   document.body.dataset.epoch = String(answer.epoch);
   return true;
 }
@@ -438,7 +440,7 @@ $("train-start").addEventListener("click", async () => {
 });
 $("train-pause").addEventListener("click", () => { training = false; trainButtons(); });
 $("train-step").addEventListener("click", async () => { training = false; await epoch(!trained); trainButtons(); });
-$("train-stop").addEventListener("click", () => { training = false; trained = null; trainButtons(); $("train-status").textContent = T("train_stopped"); });
+$("train-stop").addEventListener("click", () => { training = false; trained = null; chosenPoint = null; viewed = null; viewedName = null; $("neuron-view").hidden = true; trainButtons(); $("train-status").textContent = T("train_stopped"); });
 // A chart is drawn at the width its figure has (a phone's, or at most 520 px), sharp on any screen.
 function fitCanvas(c, aspect) {
   const width = Math.max(120, Math.min(520, c.parentElement.clientWidth - 2));
@@ -463,6 +465,13 @@ function drawBoundary(a) {
     g.arc(((x - x0) / (x1 - x0)) * width, ((y1 - y) / (y1 - y0)) * height, 4, 0, 7);
     g.fillStyle = k ? "#c0392b" : "#1f5fa8";
     g.fill(); g.strokeStyle = "#fff"; g.stroke();
+  }
+  if (viewed) drawZeroLine(g, width, height, viewed.sum);
+  if (chosenPoint !== null && a.points[chosenPoint]) {  // the chosen point: a black ring
+    const [x, y] = a.points[chosenPoint];
+    g.beginPath();
+    g.arc(((x - x0) / (x1 - x0)) * width, ((y1 - y) / (y1 - y0)) * height, 9, 0, 7);
+    g.lineWidth = 3; g.strokeStyle = "#000"; g.stroke(); g.lineWidth = 1;
   }
   c.dataset.drawnAt = String(a.epoch);
 }
@@ -495,6 +504,8 @@ function listNeurons(names) {
     const b = document.createElement("button");
     b.textContent = name;
     b.addEventListener("click", () => showNeuron(name));
+    b.addEventListener("mouseenter", () => viewNeuron(name));
+    b.addEventListener("focus", () => viewNeuron(name));
     box.append(b);
   }
 }
@@ -506,6 +517,7 @@ async function drawNetwork(dot) {
     if (!/^L\d+\.N\d+$/.test(name)) continue;  // the inputs are not neurons
     node.style.cursor = "pointer";
     node.addEventListener("click", () => showNeuron(name));
+    node.addEventListener("mouseenter", () => viewNeuron(name));
   }
 }
 let neuronShown = null;
@@ -517,6 +529,94 @@ async function showNeuron(name) {
   await drawInto($("neuron"), answer.dot);
 }
 $("expanded").addEventListener("change", () => neuronShown && showNeuron(neuronShown));
+
+// ---- live views: a chosen point's loss graph; a neuron's heat map, zero line and weights ------
+let chosenPoint = null, viewed = null, viewedName = null;
+async function refreshLive() {
+  if (chosenPoint !== null) await showPoint(chosenPoint);
+  if (viewedName !== null) await viewNeuron(viewedName);
+}
+async function showPoint(index) {
+  const answer = await ask({ do: "point", index, expanded: $("point-expanded").checked });
+  if (!answer.ok) return showError("train-error", answer.error);
+  chosenPoint = answer.index;
+  $("point").value = String(answer.index);
+  $("point-said").textContent = T("point_said", { index: answer.index, loss: answer.loss.toFixed(4), epoch: answer.epoch });
+  await drawInto($("point-graph"), answer.dot);
+  if (trained) drawBoundary(trained);
+  document.body.dataset.pointDrawn = String(Number(document.body.dataset.pointDrawn || 0) + 1);
+}
+$("point-show").addEventListener("click", () => trained && showPoint($("point").value));
+$("point").addEventListener("keydown", (e) => { if (e.key === "Enter") $("point-show").click(); });
+$("point-expanded").addEventListener("change", () => chosenPoint !== null && showPoint(chosenPoint));
+// A click on the data picks the nearest point.
+$("boundary").addEventListener("click", (e) => {
+  if (!trained) return;
+  const c = $("boundary"), r = c.getBoundingClientRect(), [x0, x1, y0, y1] = trained.box;
+  const x = x0 + ((e.clientX - r.left) / r.width) * (x1 - x0), y = y1 - ((e.clientY - r.top) / r.height) * (y1 - y0);
+  let best = 0, far = Infinity;
+  trained.points.forEach(([px, py], i) => { const d = (px - x) ** 2 + (py - y) ** 2; if (d < far) { far = d; best = i; } });
+  showPoint(best);
+});
+async function viewNeuron(name) {
+  if (!trained) return;
+  const answer = await ask({ do: "neuron_view", name });
+  if (!answer.ok) return;
+  viewed = answer; viewedName = name;
+  $("neuron-view").hidden = false;
+  drawHeat(answer);
+  drawBoundary(trained);
+  const body = $("weights").querySelector("tbody");
+  body.replaceChildren();
+  const adam = "m" in (answer.weights[0] || {});
+  for (const th of [...$("weights").querySelectorAll("th")].slice(3)) th.hidden = !adam;
+  for (const w of answer.weights) {
+    const tr = document.createElement("tr");
+    const cells = [w.name, w.value, w.grad, ...(adam ? [w.m, w.sqrt_v, w.update] : [])];
+    for (const v of cells) {
+      const td = document.createElement("td");
+      td.textContent = typeof v === "number" ? v.toPrecision(4) : String(v);
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  $("weights-caption").textContent = T("weights_caption", { name, epoch: trained.epoch });
+  document.body.dataset.viewed = name + "@" + trained.epoch;
+}
+function drawHeat(a) {
+  const c = $("heat"), g = c.getContext("2d"), n = Math.sqrt(a.out.length), cell = c.width / n;
+  const top = Math.max(1e-12, ...a.out.map(Math.abs));
+  a.out.forEach((v, i) => {  // white at 0, orange for positive, blue for negative
+    const t = Math.min(1, Math.abs(v) / top);
+    g.fillStyle = v >= 0 ? `rgb(255,${Math.round(255 - 120 * t)},${Math.round(255 - 200 * t)})` : `rgb(${Math.round(255 - 200 * t)},${Math.round(255 - 120 * t)},255)`;
+    g.fillRect((i % n) * cell, Math.floor(i / n) * cell, cell + 1, cell + 1);
+  });
+  drawZeroLine(g, c.width, c.height, a.sum);
+  const low = Math.min(...a.out), high = Math.max(...a.out);
+  c.setAttribute("aria-label", T("heat_label", { name: a.name, low: low.toFixed(3), high: high.toFixed(3), positive: a.out.filter((v) => v > 0).length, cells: a.out.length }));
+  $("heat-caption").textContent = T("heat_caption", { name: a.name });
+  c.dataset.drawnFor = a.name;
+}
+// The line where a weighted sum is 0, through the grid's cells (marching squares), dashed black.
+function drawZeroLine(g, w, h, sums) {
+  const n = Math.sqrt(sums.length), cw = w / n, ch = h / n;
+  const at = (r, c) => sums[Math.min(n - 1, r) * n + Math.min(n - 1, c)];
+  g.save(); g.setLineDash([5, 3]); g.strokeStyle = "#000"; g.lineWidth = 2; g.beginPath();
+  for (let r = 0; r + 1 < n; r++) for (let c = 0; c + 1 < n; c++) {
+    const v = [at(r, c), at(r, c + 1), at(r + 1, c + 1), at(r + 1, c)];
+    const p = [[c, r], [c + 1, r], [c + 1, r + 1], [c, r + 1]];
+    const cross = [];
+    for (let k = 0; k < 4; k++) {
+      const a = v[k], b = v[(k + 1) % 4];
+      if ((a > 0) !== (b > 0)) {
+        const t = a / (a - b), [ax, ay] = p[k], [bx, by] = p[(k + 1) % 4];
+        cross.push([(ax + t * (bx - ax) + 0.5) * cw, (ay + t * (by - ay) + 0.5) * ch]);
+      }
+    }
+    for (let k = 0; k + 1 < cross.length; k += 2) { g.moveTo(...cross[k]); g.lineTo(...cross[k + 1]); }
+  }
+  g.stroke(); g.restore();
+}
 
 // ---- exercises ----------------------------------------------------------------------------------
 if (params.get("seed") !== null) $("seed").value = params.get("seed");

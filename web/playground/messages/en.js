@@ -110,5 +110,21 @@ MESSAGES.en = {
  "engine_node": "node",
  "engine_right": "right gradient",
  "engine_yours": "yours",
- "engine_legend": "Drawn with this package's (right) gradients. The wrong node has a thick outline; the edges out of it are thick and dashed; its label says your number beside the right one."
+ "engine_legend": "Drawn with this package's (right) gradients. The wrong node has a thick outline; the edges out of it are thick and dashed; its label says your number beside the right one.",
+ "point": "data point",
+ "point_show": "draw its graph",
+ "point_expanded": "every node (not a box per neuron)",
+ "point_help": "Click a point of the data (or give its number) to draw its own loss graph, redrawn after every epoch.",
+ "point_name": "the chosen point's loss graph",
+ "point_said": "point {index}: loss {loss} after epoch {epoch}",
+ "network_legend": "Edges: red and solid for a positive weight, blue and dashed for a negative one, as thick as the weight is large.",
+ "w_name": "parameter",
+ "w_value": "value",
+ "w_grad": "gradient",
+ "w_m": "Adam m",
+ "w_sqrt_v": "Adam √v",
+ "w_update": "last step",
+ "weights_caption": "{name}'s parameters after epoch {epoch}",
+ "heat_caption": "{name}'s output over the plane; its zero line is drawn on the boundary",
+ "heat_label": "{name}'s output: from {low} to {high}; positive in {positive} of {cells} cells"
 };

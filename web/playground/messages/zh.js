@@ -109,5 +109,21 @@ MESSAGES.zh = {
  "engine_node": "节点",
  "engine_right": "正确的梯度",
  "engine_yours": "你的",
- "engine_legend": "用本包（正确的）梯度画出。出错的节点有粗边框；从它出发的边又粗又是虚线；它的标签在正确的数字旁写出你的数字。"
+ "engine_legend": "用本包（正确的）梯度画出。出错的节点有粗边框；从它出发的边又粗又是虚线；它的标签在正确的数字旁写出你的数字。",
+ "point": "数据点",
+ "point_show": "画出它的计算图",
+ "point_expanded": "所有节点（不按神经元合并）",
+ "point_help": "点击一个数据点（或输入它的编号），画出它自己的损失计算图，每轮训练后重画。",
+ "point_name": "所选数据点的损失计算图",
+ "point_said": "数据点 {index}：第 {epoch} 轮后损失 {loss}",
+ "network_legend": "边：正权重为红色实线，负权重为蓝色虚线，线越粗权重越大。",
+ "w_name": "参数",
+ "w_value": "值",
+ "w_grad": "梯度",
+ "w_m": "Adam m",
+ "w_sqrt_v": "Adam √v",
+ "w_update": "上一步",
+ "weights_caption": "第 {epoch} 轮后 {name} 的参数",
+ "heat_caption": "{name} 在平面上的输出；它的零值线画在决策边界图上",
+ "heat_label": "{name} 的输出：从 {low} 到 {high}；{cells} 个格子中 {positive} 个为正"
 };

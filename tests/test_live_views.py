@@ -1,0 +1,71 @@
+"""The training tab's live views in Python: a point's graph changes nothing in the training,
+the weight table is the optimiser's own state, the network's edges show their weights."""
+
+import json
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd.web import Session
+from autograd.web.live import neuron_grid, point_dot, weight_rows
+from autograd.web.training import Trainer
+
+
+@settings(max_examples=8, deadline=None)
+@given(points=st.lists(st.integers(0, 15), min_size=1, max_size=3), expanded=st.booleans())
+def test_drawing_points_between_epochs_leaves_the_losses_bit_for_bit(points, expanded):
+    plain, watched = (Trainer("moons", "4", "tanh", "adam", 0.05, points=16) for _ in range(2))
+    for i in points:
+        plain.epoch()
+        watched.epoch()
+        point_dot(watched, i, expanded)
+    grads = [p.grad for p in watched.model.parameters()]
+    point_dot(watched, points[0], expanded)
+    assert [p.grad for p in watched.model.parameters()] == grads  # the table's column too
+    plain.epoch()
+    watched.epoch()
+    assert plain.losses == watched.losses  # == on floats: bit for bit
+
+
+def test_a_points_graph_is_relabelled_after_an_epoch():
+    s = Session()
+    s.handle(json.dumps({"do": "train", "dataset": "xor", "hidden": "3"}))
+    first = json.loads(s.handle('{"do": "point", "index": 2}'))
+    s.handle('{"do": "epoch"}')
+    second = json.loads(s.handle('{"do": "point", "index": 2}'))
+    assert first["ok"] and second["ok"] and first["dot"] != second["dot"]
+    assert "after epoch 1" in first["dot"] and "after epoch 2" in second["dot"]
+    refused = json.loads(s.handle('{"do": "point", "index": "<b>9</b>"}'))
+    assert refused["ok"] is False and refused["error"].startswith("point:")
+
+
+def test_the_weight_table_is_adams_state():
+    t = Trainer("moons", "4", "relu", "adam", 0.05, points=16)
+    for _ in range(3):
+        t.epoch()
+    neuron = t.model.layers[1].neurons[0]
+    rows = weight_rows(t, "L1.N0")
+    assert [r["name"] for r in rows] == [p.label for p in neuron.parameters()]
+    b1, b2 = t.opt.betas
+    for row, p in zip(rows, neuron.parameters(), strict=True):
+        state = t.opt.state(p)
+        assert (row["value"], row["grad"], row["m"]) == (p.data, p.grad, state["m"])
+        assert row["sqrt_v"] == math.sqrt(state["v"])
+        # the update Adam made on its third step, from the same m and v
+        want = -0.05 * (state["m"] / (1 - b1**3)) / (math.sqrt(state["v"] / (1 - b2**3)) + 1e-8)
+        assert math.isclose(row["update"], want, rel_tol=1e-12)
+
+
+def test_a_neurons_zero_line_is_where_its_weighted_sum_changes_sign():
+    t = Trainer("xor", "2", "relu", "sgd", 0.1, points=8)
+    g = neuron_grid(t, "L0.N0")
+    assert all((o > 0) == (s > 0) for s, o in zip(g["sum"], g["out"], strict=True))  # relu
+
+
+def test_network_edges_carry_sign_and_size_not_by_colour_alone():
+    t = Trainer("xor", "3", "tanh", "sgd", 0.1, points=8)
+    dot = t.network_dot()
+    for j, w in enumerate(t.model.layers[0].neurons[1].w):
+        line = next(x for x in dot.splitlines() if f'"x{j}" -> "L0.N1"' in x)
+        assert ("style=dashed" in line) == (w.data < 0)

@@ -1,0 +1,99 @@
+"""The training tab's live views in headless Chromium over the served site: a chosen point's
+graph is drawn and relabelled after the next epoch, a neuron's hover shows its heat map, and its
+weight table shows autograd.nn.optim's Adam state as native Python computes it.
+
+Needs ``docs/_build/html/playground``: ``make docs-check`` builds it and runs this file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cdp import CHROMIUM, Browser
+
+from autograd.web.live import weight_rows
+from autograd.web.serve import start
+from autograd.web.training import Trainer
+
+SITE = Path(__file__).resolve().parent.parent / "docs" / "_build" / "html"
+pytestmark = [
+    pytest.mark.docs_site,
+    pytest.mark.skipif(
+        not (SITE / "playground" / "manifest.json").exists(),
+        reason="playground not built: run `make docs-check`",
+    ),
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+LABELS = "[...document.querySelectorAll('#point-graph svg text')].map(t => t.textContent).join('|')"
+
+
+@pytest.fixture(scope="module")
+def page():
+    s = start(SITE)
+    with Browser() as b:
+        b.open(f"http://127.0.0.1:{s.server_port}/playground/index.html?tab=train")
+        b.wait("document.body.dataset.ready === '1'", 120)
+        b.js("document.getElementById('hidden').value = '4'")
+        b.js("document.getElementById('train-step').click()")
+        b.wait("document.body.dataset.epoch === '1'", 60)
+        yield b
+    s.shutdown()
+
+
+def epoch(b: Browser, n: int) -> None:
+    b.js("document.getElementById('train-step').click()")
+    b.wait(f"document.body.dataset.epoch === '{n}'", 60)
+
+
+def test_a_clicked_point_is_drawn_and_relabelled_after_the_next_epoch(page):
+    b = page
+    # a click on the canvas where point 5 is drawn chooses point 5
+    b.js("""(() => { const c = document.getElementById('boundary'), r = c.getBoundingClientRect();
+      const [x0, x1, y0, y1] = trained.box, [x, y] = trained.points[5];
+      c.dispatchEvent(new MouseEvent('click', { clientX: r.left + (x - x0) / (x1 - x0) * r.width,
+        clientY: r.top + (y1 - y) / (y1 - y0) * r.height })); })()""")
+    b.wait("document.body.dataset.pointDrawn === '1'")
+    assert b.js("chosenPoint") == 5 and b.js("document.getElementById('point').value") == "5"
+    before = b.js(LABELS)
+    assert "point 5" in before and "after epoch 1" in before
+    epoch(b, 2)
+    b.wait("document.body.dataset.pointDrawn === '2'")
+    after = b.js(LABELS)
+    assert "after epoch 2" in after and after != before
+    # by keyboard: a number and Enter
+    b.js("document.getElementById('point').value = '7'")
+    b.js(
+        "document.getElementById('point')"
+        ".dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}))"
+    )
+    b.wait("document.body.dataset.pointDrawn === '3'")
+    assert "point 7" in b.js(LABELS)
+
+
+def test_a_neurons_hover_shows_its_heat_map_and_adams_state(page):
+    b = page
+    b.js(
+        "document.querySelectorAll('#neurons button')[1]"
+        ".dispatchEvent(new MouseEvent('mouseenter'))"
+    )
+    b.wait("document.getElementById('heat').dataset.drawnFor === 'L0.N1'")
+    assert not b.js("document.getElementById('neuron-view').hidden")
+    epoch_now = int(b.js("document.body.dataset.epoch"))
+    b.wait(f"document.body.dataset.viewed === 'L0.N1@{epoch_now}'")
+    shown = b.js(
+        "[...document.querySelectorAll('#weights tbody tr')]"
+        ".map(r => [...r.children].map(c => c.textContent))"
+    )
+    # the same training in native Python: the page's defaults (moons, relu, Adam, 0.05)
+    t = Trainer("moons", "4", "relu", "adam", 0.05)
+    for _ in range(epoch_now):
+        t.epoch()
+    want = weight_rows(t, "L0.N1")
+    assert [row[0] for row in shown] == [w["name"] for w in want]
+    for row, w in zip(shown, want, strict=True):
+        for text, key in zip(row[1:], ["value", "grad", "m", "sqrt_v", "update"], strict=True):
+            assert float(text) == pytest.approx(w[key], rel=1e-3, abs=1e-12), (key, row)
+    # the table follows the next epoch
+    epoch(b, epoch_now + 1)
+    b.wait(f"document.body.dataset.viewed === 'L0.N1@{epoch_now + 1}'")
