@@ -69,3 +69,52 @@ def test_network_edges_carry_sign_and_size_not_by_colour_alone():
     for j, w in enumerate(t.model.layers[0].neurons[1].w):
         line = next(x for x in dot.splitlines() if f'"x{j}" -> "L0.N1"' in x)
         assert ("style=dashed" in line) == (w.data < 0)
+
+
+def test_an_added_point_changes_the_next_epochs_loss_and_a_removed_one_too():
+    def run(change: dict | None) -> float:
+        s = Session()
+        s.handle(json.dumps({"do": "train", "dataset": "moons", "hidden": "4"}))
+        if change is not None:
+            assert json.loads(s.handle(json.dumps({"do": "points", **change})))["ok"]
+        return json.loads(s.handle('{"do": "epoch"}'))["loss"]
+
+    plain = run(None)
+    assert run({"add": [3.0, -2.0, 1]}) != plain
+    assert run({"remove": 0}) != plain
+
+
+@settings(max_examples=60, deadline=None)
+@given(change=st.dictionaries(st.sampled_from(["add", "remove"]), st.from_type(object).filter(
+    lambda v: isinstance(v, (int, float, str, list, type(None)))), min_size=1, max_size=1)
+    | st.fixed_dictionaries({"add": st.lists(st.floats() | st.integers(-3, 3) | st.text(max_size=3),
+                                             max_size=4)}))  # fmt: skip
+def test_a_refused_point_changes_nothing(change):
+    s = Session()
+    s.handle(json.dumps({"do": "train", "dataset": "xor", "hidden": "2"}))
+    t = s.trainer
+    before = (json.dumps(t.X), list(t.y), t.box)
+    answer = json.loads(s.handle(json.dumps({"do": "points", **change}, default=str)))
+    if not answer["ok"]:
+        assert (json.dumps(t.X), list(t.y), t.box) == before
+        assert answer["error"].startswith(("point:", "a request")), answer["error"]
+
+
+def test_three_classes_train_with_softmax_and_the_grid_names_classes():
+    s = Session()
+    first = json.loads(s.handle(json.dumps({"do": "train", "dataset": "blobs", "hidden": "8"})))
+    assert first["classes"] == 3 and set(first["grid"]) <= {0.0, 1.0, 2.0}
+    assert s.trainer.task.loss_name == "softmax cross-entropy"
+    added = json.loads(s.handle('{"do": "points", "add": [0, 0, 2]}'))
+    assert added["ok"] and added["points"][-1] == [0.0, 0.0, 2]
+    drawn = json.loads(s.handle(json.dumps({"do": "point", "index": added["index"]})))
+    assert drawn["ok"] and "(class 2)" in drawn["dot"]
+
+
+def test_a_learning_rate_too_high_diverges_with_the_advice():
+    s = Session()
+    s.handle(json.dumps({"do": "train", "dataset": "moons", "optimiser": "sgd", "lr": 100}))
+    answers = [json.loads(s.handle('{"do": "epoch"}')) for _ in range(5)]
+    diverged = next(a for a in answers if not a["ok"])
+    assert diverged["diverged"] and "training diverged at epoch" in diverged["error"]
+    assert "Try a smaller learning rate" in diverged["error"] and s.trainer is None

@@ -97,3 +97,55 @@ def test_a_neurons_hover_shows_its_heat_map_and_adams_state(page):
     # the table follows the next epoch
     epoch(b, epoch_now + 1)
     b.wait(f"document.body.dataset.viewed === 'L0.N1@{epoch_now + 1}'")
+
+
+def loss_after_one_epoch(b: Browser, change: str = "") -> float:
+    """Start again, make ``change`` (JavaScript), train one epoch: its loss."""
+    b.js("document.getElementById('train-stop').click()")
+    b.js("document.body.dataset.epoch = ''")
+    b.js("document.getElementById('train-step').click()")
+    b.wait("document.body.dataset.epoch === '1'", 60)
+    if change:
+        b.js("document.body.dataset.points = ''")
+        b.js(change)
+        b.wait("document.body.dataset.points", 30)
+    b.js("document.getElementById('train-step').click()")
+    b.wait("document.body.dataset.epoch === '2'", 60)
+    return float(b.js("trained.loss"))
+
+
+def test_a_point_added_by_click_or_keyboard_changes_the_next_epochs_loss(page):
+    b = page
+    plain = loss_after_one_epoch(b)
+    click_add = """(() => { document.getElementById('click-does').value = 'add1';
+      const c = document.getElementById('boundary'), r = c.getBoundingClientRect();
+      c.dispatchEvent(new MouseEvent('click', { clientX: r.left + 5, clientY: r.top + 5 })); })()"""
+    assert loss_after_one_epoch(b, click_add) != plain
+    assert b.js("trained.points.length") == 65 and b.js("trained.points[64][2]") == 1
+    keyboard_add = """(() => { document.getElementById('add-x').value = '2';
+      document.getElementById('add-y').value = '-1'; document.getElementById('add-class').value = '0';
+      document.getElementById('add-point').click(); })()"""
+    assert loss_after_one_epoch(b, keyboard_add) != plain
+    assert b.js("trained.points[64]") == [2, -1, 0]
+    b.js("document.getElementById('click-does').value = 'choose'")
+
+
+def test_three_classes_and_a_learning_rate_that_diverges(page):
+    b = page
+    b.js("document.getElementById('train-stop').click()")
+    b.js("document.getElementById('dataset').value = 'spirals'")
+    b.js("document.body.dataset.epoch = ''")
+    b.js("document.getElementById('train-step').click()")
+    b.wait("document.body.dataset.epoch === '1'", 60)
+    assert b.js("trained.classes") == 3
+    assert "softmax" in b.js("document.querySelector('#loss-figure small').textContent")
+    b.js("document.getElementById('train-stop').click()")
+    b.js("document.getElementById('dataset').value = 'moons'")
+    b.js("document.getElementById('optimiser').value = 'sgd'")
+    b.js("document.getElementById('lr').value = '100'")
+    b.js("document.getElementById('hidden').value = '16, 16'")
+    b.js("document.getElementById('train-start').click()")
+    b.wait("document.body.dataset.diverged === '1'", 60)
+    said = b.js("document.getElementById('train-error').textContent")
+    assert "training diverged" in said and "Try a smaller learning rate" in said
+    assert not b.js("document.getElementById('train-error').hidden")

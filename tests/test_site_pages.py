@@ -118,6 +118,21 @@ def playground_states(b: Browser, host: str) -> Any:
     b.js("document.querySelector('#neurons button').dispatchEvent(new MouseEvent('mouseenter'))")
     b.wait("document.getElementById('heat').dataset.drawnFor")
     yield "point graph and neuron view"
+    click(b, "train-stop")
+    b.js("document.getElementById('dataset').value = 'spirals'")
+    click(b, "train-step")
+    b.wait("trained && trained.classes === 3")
+    b.js("document.getElementById('add-point').click()")
+    b.wait("document.body.dataset.points")
+    yield "three classes, a point added"
+    click(b, "train-stop")
+    b.js("document.getElementById('dataset').value = 'moons'")
+    b.js("document.getElementById('hidden').value = '16, 16'")
+    b.js("document.getElementById('optimiser').value = 'sgd'")
+    b.js("document.getElementById('lr').value = '100'")
+    click(b, "train-start")
+    b.wait("document.body.dataset.diverged === '1'", 60)
+    yield "training diverged"
     b.open(url + "?tab=exercise&seed=3&size=3")
     b.wait(READY, 120)
     yield "exercise"
@@ -147,7 +162,7 @@ def test_every_playground_tab_and_state_fits_and_passes_axe(host, browser, size,
         seen.append(state)
         problems += checked(browser, state)
         browser.screenshot(tmp_path / f"{state.replace(' ', '-')}-{size[0]}.png")
-    assert len(seen) == 13
+    assert len(seen) == 15
     assert problems == []
 
 

@@ -16,9 +16,13 @@ from . import exercise as exercises
 from .engine_check import check_source, failure_dot
 from .graph import backward_frames
 from .live import neuron_grid, point_dot, point_index, weight_rows
-from .training import Trainer
+from .training import Trainer, TrainingDiverged
 
 MAX_REQUEST = 200_000  # characters: a pasted engine (at most 60_000, JSON may double it)
+DIVERGED_ADVICE = (
+    "The steps are too large: learning rate {lr:g} with {optimiser} moved the weights so far "
+    "that the loss blew up. Try a smaller learning rate (the page starts at 0.05), and start again."
+)
 MAX_DIGITS = 1000  # of a JSON integer: a float ends near 1e308, and Python reads at most 4300
 
 
@@ -30,7 +34,7 @@ class Session:
     1
     >>> print(json.loads(s.handle('{"do": "nothing"}'))["error"])  # doctest: +NORMALIZE_WHITESPACE
     unknown request 'nothing' (known: graph, train, epoch, neuron, exercise, check, hint,
-    check_engine, failure_graph, point, neuron_view)
+    check_engine, failure_graph, point, neuron_view, points)
     """
 
     def __init__(self) -> None:
@@ -48,6 +52,7 @@ class Session:
             "failure_graph": self._failure_graph,
             "point": self._point,
             "neuron_view": self._neuron_view,
+            "points": self._points,
         }
 
     def handle(self, request: str) -> str:
@@ -92,7 +97,16 @@ class Session:
         """One more epoch of the current network."""
         if self.trainer is None:
             raise ValueError("no network yet: start training first")
-        out = self.trainer.epoch()
+        try:
+            out = self.trainer.epoch()
+        except TrainingDiverged as e:  # the engine's advice, as the demo command gives it
+            rate, name = self.trainer.opt.lr, type(self.trainer.opt).__name__
+            self.trainer = None  # its weights are no longer numbers: start again
+            return {
+                "ok": False,
+                "diverged": True,
+                "error": f"{e}. " + DIVERGED_ADVICE.format(lr=rate, optimiser=name),
+            }
         network = self.trainer.network_dot()
         return {"ok": True, "neurons": self.trainer.neurons(), "network": network, **out}
 
@@ -117,6 +131,20 @@ class Session:
             "loss": loss,
             "epoch": len(self.trainer.losses),
         }
+
+    def _points(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The learner's own data: ``add`` a point ``[x, y, class]`` or ``remove`` one by its
+        index; the next epoch trains on the new data. Answers with the data as it now is."""
+        if self.trainer is None:
+            raise ValueError("no network yet: start training first")
+        if "add" in args:
+            index = self.trainer.add_point(args["add"])
+        else:
+            index = point_index(self.trainer, args.get("remove"))
+            self.trainer.remove_point(index)
+        t = self.trainer
+        points = [[x[0], x[1], c] for x, c in zip(t.X, t.y, strict=True)]
+        return {"ok": True, "index": index, "points": points, "box": t.box}
 
     def _neuron_view(self, args: dict[str, Any]) -> dict[str, Any]:
         """One neuron's output over the plane and its weights with the optimiser's state."""

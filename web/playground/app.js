@@ -412,12 +412,13 @@ async function epoch(first) {
         optimiser: $("optimiser").value, lr: $("lr").value }
     : { do: "epoch" };
   const answer = await ask(request);
-  if (!answer.ok) { showError("train-error", answer.error); training = false; trainButtons(); return false; }
+  if (!answer.ok) { showError("train-error", answer.error); if (answer.diverged) { trained = null; document.body.dataset.diverged = "1"; } training = false; trainButtons(); return false; }
   showError("train-error", "");
   trained = answer;
   $("train-status").textContent = T("epoch_status", { epoch: answer.epoch, loss: answer.loss.toFixed(4), accuracy: (100 * answer.accuracy).toFixed(1) });
   drawBoundary(answer);
   drawLoss(answer.losses);
+  fill($("loss-figure").querySelector("small"), T(answer.classes > 2 ? "loss_caption_softmax" : "loss_caption"));
   if (first) listNeurons(answer.neurons);
   await drawNetwork(answer.network);
   await refreshLive();
@@ -453,18 +454,17 @@ function fitCanvas(c, aspect) {
 }
 function drawBoundary(a) {
   const c = $("boundary"), { g, w: width, h: height } = fitCanvas(c, 1), n = Math.sqrt(a.grid.length), cell = width / n;
-  const above = a.grid.filter((s) => s > 0).length;
-  c.setAttribute("aria-label", T("boundary_label", { epoch: a.epoch, points: a.points.length, above, cells: a.grid.length, accuracy: (100 * a.accuracy).toFixed(1) }));
-  a.grid.forEach((s, i) => {
-    g.fillStyle = s > 0 ? "#f3c4a6" : "#a9c8ec";
+  const above = a.grid.filter((s) => s > 0).length, many = a.classes > 2;
+  c.setAttribute("aria-label", many
+    ? T("boundary_label_classes", { epoch: a.epoch, points: a.points.length, classes: a.classes, accuracy: (100 * a.accuracy).toFixed(1) })
+    : T("boundary_label", { epoch: a.epoch, points: a.points.length, above, cells: a.grid.length, accuracy: (100 * a.accuracy).toFixed(1) }));
+  a.grid.forEach((s, i) => {  // two classes: the score's sign; more: the class predicted
+    g.fillStyle = many ? AREA[s % AREA.length] : s > 0 ? AREA[1] : AREA[0];
     g.fillRect((i % n) * cell, Math.floor(i / n) * cell, cell + 1, cell + 1);
   });
   const [x0, x1, y0, y1] = a.box;
-  for (const [x, y, k] of a.points) {
-    g.beginPath();
-    g.arc(((x - x0) / (x1 - x0)) * width, ((y1 - y) / (y1 - y0)) * height, 4, 0, 7);
-    g.fillStyle = k ? "#c0392b" : "#1f5fa8";
-    g.fill(); g.strokeStyle = "#fff"; g.stroke();
+  for (const [x, y, k] of a.points) {  // a class by its colour and by its shape
+    marker(g, ((x - x0) / (x1 - x0)) * width, ((y1 - y) / (y1 - y0)) * height, k);
   }
   if (viewed) drawZeroLine(g, width, height, viewed.sum);
   if (chosenPoint !== null && a.points[chosenPoint]) {  // the chosen point: a black ring
@@ -474,6 +474,14 @@ function drawBoundary(a) {
     g.lineWidth = 3; g.strokeStyle = "#000"; g.stroke(); g.lineWidth = 1;
   }
   c.dataset.drawnAt = String(a.epoch);
+}
+const AREA = ["#a9c8ec", "#f3c4a6", "#c5e6b8"], INK = ["#1f5fa8", "#c0392b", "#1e7b1e"];
+function marker(g, x, y, k) {
+  g.beginPath();
+  if (k % 3 === 0) g.arc(x, y, 4.5, 0, 7);
+  else if (k % 3 === 1) g.rect(x - 4, y - 4, 8, 8);
+  else { g.moveTo(x, y - 5.5); g.lineTo(x + 5, y + 4); g.lineTo(x - 5, y + 4); g.closePath(); }
+  g.fillStyle = INK[k % 3]; g.fill(); g.strokeStyle = "#fff"; g.stroke();
 }
 function drawLoss(losses) {
   const c = $("loss"), pad = 30, top = Math.max(...losses) || 1;
@@ -556,8 +564,24 @@ $("boundary").addEventListener("click", (e) => {
   const x = x0 + ((e.clientX - r.left) / r.width) * (x1 - x0), y = y1 - ((e.clientY - r.top) / r.height) * (y1 - y0);
   let best = 0, far = Infinity;
   trained.points.forEach(([px, py], i) => { const d = (px - x) ** 2 + (py - y) ** 2; if (d < far) { far = d; best = i; } });
-  showPoint(best);
+  const does = $("click-does").value;
+  if (does === "remove") changePoints({ remove: best });
+  else if (does.startsWith("add")) changePoints({ add: [Number(x.toFixed(3)), Number(y.toFixed(3)), Number(does.slice(3))] });
+  else showPoint(best);
 });
+// The learner's own data: the next epoch trains on it (Python keeps it; the page redraws it).
+async function changePoints(change) {
+  const answer = await ask({ do: "points", ...change });
+  if (!answer.ok) return showError("train-error", answer.error);
+  showError("train-error", "");
+  trained.points = answer.points; trained.box = answer.box;
+  if ("remove" in change && chosenPoint !== null) chosenPoint = chosenPoint === answer.index ? null : chosenPoint - (chosenPoint > answer.index);
+  drawBoundary(trained);
+  $("train-status").textContent = T("points_changed", { n: answer.points.length });
+  document.body.dataset.points = String(answer.points.length);
+}
+$("add-point").addEventListener("click", () => trained && changePoints({ add: [Number($("add-x").value), Number($("add-y").value), Number($("add-class").value)] }));
+$("remove-point").addEventListener("click", () => trained && chosenPoint !== null && changePoints({ remove: chosenPoint }));
 async function viewNeuron(name) {
   if (!trained) return;
   const answer = await ask({ do: "neuron_view", name });

@@ -126,5 +126,17 @@ MESSAGES.en = {
  "w_update": "last step",
  "weights_caption": "{name}'s parameters after epoch {epoch}",
  "heat_caption": "{name}'s output over the plane; its zero line is drawn on the boundary",
- "heat_label": "{name}'s output: from {low} to {high}; positive in {positive} of {cells} cells"
+ "heat_label": "{name}'s output: from {low} to {high}; positive in {positive} of {cells} cells",
+ "click_does": "a click on the data",
+ "click_choose": "chooses a point",
+ "click_add0": "adds a point of class 0",
+ "click_add1": "adds a point of class 1",
+ "click_add2": "adds a point of class 2",
+ "click_remove": "removes the nearest point",
+ "add_class": "class",
+ "add_point": "add this point",
+ "remove_point": "remove the chosen point",
+ "points_changed": "{n} points now: the next epoch trains on them",
+ "loss_caption_softmax": "training loss per epoch: softmax cross-entropy, its mean over the data",
+ "boundary_label_classes": "decision boundary after epoch {epoch}: {points} points of {classes} classes (shapes: circle, square, triangle); accuracy {accuracy}%"
 };

@@ -125,5 +125,17 @@ MESSAGES.zh = {
  "w_update": "上一步",
  "weights_caption": "第 {epoch} 轮后 {name} 的参数",
  "heat_caption": "{name} 在平面上的输出；它的零值线画在决策边界图上",
- "heat_label": "{name} 的输出：从 {low} 到 {high}；{cells} 个格子中 {positive} 个为正"
+ "heat_label": "{name} 的输出：从 {low} 到 {high}；{cells} 个格子中 {positive} 个为正",
+ "click_does": "点击数据图",
+ "click_choose": "选择一个点",
+ "click_add0": "添加一个类别 0 的点",
+ "click_add1": "添加一个类别 1 的点",
+ "click_add2": "添加一个类别 2 的点",
+ "click_remove": "删除最近的点",
+ "add_class": "类别",
+ "add_point": "添加这个点",
+ "remove_point": "删除所选的点",
+ "points_changed": "现在有 {n} 个点：下一轮训练使用它们",
+ "loss_caption_softmax": "每轮的训练损失：softmax 交叉熵在数据上的平均值",
+ "boundary_label_classes": "第 {epoch} 轮后的决策边界：{classes} 个类别的 {points} 个点（形状：圆、方、三角）；准确率 {accuracy}%"
 };
