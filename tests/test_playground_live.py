@@ -123,7 +123,8 @@ def test_a_point_added_by_click_or_keyboard_changes_the_next_epochs_loss(page):
     assert loss_after_one_epoch(b, click_add) != plain
     assert b.js("trained.points.length") == 65 and b.js("trained.points[64][2]") == 1
     keyboard_add = """(() => { document.getElementById('add-x').value = '2';
-      document.getElementById('add-y').value = '-1'; document.getElementById('add-class').value = '0';
+      document.getElementById('add-y').value = '-1';
+      document.getElementById('add-class').value = '0';
       document.getElementById('add-point').click(); })()"""
     assert loss_after_one_epoch(b, keyboard_add) != plain
     assert b.js("trained.points[64]") == [2, -1, 0]
