@@ -118,3 +118,31 @@ def test_a_learning_rate_too_high_diverges_with_the_advice():
     diverged = next(a for a in answers if not a["ok"])
     assert diverged["diverged"] and "training diverged at epoch" in diverged["error"]
     assert "Try a smaller learning rate" in diverged["error"] and s.trainer is None
+
+
+def test_a_replayed_training_gives_the_same_loss_bit_for_bit():
+    setup = {"do": "train", "dataset": "moons", "hidden": "6", "seed": 7, "lr": 0.05}
+    live = Session()
+    live.handle(json.dumps(setup))
+    for k in range(1, 6):
+        if k == 2:
+            live.handle('{"do": "points", "add": [1.5, -0.5, 0]}')
+        if k == 4:
+            live.handle('{"do": "points", "remove": 3}')
+        last = json.loads(live.handle('{"do": "epoch"}'))
+    edits = [[2, "add", [1.5, -0.5, 0]], [4, "remove", 3]]
+    again = json.loads(Session().handle(json.dumps({**setup, "epochs": 6, "edits": edits})))
+    assert again["epoch"] == last["epoch"] == 6
+    assert again["loss"] == last["loss"] and again["losses"] == last["losses"]
+    other_seed = json.loads(Session().handle(json.dumps({**setup, "seed": 8, "epochs": 6})))
+    assert other_seed["loss"] != last["loss"]
+
+
+def test_a_refused_link_changes_nothing():
+    s = Session()
+    s.handle('{"do": "train", "dataset": "xor", "hidden": "2"}')
+    kept = s.trainer
+    for bad in ({"epochs": "1e9"}, {"seed": "-1"}, {"edits": [[1, "add", [1e9, 0, 0]]], "epochs": 2},
+                {"edits": "<script>"}, {"edits": [[1, "remove", 999]], "epochs": 2}):  # fmt: skip
+        answer = json.loads(s.handle(json.dumps({"do": "train", "dataset": "xor", **bad})))
+        assert answer["ok"] is False and s.trainer is kept, (bad, answer)

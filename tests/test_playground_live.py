@@ -150,3 +150,61 @@ def test_three_classes_and_a_learning_rate_that_diverges(page):
     said = b.js("document.getElementById('train-error').textContent")
     assert "training diverged" in said and "Try a smaller learning rate" in said
     assert not b.js("document.getElementById('train-error').hidden")
+
+
+def test_a_copied_link_reproduces_the_loss_bit_for_bit_in_a_fresh_page(page):
+    b = page
+    b.js("document.getElementById('train-stop').click()")
+    for id_, value in [("dataset", "moons"), ("hidden", "5"), ("optimiser", "adam"),
+                       ("lr", "0.05"), ("tseed", "3")]:  # fmt: skip
+        b.js(f"document.getElementById({id_!r}).value = {value!r}")
+    b.js("document.body.dataset.epoch = ''")
+    for n in (1, 2):
+        epoch(b, n)
+    b.js("document.body.dataset.points = ''")
+    b.js("document.getElementById('add-x').value = '0.7'")
+    b.js("document.getElementById('add-point').click()")
+    b.wait("document.body.dataset.points")
+    b.js("document.getElementById('point').value = '4'")
+    b.js("document.getElementById('point-show').click()")
+    b.wait("chosenPoint === 4")
+    epoch(b, 3)
+    link, loss = b.js("location.href"), b.js("trained.loss")
+    assert "epoch=3" in link and "edits=" in link and "point=4" in link
+    with Browser() as fresh:
+        fresh.open(link + "&hide=lr,optimiser")
+        fresh.wait("document.body.dataset.epoch === '3'", 120)
+        fresh.wait("chosenPoint === 4")
+        assert fresh.js("trained.loss") == loss  # == on floats: bit for bit
+        assert fresh.js("trained.points.length") == 65
+        assert fresh.js("document.getElementById('lr').closest('label').hidden")
+        assert fresh.js("document.getElementById('optimiser').closest('label').hidden")
+        assert not fresh.js("document.getElementById('hidden').closest('label').hidden")
+
+
+HOSTILE_LINKS = [
+    "data=%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E&epoch=2",
+    "hide=%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E&epoch=2",
+    "edits=%5B%5B1%2C%22add%22%2C%5B1e999%2C0%2C0%5D%5D%5D&epoch=3",
+    "edits=not%20json&epoch=2",
+    "epoch=1e9",
+    "hidden=%22%3E%3Csvg%20onload%3Dwindow.pwned%3D1%3E&epoch=2",
+    "tseed=-1&epoch=2",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_LINKS)
+def test_a_hostile_link_is_refused_with_a_message_and_injects_nothing(query):
+    s = start(SITE)
+    with Browser() as b:
+        b.open(f"http://127.0.0.1:{s.server_port}/playground/index.html?tab=train&{query}")
+        b.wait("document.body.dataset.ready === '1'", 120)
+        b.wait("document.body.dataset.linkRefused === '1'", 30)
+        said = b.js("document.getElementById('train-error').textContent")
+        assert said.startswith("This link was refused:")
+        assert b.js("window.pwned") is None
+        assert (
+            b.js("document.querySelectorAll('main img, main script, #train-error *').length") == 0
+        )
+        assert not b.js("Boolean(trained)")
+    s.shutdown()

@@ -23,6 +23,8 @@ DIVERGED_ADVICE = (
     "The steps are too large: learning rate {lr:g} with {optimiser} moved the weights so far "
     "that the loss blew up. Try a smaller learning rate (the page starts at 0.05), and start again."
 )
+MAX_REPLAY = 2000  # epochs a link may ask to replay
+MAX_EDITS = 400  # the learner's point edits a link may carry
 MAX_DIGITS = 1000  # of a JSON integer: a float ends near 1e308, and Python reads at most 4300
 
 
@@ -83,15 +85,36 @@ class Session:
         return backward_frames(str(args.get("expr", "")), values, bool(args.get("quiz")), lang)
 
     def _train(self, args: dict[str, Any]) -> dict[str, Any]:
-        """A new network on a dataset (what the page's form says), and its first epoch."""
-        self.trainer = Trainer(
+        """A new network on a dataset (what the page's form says, and ``seed``), and its first
+        epoch; with ``epochs`` and ``edits`` (a link's), the training replayed up to that epoch,
+        each edit ``[epoch, "add", [x, y, class]]`` or ``[epoch, "remove", index]`` made after
+        its epoch, exactly as the page made them: the same loss, bit for bit."""
+        epochs = whole(args.get("epochs", 1), "epochs", 1, MAX_REPLAY)
+        edits = read_edits(args.get("edits") or [])
+        trainer = Trainer(
             str(args.get("dataset", "moons")),
             args.get("hidden", "16, 16"),
             str(args.get("activation", "relu")),
             str(args.get("optimiser", "adam")),
             args.get("lr", 0.05),
+            seed=whole(args.get("seed", 0), "seed", 0, 2**31 - 1),
         )
-        return self._epoch(args)
+        before, self.trainer = self.trainer, trainer
+        try:
+            answer = self._epoch(args)
+            for k in range(1, epochs + 1):
+                for when, what, point in edits:
+                    if when == k:
+                        self._points({what: point})
+                if k < epochs and answer["ok"]:
+                    answer = self._epoch(args)
+        except (ValueError, TypeError, ArithmeticError):
+            self.trainer = before  # a refused link changes nothing
+            raise
+        if answer["ok"] and self.trainer is not None:
+            points = [[x[0], x[1], c] for x, c in zip(trainer.X, trainer.y, strict=True)]
+            answer.update(points=points, box=trainer.box)
+        return answer
 
     def _epoch(self, args: dict[str, Any]) -> dict[str, Any]:
         """One more epoch of the current network."""
@@ -186,6 +209,44 @@ class Session:
             "ok": True,
             "dot": failure_dot(args.get("spec"), args.get("leaf", ""), args.get("got")),
         }
+
+
+def read_edits(edits: Any) -> list[tuple[int, str, Any]]:
+    """A link's point edits, each ``[epoch, "add", [x, y, class]]`` or ``[epoch, "remove",
+    index]``, checked in shape (the points themselves when they are made); ValueError else.
+
+    >>> read_edits([[2, "add", [0.5, 1, 0]], [3, "remove", 4]])
+    [(2, 'add', [0.5, 1, 0]), (3, 'remove', 4)]
+    """
+    why = (
+        f"edits: a list of at most {MAX_EDITS} [epoch, 'add', [x, y, class]] "
+        "or [epoch, 'remove', index]"
+    )
+    if not isinstance(edits, list) or len(edits) > MAX_EDITS:
+        raise ValueError(why)
+    out = []
+    for edit in edits:
+        if not (isinstance(edit, list) and len(edit) == 3 and edit[1] in ("add", "remove")):
+            raise ValueError(why)
+        out.append((whole(edit[0], "an edit's epoch", 1, MAX_REPLAY), str(edit[1]), edit[2]))
+    return out
+
+
+def whole(given: Any, what: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` (an int, or its digits as text), or ValueError.
+
+    >>> whole("12", "epochs", 1, 2000), whole(0, "seed", 0, 9)
+    (12, 0)
+    >>> whole("1e3", "epochs", 1, 2000)
+    Traceback (most recent call last):
+    ...
+    ValueError: epochs: '1e3' is not a whole number from 1 to 2000
+    """
+    text = str(given)[:20]
+    ok = not isinstance(given, bool) and isinstance(given, (int, str)) and text.isascii()
+    if not (ok and text.isdigit() and low <= int(text) <= high):
+        raise ValueError(f"{what}: {text!r} is not a whole number from {low} to {high}")
+    return int(text)
 
 
 def read_request(text: Any) -> dict[str, Any]:

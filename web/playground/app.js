@@ -3,7 +3,10 @@
 // DOT text the package writes. The URL carries the state, so any step can be linked to.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const RESERVED = new Set(["tab", "expr", "step", "mode", "seed", "size", "lang"]);
+// The training tab's link: data, network, optimiser, seed, epoch reached, chosen point, the
+// learner's point edits, and the controls a teacher's link hides.
+const TRAIN_KEYS = ["data", "hidden", "act", "opt", "lr", "tseed", "epoch", "point", "edits", "hide"];
+const RESERVED = new Set(["tab", "expr", "step", "mode", "seed", "size", "lang", ...TRAIN_KEYS]);
 const params = new URLSearchParams(location.search);
 
 // ---- the page's language: ?lang=zh, else the browser's first English or Chinese ------------
@@ -401,16 +404,24 @@ function updateUrl() {
   if ($("quizmode").checked) q.set("mode", "quiz");
   if (params.get("lang")) q.set("lang", lang);
   if (tab === "exercise") { q.set("seed", $("seed").value); q.set("size", $("size").value); }
+  if (tab === "train" && trained) {
+    for (const [key, id] of [["data", "dataset"], ["hidden", "hidden"], ["act", "activation"], ["opt", "optimiser"], ["lr", "lr"], ["tseed", "tseed"]]) q.set(key, $(id).value);
+    q.set("epoch", String(trained.epoch));
+    if (edits.length) q.set("edits", JSON.stringify(edits));
+    if (chosenPoint !== null) q.set("point", String(chosenPoint));
+  }
+  if (tab === "train" && params.get("hide")) q.set("hide", params.get("hide"));
   history.replaceState(null, "", "?" + q.toString());
 }
 
 // ---- training ---------------------------------------------------------------------------------
 let training = false, trained = null;
-async function epoch(first) {
+async function epoch(first, replay = {}) {
   const request = first
     ? { do: "train", dataset: $("dataset").value, hidden: $("hidden").value, activation: $("activation").value,
-        optimiser: $("optimiser").value, lr: $("lr").value }
+        optimiser: $("optimiser").value, lr: $("lr").value, seed: $("tseed").value, ...replay }
     : { do: "epoch" };
+  if (first) { edits = replay.edits || []; chosenPoint = null; }
   const answer = await ask(request);
   if (!answer.ok) { showError("train-error", answer.error); if (answer.diverged) { trained = null; document.body.dataset.diverged = "1"; } training = false; trainButtons(); return false; }
   showError("train-error", "");
@@ -423,6 +434,7 @@ async function epoch(first) {
   await drawNetwork(answer.network);
   await refreshLive();
   document.body.dataset.epoch = String(answer.epoch);
+  updateUrl();
   return true;
 }
 async function loop() {
@@ -573,6 +585,7 @@ $("boundary").addEventListener("click", (e) => {
 async function changePoints(change) {
   const answer = await ask({ do: "points", ...change });
   if (!answer.ok) return showError("train-error", answer.error);
+  edits.push("add" in change ? [trained.epoch, "add", change.add] : [trained.epoch, "remove", change.remove]);
   showError("train-error", "");
   trained.points = answer.points; trained.box = answer.box;
   if ("remove" in change && chosenPoint !== null) chosenPoint = chosenPoint === answer.index ? null : chosenPoint - (chosenPoint > answer.index);
@@ -792,15 +805,59 @@ async function showFailures(failures) {
 }
 
 // ---- start ------------------------------------------------------------------------------------------
+// A training link: the form set from it, the training replayed in Python to its epoch (the
+// same loss, bit for bit), the chosen point drawn, the controls it hides hidden. Anything in
+// it that is not what the page offers refuses the link, with a message, and nothing is run.
+let edits = [];
+const HIDEABLE = { dataset: "dataset", hidden: "hidden", activation: "activation", optimiser: "optimiser", lr: "lr", seed: "tseed", points: "add-point", check: "tab-engine-button" };
+async function openTrainingLink() {
+  const refuse = (why) => { showError("train-error", T("link_refused", { why })); document.body.dataset.linkRefused = "1"; };
+  const hide = params.get("hide") ? params.get("hide").split(",") : [];
+  const unknown = hide.find((h) => !(h in HIDEABLE));
+  if (unknown !== undefined) return refuse(`hide: ${unknown.slice(0, 40)}`);
+  for (const [key, id] of [["data", "dataset"], ["act", "activation"], ["opt", "optimiser"]]) {
+    if (!params.has(key)) continue;
+    const options = [...$(id).options].map((o) => o.value);
+    if (!options.includes(params.get(key))) return refuse(`${key}: ${params.get(key).slice(0, 40)}`);
+    $(id).value = params.get(key);
+  }
+  for (const [key, id] of [["hidden", "hidden"], ["lr", "lr"], ["tseed", "tseed"]]) if (params.has(key)) $(id).value = params.get(key).slice(0, 40);
+  let linkEdits = [];
+  if (params.has("edits")) {
+    try { linkEdits = JSON.parse(params.get("edits")); } catch { return refuse("edits"); }
+  }
+  status(T("link_replaying", { epoch: params.get("epoch").slice(0, 10) }));
+  if (!(await epoch(true, { epochs: params.get("epoch"), edits: linkEdits }))) {
+    status(readyText);
+    return refuse($("train-error").textContent);
+  }
+  edits = linkEdits;
+  for (const name of hide) {
+    const control = $(HIDEABLE[name]);
+    (control.closest("label") || control).hidden = true;
+  }
+  if (params.has("point")) await showPoint(params.get("point"));
+  status(readyText);
+  trainButtons();
+  updateUrl();
+}
+$("train-share").addEventListener("click", async () => {
+  try { await navigator.clipboard.writeText(location.href); $("train-status").textContent = T("link_copied"); }
+  catch { $("train-status").textContent = location.href; }
+});
+
+let readyText = "";
 async function started(answer) {
   if (!answer.ok) { status(answer.error); return; }
-  status(T("ready", { version: answer.version, seconds: answer.seconds.toFixed(1) }));
+  readyText = T("ready", { version: answer.version, seconds: answer.seconds.toFixed(1) });
+  status(readyText);
   const values = {};
   for (const [k, v] of params) if (!RESERVED.has(k)) values[k] = v;
   if (!params.has("expr")) Object.assign(values, { x: "2", w: "-3", b: "6.88" });
   await redraw(values, wantStep);
   await newExercise();
   showTab(tab);
+  if (tab === "train" && params.has("epoch")) await openTrainingLink();
   keepFocusClear();
   document.body.dataset.ready = "1";
 }

@@ -138,5 +138,9 @@ MESSAGES.en = {
  "remove_point": "remove the chosen point",
  "points_changed": "{n} points now: the next epoch trains on them",
  "loss_caption_softmax": "training loss per epoch: softmax cross-entropy, its mean over the data",
- "boundary_label_classes": "decision boundary after epoch {epoch}: {points} points of {classes} classes (shapes: circle, square, triangle); accuracy {accuracy}%"
+ "boundary_label_classes": "decision boundary after epoch {epoch}: {points} points of {classes} classes (shapes: circle, square, triangle); accuracy {accuracy}%",
+ "train_seed": "seed",
+ "train_link_title": "copy a link to this training: data, network, epoch and chosen point",
+ "link_refused": "This link was refused: {why}",
+ "link_replaying": "replaying the link's training to epoch {epoch}…"
 };

@@ -137,5 +137,9 @@ MESSAGES.zh = {
  "remove_point": "删除所选的点",
  "points_changed": "现在有 {n} 个点：下一轮训练使用它们",
  "loss_caption_softmax": "每轮的训练损失：softmax 交叉熵在数据上的平均值",
- "boundary_label_classes": "第 {epoch} 轮后的决策边界：{classes} 个类别的 {points} 个点（形状：圆、方、三角）；准确率 {accuracy}%"
+ "boundary_label_classes": "第 {epoch} 轮后的决策边界：{classes} 个类别的 {points} 个点（形状：圆、方、三角）；准确率 {accuracy}%",
+ "train_seed": "随机种子",
+ "train_link_title": "复制指向这次训练的链接：数据、网络、轮数和所选的点",
+ "link_refused": "此链接被拒绝：{why}",
+ "link_replaying": "正在重放链接中的训练，直到第 {epoch} 轮…"
 };
