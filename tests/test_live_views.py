@@ -142,7 +142,13 @@ def test_a_refused_link_changes_nothing():
     s = Session()
     s.handle('{"do": "train", "dataset": "xor", "hidden": "2"}')
     kept = s.trainer
-    for bad in ({"epochs": "1e9"}, {"seed": "-1"}, {"edits": [[1, "add", [1e9, 0, 0]]], "epochs": 2},
-                {"edits": "<script>"}, {"edits": [[1, "remove", 999]], "epochs": 2}):  # fmt: skip
+    bad_links = [
+        {"epochs": "1e9"},
+        {"seed": "-1"},
+        {"edits": [[1, "add", [1e9, 0, 0]]], "epochs": 2},
+        {"edits": "<script>"},
+        {"edits": [[1, "remove", 999]], "epochs": 2},
+    ]
+    for bad in bad_links:
         answer = json.loads(s.handle(json.dumps({"do": "train", "dataset": "xor", **bad})))
         assert answer["ok"] is False and s.trainer is kept, (bad, answer)

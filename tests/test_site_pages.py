@@ -133,6 +133,12 @@ def playground_states(b: Browser, host: str) -> Any:
     click(b, "train-start")
     b.wait("document.body.dataset.diverged === '1'", 60)
     yield "training diverged"
+    b.open(url + "?tab=train&data=xor&hidden=4&epoch=3&point=2&hide=lr,optimiser")
+    b.wait("document.body.dataset.epoch === '3' && chosenPoint === 2", 120)
+    yield "a teacher's link"
+    b.open(url + "?tab=train&data=%3Cb%3Ex%3C%2Fb%3E&epoch=2")
+    b.wait("document.body.dataset.linkRefused === '1'", 120)
+    yield "a link refused"
     b.open(url + "?tab=exercise&seed=3&size=3")
     b.wait(READY, 120)
     yield "exercise"
@@ -162,7 +168,7 @@ def test_every_playground_tab_and_state_fits_and_passes_axe(host, browser, size,
         seen.append(state)
         problems += checked(browser, state)
         browser.screenshot(tmp_path / f"{state.replace(' ', '-')}-{size[0]}.png")
-    assert len(seen) == 15
+    assert len(seen) == 17
     assert problems == []
 
 
