@@ -16,7 +16,7 @@ from . import exercise as exercises
 from .engine_check import check_source, failure_dot
 from .graph import backward_frames
 from .live import neuron_grid, point_dot, point_index, weight_rows
-from .training import Trainer, TrainingDiverged
+from .training import MAX_POINTS, POINTS, Trainer, TrainingDiverged
 
 MAX_REQUEST = 200_000  # characters: a pasted engine (at most 60_000, JSON may double it)
 DIVERGED_ADVICE = (
@@ -97,6 +97,7 @@ class Session:
             str(args.get("activation", "relu")),
             str(args.get("optimiser", "adam")),
             args.get("lr", 0.05),
+            points=whole(args.get("points", POINTS), "points", 4, MAX_POINTS),
             seed=whole(args.get("seed", 0), "seed", 0, 2**31 - 1),
         )
         before, self.trainer = self.trainer, trainer

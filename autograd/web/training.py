@@ -7,6 +7,7 @@ trainer: the Web Worker is never busy for longer than one epoch.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ GRID = 24  # the decision boundary is drawn from GRID x GRID predictions
 MAX_HIDDEN = (3, 32)  # at most 3 hidden layers of at most 32 neurons
 MAX_LR = 100.0  # high enough to watch training diverge
 MAX_POINTS = 400  # the learner's own points included
+POINTS = 64  # a dataset's points unless the request says
 MAX_COORD = 100.0  # |x| and |y| of an added point
 
 
@@ -125,7 +127,7 @@ class Trainer:
         activation: str,
         optimiser: str,
         lr: Any,
-        points: int = 64,
+        points: int = POINTS,
         seed: int = 0,
     ) -> None:
         make = DATASETS[choice(dataset, DATASETS, "dataset")]
@@ -196,7 +198,9 @@ class Trainer:
         (1, 8, 1)
         """
         epoch = len(self.losses) + 1
+        start = time.perf_counter()
         history = fit(self.model, self.task, self.X, self.y, self.opt, None, 1)
+        train_ms = 1000 * (time.perf_counter() - start)
         loss = history.total[0]
         if self.losses and self.losses[0] > 0 and loss > DIVERGED_FACTOR * self.losses[0]:
             raise TrainingDiverged(epoch, f"the loss grew from {self.losses[0]:.4g} to {loss:.4g}")
@@ -210,6 +214,7 @@ class Trainer:
             "box": self.box,
             "points": [[x[0], x[1], c] for x, c in zip(self.X, self.y, strict=True)],
             "classes": self.task.classes,
+            "train_ms": train_ms,  # the epoch alone, without the grid: for the page's figures
         }
 
     def grid(self) -> list[float]:
