@@ -13,6 +13,7 @@ from autograd.testing.unusual_engines import ENGINES
 
 ROOT = Path(__file__).parent.parent
 
+
 @pytest.mark.parametrize("name", sorted(MUTANTS))
 def test_each_mutant_is_found_and_named_by_the_named_checks(tmp_path, name):
     # no random graphs: the checks built for each classic mistake must find it on their own
