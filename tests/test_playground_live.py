@@ -208,3 +208,24 @@ def test_a_hostile_link_is_refused_with_a_message_and_injects_nothing(query):
         )
         assert not b.js("Boolean(trained)")
     s.shutdown()
+
+
+def test_a_small_networks_point_steps_through_its_backward_pass(page):
+    b = page
+    b.js("document.getElementById('train-stop').click()")
+    b.js("document.getElementById('hidden').value = '2'")
+    b.js("document.getElementById('dataset').value = 'xor'")
+    b.js("document.getElementById('optimiser').value = 'adam'")
+    b.js("document.getElementById('lr').value = '0.05'")
+    b.js("document.body.dataset.epoch = ''")
+    epoch(b, 1)
+    b.js("document.getElementById('point').value = '1'")
+    b.js("document.getElementById('point-show').click()")
+    b.wait("chosenPoint === 1")
+    b.js("document.getElementById('point-steps').click()")
+    b.wait("document.body.dataset.pointStep === '0'")
+    assert b.js("document.getElementById('point-text').textContent").startswith("start")
+    b.js("document.getElementById('point-next').click()")
+    b.wait("document.body.dataset.pointStep === '1'")
+    assert b.js("document.getElementById('point-text').textContent").startswith("step 1 of")
+    assert b.js("document.querySelector('#point-graph g.current') !== null")

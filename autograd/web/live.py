@@ -14,10 +14,13 @@ from typing import Any
 from ..core.modes import no_grad
 from ..core.value import Value
 from ..nn import optim
-from ..viz.dot import to_dot
+from ..viz.backward_stepper import BackwardStepper
+from ..viz.dot import forward_order, to_dot
+from .graph import stepper_frames
 from .training import GRID, Trainer
 
 MAX_DRAWN = 150  # nodes drawn one by one; a bigger graph is drawn a box per neuron
+MAX_STEPPED = 150  # nodes of a point's graph that can be stepped through (a frame per step)
 
 
 def point_index(trainer: Trainer, given: Any) -> int:
@@ -60,6 +63,34 @@ def point_dot(trainer: Trainer, index: int, expanded: bool = False) -> tuple[str
     for p, g in zip(params, saved, strict=True):
         p.grad = g
     return dot, loss.data
+
+
+def point_frames(trainer: Trainer, index: int, lang: str = "en") -> list[dict[str, str]]:
+    """The backward pass of point ``index``'s loss graph, step by step, as the expression tab
+    shows it (:func:`autograd.web.graph.stepper_frames`); a graph of more than MAX_STEPPED nodes
+    is refused (a frame per node would be too much for the page).
+
+    >>> t = Trainer("xor", "2", "tanh", "sgd", 0.1, points=8)
+    >>> frames = point_frames(t, 0)
+    >>> frames[0]["text"].split(":")[0], frames[-1]["text"].startswith("step")
+    ('start', True)
+    """
+    params = trainer.model.parameters()
+    saved = [p.grad for p in params]
+    x = [Value(v, f"x{i}") for i, v in enumerate(trainer.X[index])]
+    loss = trainer.task.loss([trainer.model(x)], [trainer.y[index]])
+    loss.label = f"loss of point {index}"
+    nodes = len(forward_order(loss))
+    if nodes > MAX_STEPPED:
+        raise ValueError(
+            f"point steps: this point's graph has {nodes} nodes, and stepping shows at most "
+            f"{MAX_STEPPED}: choose smaller hidden sizes (2 or 3) to step through it"
+        )
+    try:
+        return stepper_frames(BackwardStepper(loss), lang)
+    finally:
+        for p, g in zip(params, saved, strict=True):
+            p.grad = g
 
 
 def neuron_index(trainer: Trainer, name: Any) -> tuple[int, int]:

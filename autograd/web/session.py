@@ -15,7 +15,7 @@ from ..viz.quiz import js_number
 from . import exercise as exercises
 from .engine_check import check_source, failure_dot
 from .graph import backward_frames
-from .live import neuron_grid, point_dot, point_index, weight_rows
+from .live import neuron_grid, point_dot, point_frames, point_index, weight_rows
 from .training import MAX_POINTS, POINTS, Trainer, TrainingDiverged
 
 MAX_REQUEST = 200_000  # characters: a pasted engine (at most 60_000, JSON may double it)
@@ -36,7 +36,7 @@ class Session:
     1
     >>> print(json.loads(s.handle('{"do": "nothing"}'))["error"])  # doctest: +NORMALIZE_WHITESPACE
     unknown request 'nothing' (known: graph, train, epoch, neuron, exercise, check, hint,
-    check_engine, failure_graph, point, neuron_view, points)
+    check_engine, failure_graph, point, neuron_view, points, point_steps)
     """
 
     def __init__(self) -> None:
@@ -55,6 +55,7 @@ class Session:
             "point": self._point,
             "neuron_view": self._neuron_view,
             "points": self._points,
+            "point_steps": self._point_steps,
         }
 
     def handle(self, request: str) -> str:
@@ -169,6 +170,14 @@ class Session:
         t = self.trainer
         points = [[x[0], x[1], c] for x, c in zip(t.X, t.y, strict=True)]
         return {"ok": True, "index": index, "points": points, "box": t.box}
+
+    def _point_steps(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The chosen point's backward pass, frame by frame (a small network's only)."""
+        if self.trainer is None:
+            raise ValueError("no network yet: start training first")
+        index = point_index(self.trainer, args.get("index"))
+        lang = str(args.get("lang", "en"))
+        return {"ok": True, "index": index, "frames": point_frames(self.trainer, index, lang)}
 
     def _neuron_view(self, args: dict[str, Any]) -> dict[str, Any]:
         """One neuron's output over the plane and its weights with the optimiser's state."""

@@ -560,6 +560,7 @@ async function showPoint(index) {
   const answer = await ask({ do: "point", index, expanded: $("point-expanded").checked });
   if (!answer.ok) return showError("train-error", answer.error);
   chosenPoint = answer.index;
+  stepsShown(false);
   $("point").value = String(answer.index);
   $("point-said").textContent = T("point_said", { index: answer.index, loss: answer.loss.toFixed(4), epoch: answer.epoch });
   await drawInto($("point-graph"), answer.dot);
@@ -567,6 +568,31 @@ async function showPoint(index) {
   document.body.dataset.pointDrawn = String(Number(document.body.dataset.pointDrawn || 0) + 1);
 }
 $("point-show").addEventListener("click", () => trained && showPoint($("point").value));
+// The chosen point's backward pass, a step at a time (until the next epoch redraws the point).
+let pointFrames = null, pointAt = 0;
+function stepsShown(on) {
+  for (const id of ["point-back", "point-next", "point-text"]) $(id).hidden = !on;
+  if (!on) { pointFrames = null; $("point-counter").textContent = ""; }
+}
+async function goPoint(k) {
+  pointAt = Math.max(0, Math.min(pointFrames.length - 1, k));
+  const frame = pointFrames[pointAt];
+  $("point-counter").textContent = pointAt === 0 ? T("start") : T("step_of", { k: pointAt, n: pointFrames.length - 1 });
+  $("point-text").textContent = frame.text;
+  await drawInto($("point-graph"), frame.dot);
+  document.body.dataset.pointStep = String(pointAt);
+}
+$("point-steps").addEventListener("click", async () => {
+  if (!trained || chosenPoint === null) return;
+  const answer = await ask({ do: "point_steps", index: chosenPoint, lang });
+  if (!answer.ok) return showError("train-error", answer.error);
+  showError("train-error", "");
+  pointFrames = answer.frames;
+  stepsShown(true);
+  await goPoint(0);
+});
+$("point-back").addEventListener("click", () => pointFrames && goPoint(pointAt - 1));
+$("point-next").addEventListener("click", () => pointFrames && goPoint(pointAt + 1));
 $("point").addEventListener("keydown", (e) => { if (e.key === "Enter") $("point-show").click(); });
 $("point-expanded").addEventListener("change", () => chosenPoint !== null && showPoint(chosenPoint));
 // A click on the data picks the nearest point.

@@ -142,5 +142,6 @@ MESSAGES.en = {
  "train_seed": "seed",
  "train_link_title": "copy a link to this training: data, network, epoch and chosen point",
  "link_refused": "This link was refused: {why}",
- "link_replaying": "replaying the link's training to epoch {epoch}…"
+ "link_replaying": "replaying the link's training to epoch {epoch}…",
+ "point_steps": "step through its backward pass"
 };

@@ -141,5 +141,6 @@ MESSAGES.zh = {
  "train_seed": "随机种子",
  "train_link_title": "复制指向这次训练的链接：数据、网络、轮数和所选的点",
  "link_refused": "此链接被拒绝：{why}",
- "link_replaying": "正在重放链接中的训练，直到第 {epoch} 轮…"
+ "link_replaying": "正在重放链接中的训练，直到第 {epoch} 轮…",
+ "point_steps": "逐步查看它的反向传播"
 };
