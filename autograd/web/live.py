@@ -94,7 +94,11 @@ def point_frames(trainer: Trainer, index: int, lang: str = "en") -> list[dict[st
 
 
 def neuron_index(trainer: Trainer, name: Any) -> tuple[int, int]:
-    """(layer, neuron) of a neuron named as :meth:`Trainer.neurons` names it, or ValueError."""
+    """(layer, neuron) of a neuron named as :meth:`Trainer.neurons` names it, or ValueError.
+
+    >>> neuron_index(Trainer("xor", "2", "tanh", "sgd", 0.1, points=8), "L1.N0")
+    (1, 0)
+    """
     names = trainer.neurons()
     if name not in names:
         raise ValueError(f"neuron: {str(name)[:40]!r} is not one of {', '.join(names)}")
