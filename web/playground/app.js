@@ -429,7 +429,7 @@ async function epoch(first, replay = {}) {
   $("train-status").textContent = T("epoch_status", { epoch: answer.epoch, loss: answer.loss.toFixed(4), accuracy: (100 * answer.accuracy).toFixed(1) });
   drawBoundary(answer);
   drawLoss(answer.losses);
-  fill($("loss-figure").querySelector("small"), T(answer.classes > 2 ? "loss_caption_softmax" : "loss_caption"));
+  fill($("loss-figure").querySelector("small"), answer.classes > 2 ? T("loss_caption_softmax") : T("loss_caption"));
   if (first) listNeurons(answer.neurons);
   await drawNetwork(answer.network);
   await refreshLive();
