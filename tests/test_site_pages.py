@@ -286,8 +286,8 @@ def test_the_tabs_follow_the_aria_tabs_pattern(host, browser):
         "[...document.querySelectorAll('[role=tab]')].map(t => [t.id, "
         "t.getAttribute('aria-controls'), t.getAttribute('aria-selected'), t.tabIndex])"
     )
-    assert [t[2] for t in tabs] == ["true", "false", "false"]
-    assert [t[3] for t in tabs] == [0, -1, -1]
+    assert [t[2] for t in tabs] == ["true", "false", "false", "false"]
+    assert [t[3] for t in tabs] == [0, -1, -1, -1]
     for tab_id, panel, _, _ in tabs:
         assert b.js(f"document.getElementById({panel!r}).getAttribute('role')") == "tabpanel"
         assert b.js(f"document.getElementById({panel!r}).getAttribute('aria-labelledby')") == (
