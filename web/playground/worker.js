@@ -29,7 +29,20 @@ function seal() {
     }
     Object.defineProperty(self, name, { value: undefined, writable: false, configurable: false });
   }
-  // a function's constructor would make code from text (and `import()` in it): none of them does
+  // Function and the timers would make code from text (and `import()` in it): they refuse;
+  // Function keeps its prototype, so `x instanceof Function` (Pyodide asks) still answers
+  const blocked = function () { throw new TypeError("this Worker makes no code from text"); };
+  blocked.prototype = Function.prototype;
+  Object.defineProperty(self, "Function", { value: blocked, writable: false, configurable: false });
+  for (const timer of ["setTimeout", "setInterval"]) {
+    const real = self[timer].bind(self);
+    const safe = (f, ...rest) => {
+      if (typeof f !== "function") throw new TypeError("this Worker makes no code from text");
+      return real(f, ...rest);
+    };
+    Object.defineProperty(self, timer, { value: safe, writable: false, configurable: false });
+  }
+  // a function's constructor would make code from text too: none of them has one
   for (const f of [function () {}, async function () {}, function* () {}, async function* () {}]) {
     Object.defineProperty(Object.getPrototypeOf(f), "constructor", { value: undefined, writable: false, configurable: false });
   }
