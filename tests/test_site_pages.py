@@ -11,11 +11,13 @@ them instead.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cdp import AXE, CHROMIUM, Browser
+from learner_source import TANH
 
 from autograd import Value
 from autograd.viz import BackwardStepper
@@ -110,6 +112,33 @@ def playground_states(b: Browser, host: str) -> Any:
     b.js("document.querySelector('#neurons button').click()")
     b.wait("document.querySelector('#neuron svg')")
     yield "neuron drawn"
+    b.js("document.getElementById('point').value = '3'")
+    click(b, "point-show")
+    b.wait("document.querySelector('#point-graph svg')")
+    b.js("document.querySelector('#neurons button').dispatchEvent(new MouseEvent('mouseenter'))")
+    b.wait("document.getElementById('heat').dataset.drawnFor")
+    yield "point graph and neuron view"
+    click(b, "train-stop")
+    b.js("document.getElementById('dataset').value = 'spirals'")
+    click(b, "train-step")
+    b.wait("trained && trained.classes === 3")
+    b.js("document.getElementById('add-point').click()")
+    b.wait("document.body.dataset.points")
+    yield "three classes, a point added"
+    click(b, "train-stop")
+    b.js("document.getElementById('dataset').value = 'moons'")
+    b.js("document.getElementById('hidden').value = '16, 16'")
+    b.js("document.getElementById('optimiser').value = 'sgd'")
+    b.js("document.getElementById('lr').value = '100'")
+    click(b, "train-start")
+    b.wait("document.body.dataset.diverged === '1'", 60)
+    yield "training diverged"
+    b.open(url + "?tab=train&data=xor&hidden=4&epoch=3&point=2&hide=lr,optimiser")
+    b.wait("document.body.dataset.epoch === '3' && chosenPoint === 2", 120)
+    yield "a teacher's link"
+    b.open(url + "?tab=train&data=%3Cb%3Ex%3C%2Fb%3E&epoch=2")
+    b.wait("document.body.dataset.linkRefused === '1'", 120)
+    yield "a link refused"
     b.open(url + "?tab=exercise&seed=3&size=3")
     b.wait(READY, 120)
     yield "exercise"
@@ -117,6 +146,17 @@ def playground_states(b: Browser, host: str) -> Any:
     click(b, "ex-check")
     b.wait("document.body.dataset.checked")
     yield "exercise checked"
+    b.open(url + "?tab=engine")
+    b.wait(READY, 120)
+    yield "check tab"
+    b.js(f"document.getElementById('engine-source').value = {json.dumps(TANH)}")
+    click(b, "engine-check")
+    b.wait(
+        "document.body.dataset.engineResult === 'failed'"
+        " && document.querySelector('#engine-failures svg')",
+        120,
+    )
+    yield "engine checked, a mistake drawn"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}px")
@@ -128,7 +168,7 @@ def test_every_playground_tab_and_state_fits_and_passes_axe(host, browser, size,
         seen.append(state)
         problems += checked(browser, state)
         browser.screenshot(tmp_path / f"{state.replace(' ', '-')}-{size[0]}.png")
-    assert len(seen) == 10
+    assert len(seen) == 17
     assert problems == []
 
 
@@ -246,8 +286,8 @@ def test_the_tabs_follow_the_aria_tabs_pattern(host, browser):
         "[...document.querySelectorAll('[role=tab]')].map(t => [t.id, "
         "t.getAttribute('aria-controls'), t.getAttribute('aria-selected'), t.tabIndex])"
     )
-    assert [t[2] for t in tabs] == ["true", "false", "false"]
-    assert [t[3] for t in tabs] == [0, -1, -1]
+    assert [t[2] for t in tabs] == ["true", "false", "false", "false"]
+    assert [t[3] for t in tabs] == [0, -1, -1, -1]
     for tab_id, panel, _, _ in tabs:
         assert b.js(f"document.getElementById({panel!r}).getAttribute('role')") == "tabpanel"
         assert b.js(f"document.getElementById({panel!r}).getAttribute('aria-labelledby')") == (

@@ -83,7 +83,7 @@ def test_training_lowers_the_loss_and_changes_the_boundary():
 
 def test_training_refuses_bad_settings_and_keeps_nothing():
     s = Session()
-    for bad in ({"hidden": "0"}, {"activation": "<x>"}, {"lr": "2"}, {"dataset": "mnist"}):
+    for bad in ({"hidden": "0"}, {"activation": "<x>"}, {"lr": "200"}, {"dataset": "mnist"}):
         assert not request(s, do="train", **bad)["ok"]
     assert s.trainer is None
     assert request(s, do="epoch")["error"] == "no network yet: start training first"

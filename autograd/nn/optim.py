@@ -165,6 +165,30 @@ class Adam(Optimizer):
         self._m = [0.0] * len(self.params)
         self._v = [0.0] * len(self.params)
 
+    def state(self, p: Value) -> dict[str, float]:
+        """What Adam holds for parameter ``p``: ``m`` and ``v`` (the running means of its
+        gradient and squared gradient), ``steps`` taken, and ``update``, the change the last
+        step made to ``p.data`` (0 before the first), from m and v with their bias corrections.
+
+        >>> from autograd import Value
+        >>> p = Value(1.0)
+        >>> opt = Adam([p], lr=0.1)
+        >>> (p * 5.0).backward(); opt.step()
+        >>> s = opt.state(p); round(s["m"], 6), round(s["v"], 6), s["steps"], round(s["update"], 6)
+        (0.5, 0.025, 1, -0.1)
+        """
+        i = next((k for k, q in enumerate(self.params) if q is p), None)
+        if i is None:
+            raise ValueError(
+                f"{type(self).__name__}.state: this Value is not one of its parameters"
+            )
+        m, v, t = self._m[i], self._v[i], self.steps
+        if t == 0:
+            return {"m": m, "v": v, "steps": 0, "update": 0.0}
+        (b1, b2), c = self.betas, self.lr
+        update = -c * (m / (1.0 - b1**t)) / (math.sqrt(v / (1.0 - b2**t)) + self.eps)
+        return {"m": m, "v": v, "steps": t, "update": update}
+
     def step(self) -> None:
         """One Adam update of every parameter from its current ``.grad``.
 

@@ -7,13 +7,14 @@ trainer: the Web Worker is never busy for longer than one epoch.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from ..core.modes import no_grad
 from ..core.value import Value
 from ..nn import MLP, Task, datasets, optim
-from ..nn.training import fit
+from ..nn.training import DIVERGED_FACTOR, TrainingDiverged, fit
 from ..viz.dot import to_dot
 from ..viz.expand import expand
 
@@ -21,11 +22,17 @@ DATASETS: dict[str, Callable[..., Any]] = {
     "moons": datasets.moons,
     "circles": datasets.circles,
     "xor": datasets.xor,
+    "blobs": datasets.blobs,
+    "spirals": datasets.spirals,
 }
 OPTIMISERS = {"sgd": optim.SGD, "adam": optim.Adam}
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 GRID = 24  # the decision boundary is drawn from GRID x GRID predictions
 MAX_HIDDEN = (3, 32)  # at most 3 hidden layers of at most 32 neurons
+MAX_LR = 100.0  # high enough to watch training diverge
+MAX_POINTS = 400  # the learner's own points included
+POINTS = 64  # a dataset's points unless the request says
+MAX_COORD = 100.0  # |x| and |y| of an added point
 
 
 def hidden_sizes(text: Any) -> list[int]:
@@ -53,23 +60,23 @@ def hidden_sizes(text: Any) -> list[int]:
 
 
 def learning_rate(given: Any) -> float:
-    """The learning rate from the page: a number in (0, 1], or ValueError saying so.
+    """The learning rate from the page: a number in (0, 100], or ValueError saying so.
 
-    >>> learning_rate("0.05"), learning_rate(1)
-    (0.05, 1.0)
+    >>> learning_rate("0.05"), learning_rate(100)
+    (0.05, 100.0)
     >>> learning_rate("fast")
     Traceback (most recent call last):
     ...
-    ValueError: learning rate: 'fast' is not a number in (0, 1]
+    ValueError: learning rate: 'fast' is not a number in (0, 100]
     """
-    why = f"learning rate: {str(given)[:40]!r} is not a number in (0, 1]"
+    why = f"learning rate: {str(given)[:40]!r} is not a number in (0, {MAX_LR:g}]"
     if isinstance(given, bool) or not isinstance(given, (int, float, str)):
         raise ValueError(why)
     try:
         rate = float(given)
     except (ValueError, OverflowError):
         raise ValueError(why) from None
-    if not 0 < rate <= 1:
+    if not 0 < rate <= MAX_LR:
         raise ValueError(why)
     return rate
 
@@ -87,6 +94,18 @@ def choice(value: Any, allowed: Any, what: str) -> str:
     if value not in allowed:
         raise ValueError(f"{what}: {str(value)[:40]!r} is not one of {', '.join(allowed)}")
     return str(value)
+
+
+def _edge(a: str, b: str, w: float, top: float) -> str:
+    """An edge of the network drawing for weight ``w``: as thick as its size (``top``: the
+    layer's largest), red when positive, blue and dashed when negative (not by colour alone).
+
+    >>> _edge("x0", "L0.N0", -0.5, 1.0)
+    '  "x0" -> "L0.N0" [penwidth=2 color="#1f5fa8" style=dashed tooltip="x0 → L0.N0: w = -0.5"];'
+    """
+    width = 0.3 + 3.4 * min(1.0, abs(w) / top)
+    look = 'color="#c0392b"' if w >= 0 else 'color="#1f5fa8" style=dashed'
+    return f'  "{a}" -> "{b}" [penwidth={width:.2g} {look} tooltip="{a} → {b}: w = {w:.3g}"];'
 
 
 class Trainer:
@@ -108,22 +127,67 @@ class Trainer:
         activation: str,
         optimiser: str,
         lr: Any,
-        points: int = 64,
+        points: int = POINTS,
         seed: int = 0,
     ) -> None:
         make = DATASETS[choice(dataset, DATASETS, "dataset")]
-        self.X, self.y = make(n=points, seed=seed)
+        X, y = make(n=points, seed=seed)
+        self.X, self.y = [list(x) for x in X], list(y)
         self.task = Task(self.y)
         sizes = hidden_sizes(hidden)
         act = choice(activation, ACTIVATIONS, "activation")
-        self.model = MLP(2, [*sizes, 1], activation=act, seed=seed)
+        outputs = 1 if self.task.binary else self.task.classes
+        self.model = MLP(2, [*sizes, outputs], activation=act, seed=seed)
         rate = learning_rate(lr)
-        opt_class = OPTIMISERS[choice(optimiser, OPTIMISERS, "optimiser")]
-        self.opt = opt_class(self.model.parameters(), lr=rate)
+        self.optimiser = choice(optimiser, OPTIMISERS, "optimiser")
+        self.opt = OPTIMISERS[self.optimiser](self.model.parameters(), lr=rate)
         self.losses: list[float] = []
+        self.box = self._box()
+
+    def _box(self) -> tuple[float, float, float, float]:
         lo = [min(p[i] for p in self.X) - 0.5 for i in (0, 1)]
         hi = [max(p[i] for p in self.X) + 0.5 for i in (0, 1)]
-        self.box = (lo[0], hi[0], lo[1], hi[1])
+        return (lo[0], hi[0], lo[1], hi[1])
+
+    def add_point(self, given: Any) -> int:
+        """Add the learner's point ``[x, y, class]`` (a class the network has); its index.
+
+        >>> t = Trainer("xor", "2", "tanh", "sgd", 0.1, points=8)
+        >>> t.add_point([0.5, -0.25, 1]), t.X[-1], t.y[-1]
+        (8, [0.5, -0.25], 1)
+        >>> t.add_point([0.5, 1e9, 1])
+        Traceback (most recent call last):
+        ...
+        ValueError: point: give [x, y, class] with |x| and |y| at most 100 and class 0 to 1
+        """
+        why = (
+            f"point: give [x, y, class] with |x| and |y| at most {MAX_COORD:g} and class 0 to "
+            f"{self.task.classes - 1}"
+        )
+        if not isinstance(given, list) or len(given) != 3 or len(self.X) >= MAX_POINTS:
+            raise ValueError(why if len(self.X) < MAX_POINTS else f"point: at most {MAX_POINTS}")
+        x, y, k = given
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (x, y))
+        if not numbers or not (abs(x) <= MAX_COORD and abs(y) <= MAX_COORD):  # nan fails too
+            raise ValueError(why)
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < self.task.classes:
+            raise ValueError(why)
+        self.X.append([float(x), float(y)])
+        self.y.append(k)
+        self.box = self._box()
+        return len(self.X) - 1
+
+    def remove_point(self, index: int) -> None:
+        """Remove point ``index``; a class keeps at least one point.
+
+        >>> t = Trainer("xor", "2", "tanh", "sgd", 0.1, points=8)
+        >>> t.remove_point(0); len(t.X)
+        7
+        """
+        if self.y.count(self.y[index]) <= 1:
+            raise ValueError(f"point: {index} is the last point of class {self.y[index]}")
+        del self.X[index], self.y[index]
+        self.box = self._box()
 
     def epoch(self) -> dict[str, Any]:
         """Train one epoch; the epoch number, its loss and accuracy, every loss so far, the
@@ -133,8 +197,14 @@ class Trainer:
         >>> out["epoch"], len(out["points"]), len(out["losses"])
         (1, 8, 1)
         """
+        epoch = len(self.losses) + 1
+        start = time.perf_counter()
         history = fit(self.model, self.task, self.X, self.y, self.opt, None, 1)
-        self.losses.append(history.total[0])
+        train_ms = 1000 * (time.perf_counter() - start)
+        loss = history.total[0]
+        if self.losses and self.losses[0] > 0 and loss > DIVERGED_FACTOR * self.losses[0]:
+            raise TrainingDiverged(epoch, f"the loss grew from {self.losses[0]:.4g} to {loss:.4g}")
+        self.losses.append(loss)
         return {
             "epoch": len(self.losses),
             "loss": self.losses[-1],
@@ -143,10 +213,13 @@ class Trainer:
             "grid": self.grid(),
             "box": self.box,
             "points": [[x[0], x[1], c] for x, c in zip(self.X, self.y, strict=True)],
+            "classes": self.task.classes,
+            "train_ms": train_ms,  # the epoch alone, without the grid: for the page's figures
         }
 
     def grid(self) -> list[float]:
-        """The network's score at each of GRID x GRID points over the data (positive: class 1).
+        """The network's score at each of GRID x GRID points over the data (positive: class 1),
+        or with more than two classes the class it predicts there.
 
         >>> len(Trainer("xor", "4", "tanh", "sgd", 0.1, points=8).grid()) == GRID * GRID
         True
@@ -159,8 +232,10 @@ class Trainer:
                 for c in range(GRID):
                     xx = x0 + (x1 - x0) * (c + 0.5) / GRID
                     score = self.model([xx, yy])
-                    assert isinstance(score, Value)  # the last layer has one output
-                    out.append(score.data)
+                    if isinstance(score, Value):  # one output: its score
+                        out.append(score.data)
+                    else:  # one output per class: the class it predicts
+                        out.append(float(self.task.predict(score)))
         return out
 
     def neurons(self) -> list[str]:
@@ -186,14 +261,17 @@ class Trainer:
             "  rankdir=LR; nodesep=0.08; ranksep=0.5;",
             "  node [fontname=Helvetica fontsize=8 shape=circle width=0.42 fixedsize=true"
             ' style=filled fillcolor="#ffe4a8"];',
-            "  edge [color=gray70 arrowsize=0.5];",
+            "  edge [arrowsize=0.5];",
         ]
         previous = [f"x{i}" for i in range(len(self.X[0]))]
         lines += [f'  "{x}" [shape=box fillcolor="#cfe8ff"];' for x in previous]
         for i, layer in enumerate(self.model.layers):
             names = [f"L{i}.N{j}" for j in range(layer.nout)]
             lines += [f'  "{n}" [tooltip="click: draw {n}"];' for n in names]
-            lines += [f'  "{a}" -> "{b}";' for a in previous for b in names]
+            weights = [[w.data for w in n.w] for n in layer.neurons]
+            top = max((abs(w) for ws in weights for w in ws), default=0.0) or 1.0
+            for j, b in enumerate(names):
+                lines += [_edge(a, b, w, top) for a, w in zip(previous, weights[j], strict=True)]
             previous = names
         return "\n".join([*lines, "}"])
 

@@ -3,7 +3,10 @@
 // DOT text the package writes. The URL carries the state, so any step can be linked to.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const RESERVED = new Set(["tab", "expr", "step", "mode", "seed", "size", "lang"]);
+// The training tab's link: data, network, optimiser, seed, epoch reached, chosen point, the
+// learner's point edits, and the controls a teacher's link hides.
+const TRAIN_KEYS = ["data", "hidden", "act", "opt", "lr", "tseed", "epoch", "point", "edits", "hide"];
+const RESERVED = new Set(["tab", "expr", "step", "mode", "seed", "size", "lang", ...TRAIN_KEYS]);
 const params = new URLSearchParams(location.search);
 
 // ---- the page's language: ?lang=zh, else the browser's first English or Chinese ------------
@@ -173,7 +176,7 @@ function markStale(stale) {
 }
 
 // ---- tabs (the ARIA tabs pattern: arrows, Home and End move between them) -------------------
-let tab = ["graph", "train", "exercise"].includes(params.get("tab")) ? params.get("tab") : "graph";
+let tab = ["graph", "train", "exercise", "engine"].includes(params.get("tab")) ? params.get("tab") : "graph";
 const tabs = [...document.querySelectorAll("[role=tab]")];
 function showTab(name) {
   tab = name;
@@ -401,25 +404,37 @@ function updateUrl() {
   if ($("quizmode").checked) q.set("mode", "quiz");
   if (params.get("lang")) q.set("lang", lang);
   if (tab === "exercise") { q.set("seed", $("seed").value); q.set("size", $("size").value); }
+  if (tab === "train" && trained) {
+    for (const [key, id] of [["data", "dataset"], ["hidden", "hidden"], ["act", "activation"], ["opt", "optimiser"], ["lr", "lr"], ["tseed", "tseed"]]) q.set(key, $(id).value);
+    q.set("epoch", String(trained.epoch));
+    if (edits.length) q.set("edits", JSON.stringify(edits));
+    if (chosenPoint !== null) q.set("point", String(chosenPoint));
+  }
+  if (tab === "train" && params.get("hide")) q.set("hide", params.get("hide"));
   history.replaceState(null, "", "?" + q.toString());
 }
 
 // ---- training ---------------------------------------------------------------------------------
 let training = false, trained = null;
-async function epoch(first) {
+async function epoch(first, replay = {}) {
   const request = first
     ? { do: "train", dataset: $("dataset").value, hidden: $("hidden").value, activation: $("activation").value,
-        optimiser: $("optimiser").value, lr: $("lr").value }
+        optimiser: $("optimiser").value, lr: $("lr").value, seed: $("tseed").value, ...replay }
     : { do: "epoch" };
+  if (first) { edits = replay.edits || []; chosenPoint = null; }
   const answer = await ask(request);
-  if (!answer.ok) { showError("train-error", answer.error); training = false; trainButtons(); return false; }
+  if (!answer.ok) { showError("train-error", answer.error); if (answer.diverged) { trained = null; document.body.dataset.diverged = "1"; } training = false; trainButtons(); return false; }
   showError("train-error", "");
   trained = answer;
   $("train-status").textContent = T("epoch_status", { epoch: answer.epoch, loss: answer.loss.toFixed(4), accuracy: (100 * answer.accuracy).toFixed(1) });
   drawBoundary(answer);
   drawLoss(answer.losses);
-  if (first) { listNeurons(answer.neurons); await drawNetwork(answer.network); }
+  fill($("loss-figure").querySelector("small"), answer.classes > 2 ? T("loss_caption_softmax") : T("loss_caption"));
+  if (first) listNeurons(answer.neurons);
+  await drawNetwork(answer.network);
+  await refreshLive();
   document.body.dataset.epoch = String(answer.epoch);
+  updateUrl();
   return true;
 }
 async function loop() {
@@ -438,7 +453,7 @@ $("train-start").addEventListener("click", async () => {
 });
 $("train-pause").addEventListener("click", () => { training = false; trainButtons(); });
 $("train-step").addEventListener("click", async () => { training = false; await epoch(!trained); trainButtons(); });
-$("train-stop").addEventListener("click", () => { training = false; trained = null; trainButtons(); $("train-status").textContent = T("train_stopped"); });
+$("train-stop").addEventListener("click", () => { training = false; trained = null; chosenPoint = null; viewed = null; viewedName = null; $("neuron-view").hidden = true; trainButtons(); $("train-status").textContent = T("train_stopped"); });
 // A chart is drawn at the width its figure has (a phone's, or at most 520 px), sharp on any screen.
 function fitCanvas(c, aspect) {
   const width = Math.max(120, Math.min(520, c.parentElement.clientWidth - 2));
@@ -451,20 +466,34 @@ function fitCanvas(c, aspect) {
 }
 function drawBoundary(a) {
   const c = $("boundary"), { g, w: width, h: height } = fitCanvas(c, 1), n = Math.sqrt(a.grid.length), cell = width / n;
-  const above = a.grid.filter((s) => s > 0).length;
-  c.setAttribute("aria-label", T("boundary_label", { epoch: a.epoch, points: a.points.length, above, cells: a.grid.length, accuracy: (100 * a.accuracy).toFixed(1) }));
-  a.grid.forEach((s, i) => {
-    g.fillStyle = s > 0 ? "#f3c4a6" : "#a9c8ec";
+  const above = a.grid.filter((s) => s > 0).length, many = a.classes > 2;
+  c.setAttribute("aria-label", many
+    ? T("boundary_label_classes", { epoch: a.epoch, points: a.points.length, classes: a.classes, accuracy: (100 * a.accuracy).toFixed(1) })
+    : T("boundary_label", { epoch: a.epoch, points: a.points.length, above, cells: a.grid.length, accuracy: (100 * a.accuracy).toFixed(1) }));
+  a.grid.forEach((s, i) => {  // two classes: the score's sign; more: the class predicted
+    g.fillStyle = many ? AREA[s % AREA.length] : s > 0 ? AREA[1] : AREA[0];
     g.fillRect((i % n) * cell, Math.floor(i / n) * cell, cell + 1, cell + 1);
   });
   const [x0, x1, y0, y1] = a.box;
-  for (const [x, y, k] of a.points) {
+  for (const [x, y, k] of a.points) {  // a class by its colour and by its shape
+    marker(g, ((x - x0) / (x1 - x0)) * width, ((y1 - y) / (y1 - y0)) * height, k);
+  }
+  if (viewed) drawZeroLine(g, width, height, viewed.sum);
+  if (chosenPoint !== null && a.points[chosenPoint]) {  // the chosen point: a black ring
+    const [x, y] = a.points[chosenPoint];
     g.beginPath();
-    g.arc(((x - x0) / (x1 - x0)) * width, ((y1 - y) / (y1 - y0)) * height, 4, 0, 7);
-    g.fillStyle = k ? "#c0392b" : "#1f5fa8";
-    g.fill(); g.strokeStyle = "#fff"; g.stroke();
+    g.arc(((x - x0) / (x1 - x0)) * width, ((y1 - y) / (y1 - y0)) * height, 9, 0, 7);
+    g.lineWidth = 3; g.strokeStyle = "#000"; g.stroke(); g.lineWidth = 1;
   }
   c.dataset.drawnAt = String(a.epoch);
+}
+const AREA = ["#a9c8ec", "#f3c4a6", "#c5e6b8"], INK = ["#1f5fa8", "#c0392b", "#1e7b1e"];
+function marker(g, x, y, k) {
+  g.beginPath();
+  if (k % 3 === 0) g.arc(x, y, 4.5, 0, 7);
+  else if (k % 3 === 1) g.rect(x - 4, y - 4, 8, 8);
+  else { g.moveTo(x, y - 5.5); g.lineTo(x + 5, y + 4); g.lineTo(x - 5, y + 4); g.closePath(); }
+  g.fillStyle = INK[k % 3]; g.fill(); g.strokeStyle = "#fff"; g.stroke();
 }
 function drawLoss(losses) {
   const c = $("loss"), pad = 30, top = Math.max(...losses) || 1;
@@ -495,6 +524,8 @@ function listNeurons(names) {
     const b = document.createElement("button");
     b.textContent = name;
     b.addEventListener("click", () => showNeuron(name));
+    b.addEventListener("mouseenter", () => viewNeuron(name));
+    b.addEventListener("focus", () => viewNeuron(name));
     box.append(b);
   }
 }
@@ -506,6 +537,7 @@ async function drawNetwork(dot) {
     if (!/^L\d+\.N\d+$/.test(name)) continue;  // the inputs are not neurons
     node.style.cursor = "pointer";
     node.addEventListener("click", () => showNeuron(name));
+    node.addEventListener("mouseenter", () => viewNeuron(name));
   }
 }
 let neuronShown = null;
@@ -517,6 +549,137 @@ async function showNeuron(name) {
   await drawInto($("neuron"), answer.dot);
 }
 $("expanded").addEventListener("change", () => neuronShown && showNeuron(neuronShown));
+
+// ---- live views: a chosen point's loss graph; a neuron's heat map, zero line and weights ------
+let chosenPoint = null, viewed = null, viewedName = null;
+async function refreshLive() {
+  if (chosenPoint !== null) await showPoint(chosenPoint);
+  if (viewedName !== null) await viewNeuron(viewedName);
+}
+async function showPoint(index) {
+  const answer = await ask({ do: "point", index, expanded: $("point-expanded").checked });
+  if (!answer.ok) return showError("train-error", answer.error);
+  chosenPoint = answer.index;
+  stepsShown(false);
+  $("point").value = String(answer.index);
+  $("point-said").textContent = T("point_said", { index: answer.index, loss: answer.loss.toFixed(4), epoch: answer.epoch });
+  await drawInto($("point-graph"), answer.dot);
+  if (trained) drawBoundary(trained);
+  document.body.dataset.pointDrawn = String(Number(document.body.dataset.pointDrawn || 0) + 1);
+}
+$("point-show").addEventListener("click", () => trained && showPoint($("point").value));
+// The chosen point's backward pass, a step at a time (until the next epoch redraws the point).
+let pointFrames = null, pointAt = 0;
+function stepsShown(on) {
+  for (const id of ["point-back", "point-next", "point-text"]) $(id).hidden = !on;
+  if (!on) { pointFrames = null; $("point-counter").textContent = ""; }
+}
+async function goPoint(k) {
+  pointAt = Math.max(0, Math.min(pointFrames.length - 1, k));
+  const frame = pointFrames[pointAt];
+  $("point-counter").textContent = pointAt === 0 ? T("start") : T("step_of", { k: pointAt, n: pointFrames.length - 1 });
+  $("point-text").textContent = frame.text;
+  await drawInto($("point-graph"), frame.dot);
+  document.body.dataset.pointStep = String(pointAt);
+}
+$("point-steps").addEventListener("click", async () => {
+  if (!trained || chosenPoint === null) return;
+  const answer = await ask({ do: "point_steps", index: chosenPoint, lang });
+  if (!answer.ok) return showError("train-error", answer.error);
+  showError("train-error", "");
+  pointFrames = answer.frames;
+  stepsShown(true);
+  await goPoint(0);
+});
+$("point-back").addEventListener("click", () => pointFrames && goPoint(pointAt - 1));
+$("point-next").addEventListener("click", () => pointFrames && goPoint(pointAt + 1));
+$("point").addEventListener("keydown", (e) => { if (e.key === "Enter") $("point-show").click(); });
+$("point-expanded").addEventListener("change", () => chosenPoint !== null && showPoint(chosenPoint));
+// A click on the data picks the nearest point.
+$("boundary").addEventListener("click", (e) => {
+  if (!trained) return;
+  const c = $("boundary"), r = c.getBoundingClientRect(), [x0, x1, y0, y1] = trained.box;
+  const x = x0 + ((e.clientX - r.left) / r.width) * (x1 - x0), y = y1 - ((e.clientY - r.top) / r.height) * (y1 - y0);
+  let best = 0, far = Infinity;
+  trained.points.forEach(([px, py], i) => { const d = (px - x) ** 2 + (py - y) ** 2; if (d < far) { far = d; best = i; } });
+  const does = $("click-does").value;
+  if (does === "remove") changePoints({ remove: best });
+  else if (does.startsWith("add")) changePoints({ add: [Number(x.toFixed(3)), Number(y.toFixed(3)), Number(does.slice(3))] });
+  else showPoint(best);
+});
+// The learner's own data: the next epoch trains on it (Python keeps it; the page redraws it).
+async function changePoints(change) {
+  const answer = await ask({ do: "points", ...change });
+  if (!answer.ok) return showError("train-error", answer.error);
+  edits.push("add" in change ? [trained.epoch, "add", change.add] : [trained.epoch, "remove", change.remove]);
+  showError("train-error", "");
+  trained.points = answer.points; trained.box = answer.box;
+  if ("remove" in change && chosenPoint !== null) chosenPoint = chosenPoint === answer.index ? null : chosenPoint - (chosenPoint > answer.index);
+  drawBoundary(trained);
+  $("train-status").textContent = T("points_changed", { n: answer.points.length });
+  document.body.dataset.points = String(answer.points.length);
+}
+$("add-point").addEventListener("click", () => trained && changePoints({ add: [Number($("add-x").value), Number($("add-y").value), Number($("add-class").value)] }));
+$("remove-point").addEventListener("click", () => trained && chosenPoint !== null && changePoints({ remove: chosenPoint }));
+async function viewNeuron(name) {
+  if (!trained) return;
+  const answer = await ask({ do: "neuron_view", name });
+  if (!answer.ok) return;
+  viewed = answer; viewedName = name;
+  $("neuron-view").hidden = false;
+  drawHeat(answer);
+  drawBoundary(trained);
+  const body = $("weights").querySelector("tbody");
+  body.replaceChildren();
+  const adam = "m" in (answer.weights[0] || {});
+  for (const th of [...$("weights").querySelectorAll("th")].slice(3)) th.hidden = !adam;
+  for (const w of answer.weights) {
+    const tr = document.createElement("tr");
+    const cells = [w.name, w.value, w.grad, ...(adam ? [w.m, w.sqrt_v, w.update] : [])];
+    for (const v of cells) {
+      const td = document.createElement("td");
+      td.textContent = typeof v === "number" ? v.toPrecision(4) : String(v);
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  $("weights-caption").textContent = T("weights_caption", { name, epoch: trained.epoch });
+  document.body.dataset.viewed = name + "@" + trained.epoch;
+}
+function drawHeat(a) {
+  const c = $("heat"), g = c.getContext("2d"), n = Math.sqrt(a.out.length), cell = c.width / n;
+  const top = Math.max(1e-12, ...a.out.map(Math.abs));
+  a.out.forEach((v, i) => {  // white at 0, orange for positive, blue for negative
+    const t = Math.min(1, Math.abs(v) / top);
+    g.fillStyle = v >= 0 ? `rgb(255,${Math.round(255 - 120 * t)},${Math.round(255 - 200 * t)})` : `rgb(${Math.round(255 - 200 * t)},${Math.round(255 - 120 * t)},255)`;
+    g.fillRect((i % n) * cell, Math.floor(i / n) * cell, cell + 1, cell + 1);
+  });
+  drawZeroLine(g, c.width, c.height, a.sum);
+  const low = Math.min(...a.out), high = Math.max(...a.out);
+  c.setAttribute("aria-label", T("heat_label", { name: a.name, low: low.toFixed(3), high: high.toFixed(3), positive: a.out.filter((v) => v > 0).length, cells: a.out.length }));
+  $("heat-caption").textContent = T("heat_caption", { name: a.name });
+  c.dataset.drawnFor = a.name;
+}
+// The line where a weighted sum is 0, through the grid's cells (marching squares), dashed black.
+function drawZeroLine(g, w, h, sums) {
+  const n = Math.sqrt(sums.length), cw = w / n, ch = h / n;
+  const at = (r, c) => sums[Math.min(n - 1, r) * n + Math.min(n - 1, c)];
+  g.save(); g.setLineDash([5, 3]); g.strokeStyle = "#000"; g.lineWidth = 2; g.beginPath();
+  for (let r = 0; r + 1 < n; r++) for (let c = 0; c + 1 < n; c++) {
+    const v = [at(r, c), at(r, c + 1), at(r + 1, c + 1), at(r + 1, c)];
+    const p = [[c, r], [c + 1, r], [c + 1, r + 1], [c, r + 1]];
+    const cross = [];
+    for (let k = 0; k < 4; k++) {
+      const a = v[k], b = v[(k + 1) % 4];
+      if ((a > 0) !== (b > 0)) {
+        const t = a / (a - b), [ax, ay] = p[k], [bx, by] = p[(k + 1) % 4];
+        cross.push([(ax + t * (bx - ax) + 0.5) * cw, (ay + t * (by - ay) + 0.5) * ch]);
+      }
+    }
+    for (let k = 0; k + 1 < cross.length; k += 2) { g.moveTo(...cross[k]); g.lineTo(...cross[k + 1]); }
+  }
+  g.stroke(); g.restore();
+}
 
 // ---- exercises ----------------------------------------------------------------------------------
 if (params.get("seed") !== null) $("seed").value = params.get("seed");
@@ -562,16 +725,165 @@ $("ex-check").addEventListener("click", async () => {
   document.body.dataset.checked = "1";
 });
 
+// ---- check my engine: the learner's code runs in a Worker of its own ---------------------------
+// That Worker ("checker") has no network once Python has started (worker.js removes it), and is
+// ended when a check takes longer than checkLimit: the in-Python limit stops a Python loop, this
+// one also a long call inside C. Its drawings are made again by the other Worker from the data.
+let checkLimit = 60;  // seconds for one whole check (a test shortens it)
+let checker = null;
+function startChecker() {
+  const w = new Worker("worker.js", { type: "module", name: "checker" });
+  const c = { worker: w, answers: new Map(), ready: null };
+  c.ready = new Promise((resolve) => {
+    w.onmessage = (e) => {
+      const { id, answer } = e.data;
+      if (id === 0) return resolve(answer);
+      const done = c.answers.get(id);
+      c.answers.delete(id);
+      if (done) done(answer);
+    };
+  });
+  return c;
+}
+async function askChecker(request) {
+  if (!checker) { $("engine-status").textContent = T("engine_starting"); checker = startChecker(); }
+  const c = checker;
+  const started = await c.ready;
+  if (!started.ok) { checker = null; return started; }
+  $("engine-status").textContent = T("engine_running");
+  const id = nextId++;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      c.worker.terminate();
+      if (checker === c) checker = null;
+      resolve({ ok: false, stopped: true, error: T("engine_stopped", { seconds: checkLimit }) });
+    }, checkLimit * 1000);
+    c.answers.set(id, (answer) => { clearTimeout(timer); resolve(answer); });
+    c.worker.postMessage({ id, request });
+  });
+}
+$("engine-file").addEventListener("change", async () => {
+  const file = $("engine-file").files[0];
+  if (file) $("engine-source").value = await file.text();
+});
+$("engine-check").addEventListener("click", async () => {
+  const source = $("engine-source").value;
+  $("engine-report").hidden = true;
+  $("engine-failures").replaceChildren();
+  if (!source.trim()) { showError("engine-error", T("engine_empty")); return; }
+  showError("engine-error", "");
+  $("engine-check").disabled = true;
+  const answer = await askChecker({ do: "check_engine", source, name: $("engine-name").value });
+  $("engine-check").disabled = false;
+  document.body.dataset.engineChecked = String(Number(document.body.dataset.engineChecked || 0) + 1);
+  if (!answer.ok) {
+    $("engine-status").textContent = "";
+    showError("engine-error", answer.error);
+    document.body.dataset.engineResult = answer.stopped ? "stopped" : "error";
+    return;
+  }
+  const seconds = answer.seconds.toFixed(1), n = answer.failures.length;
+  $("engine-status").textContent = answer.passed ? T("engine_passed", { seconds })
+    : n ? T("engine_failed", { n, seconds }) : T("engine_nothing", { seconds });
+  $("engine-report").textContent = answer.report;
+  $("engine-report").hidden = false;
+  await showFailures(answer.failures);
+  document.body.dataset.engineResult = answer.passed ? "passed" : "failed";
+});
+// Each problem with a graph: its drawing (made by the page's own Worker from the graph as data)
+// and, for a wrong gradient, the learner's number beside the right one.
+async function showFailures(failures) {
+  const box = $("engine-failures");
+  for (const [i, f] of failures.entries()) {
+    if (!f.spec) continue;
+    const k = i + 1;
+    const heading = document.createElement("h3");
+    heading.textContent = T("engine_problem", { k, kind: f.kind });
+    box.append(heading);
+    if (f.leaf) {
+      const table = document.createElement("table");
+      table.className = "numbers";
+      const row = (cells, tag) => {
+        const tr = document.createElement("tr");
+        for (const text of cells) { const td = document.createElement(tag); td.textContent = text; tr.append(td); }
+        return tr;
+      };
+      const head = document.createElement("thead"), body = document.createElement("tbody");
+      head.append(row([T("engine_node"), T("engine_right"), T("engine_yours")], "th"));
+      body.append(row([f.leaf + ".grad", String(Number(f.want).toPrecision(6) * 1), String(Number(f.got).toPrecision(6) * 1)], "td"));
+      table.append(head, body);
+      box.append(table);
+    }
+    const drawing = document.createElement("div");
+    drawing.className = "drawing failure";
+    drawing.dataset.name = T("engine_graph_name", { k });
+    box.append(drawing);
+    const answer = await ask({ do: "failure_graph", spec: f.spec, leaf: f.leaf, got: f.got });
+    if (answer.ok) await drawInto(drawing, answer.dot);
+  }
+  if (box.children.length) {
+    const legend = document.createElement("p");
+    const small = document.createElement("small");
+    fill(small, T("engine_legend"));
+    legend.append(small);
+    box.append(legend);
+  }
+}
+
 // ---- start ------------------------------------------------------------------------------------------
+// A training link: the form set from it, the training replayed in Python to its epoch (the
+// same loss, bit for bit), the chosen point drawn, the controls it hides hidden. Anything in
+// it that is not what the page offers refuses the link, with a message, and nothing is run.
+let edits = [];
+const HIDEABLE = { dataset: "dataset", hidden: "hidden", activation: "activation", optimiser: "optimiser", lr: "lr", seed: "tseed", points: "add-point", check: "tab-engine-button" };
+async function openTrainingLink() {
+  const refuse = (why) => { showError("train-error", T("link_refused", { why })); document.body.dataset.linkRefused = "1"; };
+  const hide = params.get("hide") ? params.get("hide").split(",") : [];
+  const unknown = hide.find((h) => !(h in HIDEABLE));
+  if (unknown !== undefined) return refuse(`hide: ${unknown.slice(0, 40)}`);
+  for (const [key, id] of [["data", "dataset"], ["act", "activation"], ["opt", "optimiser"]]) {
+    if (!params.has(key)) continue;
+    const options = [...$(id).options].map((o) => o.value);
+    if (!options.includes(params.get(key))) return refuse(`${key}: ${params.get(key).slice(0, 40)}`);
+    $(id).value = params.get(key);
+  }
+  for (const [key, id] of [["hidden", "hidden"], ["lr", "lr"], ["tseed", "tseed"]]) if (params.has(key)) $(id).value = params.get(key).slice(0, 40);
+  let linkEdits = [];
+  if (params.has("edits")) {
+    try { linkEdits = JSON.parse(params.get("edits")); } catch { return refuse("edits"); }
+  }
+  status(T("link_replaying", { epoch: params.get("epoch").slice(0, 10) }));
+  if (!(await epoch(true, { epochs: params.get("epoch"), edits: linkEdits }))) {
+    status(readyText);
+    return refuse($("train-error").textContent);
+  }
+  edits = linkEdits;
+  for (const name of hide) {
+    const control = $(HIDEABLE[name]);
+    (control.closest("label") || control).hidden = true;
+  }
+  if (params.has("point")) await showPoint(params.get("point"));
+  status(readyText);
+  trainButtons();
+  updateUrl();
+}
+$("train-share").addEventListener("click", async () => {
+  try { await navigator.clipboard.writeText(location.href); $("train-status").textContent = T("link_copied"); }
+  catch { $("train-status").textContent = location.href; }
+});
+
+let readyText = "";
 async function started(answer) {
   if (!answer.ok) { status(answer.error); return; }
-  status(T("ready", { version: answer.version, seconds: answer.seconds.toFixed(1) }));
+  readyText = T("ready", { version: answer.version, seconds: answer.seconds.toFixed(1) });
+  status(readyText);
   const values = {};
   for (const [k, v] of params) if (!RESERVED.has(k)) values[k] = v;
   if (!params.has("expr")) Object.assign(values, { x: "2", w: "-3", b: "6.88" });
   await redraw(values, wantStep);
   await newExercise();
   showTab(tab);
+  if (tab === "train" && params.has("epoch")) await openTrainingLink();
   keepFocusClear();
   document.body.dataset.ready = "1";
 }
