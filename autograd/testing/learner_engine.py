@@ -62,7 +62,16 @@ from .learner_report import (
     same_errors,
 )
 from .learner_sim import sweep
-from .learner_spec import ALL_OPS, LEARNER_OPS, REFLECTED_OPS, LearnerOp, Spec, close
+from .learner_spec import (
+    ALL_OPS,
+    FIRST,
+    JOINS,
+    LEARNER_OPS,
+    REFLECTED_OPS,
+    LearnerOp,
+    Spec,
+    close,
+)
 
 __all__ = ["check_engine"]  # what is defined here: the docs file each name under one module
 
@@ -213,7 +222,7 @@ class _Judge:
         # the operations that call no other first (mul first: the others' checks use it)
         ops = sorted(
             (n for n in LEARNER_OPS if n in info["defines"]),
-            key=lambda n: (n != "mul", len(self.calls.get(n, ()))),
+            key=lambda n: (n != FIRST, len(self.calls.get(n, ()))),
         )
         skipped = [n for n in LEARNER_OPS if n not in ops]
         if not ops or not info["has_backward"]:
@@ -403,7 +412,7 @@ class _Judge:
         checks += [(s, "+=") for s in reuse or [None]]
         for spec, what in checks:
             if spec is None:
-                blame = next((f for n in ("add", "mul", "sub") if (f := self.of(n))), None)
+                blame = next((f for n in JOINS if (f := self.of(n))), None)
                 self.blocked.append(
                     (f"{op.name}: {what} (nothing right to build a graph with)", blame)
                 )
@@ -476,11 +485,9 @@ class _Judge:
             if broken is not None:
                 self.blocked.append((f"{op.text} in larger graphs", broken))
                 continue
-            other = next((n for n in ("add", "mul") if n in ok), None)
+            other = next((n for n in JOINS[:2] if n in ok), None)
             if other is None and op.arity == 1:
-                blame = self.of(op.needs) or next(
-                    (f for n in ("add", "mul") if (f := self.of(n))), None
-                )
+                blame = self.of(op.needs) or next((f for n in JOINS[:2] if (f := self.of(n))), None)
                 self.blocked.append(
                     (f"{op.text} in larger graphs (nothing right to build with)", blame)
                 )
@@ -539,7 +546,7 @@ class _Judge:
     def depth(self, ops: Sequence[str]) -> None:
         """A recursive sort grows the stack by a frame or more per node: measured on chains of
         100 and 200 nodes, so the learner's own recursion limit changes nothing."""
-        op = next((n for n in ("add", "mul", "sub") if n in ops), ops[0])
+        op = next((n for n in JOINS if n in ops), ops[0])
         small, big = (self.learner.call("depth", op, n) for n in (100, 200))
         if small.ok and big.ok:
             per_node = (big.value["frames"] - small.value["frames"]) / 100

@@ -22,7 +22,7 @@ from .learner_report import (
     Failure,
 )
 from .learner_sim import Mistake, partials, sweep
-from .learner_spec import ALL_OPS, LEARNER_OPS, LETTERS, LearnerOp, Spec
+from .learner_spec import ALL_OPS, INNER, JOINS, LEARNER_OPS, LETTERS, SCALES, LearnerOp, Spec
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def order_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
         "backward() calls each node's _backward inputs-first, before the node's own gradient is "
         "complete. Did you forget reversed() on the topological order?"
     )
-    binary = next((n for n in ("mul", "add", "sub", "div") if n in ok), None)
+    binary = next((n for n in INNER if n in ok), None)
     candidates = (
         []
         if binary is None
@@ -143,8 +143,8 @@ def order_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
 
 def _two(ok: Sequence[str]) -> tuple[str | None, str | None]:
     """A binary operation found right alone for the inner steps, and add or mul for the outer."""
-    inner = next((n for n in ("mul", "add", "sub", "div") if n in ok), None)
-    return inner, next((n for n in ("add", "mul") if n in ok), None)
+    inner = next((n for n in INNER if n in ok), None)
+    return inner, next((n for n in JOINS[:2] if n in ok), None)
 
 
 def twice_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
@@ -263,9 +263,7 @@ def upstream_spec(op: LearnerOp, ok: Sequence[str]) -> Spec | None:
     first = (op.name, tuple(range(n)))
     for point in points(op):
         candidates = [
-            Spec((*point, 3.0), (first, (name, (n + 1, n))))
-            for name in ("mul", "div", "sub", "add")
-            if name in ok
+            Spec((*point, 3.0), (first, (name, (n + 1, n)))) for name in SCALES if name in ok
         ]
         candidates += [
             Spec(point, (first, (name, (n,)))) for name in ok if LEARNER_OPS[name].arity == 1
@@ -288,7 +286,7 @@ def reuse_specs(op: LearnerOp, ok: Sequence[str]) -> list[Spec]:
     [(('tanh', (0,)), ('add', (1, 0)))]
     """
     specs = [Spec((0.7,), ((op.name, (0, 0)),))] if op.arity == 2 else []
-    other = next((n for n in ("add", "mul", "sub") if n in ok), None)
+    other = next((n for n in JOINS if n in ok), None)
     if other is None:
         return specs
     if op.arity == 1:

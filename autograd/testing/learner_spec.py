@@ -103,6 +103,14 @@ REFLECTED_OPS = {
 
 ALL_OPS = {**LEARNER_OPS, **REFLECTED_OPS}
 
+# The learner's operations the judge builds its graphs with, in the order it prefers them:
+# binary ones for the inner steps of a probe, the ones that pass a gradient on to a node used
+# twice, and the ones whose derivative is not 1 (so leaving out.grad out shows) first.
+INNER = ("mul", "add", "sub", "div")
+JOINS = ("add", "mul", "sub")
+SCALES = ("mul", "div", "sub", "add")
+FIRST = "mul"  # judged first: the other operations' larger graphs multiply by 3
+
 
 @dataclass(frozen=True)
 class Spec:
