@@ -183,7 +183,7 @@ def test_training_lowers_the_loss_and_redraws_the_boundary(server, browser, tmp_
     click(b, "train-start")
     b.wait("Number(document.body.dataset.epoch) >= 25", 120)
     click(b, "train-pause")
-    losses = b.js("trained.losses")
+    losses = b.js("lossHistory")
     assert losses[-1] < losses[0]
     assert b.js("document.getElementById('boundary').toDataURL()") != first
     # the network is drawn, and a click on one of its neurons draws that neuron

@@ -80,3 +80,16 @@ def test_every_answer_has_ok_and_refusals_speak_the_learners_terms(sequence):
 def test_the_reported_hostile_requests_get_a_plain_refusal(request_text, says):
     out = answer(Session(), request_text)
     assert out["ok"] is False and says in out["error"], out["error"]
+
+
+def test_an_epochs_answer_does_not_grow_with_the_epochs():
+    # each answer used to repeat every loss so far: a long session grew with every request
+    from autograd.web.session import Session
+
+    s = Session()
+    first = json.loads(s.handle('{"do": "train", "dataset": "xor", "hidden": "4", "points": 8}'))
+    assert first["ok"] and len(first["losses"]) == 1  # the history, once, with the train answer
+    answers = [json.loads(s.handle('{"do": "epoch"}')) for _ in range(30)]
+    lengths = [{k: len(v) for k, v in a.items() if isinstance(v, list)} for a in answers]
+    assert all(n == lengths[0] for n in lengths), "a list in the answer grows with the epochs"
+    assert all("losses" not in a for a in answers)

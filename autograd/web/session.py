@@ -115,7 +115,8 @@ class Session:
             raise
         if answer["ok"] and self.trainer is not None:
             points = [[x[0], x[1], c] for x, c in zip(trainer.X, trainer.y, strict=True)]
-            answer.update(points=points, box=trainer.box)
+            # every loss so far, once: a replayed link's curve (each epoch then sends its own)
+            answer.update(points=points, box=trainer.box, losses=list(trainer.losses))
         return answer
 
     def _epoch(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -190,12 +190,13 @@ class Trainer:
         self.box = self._box()
 
     def epoch(self) -> dict[str, Any]:
-        """Train one epoch; the epoch number, its loss and accuracy, every loss so far, the
-        class predicted at each grid point (row by row, from the top) and the data.
+        """Train one epoch; the epoch number, its loss and accuracy, the class predicted at each
+        grid point (row by row, from the top) and the data. Not every loss so far: the page keeps
+        those, so that an answer's size does not grow with the epochs (``losses`` holds them).
 
         >>> out = Trainer("xor", "4", "tanh", "sgd", 0.1, points=8).epoch()
-        >>> out["epoch"], len(out["points"]), len(out["losses"])
-        (1, 8, 1)
+        >>> out["epoch"], len(out["points"]), "losses" in out
+        (1, 8, False)
         """
         epoch = len(self.losses) + 1
         start = time.perf_counter()
@@ -209,7 +210,6 @@ class Trainer:
             "epoch": len(self.losses),
             "loss": self.losses[-1],
             "accuracy": history.accuracy[0],
-            "losses": self.losses,
             "grid": self.grid(),
             "box": self.box,
             "points": [[x[0], x[1], c] for x, c in zip(self.X, self.y, strict=True)],

@@ -160,7 +160,7 @@ function describeDrawing(box) {
 }
 window.addEventListener("resize", () => {
   for (const box of document.querySelectorAll(".drawing")) if (box.querySelector("svg")) { box.zoom = readableZoom(box); applyZoom(box); }
-  if (trained) { drawBoundary(trained); drawLoss(trained.losses); }
+  if (trained) { drawBoundary(trained); drawLoss(lossHistory); }
   keepFocusClear();
 });
 // Nothing focused hides under the sticky bar: the page scrolls with the bar's height kept clear.
@@ -187,7 +187,7 @@ function showTab(name) {
     $("tab-" + b.dataset.tab).hidden = !on;
   }
   for (const box of $("tab-" + name).querySelectorAll(".drawing")) if (box.querySelector("svg")) { box.zoom = readableZoom(box); applyZoom(box); }
-  if (name === "train" && trained) { drawBoundary(trained); drawLoss(trained.losses); }
+  if (name === "train" && trained) { drawBoundary(trained); drawLoss(lossHistory); }
   updateUrl();
 }
 for (const b of tabs) {
@@ -416,6 +416,9 @@ function updateUrl() {
 
 // ---- training ---------------------------------------------------------------------------------
 let training = false, trained = null;
+// every loss of this run: the train answer brings the history once (a replayed link's), each
+// epoch's answer only its own loss, so that answers do not grow with the epochs
+let lossHistory = [];
 async function epoch(first, replay = {}) {
   const request = first
     ? { do: "train", dataset: $("dataset").value, hidden: $("hidden").value, activation: $("activation").value,
@@ -426,9 +429,10 @@ async function epoch(first, replay = {}) {
   if (!answer.ok) { showError("train-error", answer.error); if (answer.diverged) { trained = null; document.body.dataset.diverged = "1"; } training = false; trainButtons(); return false; }
   showError("train-error", "");
   trained = answer;
+  if (first) lossHistory = answer.losses.slice(); else lossHistory.push(answer.loss);
   $("train-status").textContent = T("epoch_status", { epoch: answer.epoch, loss: answer.loss.toFixed(4), accuracy: (100 * answer.accuracy).toFixed(1) });
   drawBoundary(answer);
-  drawLoss(answer.losses);
+  drawLoss(lossHistory);
   fill($("loss-figure").querySelector("small"), answer.classes > 2 ? T("loss_caption_softmax") : T("loss_caption"));
   if (first) listNeurons(answer.neurons);
   await drawNetwork(answer.network);
