@@ -43,6 +43,30 @@ def _np() -> Any:
 
 
 @dataclass(frozen=True)
+class Activation:
+    """An activation as a learner writes it in NumPy: the function, its slope from its output
+    ``a`` (``a * (1 - a)``, ``1 - a**2``), the losses it is tried with, and whether mean squared
+    error targets are centred (tanh's outputs lie in (-1, 1)).
+
+    >>> ACTIVATION["sigmoid"].slope(0.5), ACTIVATION["tanh"].losses
+    (0.25, ('mse',))
+    """
+
+    f: Callable[[Any], Any]
+    slope: Callable[[Any], Any]
+    losses: tuple[str, ...]
+    centred: bool
+
+
+ACTIVATION = {
+    "sigmoid": Activation(
+        lambda z: 1 / (1 + _np().exp(-z)), lambda a: a * (1 - a), ("mse", "xent"), False
+    ),
+    "tanh": Activation(lambda z: _np().tanh(z), lambda a: 1 - a**2, ("mse",), True),
+}
+
+
+@dataclass(frozen=True)
 class Net:
     """A dense network: ``sizes`` from inputs to outputs, ``m`` examples, ``act`` (sigmoid or
     tanh) after every layer, ``loss`` (``mse`` = sum of squares / m, or ``xent``),
@@ -95,7 +119,7 @@ class Net:
             X = rng.normal(size=(m, k)).round(3)
         top = self.sizes[-1]
         Y = rng.integers(0, 2, size=(m, top)).astype(float)
-        if self.act == "tanh" and self.loss == "mse":
+        if ACTIVATION[self.act].centred and self.loss == "mse":
             Y = Y * 1.6 - 0.8
         params = []
         for n_in, n_out in itertools.pairwise(self.sizes):
@@ -115,8 +139,7 @@ class Net:
         >>> Net((1, 1), 1, "sigmoid", "mse", False, False).f(np.zeros(1))
         array([0.5])
         """
-        np = _np()
-        return 1 / (1 + np.exp(-z)) if self.act == "sigmoid" else np.tanh(z)
+        return ACTIVATION[self.act].f(z)
 
     def fprime(self, z: Any) -> Any:
         """The activation's derivative at its input ``z``.
@@ -125,8 +148,7 @@ class Net:
         >>> Net((1, 1), 1, "tanh", "mse", False, False).fprime(np.zeros(1))
         array([1.])
         """
-        a = self.f(z)
-        return a * (1 - a) if self.act == "sigmoid" else 1 - a**2
+        return ACTIVATION[self.act].slope(self.f(z))
 
     def layer(self, A: Any, W: Any, b: Any) -> Any:
         """One layer's pre-activation.
@@ -321,13 +343,13 @@ def nets(seed: int = 0) -> Iterator[Net]:
     k = 0
     for depth in (1, 2, 3):
         for columns, binary, act in itertools.product((False, True), (True, False), ACTS):
-            for loss in ("mse", "xent") if act == "sigmoid" else ("mse",):
+            for loss in ACTIVATION[act].losses:
                 sizes = shapes[depth][k % len(shapes[depth])]
                 k += 1
                 yield Net(sizes, 6 if binary else 5, act, loss, columns, binary, seed + k)
 
 
-ACTS = ("sigmoid", "tanh")
+ACTS = tuple(ACTIVATION)
 
 
 def mutants(net: Net, pairs: bool = True) -> Iterator[Mutant]:
@@ -379,12 +401,7 @@ def _einsum(net: Net) -> Callable[..., Any]:
             dZ = (A - T) / net.m
         else:
             dZ = 2.0 * (A - T) / net.m
-            slope = A.copy()
-            if net.act == "sigmoid":
-                slope *= 1 - A
-            else:
-                slope = 1 - slope * slope
-            dZ *= slope
+            dZ *= ACTIVATION[net.act].slope(A)
         grads: list[Any] = []
         for layer in range(len(Ws), 0, -1):
             dW = np.einsum("ik,in->kn", As[layer - 1], dZ)
@@ -393,8 +410,7 @@ def _einsum(net: Net) -> Callable[..., Any]:
             grads = [dW.T, db[:, None], *grads] if net.columns else [dW, db, *grads]
             if layer > 1:
                 a = As[layer - 1]
-                slope = a * (1 - a) if net.act == "sigmoid" else 1 - a * a
-                dZ = np.einsum("in,kn->ik", dZ, W) * slope
+                dZ = np.einsum("in,kn->ik", dZ, W) * ACTIVATION[net.act].slope(a)
         return tuple(grads)
 
     return backward

@@ -180,7 +180,7 @@ class Value:
 
 # Each operation's line in its _backward, and how a learner gets it wrong.
 _LINES = {
-    "add": ("self.grad += out.grad", "self.grad += 1.0"),
+    "add": ("self.grad += out.grad", None),  # 1 is +'s local derivative: see add-upstream
     "mul": ("self.grad += other.data * out.grad", "self.grad += self.data * out.grad"),
     "pow": (
         "self.grad += k * self.data ** (k - 1) * out.grad",
@@ -190,7 +190,7 @@ _LINES = {
     "sigmoid": ("self.grad += s * (1 - s) * out.grad", "self.grad += s * (1 + s) * out.grad"),
     "exp": ("self.grad += out.data * out.grad", "self.grad += self.data * out.grad"),
     "log": ("self.grad += (1 / self.data) * out.grad", "self.grad += (1 / out.data) * out.grad"),
-    "relu": ("self.grad += (self.data > 0) * out.grad", "self.grad += (self.data > 0) * 1.0"),
+    "relu": ("self.grad += (self.data > 0) * out.grad", "self.grad += (out.data < 0) * out.grad"),
 }
 # The operation the report names for each (``__pow__``'s first checked form is a ** 2).
 _NAMED = {"pow": "square"}
@@ -201,24 +201,18 @@ def _per_operation() -> dict[str, Mutant]:
     for op, (line, wrong) in _LINES.items():
         named = _NAMED.get(op, op)
         upstream = line.removesuffix(" * out.grad") if line.endswith(" * out.grad") else None
-        if op == "add":
-            upstream = None  # add's local derivative is 1: leaving out.grad out is the same line
         assign = line.replace("+=", "=", 1)
-        if op != "relu":
+        if wrong is not None:
             out[f"{op}-local"] = Mutant(kinds.LOCAL, named, line, wrong)
         if upstream is not None:
             out[f"{op}-upstream"] = Mutant(kinds.UPSTREAM, named, line, upstream)
         out[f"{op}-assign"] = Mutant(kinds.ASSIGNED, named, line, assign)
-    out["relu-local"] = Mutant(
-        kinds.LOCAL, "relu", "(self.data > 0) * out.grad", "(out.data < 0) * out.grad"
-    )
     out["add-upstream"] = Mutant(
         kinds.UPSTREAM,
         "add",
         "self.grad += out.grad\n            other.grad += out.grad",
         "self.grad += 1.0\n            other.grad += 1.0",
     )
-    del out["add-local"]  # for + the local derivative is 1: "wrong" is the upstream case
     return out
 
 

@@ -23,6 +23,7 @@ DIVERGED_ADVICE = (
     "The steps are too large: learning rate {lr:g} with {optimiser} moved the weights so far "
     "that the loss blew up. Try a smaller learning rate (the page starts at 0.05), and start again."
 )
+EDITS = ("add", "remove")  # what a link's edit does to the data: a point added or removed
 MAX_REPLAY = 2000  # epochs a link may ask to replay
 MAX_EDITS = 400  # the learner's point edits a link may carry
 MAX_DIGITS = 1000  # of a JSON integer: a float ends near 1e308, and Python reads at most 4300
@@ -237,7 +238,7 @@ def read_edits(edits: Any) -> list[tuple[int, str, Any]]:
         raise ValueError(why)
     out = []
     for edit in edits:
-        if not (isinstance(edit, list) and len(edit) == 3 and edit[1] in ("add", "remove")):
+        if not (isinstance(edit, list) and len(edit) == 3 and edit[1] in EDITS):
             raise ValueError(why)
         out.append((whole(edit[0], "an edit's epoch", 1, MAX_REPLAY), str(edit[1]), edit[2]))
     return out
