@@ -1,12 +1,13 @@
 """The ``grade`` command: a folder of students' engines (``.py``, ``.ipynb``, or a folder holding
-either) judged and marked on a rubric, with the results in the formats courses use."""
+either) judged and marked on a rubric, with the results in the formats courses use; with
+``--backward``, their NumPy forward and backward functions instead."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 EXAMPLE = "python -m autograd grade submissions/ --out results/ --jobs 2 --seed 1"
 
@@ -45,7 +46,50 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="seconds for one submission's whole judgement (default 120)",
     )
     p.add_argument("--format", choices=("folder", "gradescope"), default="folder")
+    p.add_argument(
+        "--backward",
+        metavar="FORWARD:BACKWARD",
+        default=None,
+        help="a NumPy assignment: the names of the student's loss function and its backward "
+        "(instead of --class); each gradient is checked with check_backward",
+    )
+    p.add_argument(
+        "--arrays",
+        nargs="+",
+        action="extend",
+        metavar="NAME.npy",
+        help="with --backward: the inputs in order, each named by its file name "
+        "(default: one sigmoid layer forward(X, W, b, Y) made from --seed)",
+    )
+    p.add_argument("--no-grad", default=None, help="with --backward: inputs needing no gradient")
     return p
+
+
+def _numpy_assignment(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings of a NumPy assignment from ``--backward``, ``--arrays``, ``--no-grad``;
+    a ValueError naming the option when they do not fit together."""
+    if args.backward is None:
+        if args.arrays or args.no_grad is not None:
+            raise ValueError("--arrays and --no-grad go with --backward FORWARD:BACKWARD")
+        return {}
+    names = tuple(args.backward.split(":"))
+    if len(names) != 2 or not all(n.isidentifier() for n in names):
+        raise ValueError(f"--backward {args.backward!r}: give FORWARD:BACKWARD, two Python names")
+    from ..grading.backward_judgement import inputs
+
+    arrays, no_grad = inputs(args.arrays, args.seed)
+    if args.no_grad is not None:
+        no_grad = [n.strip() for n in args.no_grad.split(",") if n.strip()]
+    unknown = [n for n in no_grad if n not in arrays]
+    if unknown:
+        raise ValueError(f"--no-grad names {', '.join(unknown)}: not one of {', '.join(arrays)}")
+    wanted = [n for n in arrays if n not in no_grad]
+    return {
+        "backward": names,
+        "arrays": tuple(args.arrays) if args.arrays else None,
+        "no_grad": tuple(no_grad),
+        "gradients": wanted,
+    }
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -54,7 +98,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     >>> import io
     >>> args = argparse.Namespace(submissions="/no/such/folder", out="/tmp/x", rubric=None,
     ...     class_name="Value", seed=None, jobs=1, examples=5, time_limit=2.0,
-    ...     submission_limit=60.0, format="folder")
+    ...     submission_limit=60.0, format="folder", backward=None, arrays=None, no_grad=None)
     >>> err = io.StringIO()
     >>> run(args, err=err), err.getvalue().strip()
     (2, 'grade: /no/such/folder is not a folder of submissions')
@@ -69,7 +113,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             raise ValueError("--jobs must be >= 1 and --examples 1..10000")
         if not (args.time_limit > 0 and args.submission_limit > 0):
             raise ValueError("the time limits must be positive numbers of seconds")
-        rubric = load_rubric(args.rubric)
+        numpy = _numpy_assignment(args)
+        if numpy and args.rubric is None:
+            from ..grading.backward_judgement import gradient_rubric
+
+            rubric = gradient_rubric(numpy.pop("gradients"))
+        else:
+            numpy.pop("gradients", None)
+            rubric = load_rubric(args.rubric)
         settings = Settings(
             args.class_name,
             args.examples,
@@ -77,6 +128,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             args.time_limit,
             args.submission_limit,
             args.jobs,
+            **numpy,
         )
         if args.format == "gradescope":
             result = grade_gradescope(Path(args.submissions), Path(args.out), rubric, settings)

@@ -34,7 +34,8 @@ __all__ = ["Settings", "grade_class", "grade_gradescope", "grade_one"]
 class Settings:
     """How a class is graded: the class's name, the random graphs (``examples``, ``seed``),
     the limit of one call into a student's code (``time_limit``) and of a whole submission
-    (``submission_limit``), and how many submissions at once (``jobs``).
+    (``submission_limit``), and how many submissions at once (``jobs``); for a NumPy
+    assignment, ``backward`` names its two functions and ``arrays``/``no_grad`` its inputs.
 
     >>> Settings().class_name, Settings().submission_limit
     ('Value', 120.0)
@@ -46,6 +47,18 @@ class Settings:
     time_limit: float = 2.0
     submission_limit: float = 120.0
     jobs: int = 1
+    backward: tuple[str, str] | None = None  # a NumPy assignment: (forward, backward) names
+    arrays: tuple[str, ...] | None = None  # its inputs (.npy files), else the built-in example
+    no_grad: tuple[str, ...] | None = None  # the inputs needing no gradient (else the example's)
+
+    @property
+    def judged(self) -> str:
+        """What is judged, as results name it: the class, or ``forward:backward``.
+
+        >>> Settings().judged, Settings(backward=("forward", "backward")).judged
+        ('Value', 'forward:backward')
+        """
+        return ":".join(self.backward) if self.backward else self.class_name
 
 
 # The worker finds this package where this process found it, installed or not.
@@ -76,6 +89,9 @@ def grade_one(sub: Submission, settings: Settings, scratch: Path) -> dict[str, A
         "seed": settings.seed,
         "time_limit": settings.time_limit,
         "answer": str(folder / "answer.json"),
+        "backward": list(settings.backward) if settings.backward else None,
+        "arrays": [str(Path(a).resolve()) for a in settings.arrays] if settings.arrays else None,
+        "no_grad": list(settings.no_grad) if settings.no_grad is not None else None,
     }
     (folder / "request.json").write_text(json.dumps(request), encoding="utf-8")
     command = [sys.executable, "-m", "autograd.grading.worker", str(folder / "request.json")]
@@ -202,7 +218,9 @@ def summarise(
             seen.add(key)
             counts[key] += 1
             best = smallest.get(key)
-            if cause.get("dot") and (best is None or cause["size"] < best["size"]):
+            if best is None or (  # the smallest graph drawn; else the first text
+                cause.get("dot") and (not best.get("dot") or cause["size"] < best["size"])
+            ):
                 smallest[key] = cause
     n = len(marks)
     causes = []
@@ -226,7 +244,7 @@ def summarise(
         "students": n,
         "max_score": rubric.total,
         "seed": settings.seed,
-        "class": settings.class_name,
+        "class": settings.judged,
         "wall_seconds": round(wall, 1),
         "mean": round(statistics.fmean(values), 2) if values else 0.0,
         "median": statistics.median(values) if values else 0.0,

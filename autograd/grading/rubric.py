@@ -2,10 +2,12 @@
 problem (the judge's root causes) that fail each one.
 
 A problem is charged to the first check whose ``kinds`` hold its kind and whose ``ops`` (when
-given) hold its operation; one that no check claims goes to the check marked ``rest``. A check
+given) hold its operation (a check with ``ops`` and no ``kinds`` claims every problem about
+its operations); one that no check claims goes to the check marked ``rest``. A check
 loses its points once however many problems it is charged, and what a problem keeps from being
-checked costs nothing: points follow root causes. The default rubric ships with the package
-(``rubric.toml`` beside this module; ``DEFAULT``).
+checked costs nothing: points follow root causes. With ``unchecked = "zero"``, a line of which
+nothing could be checked scores nothing (its output names the problem that kept it). The
+default rubric ships with the package (``rubric.toml`` beside this module; ``DEFAULT``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ __all__ = ["DEFAULT", "Check", "Rubric", "load_rubric"]
 
 DEFAULT = Path(__file__).resolve().parent / "rubric.toml"
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+# What a line scores when a problem charged to another line kept all of it from being checked:
+# its points (the problem is charged once, where it is) or none (only what was seen earns).
+UNCHECKED = ("credit", "zero")
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,11 @@ class Check:
         >>> Check("any op", 1.0, ("upstream gradient left out",)).claims(
         ...     "upstream gradient left out", "mul")
         True
+        >>> Check("dW", 1.0, (), ("W",)).claims("a sign", "W")
+        True
         """
+        if not self.kinds:  # a line of operations only: every problem about them
+            return op in self.ops
         return kind in self.kinds and (not self.ops or op in self.ops)
 
 
@@ -63,6 +72,7 @@ class Rubric:
 
     title: str
     checks: tuple[Check, ...]
+    unchecked: str = "credit"  # a line a problem elsewhere kept wholly from being checked
 
     @property
     def total(self) -> float:
@@ -101,8 +111,9 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
 
 
 def parse_rubric(data: dict[str, Any], where: str = "the rubric") -> Rubric:
-    """A rubric from TOML's data: ``title`` and a list ``check`` of tables, each with ``name``,
-    ``points``, ``kinds``, and optionally ``ops``, ``visibility``, ``rest`` (exactly one).
+    """A rubric from TOML's data: ``title``, optionally ``unchecked`` (``credit`` or ``zero``),
+    and a list ``check`` of tables, each with ``name``, ``points``, ``kinds``, and optionally
+    ``ops``, ``visibility``, ``rest`` (exactly one).
 
     >>> parse_rubric({"check": [{"name": "all", "points": 1, "kinds": [], "rest": True}]}).total
     1.0
@@ -122,7 +133,10 @@ def parse_rubric(data: dict[str, Any], where: str = "the rubric") -> Rubric:
     if len(set(names)) != len(names):
         raise ValueError(f"{where}: two checks have the same name")
     title = data.get("title", "autograd engine")
-    return Rubric(str(title), checks)
+    unchecked = data.get("unchecked", "credit")
+    if unchecked not in UNCHECKED:
+        raise ValueError(f"{where}: unchecked must be one of {', '.join(UNCHECKED)}")
+    return Rubric(str(title), checks, unchecked)
 
 
 def _check(item: Any, where: str) -> Check:

@@ -1,11 +1,13 @@
 """A judgement marked on a rubric: each check's points, status and output.
 
 Points follow root causes: each problem the judge names is charged to one check (the rubric's
-``line_for``); what it kept from being checked costs nothing. A submission that could not be
-judged at all (nothing found, a module that does not load, the time limit of the whole
-submission) scores zero on every check, with the reason; so does one whose class derives from
-this package's ``Value`` or whose ``backward()`` calls this package's. A class that keeps this
-package's Values inside some operations loses the checks of those operations.
+``line_for``); what it kept from being checked costs nothing, unless the rubric says
+``unchecked = "zero"``: then a line of which nothing was seen working scores nothing. A
+submission that could not be judged at all (nothing found, a module that does not load, the
+time limit of the whole submission, a NumPy backward that does not run) scores zero on every
+check, with the reason; so does one whose class derives from this package's ``Value`` or whose
+``backward()`` calls this package's. A class that keeps this package's Values inside some
+operations loses the checks of those operations.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..testing.learner_report import ENDED, ERROR, HANG, NOTHING, OWN
+from .backward_judgement import BACKWARD_FAILED
 from .integrity import OWN_ENGINE
 from .rubric import Check, Rubric
 
@@ -101,7 +104,8 @@ def fatal_reason(judged: dict[str, Any]) -> str:
     if not judged.get("passed"):  # nothing right, and nothing but "it does not run" wrong
         if not failures:
             return "nothing was judged: the class defines none of the operations"
-        if all(f["kind"] in (ERROR, HANG, ENDED) and not f["op"] for f in failures):
+        unrunnable = (ERROR, HANG, ENDED, BACKWARD_FAILED)
+        if all(f["kind"] in unrunnable and not f["op"] for f in failures):
             return str(failures[0]["text"])
     return ""
 
@@ -133,10 +137,13 @@ def mark(judged: dict[str, Any], rubric: Rubric) -> Marked:
         if set(check.ops) & set(integrity.get("ops", [])):
             charged.setdefault(check.name, []).insert(0, str(integrity["text"]))
     blocked = _blocked(judged, rubric)
+    unseen = _unseen(judged, rubric)
     results = []
     for check in rubric.checks:
         if check.name in charged:
             results.append(_result(check, "\n\n".join(charged[check.name])))
+        elif check.name in unseen:
+            results.append(_result(check, f"not checked: {unseen[check.name]}"))
         else:
             results.append(_passed(check, blocked.get(check.name, [])))
     return Marked(student, results, "", _causes(judged, rubric), notes, seconds)
@@ -164,6 +171,18 @@ def _blocked(judged: dict[str, Any], rubric: Rubric) -> dict[str, list[str]]:
             line = rubric.line_for(f["kind"], f["op"]).name
             out.setdefault(line, []).append(str(what))
     return out
+
+
+def _unseen(judged: dict[str, Any], rubric: Rubric) -> dict[str, str]:
+    """With ``unchecked = "zero"``: each line nothing of which was seen working, and the
+    problems that kept it from being checked. A line of operations is seen when one of them
+    passed; any other line (the walk, accumulation, ...) when any operation passed."""
+    failures = judged.get("failures", [])
+    if rubric.unchecked != "zero" or not failures:
+        return {}
+    passed = set(judged.get("passed", []))
+    why = "; ".join(dict.fromkeys(str(f["text"]).split("\n")[0] for f in failures))
+    return {c.name: why for c in rubric.checks if not (set(c.ops) & passed if c.ops else passed)}
 
 
 def _causes(judged: dict[str, Any], rubric: Rubric) -> list[dict[str, Any]]:

@@ -69,7 +69,8 @@ def find_submissions(folder: Path) -> list[Submission]:
 
 def main_file(entry: Path, class_name: str) -> Path | None:
     """The file judged for an entry: the entry itself, or in a folder the last notebook, else
-    the first ``.py`` file defining ``class_name``, else the only ``.py`` file.
+    the first ``.py`` file defining ``class_name`` (a class or a function), else the only
+    ``.py`` file.
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
@@ -83,7 +84,7 @@ def main_file(entry: Path, class_name: str) -> Path | None:
     if notebooks:
         return notebooks[-1]
     sources = sorted(entry.rglob("*.py"))
-    defining = re.compile(rf"^\s*class\s+{re.escape(class_name)}\b", re.MULTILINE)
+    defining = re.compile(rf"^\s*(class|def)\s+{re.escape(class_name)}\b", re.MULTILINE)
     for p in sources:
         if defining.search(p.read_text(encoding="utf-8", errors="replace")):
             return p
@@ -121,17 +122,20 @@ def notebook_cells(path: Path) -> tuple[list[tuple[int, str]], list[str]]:
     return cells, notes
 
 
-def defines(source: str, class_name: str) -> bool:
-    """Whether ``source`` defines ``class_name`` at its top level.
+def defines(source: str, name: str) -> bool:
+    """Whether ``source`` defines the class or function ``name`` at its top level.
 
     >>> defines("class Value(Value):\\n    pass", "Value"), defines("x = 1", "Value")
     (True, False)
+    >>> defines("def backward(X, W):\\n    return X", "backward")
+    True
     """
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return False
-    return any(isinstance(n, ast.ClassDef) and n.name == class_name for n in tree.body)
+    kinds = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return any(isinstance(n, kinds) and n.name == name for n in tree.body)
 
 
 def prepare(submission: Submission, work: Path, class_name: str) -> tuple[str, list[str]]:
@@ -161,12 +165,12 @@ def prepare(submission: Submission, work: Path, class_name: str) -> tuple[str, l
     cells, notes = notebook_cells(found)
     chosen = [n for n, source in cells if defines(source, class_name)]
     if not chosen:
-        raise ValueError(f"no code cell of {found.name} defines class {class_name}")
+        raise ValueError(f"no code cell of {found.name} defines {class_name}")
     spec = {"cells": cells, "name": class_name, "defining": chosen}
     (found.parent / CELLS).write_text(json.dumps(spec), encoding="utf-8")
     runner = found.parent / RUNNER
     runner.write_text(_RUNNER_TEXT, encoding="utf-8")
-    notes.append(f"the class judged is the one defined in cell {chosen[-1]}")
+    notes.append(f"the {class_name} judged is the one defined in cell {chosen[-1]}")
     return f"{runner}:{class_name}", notes
 
 

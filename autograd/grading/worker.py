@@ -3,7 +3,8 @@ autograd.grading.worker REQUEST.json``. The grader runs it with a wall-clock lim
 (and what it started) when the limit is reached; the submission's own code runs one level
 further down, in the judge's child processes and the integrity probe.
 
-The request names the submission, a work folder, the class and the judge's settings; the answer
+The request names the submission, a work folder, the class (or, for a NumPy assignment,
+``backward``: the forward's and the backward's names) and the judge's settings; the answer
 (``judgement(...)``, as JSON) is written where the request says: the report's problems with
 their kind, operation, text and smallest failing graph in DOT, what passed and what was not
 checked, the notes, and what the integrity probe found.
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .backward_judgement import judge_backward
 from .integrity import probe
 from .processes import adopt_orphans, end_orphans
 from .submissions import Submission, cell_failures, prepare
@@ -41,7 +43,8 @@ def judgement(request: dict[str, Any]) -> dict[str, Any]:
 
     start = time.monotonic()
     sub = Submission(request["student"], Path(request["submission"]))
-    name = request.get("class", "Value")
+    # the class judged, or for a NumPy assignment its forward (the backward is beside it)
+    name = (request.get("backward") or [request.get("class", "Value")])[0]
     out: dict[str, Any] = {"student": sub.student, "failures": [], "passed": [], "notes": []}
     out.update(not_checked=[], fatal="", integrity={}, cells=[])
     try:
@@ -51,6 +54,13 @@ def judgement(request: dict[str, Any]) -> dict[str, Any]:
         return out
     out["notes"] += notes
     work = Path(request["work"]).resolve()
+    if request.get("backward"):  # a NumPy assignment: two functions, no class
+        module = target.rpartition(":")[0]
+        forward, backward = (f"{module}:{n}" for n in request["backward"])
+        out["failures"], out["passed"] = judge_backward(forward, backward, request)
+        out["cells"] = cell_failures(target)
+        out["seconds"] = round(time.monotonic() - start, 3)
+        return _without(out, str(work) + "/")
     report = check_engine(
         target,
         examples=int(request.get("examples", 500)),

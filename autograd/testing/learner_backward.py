@@ -31,7 +31,7 @@ from .backward_layers import find_layers
 from .learner_process import Learner
 from .learner_run import TIME_LIMIT, Outcome
 
-__all__ = ["BackwardReport", "Gradient", "check_backward"]
+__all__ = ["BackwardReport", "Gradient", "check_backward", "example_layer"]
 
 
 @dataclass
@@ -123,6 +123,24 @@ def _np() -> Any:
     return np
 
 
+def example_layer(seed: int | None = 0) -> tuple[dict[str, Any], list[str]]:
+    """The built-in example of ``check-backward`` and ``grade --backward``: the inputs of one
+    sigmoid layer ``forward(X, W, b, Y)`` over 3 examples of 3 features (rounded to 2 places,
+    from ``seed``), and the inputs that need no gradient (X and Y).
+
+    >>> arrays, no_grad = example_layer()
+    >>> {name: a.shape for name, a in arrays.items()}, no_grad
+    ({'X': (3, 3), 'W': (3, 1), 'b': (1,), 'Y': (3, 1)}, ['X', 'Y'])
+    """
+    np = _np()
+    rng = np.random.default_rng(0 if seed is None else seed)
+    X = rng.uniform(-2, 2, (3, 3)).round(2)
+    W = rng.uniform(-1, 1, (3, 1)).round(2)
+    b = np.array([0.1]) if seed in (None, 0) else rng.uniform(-1, 1, 1).round(2)
+    Y = np.array([[1.0], [0.0], [1.0]]) if seed in (None, 0) else rng.integers(0, 2, (3, 1))
+    return {"X": X, "W": W, "b": b, "Y": Y.astype(float)}, ["X", "Y"]
+
+
 def _marked(no_grad: Sequence[int | str], names: list[str]) -> set[int]:
     """The positions ``no_grad`` names; a name or position that is no argument is an error."""
     marked = set()
@@ -166,8 +184,8 @@ def _inputs(arrays: Sequence[Any], needs: list[bool], names: list[str]) -> list[
 
 
 def check_backward(
-    forward: Callable[..., Any],
-    backward: Callable[..., Any],
+    forward: Callable[..., Any] | str,
+    backward: Callable[..., Any] | str,
     *arrays: Any,
     no_grad: Sequence[int | str] = (),
     time_limit: float = TIME_LIMIT,
