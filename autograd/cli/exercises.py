@@ -139,7 +139,7 @@ def run_mark(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     (2, 'exercises mark')
     """
     try:
-        from ..grading.sheets import mark_sheets
+        from .sheet_marking import mark_sheets
 
         summary = mark_sheets(Path(args.answers), Path(args.mark_key), Path(args.mark_out))
     except ImportError as e:

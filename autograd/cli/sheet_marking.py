@@ -8,6 +8,10 @@ Each question on the sheet is one test worth one point; a question not answered 
 A file that cannot be read as answers to this key (missing columns, a number that is not one,
 an exercise or question the sheet does not have, another seed) scores zero on every question,
 with the problems found, each naming the file and the row.
+
+It joins two packages that do not know each other (``autograd.exercises`` is imported only by
+the command line and the web side), so it lives with the command line: ``python -m autograd
+exercises mark`` runs :func:`mark_sheets`, which Python code may call too.
 """
 
 from __future__ import annotations
@@ -23,10 +27,10 @@ from ..exercises.answers import Answers, answer_files, read_answers
 from ..exercises.key import load_key
 from ..exercises.report import Mark
 from ..exercises.sheet import Sheet
+from ..grading.batch import folder_name
+from ..grading.formats import class_csv, gradescope, junit
+from ..grading.scoring import CheckResult, Marked
 from ..viz.style import fmt
-from .batch import folder_name
-from .formats import class_csv, gradescope, junit
-from .scoring import CheckResult, Marked
 
 __all__ = ["mark_answers", "mark_sheets"]
 
