@@ -445,7 +445,7 @@ def test_without_dot_the_sheet_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(viz_render.shutil, "which", lambda name: None)
     sheet = Sheet(seed=1, count=1)
     written = {p.name for p in sheet.write(tmp_path)}
-    assert written == {"sheet.html", "sheet.md", "key.html", "key.md"}
+    assert written == {"sheet.html", "sheet.md", "key.html", "key.md", "key.json"}
     assert NO_DOT in (tmp_path / "sheet.md").read_text(encoding="utf-8")
 
 

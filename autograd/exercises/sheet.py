@@ -1,22 +1,32 @@
 """Exercise sheets for a class: random exercises in HTML and Markdown, with a separate key.
 
-The same seed and settings give the same sheet, byte for byte. Drawings are SVG made by the
-engine's own drawing functions (``autograd.viz``) through Graphviz's ``dot``; without ``dot``
-the sheet says so and leaves them out. The sheet's drawings show the inputs' values only
-(``data ?``, ``grad ·`` elsewhere); the key's show every value and gradient.
+The same seed and settings give the same sheet, byte for byte. The answer key is written as
+HTML and Markdown for people and as JSON (``key.json``, :meth:`Sheet.key_data`; the schema is
+described in docs/exercises.md) for ``python -m autograd exercises mark``. Drawings are SVG
+made by the engine's own drawing functions (``autograd.viz``) through Graphviz's ``dot``;
+without ``dot`` the sheet says so and leaves them out. The sheet's drawings show the inputs'
+values only (``data ?``, ``grad ·`` elsewhere); the key's show every value and gradient.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..viz import GraphvizNotFound, render_svgs, to_dot
-from ..viz.quiz import TOLERANCE
+from ..viz.quiz import ATOL, RTOL, TOLERANCE
 from .exercise import Exercise
+from .generate import DEFAULT_OPS
 
-__all__ = ["NO_DOT", "Sheet"]
+__all__ = ["KEY_SCHEMA", "KEY_VERSION", "NO_DOT", "Sheet"]
+
+KEY_SCHEMA = "autograd-exercise-key"
+"""The ``schema`` field of every ``key.json``."""
+KEY_VERSION = 1
+"""The version of ``key.json``'s layout; a reader refuses versions it does not know."""
 
 NO_DOT = "Drawings left out: Graphviz's `dot` program is not installed (apt install graphviz)."
 _STYLE = """body { font-family: sans-serif; max-width: 60em; margin: 1em auto; padding: 0 1em; }
@@ -159,14 +169,70 @@ class Sheet:
             f"<h1>{head}</h1>\n{self.fragment(key)}</body></html>\n"
         )
 
-    def write(self, out: str | Path) -> list[Path]:
-        """Write ``sheet.html``, ``sheet.md``, ``key.html``, ``key.md`` and the drawings into
-        the folder ``out`` (made if missing); returns the paths written.
+    # -- JSON ----------------------------------------------------------------------------------
+
+    def key_data(self) -> dict[str, object]:
+        """The answer key as JSON data (``key.json``): the schema and its version, the seed, the
+        options, the tolerance, and per exercise every question with its exact answer. A
+        number that is not finite is written as the text ``"inf"``, ``"-inf"`` or ``"nan"``.
+
+        >>> key = Sheet(seed=2, count=1, draw=False).key_data()
+        >>> key["schema"], key["version"], key["seed"], key["options"]["count"]
+        ('autograd-exercise-key', 1, 2, 1)
+        >>> key["exercises"][0]["questions"][0]
+        {'name': 'n1', 'kind': 'value', 'exact': 3.5}
+        """
+        exercises = []
+        for k, ex in enumerate(self.exercises, 1):
+            questions = [
+                {
+                    "name": q,
+                    "kind": "gradient" if ex.parse_label(q)[1] else "value",
+                    "exact": _json_number(ex.exact(q)),
+                }
+                for q in ex.questions()
+            ]
+            exercises.append(
+                {
+                    "number": k,
+                    "title": ex.title,
+                    "statement": ex.statement(),
+                    "given": {n: _json_number(x) for n, x in ex.given().items()},
+                    "questions": questions,
+                }
+            )
+        return {
+            "schema": KEY_SCHEMA,
+            "version": KEY_VERSION,
+            "seed": self.seed,
+            "options": {
+                "count": len(self.exercises),
+                "size": self.size,
+                "ops": list(self.ops if self.ops is not None else DEFAULT_OPS),
+                "reuse": self.reuse,
+            },
+            "tolerance": {"rtol": RTOL, "atol": ATOL, "text": TOLERANCE},
+            "exercises": exercises,
+        }
+
+    def key_json(self) -> str:
+        """:meth:`key_data` as JSON text (strict JSON: no ``NaN`` or ``Infinity`` tokens).
+
+        >>> import json
+        >>> json.loads(Sheet(seed=2, count=1, draw=False).key_json())["version"]
+        1
+        """
+        return json.dumps(self.key_data(), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+    def write(self, out: str | Path, key: str | Path | None = None) -> list[Path]:
+        """Write ``sheet.html``, ``sheet.md``, ``key.html``, ``key.md``, ``key.json`` and the
+        drawings into the folder ``out`` (made if missing); returns the paths written. With
+        ``key``, the JSON key is written to that path instead of ``out/key.json``.
 
         >>> sheet = Sheet(seed=2, count=1, draw=False)
         >>> import tempfile
         >>> [p.name for p in sheet.write(tempfile.mkdtemp())]
-        ['sheet.html', 'sheet.md', 'key.html', 'key.md']
+        ['sheet.html', 'sheet.md', 'key.html', 'key.md', 'key.json']
         """
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
@@ -176,6 +242,8 @@ class Sheet:
             "key.html": self.html(key=True),
             "key.md": self.markdown(key=True),
         }
+        if key is None:
+            files["key.json"] = self.key_json()
         for k, (problem, solution) in enumerate(zip(self.problems, self.solutions, strict=True)):
             files[f"exercise-{k + 1}.svg"] = problem + "\n"
             files[f"key-{k + 1}.svg"] = solution + "\n"
@@ -183,6 +251,11 @@ class Sheet:
         for name, text in files.items():
             path = folder / name
             path.write_text(text, encoding="utf-8", newline="\n")
+            written.append(path)
+        if key is not None:
+            path = Path(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.key_json(), encoding="utf-8", newline="\n")
             written.append(path)
         return written
 
@@ -198,6 +271,11 @@ def _solution_dot(ex: Exercise) -> str:
 
 def _rows(ex: Exercise) -> list[tuple[str, str]]:
     return [(q, _show(ex.exact(q))) for q in ex.questions()]
+
+
+def _json_number(x: float) -> float | str:
+    """``x``, or for a number JSON cannot hold, its text as ``float()`` reads it back."""
+    return x if math.isfinite(x) else str(x)
 
 
 def _show(x: float) -> str:

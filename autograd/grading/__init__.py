@@ -3,7 +3,8 @@ their own, marked on a rubric whose points follow root causes, and written out a
 ``results.json``, JUnit XML, a class CSV, ``summary.json`` and ``summary.html``.
 
 A layer above ``autograd.testing`` (the judge) and below the command line
-(``python -m autograd grade``); see docs/teaching.md.
+(``python -m autograd grade``); see docs/teaching.md. Exercise sheets are marked into the same
+formats by ``autograd.cli.sheet_marking.mark_sheets`` (``python -m autograd exercises mark``).
 
 >>> load_rubric().total
 100.0

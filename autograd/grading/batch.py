@@ -146,7 +146,7 @@ def grade_class(
     wall = time.monotonic() - start
     used: set[str] = set()
     for m in marks:
-        folder = out / _folder_name(m.student, used)
+        folder = out / folder_name(m.student, used)
         folder.mkdir(exist_ok=True)
         results = gradescope(m, settings.seed)
         (folder / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -186,8 +186,14 @@ def grade_gradescope(
     return result
 
 
-def _folder_name(student: str, used: set[str]) -> str:
-    """A folder name for a student: letters, digits, ``-_.`` only, never twice."""
+def folder_name(student: str, used: set[str]) -> str:
+    """A folder name for a student: letters, digits, ``-_.`` only, never twice (``used`` holds
+    the names given so far, and gets this one).
+
+    >>> used = set()
+    >>> folder_name("a/b", used), folder_name("a/b", used), folder_name("..", used)
+    ('a_b', 'a_b-2', 'student')
+    """
     base = re.sub(r"[^A-Za-z0-9_.-]", "_", student).lstrip(".") or "student"
     name, n = base, 1
     while name in used:
