@@ -58,7 +58,7 @@ def without_solutions(source: str, stub: list[str], where: str = "a cell") -> tu
     Traceback (most recent call last):
     ValueError: cell 3: a ### BEGIN SOLUTION line without its ### END SOLUTION
     """
-    lines, kept, indent, found = source.splitlines(), [], None, False
+    lines, kept, indent, found = source.split("\n"), [], None, False
     for line in lines:
         begin = BEGIN.match(line)
         if indent is None and begin:
