@@ -77,6 +77,14 @@ notebooks-outputs: $(VENV)/.installed-notebooks
 	cd notebooks && ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace *.ipynb
 	cd notebooks && ../$(VENV)/bin/jupytext --sync *.ipynb
 
+# Notebooks 00 and 07 for a class: their solution cells (tagged in the source, nbgrader's
+# metadata) stubbed out and their outputs cleared, written into STUDENT_DIR to hand out.
+STUDENT_DIR ?= build/student-notebooks
+.PHONY: student-notebooks
+student-notebooks: $(VENV)/.installed-test
+	$(PY) -m autograd student-notebooks notebooks/00_build_it_yourself.ipynb \
+		notebooks/07_exercises.ipynb --out $(STUDENT_DIR)
+
 # The notebooks, live: Jupyter Lab from the project's environment, opened on notebooks/.
 # As root (Docker, cloud VMs) Jupyter refuses to start without --allow-root, so it is added;
 # JUPYTER_ARGS passes more, e.g. JUPYTER_ARGS="--no-browser --ip=0.0.0.0".

@@ -142,9 +142,10 @@ print(check_engine(Value))
 # addition's backward *assigned* instead, so the second path overwrote the first.
 
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "add_accumulates", "locked": false, "schema_version": 3, "solution": true} tags=["solution"]
 class Value(Value):
     def __add__(self, other):
+        ### BEGIN SOLUTION
         other = other if isinstance(other, Value) else type(self)(other)
         out = type(self)(self.data + other.data, (self, other))
 
@@ -154,6 +155,7 @@ class Value(Value):
 
         out._backward = _backward
         return out
+        ### END SOLUTION
 
 
 print(check_engine(Value))
@@ -165,9 +167,10 @@ print(check_engine(Value))
 # $\frac{d}{dx}\tanh x = 1 - \tanh^2 x$: the square of the *output*, not of the input.
 
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "tanh_derivative", "locked": false, "schema_version": 3, "solution": true} tags=["solution"]
 class Value(Value):
     def tanh(self):
+        ### BEGIN SOLUTION
         t = math.tanh(self.data)
         out = type(self)(t, (self,))
 
@@ -176,6 +179,7 @@ class Value(Value):
 
         out._backward = _backward
         return out
+        ### END SOLUTION
 
 
 print(check_engine(Value))
@@ -189,19 +193,27 @@ print(check_engine(Value))
 # are one problem: a number on the left.
 
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "reflected_operators", "locked": false, "schema_version": 3, "solution": true} tags=["solution"]
 class Value(Value):
     def __radd__(self, other):
+        ### BEGIN SOLUTION
         return self + other
+        ### END SOLUTION
 
     def __rmul__(self, other):
+        ### BEGIN SOLUTION
         return self * other
+        ### END SOLUTION
 
     def __rsub__(self, other):
+        ### BEGIN SOLUTION
         return (-self) + other
+        ### END SOLUTION
 
     def __rtruediv__(self, other):
+        ### BEGIN SOLUTION
         return self**-1 * other
+        ### END SOLUTION
 
 
 print(check_engine(Value))
@@ -218,9 +230,10 @@ print(check_engine(Value))
 # reset of the leaves too would be right as well.)
 
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "backward_iterative", "locked": false, "schema_version": 3, "solution": true} tags=["solution"]
 class Value(Value):
     def backward(self):
+        ### BEGIN SOLUTION
         order, seen, stack = [], set(), [(self, False)]
         while stack:
             v, children_done = stack.pop()
@@ -236,6 +249,7 @@ class Value(Value):
         self.grad = 1.0
         for v in reversed(order):
             v._backward()
+        ### END SOLUTION
 
 
 report = check_engine(Value)
@@ -300,13 +314,15 @@ else:
 # $dW = X^\top \left(dA \odot \sigma'(Z)\right)$ with $dA = (A - Y)/m$.
 
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "numpy_backward", "locked": false, "schema_version": 3, "solution": true} tags=["solution"]
 def backward(X, W, b, Y):
+    ### BEGIN SOLUTION
     m = X.shape[0]
     Z = np.dot(X, W) + b
     A = sigmoid(Z)
     dZ = (A - Y) * d_sigmoid(Z) / m
     return X.T @ dZ, dZ.sum(axis=0)
+    ### END SOLUTION
 
 
 if np is not None:  # (in the browser, see above)

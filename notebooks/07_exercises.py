@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -116,9 +116,11 @@ for _ in range(3):
 # %% [markdown]
 # With the slip fixed, everything passes:
 
-# %%
+# %% nbgrader={"grade": false, "grade_id": "sigmoid_slope", "locked": false, "schema_version": 3, "solution": true} tags=["solution"]
+### BEGIN SOLUTION
 attempt["z.grad"] = dE_dy * y * (1 - y)
 attempt["w.grad"], attempt["b.grad"] = attempt["z.grad"] * x, attempt["z.grad"]
+### END SOLUTION
 print(ex1.check(attempt).summary())
 assert not ex1.check(attempt).wrong
 
@@ -259,13 +261,17 @@ print(check_rule(scaled_abs))
 # The corrected rule passes everything, including the Hypothesis property test:
 
 
-# %%
-def sign(y):
-    return (y > 0) - (y < 0) if isinstance(y, (int, float)) else y / abs(y)
+# %% nbgrader={"grade": false, "grade_id": "scaled_abs_rule", "locked": false, "schema_version": 3, "solution": true} tags=["solution"]
+def d_scaled_abs_dy(x, y):
+    """The slope of x * |y| in y, away from y = 0."""
+    ### BEGIN SOLUTION
+    sign = (y > 0) - (y < 0) if isinstance(y, (int, float)) else y / abs(y)
+    return x * sign
+    ### END SOLUTION
 
 
 @primitive(
-    derivatives=[lambda x, y: abs(y), lambda x, y: x * sign(y)],
+    derivatives=[lambda x, y: abs(y), d_scaled_abs_dy],
     sample=[(-2.0, 2.0), ((-2.0, -0.1), (0.1, 2.0))],
 )
 def scaled_abs_fixed(x, y):

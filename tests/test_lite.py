@@ -172,3 +172,48 @@ def test_every_other_notebook_prints_in_the_browser_what_cpython_printed(host, n
                            "not have.\n"), got  # fmt: skip
             continue
         assert same_up_to_the_machine(got) == same_up_to_the_machine(want)
+
+
+def test_the_student_versions_are_served_beside_the_full_notebooks_without_their_answers():
+    from autograd.grading.student import is_solution
+
+    manifest = json.loads((LITE / "lite-manifest.json").read_text())
+    assert manifest["student"] == [
+        "student/00_build_it_yourself.ipynb",
+        "student/07_exercises.ipynb",
+    ]
+    listed = json.loads((LITE / "api" / "contents" / "student" / "all.json").read_text())
+    assert sorted(e["name"] for e in listed["content"]) == [
+        "00_build_it_yourself.ipynb", "07_exercises.ipynb"
+    ]  # fmt: skip
+    for name in ("00_build_it_yourself.ipynb", "07_exercises.ipynb"):
+        full = json.loads((ROOT / "notebooks" / name).read_text())
+        student = json.loads((LITE / "files" / "student" / name).read_text())
+        assert (LITE / "files" / name).exists()  # the full one is still there
+        regions = [
+            "".join(c["source"]).split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION")[0]
+            for c in full["cells"]
+            if is_solution(c)
+        ]
+        given = {
+            line.strip()
+            for c in full["cells"]
+            if not is_solution(c)
+            for line in "".join(c["source"]).splitlines()
+        }  # lines the notebook gives outside its solutions (the first engine's, say)
+        answers = {line.strip() for r in regions for line in r.splitlines()} - given - {""}
+        lines = {
+            line.strip() for c in student["cells"] for line in "".join(c["source"]).split("\n")
+        }
+        assert len(answers) > 3 and answers & lines == set()
+        text = json.dumps(student)
+        assert "SOLUTION" not in text and "raise NotImplementedError()" in text
+
+
+def test_the_student_notebook_00_runs_in_the_browser_and_its_checks_name_the_stubs(host):
+    with Browser() as b:
+        outputs = run_all(b, host, "student/00_build_it_yourself.ipynb")
+        only_local(b, host)
+    printed = "".join(stdout(cell) for cell in outputs)
+    for method in ("__add__", "tanh", "__radd__", "backward"):
+        assert f"NotImplementedError (in {method}, line " in printed

@@ -1,5 +1,5 @@
 """The command line: ``python -m autograd [command]``: explain, graph, demo, exercises, check,
-check-backward, grade."""
+check-backward, grade, student-notebooks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import autograd as package  # the version is the package's own
 
-from . import check, demo, exercises, explain, grade, graph
+from . import check, demo, exercises, explain, grade, graph, student
 
 DESCRIPTION = (
     "A scalar automatic-differentiation engine you can read. Without a command, explains one "
@@ -20,8 +20,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     """The main parser and, by name, the parser of each subcommand.
 
     >>> parser, commands = build_parser()
-    >>> sorted(commands)
-    ['check', 'check-backward', 'demo', 'exercises', 'explain', 'grade', 'graph']
+    >>> print(*sorted(commands))
+    check check-backward demo exercises explain grade graph student-notebooks
     """
     parser = argparse.ArgumentParser(prog="python -m autograd", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"autograd {package.__version__}")
@@ -40,6 +40,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     commands["exercises"] = exercises.add_parser(sub)
     commands.update(check.add_parsers(sub))
     commands["grade"] = grade.add_parser(sub)
+    commands["student-notebooks"] = student.add_parser(sub)
     return parser, commands
 
 
@@ -65,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check.run(args)
     if args.command == "grade":
         return grade.run(args)
+    if args.command == "student-notebooks":
+        return student.run(args)
     if args.command == "demo":
         return demo.run(args)
     return explain.run(args)

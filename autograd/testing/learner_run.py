@@ -13,6 +13,7 @@ the learner's code makes to this process (globals, monkeypatched modules, the re
 from __future__ import annotations
 
 import ctypes
+import re
 import sys
 import threading
 import time
@@ -62,6 +63,13 @@ class Outcome:
         return not self.error
 
 
+def _place(frame: traceback.FrameSummary) -> str:
+    """``line N``, or ``cell C, line N`` for a notebook cell run by the grader (whose code it
+    compiles under the name ``<cell C>``, C counting code cells from 1)."""
+    cell = re.fullmatch(r"<cell (\d+)>", frame.filename)
+    return f"cell {cell.group(1)}, line {frame.lineno}" if cell else f"line {frame.lineno}"
+
+
 def describe(e: BaseException) -> tuple[str, str]:
     """The exception as one line (with the learner's function and line where it happened) and,
     for a RecursionError, the function that recursed most.
@@ -78,7 +86,7 @@ def describe(e: BaseException) -> tuple[str, str]:
         for f in traceback.extract_tb(e.__traceback__)
         if not f.filename.startswith(("<frozen ", _PACKAGE))
     ]
-    where = f" (in {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
+    where = f" (in {frames[-1].name}, {_place(frames[-1])})" if frames else ""
     message = str(e).splitlines()[0][:160] if str(e) else ""
     recursed = ""
     if isinstance(e, RecursionError) and frames:

@@ -11,7 +11,8 @@ What the site holds, all served from itself (no CDN, the fallback to PyPI off):
 - a ``pyodide-lock.json`` of its own listing only the wheels served next to it: the kernel's own
   (from the kernel package), a wheel of this checkout, and the pure-Python wheels of
   web/lite/requirements.txt, fetched from PyPI by ``pip download --require-hashes``;
-- the notebooks, outputs cleared.
+- the notebooks, outputs cleared, and in ``student/`` the student versions of notebooks 00 and
+  07 (their solution cells stubbed out, ``autograd.grading.student``).
 """
 
 from __future__ import annotations
@@ -31,10 +32,14 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from playground import NOTICE, PYODIDE_FILES, ROOT, WEB, installed, wheel_of_checkout
 
+from autograd.grading.student import write_student_notebooks
+
 REQUIREMENTS = WEB / "lite" / "requirements.txt"
 CONFIG = WEB / "lite" / "jupyter-lite.json"
 CACHE = ROOT / "docs" / "_build" / "lite-wheels"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[0-7]_*.ipynb"))
+# the notebooks whose solution cells are tagged: their student versions are served in student/
+STUDENT = ("00_build_it_yourself.ipynb", "07_exercises.ipynb")
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
 KERNEL_WHEELS = ("piplite", "pyodide_kernel", "ipykernel")
 # Pyodide in the browser: how the wheels' dependency markers are read.
@@ -208,6 +213,8 @@ def build(dest: Path) -> dict[str, object]:
         (lite / "files").mkdir()
         for nb in NOTEBOOKS:
             notebook_copy(nb, lite / "files" / nb.name)
+        student = [ROOT / "notebooks" / name for name in STUDENT]
+        write_student_notebooks(student, lite / "files" / "student")
         shutil.copy2(CONFIG, lite / "jupyter-lite.json")
         if dest.exists():
             shutil.rmtree(dest)
@@ -229,6 +236,7 @@ def build(dest: Path) -> dict[str, object]:
     manifest = {
         "pyodide": runtime,
         "notebooks": [nb.name for nb in NOTEBOOKS],
+        "student": [f"student/{name}" for name in STUDENT],
         "wheels": {k: [v["version"], v["sha256"]] for k, v in packages.items()},
     }
     (dest / "lite-manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")

@@ -24,7 +24,9 @@ included (a stepper's buttons play here too, without a kernel). To run and chang
 
 - in this browser, with nothing installed: <a href="../lite/tree/index.html">the notebooks in
   JupyterLite</a> (each page below links to its copy, "run in the browser"); Python there is
-  Pyodide, served by this site, and the notebooks draw their plots without matplotlib;
+  Pyodide, served by this site, and the notebooks draw their plots without matplotlib. Beside
+  them, its `student/` folder holds the student versions of notebooks 00 and 07, their
+  answers replaced by `raise NotImplementedError()` to fill in (see {doc}`../teaching`);
 - on your machine: Jupyter Lab from the project's environment with `make notebooks`;
 - or upload one to Google Colab and install this package in its first cell (the README says how).
 
