@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from autograd.grading.rubric import Rubric
+from autograd.testing.learner_report import NO_OP
 from autograd.testing.mutants import MUTANTS, engine_source
 
 MARKER = "autograd-grade-test-sleeper"  # in the command line of the processes left running
@@ -84,11 +85,14 @@ def make_class(folder: Path, size: int, hostile: bool = True) -> list[Student]:
 
 
 def expected_failed(student: Student, rubric: Rubric) -> set[str]:
-    """The rubric lines a student must fail: every line for a hostile one, the line of its
-    seeded mistake for a mutant, none for a correct engine."""
+    """The rubric lines a student must fail: every line for a hostile one and for a backward()
+    that does nothing, the line of its seeded mistake for another mutant, none for a correct
+    engine."""
     if student.hostile:
         return {c.name for c in rubric.checks}
     if student.mistake is None:
         return set()
     m = MUTANTS[student.mistake]
+    if m.kind == NO_OP:  # nothing can be seen working: a zero, with the reason
+        return {c.name for c in rubric.checks}
     return {rubric.line_for(m.kind, m.op).name}

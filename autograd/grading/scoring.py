@@ -4,8 +4,9 @@ Points follow root causes: each problem the judge names is charged to one check 
 ``line_for``); what it kept from being checked costs nothing, unless the rubric says
 ``unchecked = "zero"``: then a line of which nothing was seen working scores nothing. A
 submission that could not be judged at all (nothing found, a module that does not load, the
-time limit of the whole submission, a NumPy backward that does not run) scores zero on every
-check, with the reason; so does one whose class derives from this package's ``Value`` or whose
+time limit of the whole submission, a NumPy backward that does not run) or of which nothing
+was seen working (no operation, or no gradient, found right) scores zero on every check, with
+the reason; so does one whose class derives from this package's ``Value`` or whose
 ``backward()`` calls this package's. A class that keeps this package's Values inside some
 operations loses the checks of those operations.
 """
@@ -87,6 +88,9 @@ class Marked:
 def fatal_reason(judged: dict[str, Any]) -> str:
     """Why nothing of the submission can be marked, or ''.
 
+    >>> fatal_reason({"fatal": "", "failures": [{"kind": "backward() did nothing", "op": "",
+    ...     "text": "backward() did nothing: a.grad stays 0"}], "passed": []})
+    'nothing was seen working: backward() did nothing: a.grad stays 0'
     >>> fatal_reason({"fatal": "", "failures": [{"kind": "raises an error", "op": "",
     ...     "text": "raises an error: cannot import x.py:Value: boom"}], "passed": []})
     'raises an error: cannot import x.py:Value: boom'
@@ -101,12 +105,14 @@ def fatal_reason(judged: dict[str, Any]) -> str:
             return str(f["text"])
     if judged.get("integrity", {}).get("all"):
         return str(judged["integrity"]["text"])
-    if not judged.get("passed"):  # nothing right, and nothing but "it does not run" wrong
+    if not judged.get("passed"):  # nothing was seen working: no line can be paid
         if not failures:
             return "nothing was judged: the class defines none of the operations"
         unrunnable = (ERROR, HANG, ENDED, BACKWARD_FAILED)
         if all(f["kind"] in unrunnable and not f["op"] for f in failures):
             return str(failures[0]["text"])
+        firsts = dict.fromkeys(str(f["text"]).split("\n")[0] for f in failures)
+        return "nothing was seen working: " + "; ".join(list(firsts)[:3])
     return ""
 
 
