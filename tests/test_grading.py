@@ -210,7 +210,9 @@ def test_names_and_texts_stay_text_in_junit_csv_and_the_page(name: str, output: 
 
 
 @pytest.mark.long
-def test_two_hundred_submissions_each_mistake_on_its_line(tmp_path: Path) -> None:
+def test_two_hundred_submissions_each_mistake_on_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     students = make_class(tmp_path / "subs", 200)
     start = time.monotonic()
     summary = grade_class(tmp_path / "subs", tmp_path / "out", settings=Settings(jobs=2))
@@ -218,7 +220,8 @@ def test_two_hundred_submissions_each_mistake_on_its_line(tmp_path: Path) -> Non
     scores = check_outputs(tmp_path / "out", students)
     assert all(scores[s.name] == 100.0 for s in students if not s.hostile and s.mistake is None)
     assert not left_running()
-    print(f"\n200 submissions graded with --jobs 2 in {wall:.0f} s", file=sys.stderr)
+    with capsys.disabled():  # the figure docs/teaching.md quotes, shown in CI's log
+        print(f"\n200 submissions graded with --jobs 2 in {wall:.0f} s", file=sys.stderr)
     assert summary["students"] == 200
     # The goal is 300 s on an idle 2-core machine (docs/teaching.md has the figures); the bound
     # here is what a shared machine must still meet: no submission held the batch up.
