@@ -170,7 +170,7 @@ def test_a_long_anomaly_block_keeps_no_node_alive():
     assert inside - before < 20, inside - before  # one step's graph at most, not 300 of them
 
 
-# --- every derivative path is watched, in the user's terms (issue 31, item 6) ---
+# --- every derivative path is watched, in the user's terms ---
 
 HELPERS = ("recip", "pow_grad", "pow_grad_v", "xlogy")
 STEPS = {

@@ -1,4 +1,4 @@
-"""backward never fails half-way (issue 11, section 2).
+"""backward never fails half-way.
 
 Built-in rules follow IEEE arithmetic as PyTorch does (an overflowing derivative is inf, not an
 OverflowError), in eager backward, in grad() and in autograd.compile. A user primitive whose rule

@@ -1,4 +1,4 @@
-"""check_backward on real learners' shapes (issue 26, items 4 and 5): layers found by the graph's
+"""check_backward on real learners' shapes: layers found by the graph's
 structure (binary inputs, both conventions, any depth), pairs of mistakes named, and inputs that
 used to give false verdicts or crashes; and the mutation score kept from falling."""
 
@@ -26,7 +26,7 @@ def pick(depth, columns, binary, act="sigmoid", loss="mse"):
     )
 
 
-# -- item 4: the mistake named, whatever the layer's shape ------------------------------------
+# -- the mistake named, whatever the layer's shape ------------------------------------
 
 
 @pytest.mark.parametrize("columns", [False, True])
@@ -67,7 +67,7 @@ def test_db_summed_without_axis_is_named(columns):
     assert "np.sum(dZ) without axis" in str(report), str(report)
 
 
-# -- item 5: no false verdicts, no crashes ----------------------------------------------------
+# -- no false verdicts, no crashes ----------------------------------------------------
 
 
 def test_a_forward_that_writes_into_its_inputs_keeps_its_verdict():
@@ -159,7 +159,7 @@ def test_an_80x80_layer_passes_and_the_time_limit_is_the_checks():
     assert "time_limit=" in short.error
 
 
-# -- item 7: the mutation score ---------------------------------------------------------------
+# -- the mutation score ---------------------------------------------------------------
 
 
 @settings(max_examples=25, deadline=None)

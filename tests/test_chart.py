@@ -116,7 +116,7 @@ def test_a_log_axis_over_many_decades_gets_at_most_eight_marks():
     assert 2 <= len(marks) <= 8, marks
 
 
-# --- hostile data: finite extremes, labels a model cannot have, empty input (issue 31, item 4) ---
+# --- hostile data: finite extremes, labels a model cannot have, empty input ---
 
 extreme_floats = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
     [1e308, -1e308, 1.7976931348623157e308, 5e-324, -5e-324, 0.0, -0.0, 1e-310]

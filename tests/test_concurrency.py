@@ -1,4 +1,4 @@
-"""Threads and asyncio tasks (issue 11, section 3): right results, recording by context only.
+"""Threads and asyncio tasks: right results, recording by context only.
 
 grad() and backward() from several threads on one shared graph give the single-thread results.
 Whether an operation is recorded depends only on the current thread's or task's context: a task

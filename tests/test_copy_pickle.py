@@ -1,4 +1,4 @@
-"""Copies and pickles of Values, graphs and modules (issue 11, section 4).
+"""Copies and pickles of Values, graphs and modules.
 
 A copied or unpickled graph is a new graph of the same shape that differentiates like the
 original: the MANY and CONST markers and the operations are shared, not copied; nodes shared in

@@ -1,6 +1,6 @@
 """Derivatives at exact zeros, to every order: the float and the graph paths agree, with PyTorch.
 
-Issue 11, section 1. A derivative rule over floats (backward, grad) and the same rule over Values
+A derivative rule over floats (backward, grad) and the same rule over Values
 (grad with create_graph=True, which can be differentiated again) must give the same numbers
 everywhere, including kinks, zeros and poles; polynomials differentiate to any order at 0.
 """

@@ -89,7 +89,7 @@ def test_refuses_too_long_and_too_deep_and_non_strings():
 
 
 def test_a_flat_sum_is_width_not_depth():
-    # 101 terms parse as 100 left-nested additions: a chain, not nesting (issue 11, section 9)
+    # 101 terms parse as 100 left-nested additions: a chain, not nesting
     terms = [f"x{i}" for i in range(101)]
     names = {t: float(i) for i, t in enumerate(terms)}
     assert parse(" + ".join(terms), names).data == sum(range(101))
@@ -120,7 +120,7 @@ def test_any_long_chain_of_operators_evaluates_like_python(first, tail):
 @given(st.text(max_size=40))
 def test_a_trailing_comment_never_reaches_the_title(comment):
     # Any text after a "#" either parses (and is dropped from the title) or is refused cleanly;
-    # a comment ending in a backslash once made dot fail on the title (issue 11, section 6).
+    # a comment ending in a backslash once made dot fail on the title.
     text = f"x*2 # {comment}"
     try:
         value = parse(text, {"x": 1.0}).data

@@ -1,5 +1,5 @@
 """Labels a task cannot have are refused in the learner's terms, and an empty list of outputs
-is an empty sum (issue 31, item 5)."""
+is an empty sum."""
 
 from __future__ import annotations
 

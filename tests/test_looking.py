@@ -1,4 +1,4 @@
-"""Public helpers that look at a graph do not change it (issue 12, item 4)."""
+"""Public helpers that look at a graph do not change it."""
 
 from __future__ import annotations
 

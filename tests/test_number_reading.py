@@ -1,7 +1,6 @@
 """A typed number is read the same in Python (``autograd.viz.quiz.read_number``, which marks
 the command line's and the playground's exercises) and in the pages' JavaScript (the
-playground's quiz, the stepper page's quiz): the same text, the same number or none (issue 31,
-item 8)."""
+playground's quiz, the stepper page's quiz): the same text, the same number or none."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Numbers users pass in (issue 11, section 9): too large ints, NumPy scalars and 0-d arrays.
+"""Numbers users pass in: too large ints, NumPy scalars and 0-d arrays.
 
 Every place that takes a real number takes the same ones: int, float, bool, NumPy scalars
 (np.bool_ included, like bool) and 0-d arrays; an int too large for a float is an error that

@@ -1,4 +1,4 @@
-"""User primitives' names never collide with, or become, generated code (issue 11, section 7).
+"""User primitives' names never collide with, or become, generated code.
 
 Argument names are local names in the generated functions: any identifier works, including the
 names the generated code uses for itself (``real``, ``Value``, ``STATE``, ...). A primitive's

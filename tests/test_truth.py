@@ -1,4 +1,4 @@
-"""``bool(v)`` is the truth of the number, as in PyTorch and NumPy (issue 31, item 1)."""
+"""``bool(v)`` is the truth of the number, as in PyTorch and NumPy."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The playground's protocol under hostile requests: every answer is JSON with "ok", and every
-refusal says what is wrong in the learner's terms, never in Python's (issue 31, item 2)."""
+refusal says what is wrong in the learner's terms, never in Python's."""
 
 from __future__ import annotations
 
