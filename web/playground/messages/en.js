@@ -54,7 +54,7 @@ MESSAGES.en = {
  "network_name": "the network: click a neuron to draw it",
  "neuron_name": "the chosen neuron",
  "neuron_named": "neuron {name}",
- "neuron_caption": "{name} on data point 0 after epoch {epoch}: each node's data, and the parameters' gradients of the training loss (d loss/d p)",
+ "neuron_caption": "{name} on data point 0 after epoch {epoch}: its data, and the parameters' gradients of the loss",
  "exercise_name": "the exercise's graph",
  "region": "{name} (scroll it; + and - zoom, 0 fits)",
  "zoom_out": "zoom out: {name}",

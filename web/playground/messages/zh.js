@@ -53,7 +53,7 @@ MESSAGES.zh = {
  "network_name": "网络：点击一个神经元来绘制它",
  "neuron_name": "所选的神经元",
  "neuron_named": "神经元 {name}",
- "neuron_caption": "第 {epoch} 轮后，{name} 在第 0 个数据点上：每个节点的数据，以及参数对训练损失的梯度（d loss/d p）",
+ "neuron_caption": "第 {epoch} 轮后 {name} 在第 0 个数据点上：数据，及参数对损失的梯度",
  "exercise_name": "练习的计算图",
  "region": "{name}（可滚动；+ 和 - 缩放，0 适合宽度）",
  "zoom_out": "缩小：{name}",
