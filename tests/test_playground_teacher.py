@@ -95,9 +95,7 @@ def test_the_neuron_view_is_titled_in_full_and_shows_no_gradient_it_never_comput
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}px")
-def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(
-    url, browser, size, tmp_path
-):
+def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(url, browser, size, tmp_path):
     b = browser
     b.resize(*size)
     b.open(url + "?tab=engine&lang=zh")

@@ -18,8 +18,8 @@ import types
 from typing import Any
 
 from ..core.value import Value
-from ..testing.learner_engine import check_engine
 from ..testing import learner_report as kinds
+from ..testing.learner_engine import check_engine
 from ..testing.learner_report import EngineReport, Failure
 from ..testing.learner_run import guarded
 from ..testing.learner_spec import ALL_OPS, LETTERS, Spec
