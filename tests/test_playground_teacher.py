@@ -111,6 +111,8 @@ def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(url, brows
     assert "a.grad：正确的梯度是 0.257433，你的是 -0.69" in report  # both numbers, in Chinese
     assert "正确：" in report and "Right:" not in report
     b.wait("document.querySelector('#engine-failures svg')")
+    heading = b.js("document.querySelector('#engine-failures h3').textContent")
+    assert heading == "问题 1：局部导数错误"
     b.js("document.getElementById('engine-report').scrollIntoView()")
     b.screenshot(tmp_path / f"engine-zh-{size[0]}.png")
     assert problems(b, f"zh report {size[0]}") == []

@@ -804,7 +804,7 @@ async function showFailures(failures) {
     if (!f.spec) continue;
     const k = i + 1;
     const heading = document.createElement("h3");
-    heading.textContent = T("engine_problem", { k, kind: f.kind });
+    heading.textContent = T("engine_problem", { k, kind: engineKind(f, T, (key) => key in MESSAGES[lang]) });
     box.append(heading);
     if (f.leaf) {
       const table = document.createElement("table");

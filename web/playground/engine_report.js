@@ -3,6 +3,10 @@
 // formulas), with the sentences of messages/<lang>.js. What check_engine says in its own words
 // about a problem (its `detail`, in English) is quoted, marked as such.
 "use strict";
+// A problem's kind in the page's language (the judge's English words for a kind it has no key for).
+function engineKind(f, T, has) {
+  return f.key && has("engine_kind_" + f.key) ? T("engine_kind_" + f.key) : f.kind;
+}
 function engineReport(answer, T, has) {
   if (answer.reason) return T(answer.reason.key, answer.reason);
   const s = answer.summary, failures = answer.failures;
@@ -11,7 +15,7 @@ function engineReport(answer, T, has) {
   const head = answer.passed ? "engine_report_right" : failures.length ? "engine_report_found" : "engine_report_none";
   const lines = [T(head, { name: s.name, k: failures.length, counts })];
   failures.forEach((f, n) => {
-    const kind = f.key && has("engine_kind_" + f.key) ? T("engine_kind_" + f.key) : f.kind;
+    const kind = engineKind(f, T, has);
     lines.push(T(f.op ? "engine_failure_op" : "engine_failure", { i: n + 1, kind, op: f.op, detail: f.detail }));
     if (f.leaf) {
       const number = (x) => String(Number(Number(x).toPrecision(6)));
