@@ -12,11 +12,13 @@ from pathlib import Path
 
 from hypothesis import given, settings
 
+from autograd.testing import learner_report
 from autograd.testing.strategies import expressions
 from autograd.viz import BackwardStepper
 from autograd.viz.page_text import PAGE
 from autograd.viz.quiz import TOLERANCE, Quiz
 from autograd.viz.step_text import BACKWARD, LANGUAGES, MISTAKES
+from autograd.web.engine_check import KIND_KEYS, check_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYGROUND = ROOT / "web" / "playground"
@@ -98,11 +100,46 @@ def test_every_string_of_the_playground_page_comes_from_the_catalogue() -> None:
     assert page.loose == [], page.loose
     en = CATALOGUES["playground"]["en"]
     assert set(page.keys) <= set(en), set(page.keys) - set(en)
-    used = set(re.findall(r'\bT\("(\w+)"', (PLAYGROUND / "app.js").read_text(encoding="utf-8")))
+    scripts = [PLAYGROUND / name for name in ("app.js", "engine_report.js")]
+    # T("key" ...) and T(test ? "key" : "other key", ...) ask for messages by name
+    used = {
+        key
+        for script in scripts
+        for call in re.findall(r"\bT\(([^;]*?)[,)]", script.read_text(encoding="utf-8"))
+        for key in re.findall(r'"(\w+)"(?!\s*\+)', call)  # not a key's first part
+    }
     assert used and used <= set(en), used - set(en)
-    # a message asked for by a computed key (`T(trained ? "a" : "b")`) is listed here
+    # a message asked for by a computed key (`T(trained ? "a" : "b")`) is listed here, and the
+    # check tab's: its kinds of problem by their keys, and why a source has no class to judge
     dynamic = {"train_resume", "train_start", "zoom_out", "zoom_in", "fit_label", "readable_label"}
+    dynamic |= {f"engine_kind_{key}" for key in KIND_KEYS.values()}
+    dynamic |= {"engine_not_run", "engine_no_class"}
+    dynamic |= {"engine_report_right", "engine_report_found", "engine_report_none"}
     assert set(en) <= used | set(page.keys) | dynamic, set(en) - used - set(page.keys) - dynamic
+
+
+def test_every_kind_of_engine_problem_has_its_words_in_both_languages() -> None:
+    kinds = {
+        value
+        for name, value in vars(learner_report).items()
+        if name.isupper() and isinstance(value, str)
+    }
+    assert kinds and kinds == set(KIND_KEYS), kinds ^ set(KIND_KEYS)
+    for lang in LANGUAGES:
+        catalogue = CATALOGUES["playground"][lang]
+        for key in KIND_KEYS.values():
+            assert f"engine_kind_{key}" in catalogue, (lang, key)
+    # the English words are the report's own
+    for kind, key in KIND_KEYS.items():
+        assert CATALOGUES["playground"]["en"][f"engine_kind_{key}"] == kind
+
+
+def test_why_nothing_was_judged_is_a_message_with_its_fields() -> None:
+    for source, name in [("def f(:", "Value"), ("x = 1\n", "Value"), ("x = 1 / 0\n", "V")]:
+        reason = check_source(source, name, examples=0)["reason"]
+        for lang in LANGUAGES:
+            message = CATALOGUES["playground"][lang][reason["key"]]
+            assert set(placeholders(message)[0]) == set(reason) - {"key"}, (lang, reason)
 
 
 def test_the_page_catalogues_english_is_what_the_pages_said() -> None:

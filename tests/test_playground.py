@@ -224,7 +224,8 @@ def test_hostile_url_parameters_inject_nothing(server, browser, key, value):
     assert b.js("window.pwned") is None
     tags = "['script', 'img', 'iframe', 'object', 'embed']"
     counts = b.js(f"{tags}.map(t => document.getElementsByTagName(t).length)")
-    assert counts == [4, 0, 0, 0, 0]  # the two message catalogues, Graphviz, the page's own
+    # the two message catalogues, Graphviz, the check tab's report writer, the page's own
+    assert counts == [5, 0, 0, 0, 0]
     assert b.js("document.querySelectorAll('[onerror], [onload]').length") == 0
     host = server.split("/playground/")[0] + "/"
     assert all(url.startswith(host) for url in b.requests)

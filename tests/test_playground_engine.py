@@ -101,7 +101,7 @@ def test_a_right_pasted_engine_is_reported_right(page):
 def test_a_planted_mistake_is_named_with_its_graph_and_both_numbers(page):
     assert checked(page, TANH) == "failed"
     report = page.js("document.getElementById('engine-report').textContent")
-    assert "wrong local derivative: of tanh" in report
+    assert "1. wrong local derivative (operation tanh): of tanh" in report
     page.wait("document.querySelector('#engine-failures svg')")
     cells = page.js(
         "[...document.querySelectorAll('#engine-failures table td')].map(t => t.textContent)"

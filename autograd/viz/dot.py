@@ -157,6 +157,7 @@ class _Options(TypedDict):
     computed: set[Value] | None
     quantity: str  # what the third field shows: "grad" (reverse mode) or "tangent" (forward)
     path: frozenset[Value]  # an AnomalyError's way from the output down to its node
+    given_only: bool  # a node missing from ``grads`` shows no gradient field (not "·")
 
 
 class _Dot:
@@ -182,12 +183,14 @@ class _Dot:
         data = fmt(node.data) if known else "?"
         g = self.grad(node)
         head = "const" if k == "const" and not node.label else self.names.get(node, node.label)
-        self.seen.update([k] + (["?"] if not known else []) + (["·"] if g is None else []))
+        no_field = g is None and self.opts["given_only"]
+        marks = (["?"] if not known else []) + (["·"] if g is None and not no_field else [])
+        self.seen.update([k, *marks])
         fields = [escape_record(head)] if head else []
-        fields += [
-            f"data {escape_record(data)}",
-            f"{self.opts['quantity']} {escape_record(fmt(g)) if g is not None else '·'}",
-        ]
+        fields.append(f"data {escape_record(data)}")
+        if not no_field:
+            shown = escape_record(fmt(g)) if g is not None else "·"
+            fields.append(f"{self.opts['quantity']} {shown}")
         if self.opts["grad_flow"] and g is not None and k != "const":
             fill = flow_colour(g)  # the kind still shows in the border colour and style
             if g == 0:  # exactly zero: a dead ReLU, or an input the output does not depend on
@@ -302,6 +305,7 @@ def dot_body(
     legend: bool = True,
     title: str = "",
     expand: bool = False,
+    given_only: bool = False,
 ) -> list[str]:
     """The lines inside ``digraph { ... }``; see :func:`to_dot` for the options."""
     if not isinstance(root, Value):
@@ -327,6 +331,7 @@ def dot_body(
         "computed": None if computed is None else set(computed),
         "quantity": quantity,
         "path": frozenset(path),
+        "given_only": given_only and grads is not None,
     }
     d = _Dot(root, opts)
     d.names = node_names(order)
@@ -393,7 +398,9 @@ def to_dot(root: Value, rankdir: str = "LR", **options: Any) -> str:
     forward-mode tangents, and the boxes say so); ``highlight`` outlines one node (given an
     ``AnomalyError``, its node, with the path from the output to it in red);
     ``computed`` shows data only for these nodes; ``params`` marks extra leaves as parameters;
-    ``max_nodes`` (default 150) draws each neuron of a bigger network as one box, with a note.
+    ``max_nodes`` (default 150) draws each neuron of a bigger network as one box, with a note;
+    ``given_only`` (with ``grads``) leaves the gradient field out of a node ``grads`` lacks,
+    for a drawing that never computes those (rather than "·", "not computed yet").
 
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
     >>> y = x * w

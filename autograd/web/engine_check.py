@@ -18,8 +18,9 @@ import types
 from typing import Any
 
 from ..core.value import Value
+from ..testing import learner_report as kinds
 from ..testing.learner_engine import check_engine
-from ..testing.learner_report import Failure
+from ..testing.learner_report import EngineReport, Failure
 from ..testing.learner_run import guarded
 from ..testing.learner_spec import ALL_OPS, LETTERS, Spec
 from ..viz.dot import to_dot
@@ -30,6 +31,32 @@ IMPORT_LIMIT = 5.0  # seconds to run the module's top level
 TIME_LIMIT = 2.0  # seconds for one call into the learner's code, as check_engine's own
 MARK = "#b00000"  # the wrong node's edges: also thick and dashed, so not by colour alone
 _counter = itertools.count(1)
+# Each kind of problem by a key of its own: the page words it in its language from its message
+# catalogue (``engine_kind_<key>`` in web/playground/messages/*.js; tests/test_i18n.py checks).
+KIND_KEYS = {
+    kinds.NOTHING: "nothing",
+    kinds.OWN: "own",
+    kinds.NO_OP: "no_op",
+    kinds.ORDER: "order",
+    kinds.BREADTH: "breadth",
+    kinds.TWICE_RUN: "twice",
+    kinds.BY_VALUE: "by_value",
+    kinds.CHAIN: "chain",
+    kinds.ERROR: "error",
+    kinds.HANG: "hang",
+    kinds.ENDED: "ended",
+    kinds.FORWARD: "forward",
+    kinds.LOCAL: "local",
+    kinds.UPSTREAM: "upstream",
+    kinds.ASSIGNED: "assigned",
+    kinds.REFLECTED: "reflected",
+    kinds.REFLECTED_WRONG: "reflected_wrong",
+    kinds.PLAIN: "plain",
+    kinds.RECURSION: "recursion",
+    kinds.NOT_RESET: "not_reset",
+    kinds.WRONG: "wrong",
+    kinds.NOT_NUMBER: "not_number",
+}
 
 
 def check_source(
@@ -38,12 +65,15 @@ def check_source(
     """Run ``source`` (a module's text) here and judge its class ``name``: the answer the page's
     ``check_engine`` request gives (``passed``, the ``report`` as text, each ``failure`` as data
     with its drawing). ``examples``: random graphs (0 where Hypothesis is not installed).
+    The report is also given as data (``summary``, each failure's ``key`` and ``op``; ``reason``
+    when there is no class to judge), for the page to word it in its own language.
 
     >>> answer = check_source("class Value:\\n    pass\\n")
-    >>> answer["passed"], answer["failures"][0]["kind"]
-    (False, 'raises an error')
-    >>> check_source("def f(:", "Value")["report"].startswith("your code does not run")
-    True
+    >>> answer["passed"], answer["failures"][0]["kind"], answer["failures"][0]["key"]
+    (False, 'raises an error', 'error')
+    >>> no_run = check_source("def f(:", "Value")
+    >>> no_run["report"].startswith("your code does not run"), no_run["reason"]["key"]
+    (True, 'engine_not_run')
     """
     if not isinstance(source, str) or len(source) > MAX_SOURCE:
         raise ValueError(
@@ -56,8 +86,15 @@ def check_source(
     if examples is None:
         examples = 200 if importlib.util.find_spec("hypothesis") is not None else 0
     cls = _run_module(source, name)
-    if isinstance(cls, str):  # why there is no class to judge
-        return {"passed": False, "report": cls, "failures": [], "seconds": 0.0, "examples": 0}
+    if isinstance(cls, dict):  # why there is no class to judge
+        return {
+            "passed": False,
+            "report": cls.pop("text"),
+            "reason": cls,
+            "failures": [],
+            "seconds": 0.0,
+            "examples": 0,
+        }
     report = check_engine(cls, examples=examples, time_limit=time_limit, isolated=False)
     text = str(report)
     if examples == 0:
@@ -66,18 +103,32 @@ def check_source(
         "passed": bool(report),
         "report": text,
         "failures": [_failure(f) for f in report.failures],
+        "summary": _summary(report),
         "seconds": round(report.seconds, 3),
         "examples": examples,
     }
 
 
+def _summary(report: EngineReport) -> dict[str, Any]:
+    """The parts of the report beside its failures, as data (see ``EngineReport.__str__``)."""
+    return {
+        "name": report.name,
+        "right": list(report.passed),
+        "not_checked": [[what, i] for what, i in report.not_checked],
+        "skipped": list(report.skipped),
+        "notes": list(report.notes),
+    }
+
+
 def _run_module(source: str, name: str) -> Any:
-    """The class ``name`` that ``source`` defines, or a sentence saying why there is none."""
+    """The class ``name`` that ``source`` defines, or why there is none: its ``text``, and its
+    message ``key`` with the message's fields (the error, or the name)."""
     try:
         code = compile(source, "<your engine>", "exec")
     except (SyntaxError, ValueError) as e:  # ValueError: a NUL character in the text
         line = f" (line {e.lineno})" if isinstance(e, SyntaxError) and e.lineno else ""
-        return f"your code does not run: {type(e).__name__}: {getattr(e, 'msg', e)}{line}"
+        error = f"{type(e).__name__}: {getattr(e, 'msg', e)}{line}"
+        return {"key": "engine_not_run", "error": error, "text": f"your code does not run: {error}"}
     module = types.ModuleType(f"your_engine_{next(_counter)}")
     sys.modules[module.__name__] = module  # dataclasses and pickling look their module up
     try:
@@ -85,17 +136,24 @@ def _run_module(source: str, name: str) -> Any:
     finally:
         sys.modules.pop(module.__name__, None)
     if not ran.ok:
-        return f"your code does not run: {ran.error}"
+        error = str(ran.error)
+        return {"key": "engine_not_run", "error": error, "text": f"your code does not run: {error}"}
     found = module.__dict__.get(name)
     if not isinstance(found, type):
-        return f"your code defines no class {name}: give the name of your Value class"
+        text = f"your code defines no class {name}: give the name of your Value class"
+        return {"key": "engine_no_class", "name": name, "text": text}
     return found
 
 
 def _failure(f: Failure) -> dict[str, Any]:
     spec = None if f.spec is None else f.spec.to_json()
+    op = f.op or (f.spec.steps[-1][0] if f.spec is not None and len(f.spec.steps) == 1 else "")
     return {
         "kind": f.kind,
+        "key": KIND_KEYS.get(f.kind, ""),
+        "op": op,
+        "detail": f.detail,
+        "graph": [] if f.spec is None else f.spec.text().splitlines(),
         "text": f.text(),
         "spec": spec,
         "leaf": f.leaf,

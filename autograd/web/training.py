@@ -276,14 +276,18 @@ class Trainer:
         return "\n".join([*lines, "}"])
 
     def neuron_dot(self, name: str, expanded: bool = True) -> str:
-        """DOT text of one neuron on the first data point, its parameters showing their current
-        gradient of the training loss (after the last epoch); expanded by default, so the fused
-        weighted sum shows as products and sums.
+        """DOT text of one neuron on the first data point: its data, and its parameters' current
+        gradient of the training loss (after the last epoch). Only those: the view never runs a
+        backward pass of its own, so its other nodes show no gradient field (not "grad ·", "not
+        computed yet"). Expanded by default, so the fused weighted sum shows as products and
+        sums. No title: the page says what it shows in its own words (``neuron_caption``).
 
         >>> t = Trainer("xor", "2", "tanh", "sgd", 0.1, points=8)
         >>> _ = t.epoch()
         >>> "L0.N1.w0" in t.neuron_dot("L0.N1"), "L0.N1.w0" in t.neuron_dot("L0.N0")
         (True, False)
+        >>> "·" in t.neuron_dot("L1.N0") or "not computed" in t.neuron_dot("L1.N0")
+        False
         """
         names = self.neurons()
         if name not in names:
@@ -302,5 +306,4 @@ class Trainer:
         params = neuron.parameters()
         grads = {p: p.grad for p in params}
         shown = expand(root) if expanded else root
-        title = f"{name} on the first point; parameter gradients: d loss/d p after the last epoch"
-        return to_dot(shown, grads=grads, params=params, title=title)
+        return to_dot(shown, grads=grads, params=params, given_only=True)

@@ -550,6 +550,8 @@ async function showNeuron(name) {
   neuronShown = name;
   const answer = await ask({ do: "neuron", name, expanded: $("expanded").checked });
   if (!answer.ok) return showError("train-error", answer.error);
+  $("neuron-caption").hidden = false;  // the drawing's title, as text that wraps
+  $("neuron-caption").textContent = T("neuron_caption", { name, epoch: trained ? trained.epoch : 0 });
   await drawInto($("neuron"), answer.dot);
 }
 $("expanded").addEventListener("change", () => neuronShown && showNeuron(neuronShown));
@@ -789,7 +791,7 @@ $("engine-check").addEventListener("click", async () => {
   const seconds = answer.seconds.toFixed(1), n = answer.failures.length;
   $("engine-status").textContent = answer.passed ? T("engine_passed", { seconds })
     : n ? T("engine_failed", { n, seconds }) : T("engine_nothing", { seconds });
-  $("engine-report").textContent = answer.report;
+  $("engine-report").textContent = engineReport(answer, T, (key) => key in MESSAGES[lang]);
   $("engine-report").hidden = false;
   await showFailures(answer.failures);
   document.body.dataset.engineResult = answer.passed ? "passed" : "failed";
@@ -802,7 +804,7 @@ async function showFailures(failures) {
     if (!f.spec) continue;
     const k = i + 1;
     const heading = document.createElement("h3");
-    heading.textContent = T("engine_problem", { k, kind: f.kind });
+    heading.textContent = T("engine_problem", { k, kind: engineKind(f, T, (key) => key in MESSAGES[lang]) });
     box.append(heading);
     if (f.leaf) {
       const table = document.createElement("table");
@@ -866,6 +868,7 @@ async function openTrainingLink() {
     const control = $(HIDEABLE[name]);
     (control.closest("label") || control).hidden = true;
   }
+  if (hide.length) $("teacher").hidden = true;  // a teacher's link does not offer to make one
   if (params.has("point")) await showPoint(params.get("point"));
   status(readyText);
   trainButtons();
@@ -874,6 +877,20 @@ async function openTrainingLink() {
 $("train-share").addEventListener("click", async () => {
   try { await navigator.clipboard.writeText(location.href); $("train-status").textContent = T("link_copied"); }
   catch { $("train-status").textContent = location.href; }
+});
+
+// A teacher's link: this training's link with the ticked controls hidden (`hide=`, as read above).
+$("teacher-copy").addEventListener("click", async () => {
+  const said = $("teacher-said"), field = $("teacher-link");
+  if (!trained) { said.textContent = T("teacher_train_first"); field.hidden = true; return; }
+  updateUrl();
+  const q = new URLSearchParams(location.search);
+  const hide = [...document.querySelectorAll("#teacher input[type=checkbox]:checked")].map((c) => c.value);
+  if (hide.length) q.set("hide", hide.join(",")); else q.delete("hide");
+  field.value = location.origin + location.pathname + "?" + q.toString();
+  field.hidden = false;
+  try { await navigator.clipboard.writeText(field.value); said.textContent = T("link_copied"); }
+  catch { said.textContent = T("copy_this"); field.select(); }
 });
 
 let readyText = "";
