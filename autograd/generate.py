@@ -66,7 +66,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Union
 
 IMPORTS
-from ..ops import HELPER_ROWS, OPS
+from ..ops import row
 from . import twins
 from .modes import STATE, scoped
 from .numbers import real
@@ -77,7 +77,6 @@ if TYPE_CHECKING:
 
 Operand = Union["Operations", float, int]
 new: Callable[[type], Any] = object.__new__  # an empty node, filled in field by field
-HELPERS = {p.name: p for p in HELPER_ROWS}
 '''
 
 
@@ -86,7 +85,7 @@ def _const_name(p: Primitive) -> str:
 
 
 def _ref_row(p: Primitive) -> str:
-    return f"OPS[{p.name!r}]" if any(p is r for r in TABLE) else f"HELPERS[{p.name!r}]"
+    return f"row({p.name!r})"
 
 
 def _bind(p: Primitive, exprs: Sequence[str], graph: bool, nodes: bool = False) -> list[str]:

@@ -12,8 +12,9 @@ it. This module imports nothing from the rest of the package: it is data and flo
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Union
 
 Rule = Union[str, Callable[..., Any]]  # a callable rule returns a float, or a Value
@@ -337,7 +338,8 @@ TABLE: list[Primitive] = [
     _p("identity", "x", "x", ["1"], sample=(ANY,), method=None, symbol="="),
 ]  # fmt: skip
 
-OPS: dict[str, Primitive] = {p.name: p for p in TABLE}
+# The table by name, read-only: the rows themselves are the registry, this is a view of them.
+OPS: Mapping[str, Primitive] = MappingProxyType({p.name: p for p in TABLE})
 
 
 def describe(name: str) -> str:
@@ -706,3 +708,18 @@ HELPER_ROWS: list[Primitive] = [
         symbol="x·log y", formula="x*log(y)", doc="x * log(y) in a derivative: 0 where x = 0.",
     ),
 ]  # fmt: skip
+
+
+def row(name: str) -> Primitive:
+    """The row called ``name``: an operation of ``TABLE`` or a helper row (``HELPER_ROWS``).
+
+    The generated code finds each ``Op``'s row by this one lookup; everything else reaches a
+    row from its ``Op`` (``OPERATIONS[name].row``, ``value.operation.row``).
+
+    >>> row("mul") is OPS["mul"], row("recip").name
+    (True, 'recip')
+    """
+    found = OPS.get(name) or next((p for p in HELPER_ROWS if p.name == name), None)
+    if found is None:
+        raise KeyError(f"no row named {name!r} in autograd.ops")
+    return found

@@ -18,7 +18,7 @@ from .ops import FLOAT_NAMESPACE, IEEE_FUNCTIONS, IEEE_NAMESPACE, OPS, VALUE_HEL
 # be one of them, nor start with "_".
 RESERVED = frozenset(
     {"g", "out", "node", "cls", "data", "op", "e", "self", "other", "new", "twins", "real"}
-    | {"constant", "register", "STATE", "scoped", "domain_error", "Op", "OPS", "HELPERS"}
+    | {"constant", "register", "STATE", "scoped", "domain_error", "Op", "row"}
     | {"Any", "Operand", "Self", "Union", "TYPE_CHECKING", "annotations", "Callable"}
     | set(FLOAT_NAMESPACE)
     | set(IEEE_NAMESPACE)

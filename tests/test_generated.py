@@ -57,7 +57,7 @@ def test_every_method_is_a_definition_in_the_repository(row: ops.Primitive) -> N
 @pytest.mark.parametrize("row", [*TABLE, *HELPER_ROWS], ids=lambda p: p.name)
 def test_every_rule_function_is_a_definition_in_the_repository(row: ops.Primitive) -> None:
     op = OPERATIONS[row.name]
-    assert op.primitive is row
+    assert op.row is row
     functions = [op.backward, op.terms, op.partials, op.terms_graph, op.partials_graph, op.make]
     functions += [f for f in (op.backward_ieee, op.terms_ieee) if f is not None]
     for fn in functions:
@@ -102,7 +102,7 @@ def test_a_traceback_through_a_backward_function_shows_its_line() -> None:
     y = x.tanh()
     y.grad = "not a number"  # makes the line raise
     with pytest.raises(TypeError) as info:
-        y._op.backward(y)  # type: ignore[union-attr]
+        y.operation.backward(y)  # type: ignore[union-attr]
     text = "".join(traceback.format_exception(info.value))
     assert "operations.py" in text and "in backward_tanh" in text
     assert "_x.grad += node.grad * (1 - out * out)" in text

@@ -302,7 +302,7 @@ def _locals_at_learner_values(learner: Learner, v: Value) -> list[float] | None:
 def _local_with_output(
     ex: Problem, c: Value, i: int, inputs: list[float], out: float, default: float
 ) -> float:
-    p = c._op.primitive if c._op is not None else None
+    p = c.operation.row if c.operation is not None else None
     rule = p.derivatives[i] if p is not None else None
     if p is None or not isinstance(rule, str) or "out" not in rule:
         return default

@@ -61,7 +61,7 @@ def kind(node: Value, root: Value | None = None, params: Iterable[Value] = ()) -
         return "output"
     if not node.is_leaf:
         return "result"
-    if node._op is CONST:
+    if node.operation is CONST:
         return "const"
     if PARAM_LABEL.match(node.label) or any(node is p for p in params):
         return "param"
@@ -113,7 +113,7 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
             if weighted_sum(node) or any(_is_weight(c) for c in node.inputs):
                 direct.add(node)  # a weighted term: what sums of the neuron are made of
             continue
-        ins = [c for c in node.inputs if c._op is not CONST]
+        ins = [c for c in node.inputs if c.operation is not CONST]
         found = {groups.get(c) for c in ins}
         if len(found) != 1:
             continue
@@ -142,7 +142,7 @@ _ORDINALS = ("1st", "2nd", "3rd")
 def _edge_names(node: Value) -> Sequence[str]:
     """Edge labels where the order of operands matters (``−``, ``÷``, ``max``...): "1st",
     "2nd", which no name can be (the rule's own x and y could be a learner's node names)."""
-    p = node._op.primitive if node._op is not None else None
+    p = node.operation.row if node.operation is not None else None
     if p is None or len(p.inputs) < 2 or p.name in ("add", "mul"):
         return ()
     return [_ORDINALS[i] if i < len(_ORDINALS) else f"{i + 1}th" for i in range(len(p.inputs))]

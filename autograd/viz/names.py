@@ -41,7 +41,7 @@ def node_names(order: Iterable[Value]) -> dict[Value, str]:
     for v in nodes:
         if v.label:
             names[v] = v.label
-        elif v._op is CONST:
+        elif v.operation is CONST:
             names[v] = fmt(v.data)
         else:
             k += 1
@@ -176,7 +176,7 @@ def derivative_rule(node: Value, i: int, names: Mapping[Value, str]) -> str | No
     """
     if weighted_sum(node):
         return _linear_rule(node, i, names)
-    p: Primitive | None = node._op.primitive if node._op is not None else None
+    p: Primitive | None = node.operation.row if node.operation is not None else None
     if p is None or not isinstance(p.derivatives[i], str):
         return None
     rule = str(p.derivatives[i])
