@@ -5,7 +5,8 @@ Every node of a graph (a ``Value``) keeps its operation in ``node._op`` (read by
 written out from that row in ``autograd/core/operations.py`` (forward, backward, local
 derivatives). Every operation the engine knows by name is in ``OPERATIONS``: the table's rows,
 the rows behind the rule helpers, ``const`` (a number lifted into a graph) and the fused
-``linear``. User primitives (``@primitive``) are Ops too, found through their function rather than by name.
+``linear``. User primitives (``@primitive``) are Ops too, found through their function rather
+than by name.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from ..core.anomaly import AnomalyError
 from ..core.graph import topological_order
 from ..core.op import CONST, weighted_sum
 from ..core.value import Value
-from ..ops import OPS
+from ..ops import OPS, Display
 from .expand import expansion, translate
 from .groups import collapsed_lines
 from .names import node_names
@@ -129,8 +129,10 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
 def _op_label(node: Value) -> str:
     name = node.op
     sym = OPS[name].symbol if name in OPS else name
-    if name == "pow":  # "^2", not "x^2": a learner's own node may be called x
-        return f"^{fmt(node.params[0])}"
+    form = _shown(node).form
+    if node.params and "{base}" in form and "{1}" not in form:
+        # "^2", not "x^2": a learner's own node may be called x
+        return form.format(base="", **{f"p{i}": fmt(k) for i, k in enumerate(node.params)})
     if node.params:
         return f"{sym}({', '.join(fmt(p) for p in node.params)})"
     return sym
@@ -143,7 +145,8 @@ def _edge_names(node: Value) -> Sequence[str]:
     """Edge labels where the order of operands matters (``−``, ``÷``, ``max``...): "1st",
     "2nd", which no name can be (the rule's own x and y could be a learner's node names)."""
     p = node.operation.row if node.operation is not None else None
-    if p is None or len(p.inputs) < 2 or p.name in ("add", "mul"):
+    shown = p.meta.display if p is not None else None
+    if p is None or len(p.inputs) < 2 or (shown and shown.infix and shown.associative):
         return ()
     return [_ORDINALS[i] if i < len(_ORDINALS) else f"{i + 1}th" for i in range(len(p.inputs))]
 
@@ -216,7 +219,7 @@ class _Dot:
         computed = self.opts["computed"]
         if computed is not None and node not in computed:
             return f"  {vid}_op [{attrs}];"  # its value is still the learner's to work out
-        if node.op == "relu" and node.data == 0:
+        if node.data == 0 and _shown(node).dead_at_zero:
             attrs += ' xlabel="dead" fontcolor="#b00000"'
         return f"  {vid}_op [{attrs}];"
 
@@ -433,3 +436,9 @@ def draw_dot(root: Value, rankdir: str = "LR", **options: Any) -> Any:
     _check_rankdir(rankdir)
     body = [f"  rankdir={rankdir};", *dot_body(root, **options)]
     return drawing_class(graphviz)("autograd", body=[line + "\n" for line in body])
+
+
+def _shown(node: Value) -> Display:
+    """The display column of the node's row (a plain call for a user primitive or a leaf)."""
+    op = node.operation
+    return op.row.meta.display if op is not None and op.row is not None else Display()
