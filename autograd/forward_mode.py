@@ -101,7 +101,7 @@ def _push(
         if node in found:  # a direction was given for this node itself: it starts here
             continue
         total: Tangent | None = None
-        op = node._op  # set: the order holds interior nodes only
+        op = node.operation  # set: the order holds interior nodes only
         local = op.partials_graph(node) if graph else op.partials(node)
         for child, d in zip(node.inputs, local, strict=True):
             t = found.get(child)
@@ -129,7 +129,7 @@ def check_tangents(outs: list[Value], found: dict[Value, Tangent]) -> None:
     """
     for node in topological_order(outs):
         tangent = found.get(node)
-        if tangent is None or math.isfinite(_number(tangent)) or node._op is None:
+        if tangent is None or math.isfinite(_number(tangent)) or node.operation is None:
             continue
         before: float | None = None
         for i, (child, d) in enumerate(zip(node.inputs, _local(node), strict=True)):
@@ -148,7 +148,7 @@ def check_tangents(outs: list[Value], found: dict[Value, Tangent]) -> None:
 def _local(node: Value) -> list[float]:
     """The local derivatives as numbers: the float rules, or their IEEE graph versions where
     the float arithmetic raises (a pole)."""
-    op = node._op
+    op = node.operation
     assert op is not None
     try:
         return list(op.partials(node))

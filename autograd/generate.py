@@ -66,7 +66,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Union
 
 IMPORTS
-from ..ops import HELPER_ROWS, OPS
+from ..ops import row
 from . import twins
 from .modes import STATE, scoped
 from .numbers import real
@@ -77,7 +77,6 @@ if TYPE_CHECKING:
 
 Operand = Union["Operations", float, int]
 new: Callable[[type], Any] = object.__new__  # an empty node, filled in field by field
-HELPERS = {p.name: p for p in HELPER_ROWS}
 '''
 
 
@@ -86,7 +85,7 @@ def _const_name(p: Primitive) -> str:
 
 
 def _ref_row(p: Primitive) -> str:
-    return f"OPS[{p.name!r}]" if any(p is r for r in TABLE) else f"HELPERS[{p.name!r}]"
+    return f"row({p.name!r})"
 
 
 def _bind(p: Primitive, exprs: Sequence[str], graph: bool, nodes: bool = False) -> list[str]:
@@ -215,8 +214,49 @@ def _forward_body(p: Primitive, nodes: Sequence[str], checked: bool) -> list[str
     return lines
 
 
+def _twins() -> set[str]:
+    """The functions autograd/core/twins.py defines (read as text: the generator sits below the
+    engine's layer and imports nothing from it)."""
+    tree = ast.parse((TARGET.parent / "twins.py").read_text(encoding="utf-8"))
+    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def check_calls(p: Primitive) -> None:
+    """Every name a row's rules read is an input, a parameter or ``out``, and every function
+    they call is a row's ``float_fn`` or a rule helper (autograd.ops) with its Value version in
+    autograd.core.twins when it is no method: checked before any code is written.
+
+    >>> check_calls(ops.OPS["tanh"])
+    >>> check_calls(Primitive("tan", ("x",), "tan(x)", ("1 + out * out",)))
+    Traceback (most recent call last):
+    ...
+    ValueError: row 'tan': its rules call tan, which is no row's float_fn nor a rule helper
+    """
+    called: set[str] = set()
+    for text in (p.forward, *p.derivatives):
+        if not isinstance(text, str):
+            continue
+        tree = ast.parse(text, mode="eval")
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        if any(not isinstance(c.func, ast.Name) for c in calls):
+            raise ValueError(f"row {p.name!r}: a rule calls something other than a plain name")
+        called |= {c.func.id for c in calls if isinstance(c.func, ast.Name)}
+        known = {*p.inputs, *p.params, "out", *called}
+        for name in names_in(text) - known:
+            raise ValueError(f"row {p.name!r}: its rules read {name}, not an input or parameter")
+    for name in sorted(called):
+        if name not in FLOAT_NAMESPACE:
+            raise ValueError(
+                f"row {p.name!r}: its rules call {name}, which is no row's float_fn nor a rule "
+                "helper"
+            )
+        if name in ops.VALUE_HELPERS and name not in _twins():
+            raise ValueError(f"row {p.name!r}: {name} has no Value version in core/twins.py")
+
+
 def _section(p: Primitive) -> str:
     check_names(p)
+    check_calls(p)
     n, const = identifier(p.name), _const_name(p)
     ders = [d for d in p.derivatives if isinstance(d, str)]
     assert len(ders) == len(p.derivatives), f"row {p.name}: every rule of a table row is text"

@@ -12,12 +12,51 @@ it. This module imports nothing from the rest of the package: it is data and flo
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Union
 
 Rule = Union[str, Callable[..., Any]]  # a callable rule returns a float, or a Value
 Interval = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Display:
+    """How drawings, steppers and exercises write an operation.
+
+    ``infix`` is written between the operands (``a × b``); ``form`` is a template for other
+    notation (``{0}``, ``{1}`` the operands, ``{base}`` the first in parentheses when it is
+    negative, ``{p0}`` the first parameter), and without either the operation reads as a call,
+    ``tanh(a)``. ``precedence`` says how tightly the written form binds (0 a call, 1 a sum, 2 a
+    product, 3 a negation, 4 a power); ``associative`` False means a right operand of the same
+    precedence needs parentheses (``a − (b − c)``). ``in_rules`` is how a call of the row's
+    function inside a derivative rule reads (``recip(y)`` as ``1/y``); ``dead_at_zero`` marks an
+    activation whose 0 output passes no gradient (drawings label such a node "dead").
+
+    >>> OPS["sub"].meta.display.infix, OPS["sub"].meta.display.associative
+    ('−', False)
+    """
+
+    infix: str = ""
+    form: str = ""
+    precedence: int = 0
+    associative: bool = True
+    in_rules: str = ""
+    dead_at_zero: bool = False  # a 0 output passes no gradient back: drawings say "dead"
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What is said about an operation rather than computed: how it is written (``display``)
+    and the PyTorch function that computes the same (``torch``, a dotted name, or None).
+
+    >>> OPS["softplus"].meta.torch
+    'torch.nn.functional.softplus'
+    """
+
+    display: Display = Display()
+    torch: str | None = None
 
 
 @dataclass(eq=False)
@@ -33,11 +72,13 @@ class Primitive:
     How the operation reaches people: ``method`` is its name on ``Value`` (``""`` means the
     row's name, ``None`` no method, ``"__add__"`` an operator, with ``reflected`` for ``2 + v``);
     ``param_defaults`` are defaults for trailing parameters; ``doc`` is the method's docstring;
-    ``symbol`` is what drawings show; ``activation`` marks a neuron's non-linearity, for grouping
+    ``symbol`` is what drawings show (``meta`` says how formulas write it and its PyTorch
+    name); ``activation`` marks a neuron's non-linearity, for grouping
     in drawings. For checking it: ``formula`` is the definition in sympy syntax (the symbolic
     oracle), ``domain`` says in words where the operation is defined, ``sample`` gives per-input
     intervals inside the domain and away from kinks and overflow, ``param_samples`` test values
-    for each parameter, and ``kinks`` the derivative chosen where there is none.
+    for each parameter, and ``kinks`` the derivative chosen where there is none. ``float_fn``,
+    ``ieee_fn`` and ``never_raises`` describe the function a rule calls for this row.
 
     >>> mul = OPS["mul"]
     >>> mul.inputs, mul.forward, mul.derivatives, mul.method
@@ -60,6 +101,13 @@ class Primitive:
     sample: tuple[tuple[Interval, ...], ...] = ()
     param_samples: tuple[tuple[float, ...], ...] = ()
     kinks: str = ""
+    # The float function the row's forward calls, under the name rule text calls it by
+    # (``exp`` is math.exp), its IEEE version (inf and nan instead of an exception) and whether
+    # the float function never raises: autograd.rule_text and the generator read these.
+    float_fn: Callable[..., float] | None = field(default=None, repr=False)
+    ieee_fn: Callable[..., float] | None = field(default=None, repr=False)
+    never_raises: bool = False
+    meta: Meta = field(default=Meta(), repr=False)
     # A machine check of ``domain`` over float inputs (user primitives), used by the forward and
     # by autograd.testing.strategies; None when ``sample`` intervals already stay inside it.
     in_domain: Callable[..., bool] | None = field(default=None, repr=False)
@@ -91,287 +139,10 @@ class Primitive:
         return self.method
 
 
-# The docstrings of the generated methods, with examples that run as tests.
-DOC_MAX = """The larger of this value and ``other``; at a tie each gets half the gradient.
-
-    As ``torch.maximum``: a nan on either side gives nan. (Python's built-in ``max`` of Values
-    returns one of them and records nothing.)
-
-    >>> from autograd import Value
-    >>> a, b = Value(2.0), Value(5.0)
-    >>> y = a.max(b)
-    >>> y.backward()
-    >>> y.data, a.grad, b.grad
-    (5.0, 0.0, 1.0)
-    """
-
-DOC_MIN = """The smaller of this value and ``other``; at a tie each gets half the gradient.
-
-    >>> from autograd import Value
-    >>> a, b = Value(2.0), Value(2.0)
-    >>> y = a.min(b)
-    >>> y.backward()
-    >>> y.data, a.grad, b.grad
-    (2.0, 0.5, 0.5)
-    """
-
-DOC_CLAMP = """This value limited to ``[lo, hi]``; the gradient is 1 inside (bounds too), else 0.
-
-    >>> from autograd import Value
-    >>> x = Value(3.0)
-    >>> y = x.clamp(-1.0, 1.0)
-    >>> y.backward()
-    >>> y.data, x.grad, Value(-0.5).clamp(hi=0.0).data
-    (1.0, 0.0, -0.5)
-    """
-
-DOC_EXP = """e to the power of this value; the derivative is the result itself.
-
-    >>> from autograd import Value
-    >>> x = Value(1.0)
-    >>> y = x.exp()
-    >>> y.backward()
-    >>> round(y.data, 6), round(x.grad, 6)
-    (2.718282, 2.718282)
-    """
-
-DOC_LOG = """The natural logarithm, for x > 0; the derivative is 1/x.
-
-    >>> from autograd import Value
-    >>> x = Value(2.0)
-    >>> y = x.log()
-    >>> y.backward()
-    >>> round(y.data, 6), x.grad
-    (0.693147, 0.5)
-    """
-
-DOC_SQRT = """The square root, for x >= 0; the derivative is 1/(2 sqrt x), +inf at 0 as in PyTorch.
-
-    >>> from autograd import Value
-    >>> x = Value(4.0)
-    >>> y = x.sqrt()
-    >>> y.backward()
-    >>> y.data, x.grad
-    (2.0, 0.25)
-    """
-
-DOC_TANH = """The hyperbolic tangent; the derivative is 1 - tanh(x)**2, from the result.
-
-    >>> from autograd import Value
-    >>> x = Value(0.5)
-    >>> y = x.tanh()
-    >>> y.backward()
-    >>> round(y.data, 6), round(x.grad, 6)
-    (0.462117, 0.786448)
-    """
-
-DOC_SIGMOID = """1 / (1 + e^-x), stable for any x; the derivative is y (1 - y), from y itself.
-
-    >>> from autograd import Value
-    >>> x = Value(0.0)
-    >>> y = x.sigmoid()
-    >>> y.backward()
-    >>> y.data, x.grad
-    (0.5, 0.25)
-    """
-
-DOC_RELU = """max(0, x); the derivative is 1 for x > 0, else 0 (also at the kink, as in PyTorch).
-
-    >>> from autograd import Value
-    >>> a, b = Value(2.0), Value(-1.0)
-    >>> (a.relu() + b.relu()).backward()
-    >>> a.relu().data, b.relu().data, a.grad, b.grad
-    (2.0, 0.0, 1.0, 0.0)
-    """
-
-DOC_SOFTPLUS = """log(1 + e^x), stable for large ``|x|``; the derivative is sigmoid(x).
-
-    >>> from autograd import Value
-    >>> x = Value(0.0)
-    >>> y = x.softplus()
-    >>> y.backward()
-    >>> round(y.data, 6), x.grad
-    (0.693147, 0.5)
-    """
-
-DOC_SIN = """The sine (radians); the derivative is cos x.
-
-    >>> from autograd import Value
-    >>> x = Value(0.0)
-    >>> y = x.sin()
-    >>> y.backward()
-    >>> y.data, x.grad
-    (0.0, 1.0)
-    """
-
-DOC_COS = """The cosine (radians); the derivative is -sin x.
-
-    >>> import math
-    >>> from autograd import Value
-    >>> x = Value(math.pi / 2)
-    >>> y = x.cos()
-    >>> y.backward()
-    >>> abs(y.data) < 1e-15, x.grad
-    (True, -1.0)
-    """
-
-DOC_LEAKY_RELU = """``x`` where x > 0, else ``slope * x``; the derivative is 1 there, or ``slope``.
-
-    >>> from autograd import Value
-    >>> x = Value(-2.0)
-    >>> y = x.leaky_relu(0.1)
-    >>> y.backward()
-    >>> y.data, x.grad
-    (-0.2, 0.1)
-    """
-
-DOC_ABS = """``|x|``; the derivative is the sign of x, 0 at the kink as in PyTorch.
-
-    >>> from autograd import Value
-    >>> x = Value(-3.0)
-    >>> y = abs(x)
-    >>> y.backward()
-    >>> y.data, x.grad
-    (3.0, -1.0)
-    """
-
-
-# Interval helpers for the test samples: keep clear of kinks, poles and overflow.
-ANY = ((-3.0, 3.0),)
-POS = ((0.05, 5.0),)
-NONZERO = ((-4.0, -0.2), (0.2, 4.0))
-NEAR_ZERO = ((-0.1, 0.1),)  # beside NONZERO: two operands that never tie
-
-
-def _p(
-    name: str, inputs: Iterable[str], forward: Rule, derivatives: Iterable[Rule], **kw: Any
-) -> Primitive:
-    return Primitive(name, tuple(inputs), forward, tuple(derivatives), **kw)
-
-
-def _binary(method: str, symbol: str) -> dict[str, Any]:
-    """An arithmetic operator: ``x.method(y)``, reflected for ``2 op x``, drawn as ``symbol``."""
-    return {"method": f"__{method}__", "reflected": f"__r{method}__", "symbol": symbol}
-
-
-#   name     inputs  forward (floats)  d out / d input, per input       how it reaches people
-TABLE: list[Primitive] = [
-    _p("add", "xy", "x + y", ["1", "1"], sample=(ANY, ANY), **_binary("add", "+")),
-    _p("sub", "xy", "x - y", ["1", "-1"], sample=(ANY, ANY), **_binary("sub", "−")),
-    _p("mul", "xy", "x * y", ["y", "x"], sample=(ANY, ANY), **_binary("mul", "×")),
-    _p(
-        "div", "xy", "x / y", ["1 / y", "-out / y"], domain="y != 0",
-        sample=(ANY, NONZERO), **_binary("truediv", "÷"),
-    ),
-    _p("neg", "x", "-x", ["-1"], sample=(ANY,), method="__neg__", symbol="−x"),
-    # x ** k for a constant k: a negative base needs an integer k, and 0 ** k needs k >= 0.
-    # dpow(x, k) is k * x ** (k - 1), infinite at x = 0 for k < 1 and 0 for k = 0 (even at
-    # x = 0, where 0 * inf would be nan), as in PyTorch: polynomials differentiate to any order.
-    # ``x ** k`` and ``x ** y`` share one operator, so Value.__pow__ chooses between the rows.
-    _p(
-        "pow", "x", "powf(x, k)", ["dpow(x, k)"], params=("k",),
-        formula="x**k", domain="x >= 0, or an integer k; x != 0 when k < 0",
-        sample=(POS,), param_samples=((-2.5, -1.0, 0.5, 2.0, 3.0),), method=None, symbol="x^",
-        kinks="d/dx x**0 = 0, also at x = 0, as in PyTorch",
-    ),
-    # x ** y with both differentiable: the base must be positive, since d/dy = out * log(x).
-    _p(
-        "powv", "xy", "powv(x, y)", ["dpow(x, y)", "xlogy(out, x)"],
-        formula="x**y", domain="x > 0 (x = 0 needs y > 0)", sample=(POS, ((-2.0, 2.0),)),
-        method=None, symbol="x^y",
-    ),
-    _p(
-        "abs", "x", "abs(x)", ["sign(x)"], formula="Abs(x)", sample=(NONZERO,),
-        kinks="abs'(0) = 0, as in PyTorch", method="__abs__", doc=DOC_ABS,
-    ),
-    _p("exp", "x", "exp(x)", ["out"], domain="x <= 709.78", sample=(ANY,), doc=DOC_EXP),
-    _p("log", "x", "log(x)", ["1 / x"], domain="x > 0", sample=(POS,), doc=DOC_LOG),
-    _p(
-        "sqrt", "x", "sqrt(x)", ["0.5 * recip(out)"], domain="x >= 0", sample=(POS,),
-        kinks="sqrt'(0) = +inf, as in PyTorch", doc=DOC_SQRT,
-    ),
-    _p("tanh", "x", "tanh(x)", ["1 - out * out"], sample=(ANY,), activation=True, doc=DOC_TANH),
-    _p(
-        "sigmoid", "x", "sigmoid(x)", ["out * (1 - out)"], formula="1 / (1 + exp(-x))",
-        sample=(ANY,), activation=True, doc=DOC_SIGMOID,
-    ),
-    _p(
-        "relu", "x", "0.0 if x < 0 else x", ["0.0 if x <= 0 else 1.0"], formula="Max(0, x)",
-        sample=(NONZERO,), activation=True, doc=DOC_RELU,
-        kinks="relu'(0) = 0, as in PyTorch; a zero slope passes no gradient, not even inf",
-    ),
-    _p(
-        "leaky_relu", "x", "x if x > 0 else slope * x", ["1.0 if x > 0 else slope"],
-        params=("slope",), param_defaults=(0.01,),
-        formula="Piecewise((x, x > 0), (slope * x, True))", sample=(NONZERO,),
-        param_samples=((0.01, 0.2),), kinks="leaky_relu'(0) = slope, as in PyTorch",
-        activation=True, doc=DOC_LEAKY_RELU,
-    ),
-    _p(
-        "softplus", "x", "softplus(x)", ["sigmoid(x)"], formula="log(1 + exp(x))",
-        sample=(ANY,), activation=True, doc=DOC_SOFTPLUS,
-    ),
-    _p("sin", "x", "sin(x)", ["cos(x)"], domain="finite x", sample=(ANY,), doc=DOC_SIN),
-    _p("cos", "x", "cos(x)", ["-sin(x)"], domain="finite x", sample=(ANY,), doc=DOC_COS),
-    _p(
-        "max", "xy", "maximum(x, y)",
-        ["0.0 if x < y else max_share(x, y)", "0.0 if y < x else max_share(y, x)"],
-        formula="Max(x, y)", sample=(NONZERO, NEAR_ZERO), doc=DOC_MAX,
-        kinks="at a tie each input gets half the gradient, as in PyTorch's maximum",
-    ),
-    _p(
-        "min", "xy", "minimum(x, y)",
-        ["0.0 if y < x else max_share(y, x)", "0.0 if x < y else max_share(x, y)"],
-        formula="Min(x, y)", sample=(NONZERO, NEAR_ZERO), doc=DOC_MIN,
-        kinks="at a tie each input gets half the gradient, as in PyTorch's minimum",
-    ),
-    _p(
-        "clamp", "x", "clamp(x, lo, hi)", ["1.0 if lo <= x <= hi else 0.0"], params=("lo", "hi"),
-        param_defaults=(-math.inf, math.inf), formula="Min(Max(x, lo), hi)", domain="lo <= hi",
-        sample=(((-3.0, -1.2), (-0.8, 0.8), (1.2, 3.0)),), param_samples=((-1.0,), (1.0,)),
-        kinks="the gradient passes at the bounds themselves (lo <= x <= hi), as in PyTorch",
-        doc=DOC_CLAMP,
-    ),
-    # y = x as a node of its own: autograd.func gives each argument of a transformed function
-    # one, so a nested derivative tells its own variable from the outer function's.
-    _p("identity", "x", "x", ["1"], sample=(ANY,), method=None, symbol="="),
-]  # fmt: skip
-
-OPS: dict[str, Primitive] = {p.name: p for p in TABLE}
-
-
-def describe(name: str) -> str:
-    """An operation's row as a learner reads it: forward, local derivatives, domain, kinks.
-
-    >>> print(describe("tanh"))
-    tanh(x)
-      forward:  out = tanh(x)
-      d out/dx = 1 - out * out
-      domain:   all real numbers
-    >>> print(describe("relu").splitlines()[-1])
-      at kinks: relu'(0) = 0, as in PyTorch; a zero slope passes no gradient, not even inf
-    """
-    p = OPS[name]
-    args = ", ".join([*p.inputs, *p.params])
-    lines = [f"{p.name}({args})", f"  forward:  out = {_rule_text(p.forward, p)}"]
-    for n, d in zip(p.inputs, p.derivatives, strict=True):
-        lines.append(f"  d out/d{n} = {_rule_text(d, p)}")
-    lines.append(f"  domain:   {p.domain}")
-    if p.kinks:
-        lines.append(f"  at kinks: {p.kinks}")
-    return "\n".join(lines)
-
-
-def _rule_text(rule: Rule, p: Primitive) -> str:
-    if isinstance(rule, str):
-        return rule
-    return f"{getattr(rule, '__name__', 'a function')}({', '.join(p.inputs)})  (Python code)"
-
-
 # ----------------------------------------------------------------------------------------------
-# Float helpers the rules above use. Each has a Value twin in the engine, so one rule text
-# works over floats and over Values. The float versions keep derivatives total (no exception in
-# the middle of a backward pass) at the edges of an operation's domain.
+# Float functions the rules of the table below call. Each has a Value twin in the engine, so
+# one rule text works over floats and over Values. The float versions keep derivatives total
+# (no exception in the middle of a backward pass) at the edges of an operation's domain.
 
 
 def sigmoid(x: float) -> float:
@@ -608,7 +379,13 @@ def _ieee_unary(fn: Callable[[float], float]) -> Callable[[float], float]:
     return total
 
 
-ieee_pow = pow_grad
+def ieee_pow(x: float, k: float) -> float:
+    """x ** k in IEEE arithmetic: ``pow_grad`` (+-inf where ``**`` raises, nan if complex).
+
+    >>> ieee_pow(0.0, -1.0), ieee_pow(2.0, 3.0)
+    (inf, 8.0)
+    """
+    return pow_grad(x, k)
 
 
 def ieee_sqrt(x: float) -> float:
@@ -642,47 +419,339 @@ _IEEE_SQRT = _ieee_unary(math.sqrt)
 _IEEE_SIN = _ieee_unary(math.sin)
 _IEEE_COS = _ieee_unary(math.cos)
 
-IEEE_NAMESPACE: dict[str, object] = {
-    "ieee_div": ieee_div,
-    "ieee_pow": ieee_pow,
-    "ieee_exp": ieee_exp,
-    "ieee_log": ieee_log,
-    "ieee_sqrt": ieee_sqrt,
-    "ieee_sin": ieee_sin,
-    "ieee_cos": ieee_cos,
-}
-# Which function each rule name becomes in the IEEE version of a rule.
-IEEE_FUNCTIONS = {"exp": "ieee_exp", "log": "ieee_log", "sqrt": "ieee_sqrt"}
-IEEE_FUNCTIONS |= {"sin": "ieee_sin", "cos": "ieee_cos"}
+
+@dataclass(frozen=True)
+class RuleHelper:
+    """A function rule text may call that is not an operation: a step function (its Value
+    version, in ``autograd.core.twins``, is a constant) or ``dpow``. None of them raises.
+    ``in_rules`` is how a learner reads a call (``{0}``, ``{1}`` the arguments).
+
+    >>> RULE_HELPERS[0].fn.__name__, RULE_HELPERS[0].in_rules
+    ('dpow', '{1} * {0}^({1} - 1)')
+    """
+
+    fn: Callable[..., float]
+    in_rules: str = ""
 
 
-FLOAT_NAMESPACE: dict[str, object] = {
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "tanh": math.tanh,
-    "sin": math.sin,
-    "cos": math.cos,
-    "abs": abs,
-    "sigmoid": sigmoid,
-    "softplus": softplus,
-    "powf": powf,
-    "powv": powv,
-    "pow_grad": pow_grad,
-    "dpow": dpow,
-    "xlogy": xlogy,
-    "recip": recip,
-    "sign": sign,
-    "maximum": maximum,
-    "minimum": minimum,
-    "max_share": max_share,
-    "clamp": clamp,
-    "nonzero": nonzero,
-}
+RULE_HELPERS: tuple[RuleHelper, ...] = (
+    RuleHelper(dpow, "{1} * {0}^({1} - 1)"),
+    RuleHelper(sign),
+    RuleHelper(nonzero),
+    RuleHelper(max_share),
+)
 
-# The rule helpers that have a Value version (autograd.core.twins): over Values a rule calls
-# those; the unary operations (exp, tanh, ...) are methods there instead.
-VALUE_HELPERS = ("powf", "pow_grad", "dpow", "xlogy", "recip", "sign", "nonzero", "max_share")
+# The docstrings of the generated methods, with examples that run as tests.
+DOC_MAX = """The larger of this value and ``other``; at a tie each gets half the gradient.
+
+    As ``torch.maximum``: a nan on either side gives nan. (Python's built-in ``max`` of Values
+    returns one of them and records nothing.)
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(5.0)
+    >>> y = a.max(b)
+    >>> y.backward()
+    >>> y.data, a.grad, b.grad
+    (5.0, 0.0, 1.0)
+    """
+
+DOC_MIN = """The smaller of this value and ``other``; at a tie each gets half the gradient.
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(2.0)
+    >>> y = a.min(b)
+    >>> y.backward()
+    >>> y.data, a.grad, b.grad
+    (2.0, 0.5, 0.5)
+    """
+
+DOC_CLAMP = """This value limited to ``[lo, hi]``; the gradient is 1 inside (bounds too), else 0.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> y = x.clamp(-1.0, 1.0)
+    >>> y.backward()
+    >>> y.data, x.grad, Value(-0.5).clamp(hi=0.0).data
+    (1.0, 0.0, -0.5)
+    """
+
+DOC_EXP = """e to the power of this value; the derivative is the result itself.
+
+    >>> from autograd import Value
+    >>> x = Value(1.0)
+    >>> y = x.exp()
+    >>> y.backward()
+    >>> round(y.data, 6), round(x.grad, 6)
+    (2.718282, 2.718282)
+    """
+
+DOC_LOG = """The natural logarithm, for x > 0; the derivative is 1/x.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0)
+    >>> y = x.log()
+    >>> y.backward()
+    >>> round(y.data, 6), x.grad
+    (0.693147, 0.5)
+    """
+
+DOC_SQRT = """The square root, for x >= 0; the derivative is 1/(2 sqrt x), +inf at 0 as in PyTorch.
+
+    >>> from autograd import Value
+    >>> x = Value(4.0)
+    >>> y = x.sqrt()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (2.0, 0.25)
+    """
+
+DOC_TANH = """The hyperbolic tangent; the derivative is 1 - tanh(x)**2, from the result.
+
+    >>> from autograd import Value
+    >>> x = Value(0.5)
+    >>> y = x.tanh()
+    >>> y.backward()
+    >>> round(y.data, 6), round(x.grad, 6)
+    (0.462117, 0.786448)
+    """
+
+DOC_SIGMOID = """1 / (1 + e^-x), stable for any x; the derivative is y (1 - y), from y itself.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.sigmoid()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (0.5, 0.25)
+    """
+
+DOC_RELU = """max(0, x); the derivative is 1 for x > 0, else 0 (also at the kink, as in PyTorch).
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(-1.0)
+    >>> (a.relu() + b.relu()).backward()
+    >>> a.relu().data, b.relu().data, a.grad, b.grad
+    (2.0, 0.0, 1.0, 0.0)
+    """
+
+DOC_SOFTPLUS = """log(1 + e^x), stable for large ``|x|``; the derivative is sigmoid(x).
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.softplus()
+    >>> y.backward()
+    >>> round(y.data, 6), x.grad
+    (0.693147, 0.5)
+    """
+
+DOC_SIN = """The sine (radians); the derivative is cos x.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.sin()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (0.0, 1.0)
+    """
+
+DOC_COS = """The cosine (radians); the derivative is -sin x.
+
+    >>> import math
+    >>> from autograd import Value
+    >>> x = Value(math.pi / 2)
+    >>> y = x.cos()
+    >>> y.backward()
+    >>> abs(y.data) < 1e-15, x.grad
+    (True, -1.0)
+    """
+
+DOC_LEAKY_RELU = """``x`` where x > 0, else ``slope * x``; the derivative is 1 there, or ``slope``.
+
+    >>> from autograd import Value
+    >>> x = Value(-2.0)
+    >>> y = x.leaky_relu(0.1)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (-0.2, 0.1)
+    """
+
+DOC_ABS = """``|x|``; the derivative is the sign of x, 0 at the kink as in PyTorch.
+
+    >>> from autograd import Value
+    >>> x = Value(-3.0)
+    >>> y = abs(x)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (3.0, -1.0)
+    """
+
+
+# Interval helpers for the test samples: keep clear of kinks, poles and overflow.
+ANY = ((-3.0, 3.0),)
+POS = ((0.05, 5.0),)
+NONZERO = ((-4.0, -0.2), (0.2, 4.0))
+NEAR_ZERO = ((-0.1, 0.1),)  # beside NONZERO: two operands that never tie
+
+
+def _p(
+    name: str, inputs: Iterable[str], forward: Rule, derivatives: Iterable[Rule], **kw: Any
+) -> Primitive:
+    return Primitive(name, tuple(inputs), forward, tuple(derivatives), **kw)
+
+
+def _binary(method: str, symbol: str, precedence: int, associative: bool) -> dict[str, Any]:
+    """An arithmetic operator: ``x.method(y)``, reflected for ``2 op x``, drawn as ``symbol``."""
+    shown = Display(infix=symbol, precedence=precedence, associative=associative)
+    torch = f"torch.{method.replace('truediv', 'div')}"
+    return {
+        "method": f"__{method}__", "reflected": f"__r{method}__", "symbol": symbol,
+        "meta": Meta(shown, torch),
+    }  # fmt: skip
+
+
+def _meta(torch: str | None = None, **display: Any) -> Meta:
+    return Meta(Display(**display), torch)
+
+
+#   name     inputs  forward (floats)  d out / d input, per input       how it reaches people
+TABLE: list[Primitive] = [
+    _p("add", "xy", "x + y", ["1", "1"], sample=(ANY, ANY), **_binary("add", "+", 1, True)),
+    _p("sub", "xy", "x - y", ["1", "-1"], sample=(ANY, ANY), **_binary("sub", "−", 1, False)),
+    _p("mul", "xy", "x * y", ["y", "x"], sample=(ANY, ANY), **_binary("mul", "×", 2, True)),
+    _p(
+        "div", "xy", "x / y", ["1 / y", "-out / y"], domain="y != 0",
+        sample=(ANY, NONZERO), ieee_fn=ieee_div, **_binary("truediv", "÷", 2, False),
+    ),
+    _p("neg", "x", "-x", ["-1"], sample=(ANY,), method="__neg__", symbol="−x",
+       meta=_meta("torch.neg", form="−{0}", precedence=3)),
+    # x ** k for a constant k: a negative base needs an integer k, and 0 ** k needs k >= 0.
+    # dpow(x, k) is k * x ** (k - 1), infinite at x = 0 for k < 1 and 0 for k = 0 (even at
+    # x = 0, where 0 * inf would be nan), as in PyTorch: polynomials differentiate to any order.
+    # ``x ** k`` and ``x ** y`` share one operator, so Value.__pow__ chooses between the rows.
+    _p(
+        "pow", "x", "powf(x, k)", ["dpow(x, k)"], params=("k",),
+        formula="x**k", domain="x >= 0, or an integer k; x != 0 when k < 0",
+        sample=(POS,), param_samples=((-2.5, -1.0, 0.5, 2.0, 3.0),), method=None, symbol="x^",
+        kinks="d/dx x**0 = 0, also at x = 0, as in PyTorch", float_fn=powf, ieee_fn=ieee_pow,
+        meta=_meta("torch.pow", form="{base}^{p0}", precedence=4),
+    ),
+    # x ** y with both differentiable: the base must be positive, since d/dy = out * log(x).
+    _p(
+        "powv", "xy", "powv(x, y)", ["dpow(x, y)", "xlogy(out, x)"],
+        formula="x**y", domain="x > 0 (x = 0 needs y > 0)", sample=(POS, ((-2.0, 2.0),)),
+        method=None, symbol="x^y", float_fn=powv,
+        meta=_meta("torch.pow", form="{base}^{1}", precedence=4),
+    ),
+    _p(
+        "abs", "x", "abs(x)", ["sign(x)"], formula="Abs(x)", sample=(NONZERO,),
+        kinks="abs'(0) = 0, as in PyTorch", method="__abs__", doc=DOC_ABS,
+        float_fn=abs, never_raises=True, meta=_meta("torch.abs", form="|{0}|"),
+    ),
+    _p(
+        "exp", "x", "exp(x)", ["out"], domain="x <= 709.78", sample=(ANY,), doc=DOC_EXP,
+        float_fn=math.exp, ieee_fn=ieee_exp, meta=_meta("torch.exp"),
+    ),
+    _p(
+        "log", "x", "log(x)", ["1 / x"], domain="x > 0", sample=(POS,), doc=DOC_LOG,
+        float_fn=math.log, ieee_fn=ieee_log, meta=_meta("torch.log"),
+    ),
+    _p(
+        "sqrt", "x", "sqrt(x)", ["0.5 * recip(out)"], domain="x >= 0", sample=(POS,),
+        kinks="sqrt'(0) = +inf, as in PyTorch", doc=DOC_SQRT, float_fn=math.sqrt,
+        ieee_fn=ieee_sqrt, meta=_meta("torch.sqrt"),
+    ),
+    _p(
+        "tanh", "x", "tanh(x)", ["1 - out * out"], sample=(ANY,), activation=True, doc=DOC_TANH,
+        float_fn=math.tanh, never_raises=True, meta=_meta("torch.tanh"),
+    ),
+    _p(
+        "sigmoid", "x", "sigmoid(x)", ["out * (1 - out)"], formula="1 / (1 + exp(-x))",
+        sample=(ANY,), activation=True, doc=DOC_SIGMOID, float_fn=sigmoid, never_raises=True,
+        meta=_meta("torch.sigmoid"),
+    ),
+    _p(
+        "relu", "x", "0.0 if x < 0 else x", ["0.0 if x <= 0 else 1.0"], formula="Max(0, x)",
+        sample=(NONZERO,), activation=True, doc=DOC_RELU,
+        meta=_meta("torch.relu", dead_at_zero=True),
+        kinks="relu'(0) = 0, as in PyTorch; a zero slope passes no gradient, not even inf",
+    ),
+    _p(
+        "leaky_relu", "x", "x if x > 0 else slope * x", ["1.0 if x > 0 else slope"],
+        params=("slope",), param_defaults=(0.01,),
+        formula="Piecewise((x, x > 0), (slope * x, True))", sample=(NONZERO,),
+        param_samples=((0.01, 0.2),), kinks="leaky_relu'(0) = slope, as in PyTorch",
+        activation=True, doc=DOC_LEAKY_RELU, meta=_meta("torch.nn.functional.leaky_relu"),
+    ),
+    _p(
+        "softplus", "x", "softplus(x)", ["sigmoid(x)"], formula="log(1 + exp(x))",
+        sample=(ANY,), activation=True, doc=DOC_SOFTPLUS, float_fn=softplus, never_raises=True,
+        meta=_meta("torch.nn.functional.softplus"),
+    ),
+    _p(
+        "sin", "x", "sin(x)", ["cos(x)"], domain="finite x", sample=(ANY,), doc=DOC_SIN,
+        float_fn=math.sin, ieee_fn=ieee_sin, meta=_meta("torch.sin"),
+    ),
+    _p(
+        "cos", "x", "cos(x)", ["-sin(x)"], domain="finite x", sample=(ANY,), doc=DOC_COS,
+        float_fn=math.cos, ieee_fn=ieee_cos, meta=_meta("torch.cos"),
+    ),
+    _p(
+        "max", "xy", "maximum(x, y)",
+        ["0.0 if x < y else max_share(x, y)", "0.0 if y < x else max_share(y, x)"],
+        formula="Max(x, y)", sample=(NONZERO, NEAR_ZERO), doc=DOC_MAX,
+        kinks="at a tie each input gets half the gradient, as in PyTorch's maximum",
+        float_fn=maximum, never_raises=True, meta=_meta("torch.maximum"),
+    ),
+    _p(
+        "min", "xy", "minimum(x, y)",
+        ["0.0 if y < x else max_share(y, x)", "0.0 if x < y else max_share(x, y)"],
+        formula="Min(x, y)", sample=(NONZERO, NEAR_ZERO), doc=DOC_MIN,
+        kinks="at a tie each input gets half the gradient, as in PyTorch's minimum",
+        float_fn=minimum, never_raises=True, meta=_meta("torch.minimum"),
+    ),
+    _p(
+        "clamp", "x", "clamp(x, lo, hi)", ["1.0 if lo <= x <= hi else 0.0"], params=("lo", "hi"),
+        param_defaults=(-math.inf, math.inf), formula="Min(Max(x, lo), hi)", domain="lo <= hi",
+        sample=(((-3.0, -1.2), (-0.8, 0.8), (1.2, 3.0)),), param_samples=((-1.0,), (1.0,)),
+        kinks="the gradient passes at the bounds themselves (lo <= x <= hi), as in PyTorch",
+        doc=DOC_CLAMP, float_fn=clamp, meta=_meta("torch.clamp"),
+    ),
+    # y = x as a node of its own: autograd.func gives each argument of a transformed function
+    # one, so a nested derivative tells its own variable from the outer function's.
+    _p("identity", "x", "x", ["1"], sample=(ANY,), method=None, symbol="="),
+]  # fmt: skip
+
+# The table by name, read-only: the rows themselves are the registry, this is a view of them.
+OPS: Mapping[str, Primitive] = MappingProxyType({p.name: p for p in TABLE})
+
+
+def describe(name: str) -> str:
+    """An operation's row as a learner reads it: forward, local derivatives, domain, kinks.
+
+    >>> print(describe("tanh"))
+    tanh(x)
+      forward:  out = tanh(x)
+      d out/dx = 1 - out * out
+      domain:   all real numbers
+    >>> print(describe("relu").splitlines()[-1])
+      at kinks: relu'(0) = 0, as in PyTorch; a zero slope passes no gradient, not even inf
+    """
+    p = OPS[name]
+    args = ", ".join([*p.inputs, *p.params])
+    lines = [f"{p.name}({args})", f"  forward:  out = {_rule_text(p.forward, p)}"]
+    for n, d in zip(p.inputs, p.derivatives, strict=True):
+        lines.append(f"  d out/d{n} = {_rule_text(d, p)}")
+    lines.append(f"  domain:   {p.domain}")
+    if p.kinks:
+        lines.append(f"  at kinks: {p.kinks}")
+    return "\n".join(lines)
+
+
+def _rule_text(rule: Rule, p: Primitive) -> str:
+    if isinstance(rule, str):
+        return rule
+    return f"{getattr(rule, '__name__', 'a function')}({', '.join(p.inputs)})  (Python code)"
+
 
 # The rows behind the Value versions of the helpers (autograd.core.twins), so that a derivative
 # computed as a graph (``grad(..., create_graph=True)``) has the same values at the edges as the
@@ -692,6 +761,7 @@ HELPER_ROWS: list[Primitive] = [
     _p(
         "pow_grad", "x", "pow_grad(x, k)", ["dpow(x, k)"], params=("k",), method=None,
         symbol="x^", formula="x**k", doc="x ** k in a derivative: never raises (IEEE).",
+        float_fn=pow_grad, never_raises=True, meta=_meta(in_rules="{0}^({1})"),
     ),
     _p(
         "pow_grad_v", "xy", "pow_grad(x, y)", ["dpow(x, y)", "xlogy(out, x)"], method=None,
@@ -699,10 +769,67 @@ HELPER_ROWS: list[Primitive] = [
     ),
     _p(
         "recip", "x", "recip(x)", ["-out * out"], method=None, symbol="1/x", formula="1/x",
-        doc="1 / x in a derivative: +-inf at +-0.",
+        doc="1 / x in a derivative: +-inf at +-0.", float_fn=recip, never_raises=True,
+        meta=_meta(in_rules="1/{0}"),
     ),
     _p(
         "xlogy", "xy", "xlogy(x, y)", ["xlogy(nonzero(x), y)", "x * recip(y)"], method=None,
         symbol="x·log y", formula="x*log(y)", doc="x * log(y) in a derivative: 0 where x = 0.",
+        float_fn=xlogy, never_raises=True, meta=_meta(in_rules="{0}·log({1})"),
     ),
 ]  # fmt: skip
+
+
+# -- What rule text may call, read from the rows -------------------------------------------------
+# Every function a rule calls is a row's ``float_fn`` (under the function's own name, the name
+# the rule text uses) or one of RULE_HELPERS; its IEEE version is the row's ``ieee_fn``. These
+# dicts are derived from those columns: a new row's function is covered by adding the row.
+
+
+def _rule_rows() -> list[Primitive]:
+    return [*TABLE, *HELPER_ROWS]
+
+
+FLOAT_NAMESPACE: dict[str, object] = {
+    **{p.float_fn.__name__: p.float_fn for p in _rule_rows() if p.float_fn is not None},
+    **{h.fn.__name__: h.fn for h in RULE_HELPERS},
+}
+IEEE_NAMESPACE: dict[str, object] = {
+    p.ieee_fn.__name__: p.ieee_fn for p in _rule_rows() if p.ieee_fn is not None
+}
+# Which function a call in a rule becomes in the IEEE version of the rule: the rows a rule
+# calls by the row's own name (``exp(x)``); ``/`` and ``**`` are the div and pow rows' ieee_fn.
+IEEE_FUNCTIONS: dict[str, str] = {
+    p.name: p.ieee_fn.__name__
+    for p in _rule_rows()
+    if p.ieee_fn is not None and p.float_fn is not None and p.float_fn.__name__ == p.name
+}
+# The functions no rule can make raise on floats ("never raises" rows, the step helpers, and
+# every IEEE version): a rule calling only these, with + - *, needs no IEEE re-run.
+NEVER_RAISES: frozenset[str] = frozenset(
+    {p.float_fn.__name__ for p in _rule_rows() if p.float_fn is not None and p.never_raises}
+    | {h.fn.__name__ for h in RULE_HELPERS}
+    | set(IEEE_NAMESPACE)
+)
+# The functions a rule calls that have a Value version in autograd.core.twins (over Values a
+# rule calls those): the step helpers and the functions of rows without a method; the unary
+# operations (exp, tanh, ...) are methods of Value instead.
+VALUE_HELPERS: tuple[str, ...] = (
+    *(p.float_fn.__name__ for p in _rule_rows() if p.float_fn is not None and p.method is None),
+    *(h.fn.__name__ for h in RULE_HELPERS),
+)
+
+
+def row(name: str) -> Primitive:
+    """The row called ``name``: an operation of ``TABLE`` or a helper row (``HELPER_ROWS``).
+
+    The generated code finds each ``Op``'s row by this one lookup; everything else reaches a
+    row from its ``Op`` (``OPERATIONS[name].row``, ``value.operation.row``).
+
+    >>> row("mul") is OPS["mul"], row("recip").name
+    (True, 'recip')
+    """
+    found = OPS.get(name) or next((p for p in HELPER_ROWS if p.name == name), None)
+    if found is None:
+        raise KeyError(f"no row named {name!r} in autograd.ops")
+    return found

@@ -11,14 +11,22 @@ import ast
 import keyword
 import re
 
-from .ops import FLOAT_NAMESPACE, IEEE_FUNCTIONS, IEEE_NAMESPACE, OPS, VALUE_HELPERS, Primitive
+from .ops import (
+    FLOAT_NAMESPACE,
+    IEEE_FUNCTIONS,
+    IEEE_NAMESPACE,
+    NEVER_RAISES,
+    OPS,
+    VALUE_HELPERS,
+    Primitive,
+)
 
 # The names that code written from rules uses for itself (autograd/core/operations.py, the
 # rules compiled for user primitives, compiled graphs): an input or parameter of a row must not
 # be one of them, nor start with "_".
 RESERVED = frozenset(
     {"g", "out", "node", "cls", "data", "op", "e", "self", "other", "new", "twins", "real"}
-    | {"constant", "register", "STATE", "scoped", "domain_error", "Op", "OPS", "HELPERS"}
+    | {"constant", "register", "STATE", "scoped", "domain_error", "Op", "row"}
     | {"Any", "Operand", "Self", "Union", "TYPE_CHECKING", "annotations", "Callable"}
     | set(FLOAT_NAMESPACE)
     | set(IEEE_NAMESPACE)
@@ -58,15 +66,20 @@ def _branch(text: str, g: str) -> str:
     return term if term == g else f"({term})"
 
 
+# The rows whose IEEE version a rule's ``/`` and ``**`` become.
+_OPERATOR_ROWS = {ast.Div: OPS["div"], ast.Pow: OPS["pow"]}
+
+
 class _IEEE(ast.NodeTransformer):
     """Rewrites a rule to IEEE arithmetic: ``a / b`` and ``a ** b`` and math calls to the
     ``ieee_`` helpers of autograd.ops, which give inf or nan where Python would raise."""
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         self.generic_visit(node)
-        helper = {ast.Div: "ieee_div", ast.Pow: "ieee_pow"}.get(type(node.op))
-        if helper is None:
+        row = _OPERATOR_ROWS.get(type(node.op))
+        if row is None or row.ieee_fn is None:
             return node
+        helper = row.ieee_fn.__name__
         return ast.Call(ast.Name(helper, ast.Load()), [node.left, node.right], [])
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
@@ -86,13 +99,9 @@ def ieee_rule(text: str) -> str:
     return ast.unparse(tree)
 
 
-# Helpers that never raise on floats: a rule using only these, + - * and names cannot fail.
-_TOTAL = {"abs", "tanh", "sigmoid", "softplus", "pow_grad", "dpow", "xlogy", "recip", "sign"}
-_TOTAL |= {"nonzero", "max_share", "maximum", "minimum", *IEEE_NAMESPACE}
-
-
 def may_raise(text: str) -> bool:
-    """True if float arithmetic in the rule can raise (a division, a power, a math call).
+    """True if float arithmetic in the rule can raise (a division, a power, a call of a function
+    whose row does not say ``never_raises``).
 
     >>> may_raise("1 - out * out"), may_raise("1 / y"), may_raise("dpow(x, k)")
     (False, True, False)
@@ -100,7 +109,9 @@ def may_raise(text: str) -> bool:
     for n in ast.walk(ast.parse(text.strip(), mode="eval")):
         if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)):
             return True
-        if isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in _TOTAL):
+        if isinstance(n, ast.Call) and not (
+            isinstance(n.func, ast.Name) and n.func.id in NEVER_RAISES
+        ):
             return True
     return False
 

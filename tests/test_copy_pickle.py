@@ -79,10 +79,10 @@ def test_markers_and_operations_are_shared_not_copied() -> None:
     for how in COPIES.values():
         twin = how(out)
         (s,) = twin.inputs
-        assert twin._op is out._op and s._op is out.inputs[0]._op
+        assert twin.operation is out.operation and s.operation is out.inputs[0].operation
         assert s._b is out.inputs[0]._b  # MANY
-        assert any(v._op is CONST for v in s.inputs)
-        assert copy.copy(out)._op is out._op
+        assert any(v.operation is CONST for v in s.inputs)
+        assert copy.copy(out).operation is out.operation
 
 
 @pytest.mark.slow

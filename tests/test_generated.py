@@ -57,7 +57,7 @@ def test_every_method_is_a_definition_in_the_repository(row: ops.Primitive) -> N
 @pytest.mark.parametrize("row", [*TABLE, *HELPER_ROWS], ids=lambda p: p.name)
 def test_every_rule_function_is_a_definition_in_the_repository(row: ops.Primitive) -> None:
     op = OPERATIONS[row.name]
-    assert op.primitive is row
+    assert op.row is row
     functions = [op.backward, op.terms, op.partials, op.terms_graph, op.partials_graph, op.make]
     functions += [f for f in (op.backward_ieee, op.terms_ieee) if f is not None]
     for fn in functions:
@@ -102,7 +102,7 @@ def test_a_traceback_through_a_backward_function_shows_its_line() -> None:
     y = x.tanh()
     y.grad = "not a number"  # makes the line raise
     with pytest.raises(TypeError) as info:
-        y._op.backward(y)  # type: ignore[union-attr]
+        y.operation.backward(y)  # type: ignore[union-attr]
     text = "".join(traceback.format_exception(info.value))
     assert "operations.py" in text and "in backward_tanh" in text
     assert "_x.grad += node.grad * (1 - out * out)" in text
@@ -187,3 +187,30 @@ def test_a_new_row_reaches_every_consumer(tmp_path: Path) -> None:
     done = run("-c", CONSUMERS)
     assert done.returncode == 0, done.stderr
     assert "every consumer saw the row" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [("tan(x)", "its rules call tan"), ("x * z", "its rules read z"), ("math.exp(x)", "plain")],
+)
+def test_the_generator_refuses_a_rule_calling_what_no_row_defines(
+    monkeypatch: pytest.MonkeyPatch, rule: str, why: str
+) -> None:
+    """Before writing anything, every name a rule calls is a row's float_fn or a rule helper."""
+    bad = ops.Primitive("tan", ("x",), rule, ("1 + out * out",))
+    monkeypatch.setattr(generate, "TABLE", [*ops.TABLE, bad])
+    with pytest.raises(ValueError, match=why):
+        generate.render()
+
+
+def test_the_rule_namespaces_are_the_rows_columns() -> None:
+    """FLOAT_NAMESPACE and the IEEE names are read from the rows: each row's float_fn is there
+    under the name its forward calls it by, and a row without "never raises" may raise."""
+    for p in [*TABLE, *HELPER_ROWS]:
+        if p.float_fn is not None:
+            assert ops.FLOAT_NAMESPACE[p.float_fn.__name__] is p.float_fn
+            assert p.float_fn.__name__ + "(" in str(p.forward), p.name
+        if p.ieee_fn is not None:
+            assert ops.IEEE_NAMESPACE[p.ieee_fn.__name__] is p.ieee_fn
+    assert {"exp", "log", "sqrt", "sin", "cos"} == set(ops.IEEE_FUNCTIONS)
+    assert "tanh" in ops.NEVER_RAISES and "exp" not in ops.NEVER_RAISES

@@ -50,7 +50,7 @@ def test_the_strategy_never_produces_a_graph_the_engine_refuses(expr):
     out = expr.build(leaves)  # an error here fails the test
     order = topological_order([out])
     for node in order:  # every operand inside its operation's sample intervals
-        p = node._op.primitive
+        p = node.operation.row
         for i, x in enumerate(node.inputs):
             assert any(lo <= x.data <= hi for lo, hi in p.sample[i]), f"{p.name} got {x.data}"
     assert all(math.isfinite(n.data) for n in order)

@@ -52,11 +52,11 @@ def test_hooks_in_grad_with_and_without_create_graph():
 def test_remove_and_with_take_the_hook_off_and_restore_the_shared_op():
     x = Value(2.0)
     y = x * 3
-    shared = y._op
+    shared = y.operation
     h = y.register_hook(lambda g: 0.0)
-    assert y._op is not shared and HOOKS.count >= 1
+    assert y.operation is not shared and HOOKS.count >= 1
     h.remove()
-    assert y._op is shared
+    assert y.operation is shared
     y.backward()
     assert x.grad == 3.0
     with x.register_hook(lambda g: 0.0):
@@ -177,7 +177,7 @@ def test_a_copy_or_pickle_of_a_hooked_node_carries_no_hook():
         copied = copy.deepcopy(y)
         copied.backward()
         assert copied.inputs[0].grad == 4.0  # neither y's hook nor x's came along
-        assert copy.copy(y)._op.hooks is None
+        assert copy.copy(y).operation.hooks is None
 
 
 @settings(max_examples=60, deadline=None)
@@ -196,7 +196,8 @@ def test_the_hook_count_is_the_hooks_that_live_nodes_hold(plan):
             kept.append((node, handle))
         del node, handle
         live = sum(
-            len(hooks_of_leaf(n) or []) if n.is_leaf else len(n._op.hooks or []) for n, _ in kept
+            len(hooks_of_leaf(n) or []) if n.is_leaf else len(n.operation.hooks or [])
+            for n, _ in kept
         )
         assert HOOKS.count == before + live
     kept.clear()

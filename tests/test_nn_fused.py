@@ -76,7 +76,7 @@ def test_structure_numbers_and_partials():
     assert y.op == "linear" and y.data == 1.0 + 10.0 + 21.0
     assert len(y.inputs) == 5 and y.inputs[1].label == "w1" and y.inputs[2].label == "x0"
     assert [v.op for v in (y.inputs[0], y.inputs[3], y.inputs[4])] == ["const"] * 3
-    assert y._op.partials(y) == (5.0, 7.0, 2.0, 3.0, 1.0)
+    assert y.operation.partials(y) == (5.0, 7.0, 2.0, 3.0, 1.0)
 
 
 def test_no_grad_records_nothing():

@@ -161,7 +161,7 @@ def agree(
     # Forward mode sums the same products in another order: to rounding, where no value and no
     # local derivative is so large that the two orders cancel differently (1e300 - 1e300 + 1).
     nodes = autograd.core.graph.topological_order([out5])
-    sizes = [abs(v.data) for v in nodes] + [abs(d) for v in nodes for d in v._op.partials(v)]
+    sizes = [abs(v.data) for v in nodes] + [abs(d) for v in nodes for d in v.operation.partials(v)]
     moderate = all(size < 1e100 for size in sizes)
     if not hooked and moderate and abs(x0) < 1e100 and abs(y0) < 1e100:
         for direction, leaf in (([1.0, 0.0], x), ([0.0, 1.0], y)):

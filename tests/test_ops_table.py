@@ -38,8 +38,8 @@ def check_first(p: Primitive, xs, params) -> None:
     for i, x in enumerate(leaves):
         want = symbolic(p).derivative(xs, i, params)
         assert close(x.grad, want), f"d{p.name}/d{x.label} = {x.grad}, sympy says {want}"
-    floats = out._op.partials(out)
-    graph = out._op.partials_graph(out)
+    floats = out.operation.partials(out)
+    graph = out.operation.partials_graph(out)
     for f, g in zip(floats, graph, strict=True):
         assert close(f, g.data if isinstance(g, Value) else float(g), 1e-13)
     gradcheck(lambda *vs: apply(p, vs, params), leaves)
@@ -129,7 +129,7 @@ def test_a_zero_slope_passes_no_gradient_not_even_an_infinite_one(name, data, up
     multiplied: inf * 0 is nan there in PyTorch too.)"""
     xs, params = data.draw(arguments(name))
     out = apply(OPS[name], [Value(x) for x in xs], params)
-    op = out._op
+    op = out.operation
     try:
         slopes = op.partials(out)
         nearby = [
@@ -148,7 +148,7 @@ def test_a_zero_slope_passes_no_gradient_not_even_an_infinite_one(name, data, up
 def _slopes_near(name, xs, params, k, h):
     moved = [x + h * (1 + abs(x)) if j == k else x for j, x in enumerate(xs)]
     out = apply(OPS[name], [Value(x) for x in moved], params)
-    return out._op.partials(out)
+    return out.operation.partials(out)
 
 
 def test_the_losing_side_of_max_and_min_gets_zero_under_an_infinite_gradient():

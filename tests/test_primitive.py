@@ -69,7 +69,7 @@ def test_the_node_is_what_drawings_read():
     y = cube(x) * 2
     (node,) = [n for n in topological_order([y]) if n.op == "cube"]
     assert node.inputs == (x,) and node.params == () and node.data == 0.125
-    assert node._op.primitive is cube.primitive
+    assert node.operation.row is cube.primitive
     assert cube.__name__ == "cube" and cube.primitive.sample == (((-2.0, 2.0),),)
 
 

@@ -1,11 +1,12 @@
 """``Op``: what a graph node points at to know its operation, and the one registry of them.
 
-Every node of a graph (a ``Value``) keeps its operation in ``node._op``: the table row
-(``Op.primitive``) and the functions the engine runs for it, written out from that row in
-``autograd/core/operations.py`` (forward, backward, local derivatives). Every operation the
-engine knows by name is in ``OPERATIONS``: the table's rows, the rows behind the rule helpers,
-``const`` (a number lifted into a graph) and the fused ``linear``. User primitives
-(``@primitive``) are Ops too, found through their function rather than by name.
+Every node of a graph (a ``Value``) keeps its operation in ``node._op`` (read by others as
+``node.operation``): the table row (``Op.row``) and the functions the engine runs for it,
+written out from that row in ``autograd/core/operations.py`` (forward, backward, local
+derivatives). Every operation the engine knows by name is in ``OPERATIONS``: the table's rows,
+the rows behind the rule helpers, ``const`` (a number lifted into a graph) and the fused
+``linear``. User primitives (``@primitive``) are Ops too, found through their function rather
+than by name.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ class Op:
         "params",
         "partials",
         "partials_graph",
-        "primitive",
+        "row",
         "siblings",
         "site",
         "terms",
@@ -107,7 +108,7 @@ class Op:
 
     def __init__(
         self,
-        primitive: Primitive | None,
+        row: Primitive | None,
         name: str,
         *,
         backward: Callable[[Any], None],
@@ -121,7 +122,7 @@ class Op:
         weighted_sum: bool = False,
         params: tuple[float, ...] = (),
     ) -> None:
-        self.primitive = primitive
+        self.row = row  # the table row this Op runs (None for const and linear)
         self.name = name
         self.params = params
         self.backward = backward
@@ -167,7 +168,7 @@ class Op:
         """A new Op with the base's functions and these constant parameters."""
         base = self.base
         op = Op(
-            base.primitive, base.name, backward=base.backward, terms=base.terms,
+            base.row, base.name, backward=base.backward, terms=base.terms,
             partials=base.partials, terms_graph=base.terms_graph,
             partials_graph=base.partials_graph, backward_ieee=base.backward_ieee,
             terms_ieee=base.terms_ieee, fallible=base.fallible, weighted_sum=base.weighted_sum,
@@ -175,6 +176,15 @@ class Op:
         )  # fmt: skip
         op.make, op.origin, op.base = base.make, base.origin, base
         return op
+
+    @property
+    def primitive(self) -> Primitive | None:
+        """The table row, as ``row`` (the older name, kept for code written against it).
+
+        >>> OPERATIONS["mul"].primitive is OPERATIONS["mul"].row
+        True
+        """
+        return self.row
 
     def float_terms(self, node: Any, g: float) -> Sequence[float]:
         """What each input receives, ``g`` times its local derivative, in float arithmetic.
@@ -386,7 +396,7 @@ def domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
     >>> print(domain_error(OPERATIONS["log"], ValueError("expected a positive input"), (-1.0,)))
     log: operand outside the domain for x=-1.0 (defined for x > 0)
     """
-    p = op.primitive
+    p = op.row
     names = p.inputs if p is not None else tuple(f"x{i}" for i in range(len(args)))
     shown = ", ".join(f"{n}={a!r}" for n, a in zip(names, args, strict=True))
     if op.params and p is not None:

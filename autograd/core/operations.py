@@ -21,8 +21,6 @@ from math import cos, exp, log, sin, sqrt, tanh
 from typing import TYPE_CHECKING, Any, Union
 
 from ..ops import (
-    HELPER_ROWS,
-    OPS,
     clamp,
     dpow,
     ieee_cos,
@@ -36,6 +34,7 @@ from ..ops import (
     powf,
     powv,
     recip,
+    row,
     sigmoid,
     sign,
     softplus,
@@ -51,7 +50,6 @@ if TYPE_CHECKING:
 
 Operand = Union["Operations", float, int]
 new: Callable[[type], Any] = object.__new__  # an empty node, filled in field by field
-HELPERS = {p.name: p for p in HELPER_ROWS}
 
 
 # -- add: out = x + y ------------------------------------------------------------------------------
@@ -88,7 +86,7 @@ def backward_add(node: Any) -> None:
 
 ADD = register(
     Op(
-        OPS["add"],
+        row("add"),
         "add",
         backward=backward_add,
         terms=terms_add,
@@ -133,7 +131,7 @@ def backward_sub(node: Any) -> None:
 
 SUB = register(
     Op(
-        OPS["sub"],
+        row("sub"),
         "sub",
         backward=backward_sub,
         terms=terms_sub,
@@ -192,7 +190,7 @@ def backward_mul(node: Any) -> None:
 
 MUL = register(
     Op(
-        OPS["mul"],
+        row("mul"),
         "mul",
         backward=backward_mul,
         terms=terms_mul,
@@ -270,7 +268,7 @@ def backward_div(node: Any) -> None:
 
 DIV = register(
     Op(
-        OPS["div"],
+        row("div"),
         "div",
         backward=backward_div,
         terms=terms_div,
@@ -315,7 +313,7 @@ def backward_neg(node: Any) -> None:
 
 NEG = register(
     Op(
-        OPS["neg"],
+        row("neg"),
         "neg",
         backward=backward_neg,
         terms=terms_neg,
@@ -393,7 +391,7 @@ def backward_pow(node: Any) -> None:
 
 POW = register(
     Op(
-        OPS["pow"],
+        row("pow"),
         "pow",
         backward=backward_pow,
         terms=terms_pow,
@@ -489,7 +487,7 @@ def backward_powv(node: Any) -> None:
 
 POWV = register(
     Op(
-        OPS["powv"],
+        row("powv"),
         "powv",
         backward=backward_powv,
         terms=terms_powv,
@@ -543,7 +541,7 @@ def backward_abs(node: Any) -> None:
 
 ABS = register(
     Op(
-        OPS["abs"],
+        row("abs"),
         "abs",
         backward=backward_abs,
         terms=terms_abs,
@@ -591,7 +589,7 @@ def backward_exp(node: Any) -> None:
 
 EXP = register(
     Op(
-        OPS["exp"],
+        row("exp"),
         "exp",
         backward=backward_exp,
         terms=terms_exp,
@@ -657,7 +655,7 @@ def backward_log(node: Any) -> None:
 
 LOG = register(
     Op(
-        OPS["log"],
+        row("log"),
         "log",
         backward=backward_log,
         terms=terms_log,
@@ -707,7 +705,7 @@ def backward_sqrt(node: Any) -> None:
 
 SQRT = register(
     Op(
-        OPS["sqrt"],
+        row("sqrt"),
         "sqrt",
         backward=backward_sqrt,
         terms=terms_sqrt,
@@ -755,7 +753,7 @@ def backward_tanh(node: Any) -> None:
 
 TANH = register(
     Op(
-        OPS["tanh"],
+        row("tanh"),
         "tanh",
         backward=backward_tanh,
         terms=terms_tanh,
@@ -803,7 +801,7 @@ def backward_sigmoid(node: Any) -> None:
 
 SIGMOID = register(
     Op(
-        OPS["sigmoid"],
+        row("sigmoid"),
         "sigmoid",
         backward=backward_sigmoid,
         terms=terms_sigmoid,
@@ -855,7 +853,7 @@ def backward_relu(node: Any) -> None:
 
 RELU = register(
     Op(
-        OPS["relu"],
+        row("relu"),
         "relu",
         backward=backward_relu,
         terms=terms_relu,
@@ -912,7 +910,7 @@ def backward_leaky_relu(node: Any) -> None:
 
 LEAKY_RELU = register(
     Op(
-        OPS["leaky_relu"],
+        row("leaky_relu"),
         "leaky_relu",
         backward=backward_leaky_relu,
         terms=terms_leaky_relu,
@@ -964,7 +962,7 @@ def backward_softplus(node: Any) -> None:
 
 SOFTPLUS = register(
     Op(
-        OPS["softplus"],
+        row("softplus"),
         "softplus",
         backward=backward_softplus,
         terms=terms_softplus,
@@ -1030,7 +1028,7 @@ def backward_sin(node: Any) -> None:
 
 SIN = register(
     Op(
-        OPS["sin"],
+        row("sin"),
         "sin",
         backward=backward_sin,
         terms=terms_sin,
@@ -1098,7 +1096,7 @@ def backward_cos(node: Any) -> None:
 
 COS = register(
     Op(
-        OPS["cos"],
+        row("cos"),
         "cos",
         backward=backward_cos,
         terms=terms_cos,
@@ -1161,7 +1159,7 @@ def backward_max(node: Any) -> None:
 
 MAX = register(
     Op(
-        OPS["max"],
+        row("max"),
         "max",
         backward=backward_max,
         terms=terms_max,
@@ -1222,7 +1220,7 @@ def backward_min(node: Any) -> None:
 
 MIN = register(
     Op(
-        OPS["min"],
+        row("min"),
         "min",
         backward=backward_min,
         terms=terms_min,
@@ -1294,7 +1292,7 @@ def backward_clamp(node: Any) -> None:
 
 CLAMP = register(
     Op(
-        OPS["clamp"],
+        row("clamp"),
         "clamp",
         backward=backward_clamp,
         terms=terms_clamp,
@@ -1354,7 +1352,7 @@ def backward_identity(node: Any) -> None:
 
 IDENTITY = register(
     Op(
-        OPS["identity"],
+        row("identity"),
         "identity",
         backward=backward_identity,
         terms=terms_identity,
@@ -1431,7 +1429,7 @@ def backward_pow_grad(node: Any) -> None:
 
 POW_GRAD = register(
     Op(
-        HELPERS["pow_grad"],
+        row("pow_grad"),
         "pow_grad",
         backward=backward_pow_grad,
         terms=terms_pow_grad,
@@ -1517,7 +1515,7 @@ def backward_pow_grad_v(node: Any) -> None:
 
 POW_GRAD_V = register(
     Op(
-        HELPERS["pow_grad_v"],
+        row("pow_grad_v"),
         "pow_grad_v",
         backward=backward_pow_grad_v,
         terms=terms_pow_grad_v,
@@ -1584,7 +1582,7 @@ def backward_recip(node: Any) -> None:
 
 RECIP = register(
     Op(
-        HELPERS["recip"],
+        row("recip"),
         "recip",
         backward=backward_recip,
         terms=terms_recip,
@@ -1665,7 +1663,7 @@ def backward_xlogy(node: Any) -> None:
 
 XLOGY = register(
     Op(
-        HELPERS["xlogy"],
+        row("xlogy"),
         "xlogy",
         backward=backward_xlogy,
         terms=terms_xlogy,

@@ -41,6 +41,16 @@ def powf(x: Any, k: Any) -> Any:
     return x**k
 
 
+def powv(x: Any, y: Any) -> Any:
+    """``x ** y`` over Values (the forward of ``powv``).
+
+    >>> from autograd import Value
+    >>> powv(Value(2.0), Value(3.0)).data
+    8.0
+    """
+    return x**y
+
+
 def pow_grad(x: Any, k: Any) -> Any:
     """``x ** k`` inside a derivative: inf at a pole, never an exception (row ``pow_grad``).
 

@@ -84,6 +84,20 @@ class Value(Operations):
         return self._op.name if self._op is not None else ""
 
     @property
+    def operation(self) -> Op | None:
+        """The operation that produced this value (None for a leaf): its table row is ``.row``.
+
+        Read-only: the node's chain rule, local derivatives and row (``operation.row``), the
+        same object for every node of that operation (a node with hooks has its own copy).
+
+        >>> x = Value(2.0)
+        >>> y = x * 3
+        >>> x.operation, y.operation, y.operation.row.symbol
+        (None, Op('mul'), '×')
+        """
+        return self._op
+
+    @property
     def inputs(self) -> tuple[Value, ...]:
         """The operands of that operation, in call order (empty for a leaf).
 

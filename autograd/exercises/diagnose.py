@@ -17,6 +17,7 @@ import statistics
 from collections.abc import Callable
 
 from ..core.value import Value
+from ..ops import FLOAT_NAMESPACE, TABLE, Primitive
 from ..viz.names import derivative_rule, expression
 from ..viz.style import fmt, fmt_product
 from .problem import Problem
@@ -302,12 +303,10 @@ def _locals_at_learner_values(learner: Learner, v: Value) -> list[float] | None:
 def _local_with_output(
     ex: Problem, c: Value, i: int, inputs: list[float], out: float, default: float
 ) -> float:
-    p = c._op.primitive if c._op is not None else None
+    p = c.operation.row if c.operation is not None else None
     rule = p.derivatives[i] if p is not None else None
     if p is None or not isinstance(rule, str) or "out" not in rule:
         return default
-    from ..ops import FLOAT_NAMESPACE
-
     scope = dict(zip(p.inputs, inputs, strict=True)) | {"out": out}
     scope |= dict(zip(p.params, c.params, strict=True))
     try:
@@ -401,7 +400,8 @@ def typical_locals(ex: Problem, c: Value, i: int) -> list[tuple[float, str]]:
 # -- forward values --------------------------------------------------------------------------
 
 
-_BINARY = {"add": "+", "sub": "−", "mul": "×", "div": "÷"}
+# The operations written between their operands (+ − × ÷): a slip may swap or confuse them.
+_INFIX_ROWS = [p for p in TABLE if p.meta.display.infix and len(p.inputs) == 2]
 
 
 def value_arithmetic(learner: Learner, v: Value) -> str:
@@ -438,14 +438,16 @@ def value_diagnosis(learner: Learner, v: Value) -> Diagnosis:
     mistake, why = "arithmetic", "an arithmetic slip."
     if own and ex.close(answer, -own):
         mistake, why = "sign", "the sign is wrong (the size is right)."
-    elif len(ins) == 2 and v.op in _BINARY:
-        if v.op in ("sub", "div") and ex.close(answer, ex.recompute(v, ins[::-1])):
-            mistake, why = "operand order", f"the operands of {_BINARY[v.op]} are swapped."
+    elif len(ins) == 2 and (row := _infix_row(v)) is not None:
+        sym = row.meta.display.infix
+        if not row.meta.display.associative and ex.close(answer, ex.recompute(v, ins[::-1])):
+            mistake, why = "operand order", f"the operands of {sym} are swapped."
         else:
-            for op, sym in _BINARY.items():
-                other = _apply_binary(op, *ins)
-                if op != v.op and other is not None and ex.close(answer, other):
-                    mistake, why = "operation", f"that is {sym}, the node computes {_BINARY[v.op]}."
+            for other_row in _INFIX_ROWS:
+                other = _apply_binary(other_row, *ins)
+                if other_row is not row and other is not None and ex.close(answer, other):
+                    mistake = "operation"
+                    why = f"that is {other_row.meta.display.infix}, the node computes {sym}."
                     break
     stale = [c for c in v.inputs if not c.is_leaf and not ex.close(learner.value[c], c.data)]
     note = ""
@@ -458,10 +460,18 @@ def value_diagnosis(learner: Learner, v: Value) -> Diagnosis:
     return Diagnosis("step", mistake, text + note)
 
 
-def _apply_binary(op: str, a: float, b: float) -> float | None:
+def _infix_row(v: Value) -> Primitive | None:
+    """The row of ``v``'s operation when it is written between two operands (+ − × ÷)."""
+    op = v.operation
+    return op.row if op is not None and op.row in _INFIX_ROWS else None
+
+
+def _apply_binary(p: Primitive, a: float, b: float) -> float | None:
+    """The row's forward on two floats (its own rule text), None where it fails."""
+    names = dict(zip(p.inputs, (a, b), strict=True))
     try:
-        return {"add": a + b, "sub": a - b, "mul": a * b}[op] if op != "div" else a / b
-    except ZeroDivisionError:
+        return float(eval(str(p.forward), dict(FLOAT_NAMESPACE), names))  # the table's text
+    except (ArithmeticError, ValueError):
         return None
 
 

@@ -92,7 +92,7 @@ def _attempt(
                 args.append(Const(rng.choice(CONSTANTS)))
             if rng.random() < 0.5:
                 args.reverse()
-            if args[0] == args[1] and p.name in ("sub", "div"):
+            if args[0] == args[1] and not p.meta.display.associative:
                 return None  # x - x, x / x: a constant, with no gradient to find
         params = _params(rng, p.name)
         operands = [a.value if isinstance(a, Const) else data[a] for a in args]

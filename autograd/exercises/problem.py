@@ -51,7 +51,7 @@ class Problem:
         self.order = forward_order(root)
         self.nodes: dict[str, Value] = {}
         for node in self.order:
-            if node._op is CONST:
+            if node.operation is CONST:
                 continue
             name = self.names[node]
             if name in self.nodes:
@@ -91,7 +91,9 @@ class Problem:
         """
         values = [n for n, v in self.nodes.items() if not v.is_leaf]
         backward = [self.root, *(s.node for s in self.stepper.steps)]
-        seen = dict.fromkeys(v for s in backward for v in (s, *s.inputs) if v._op is not CONST)
+        seen = dict.fromkeys(
+            v for s in backward for v in (s, *s.inputs) if v.operation is not CONST
+        )
         return values + [self.names[v] + GRAD for v in seen]
 
     def key(self) -> dict[str, float]:
@@ -136,7 +138,7 @@ class Problem:
         is_grad = label.endswith(GRAD) and label not in self.nodes
         name = label[: -len(GRAD)] if is_grad else label
         if name not in self.nodes:
-            constant = any(self.names[v] == name and v._op is CONST for v in self.order)
+            constant = any(self.names[v] == name and v.operation is CONST for v in self.order)
             why = "is a constant: nothing to compute" if constant else "is not a node of the graph"
             raise ValueError(f"answer {label!r}: {name!r} {why}; the names are {self.known()}")
         node = self.nodes[name]
@@ -195,7 +197,7 @@ class Problem:
         """
         out = set()
         for v in self.order:
-            if v.is_leaf or v._op is CONST:
+            if v.is_leaf or v.operation is CONST:
                 continue
             shown = [float(fmt(x.data)) for x in v.inputs]
             if not _short_decimal(self.recompute(v, shown)):
@@ -238,7 +240,7 @@ class Problem:
         >>> p.recompute(p.root, [1.0]), p.recompute(p.root, [-1.0])
         (0.0, nan)
         """
-        make = cast(Op, node._op).make
+        make = cast(Op, node.operation).make
         assert make is not None
         try:
             with no_grad():
@@ -253,7 +255,7 @@ class Problem:
         >>> p.locals_at(p.root, [5.0, 7.0])
         (7.0, 5.0)
         """
-        op = cast(Op, node._op)
+        op = cast(Op, node.operation)
         assert op.make is not None
         try:
             with enable_grad():

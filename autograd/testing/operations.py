@@ -54,7 +54,7 @@ def op_of(op: OpLike) -> Op:
         return made
     p = resolve(op)
     registered = OPERATIONS.get(p.name)
-    if registered is not None and registered.primitive is p:
+    if registered is not None and registered.row is p:
         return registered
     return compile_primitive(p)
 

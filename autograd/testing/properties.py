@@ -46,7 +46,7 @@ def check_primitive(
         raise GradcheckError(f"{p.name}: recorded node is wrong: {out.op} {out.inputs}", [])
     if not detached.is_leaf:
         raise GradcheckError(f"{p.name}: recorded a node under no_grad", [])
-    node_op = cast(Op, out._op)  # out.op == p.name was checked above
+    node_op = cast(Op, out.operation)  # out.op == p.name was checked above
     floats = node_op.partials(out)
     values = node_op.partials_graph(out)
     as_float = [v.data if isinstance(v, Value) else float(v) for v in values]

@@ -10,7 +10,7 @@ from ..core.anomaly import AnomalyError
 from ..core.graph import topological_order
 from ..core.op import CONST, weighted_sum
 from ..core.value import Value
-from ..ops import OPS
+from ..ops import OPS, Display
 from .expand import expansion, translate
 from .groups import collapsed_lines
 from .names import node_names
@@ -61,7 +61,7 @@ def kind(node: Value, root: Value | None = None, params: Iterable[Value] = ()) -
         return "output"
     if not node.is_leaf:
         return "result"
-    if node._op is CONST:
+    if node.operation is CONST:
         return "const"
     if PARAM_LABEL.match(node.label) or any(node is p for p in params):
         return "param"
@@ -113,7 +113,7 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
             if weighted_sum(node) or any(_is_weight(c) for c in node.inputs):
                 direct.add(node)  # a weighted term: what sums of the neuron are made of
             continue
-        ins = [c for c in node.inputs if c._op is not CONST]
+        ins = [c for c in node.inputs if c.operation is not CONST]
         found = {groups.get(c) for c in ins}
         if len(found) != 1:
             continue
@@ -129,8 +129,10 @@ def neuron_groups(order: Sequence[Value]) -> dict[Value, str]:
 def _op_label(node: Value) -> str:
     name = node.op
     sym = OPS[name].symbol if name in OPS else name
-    if name == "pow":  # "^2", not "x^2": a learner's own node may be called x
-        return f"^{fmt(node.params[0])}"
+    form = _shown(node).form
+    if node.params and "{base}" in form and "{1}" not in form:
+        # "^2", not "x^2": a learner's own node may be called x
+        return form.format(base="", **{f"p{i}": fmt(k) for i, k in enumerate(node.params)})
     if node.params:
         return f"{sym}({', '.join(fmt(p) for p in node.params)})"
     return sym
@@ -142,8 +144,9 @@ _ORDINALS = ("1st", "2nd", "3rd")
 def _edge_names(node: Value) -> Sequence[str]:
     """Edge labels where the order of operands matters (``−``, ``÷``, ``max``...): "1st",
     "2nd", which no name can be (the rule's own x and y could be a learner's node names)."""
-    p = node._op.primitive if node._op is not None else None
-    if p is None or len(p.inputs) < 2 or p.name in ("add", "mul"):
+    p = node.operation.row if node.operation is not None else None
+    shown = p.meta.display if p is not None else None
+    if p is None or len(p.inputs) < 2 or (shown and shown.infix and shown.associative):
         return ()
     return [_ORDINALS[i] if i < len(_ORDINALS) else f"{i + 1}th" for i in range(len(p.inputs))]
 
@@ -219,7 +222,7 @@ class _Dot:
         computed = self.opts["computed"]
         if computed is not None and node not in computed:
             return f"  {vid}_op [{attrs}];"  # its value is still the learner's to work out
-        if node.op == "relu" and node.data == 0:
+        if node.data == 0 and _shown(node).dead_at_zero:
             attrs += ' xlabel="dead" fontcolor="#b00000"'
         return f"  {vid}_op [{attrs}];"
 
@@ -440,3 +443,9 @@ def draw_dot(root: Value, rankdir: str = "LR", **options: Any) -> Any:
     _check_rankdir(rankdir)
     body = [f"  rankdir={rankdir};", *dot_body(root, **options)]
     return drawing_class(graphviz)("autograd", body=[line + "\n" for line in body])
+
+
+def _shown(node: Value) -> Display:
+    """The display column of the node's row (a plain call for a user primitive or a leaf)."""
+    op = node.operation
+    return op.row.meta.display if op is not None and op.row is not None else Display()

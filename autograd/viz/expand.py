@@ -50,7 +50,7 @@ def expansion(root: Value) -> tuple[Value, dict[Value, Value]]:
         for node in order:
             inputs = tuple(get(v) for v in node.inputs)
             if not weighted_sum(node):
-                made = record(node.data, inputs, cast(Op, node._op))
+                made = record(node.data, inputs, cast(Op, node.operation))
                 made.label = node.label
             else:
                 n = len(inputs) >> 1

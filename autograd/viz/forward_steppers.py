@@ -76,7 +76,7 @@ class ForwardStepper(Stepper):
         n = step.node
         head = f"step {step.index + 1} of {len(self)}: {self.name(n)}"
         if n.is_leaf:
-            how = "a constant" if n._op is CONST else "given"
+            how = "a constant" if n.operation is CONST else "given"
             return f"{head} = {fmt(n.data)} ({how})"
         numbers = expression(n, {c: fmt(c.data) for c in n.inputs})
         return f"{head} = {expression(n, self.names)} = {numbers} = {fmt(n.data)}"
@@ -143,7 +143,7 @@ class TangentStepper(Stepper):
             local: tuple[float, ...] = ()
             total: float | None = given.get(node)
             if not node.is_leaf:
-                local = tuple(cast(Op, node._op).partials(node))
+                local = tuple(cast(Op, node.operation).partials(node))
                 for c, d in zip(node.inputs, local, strict=True):
                     if c in moving:
                         term = moving[c] if d == 1 else moving[c] * d
@@ -184,13 +184,13 @@ class TangentStepper(Stepper):
         head = f"step {step.index + 1} of {len(self)}: t({self.name(n)}) = "
         if n.is_leaf:
             how = "a direction given" if n in self.given else "held still"
-            if n._op is CONST:
+            if n.operation is CONST:
                 how = "a constant"
             return f"{head}{fmt(step.tangent)} ({how})"
         expr = expression(n, self.names)
         rules, values, numbers = [], [], []
         for i, child in enumerate(n.inputs):
-            if child._op is CONST:  # a constant's tangent is 0: no term, and no d(...)/d1
+            if child.operation is CONST:  # a constant's tangent is 0: no term, and no d(...)/d1
                 continue
             who = self.name(child)
             rules.append(f"d({expr})/d{self.names[child]} × t({who})")

@@ -27,7 +27,7 @@ def absorb_constants(order: Sequence[Value], groups: Mapping[Value, str]) -> dic
     readers: dict[Value, set[str | None]] = {}
     for node in order:
         for child in node.inputs:
-            if child._op is CONST and child not in groups:
+            if child.operation is CONST and child not in groups:
                 readers.setdefault(child, set()).add(groups.get(node))
     out = dict(groups)
     for const, who in readers.items():
@@ -39,7 +39,7 @@ def absorb_constants(order: Sequence[Value], groups: Mapping[Value, str]) -> dic
 def _summary(
     members: list[Value], order_index: Mapping[Value, int], names: Mapping[Value, str]
 ) -> dict[str, Any]:
-    params = [v for v in members if v.is_leaf and v._op is not CONST]
+    params = [v for v in members if v.is_leaf and v.operation is not CONST]
     interior = sorted((v for v in members if not v.is_leaf), key=order_index.__getitem__)
     last = interior[-1] if interior else members[-1]
     shown = name_ranges([names[v] for v in interior if v in names])

@@ -14,12 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..core.op import CONST, weighted_sum
 from ..core.value import Value
-from ..ops import Primitive
+from ..ops import HELPER_ROWS, RULE_HELPERS, TABLE, Display, Primitive
 from .style import fmt
 
 __all__ = ["derivative_rule", "expression", "formula", "node_names"]
 
-_INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "÷"}
 _SIMPLE = re.compile(r"[\w.]+|-?\d[\w.+-]*")
 
 
@@ -41,7 +40,7 @@ def node_names(order: Iterable[Value]) -> dict[Value, str]:
     for v in nodes:
         if v.label:
             names[v] = v.label
-        elif v._op is CONST:
+        elif v.operation is CONST:
             names[v] = fmt(v.data)
         else:
             k += 1
@@ -63,24 +62,28 @@ def formula(node: Value, args: Sequence[str]) -> str:
     >>> formula(a * a, ["a", "a"]), formula(a**2, ["a"]), formula(a.tanh(), ["a"])
     ('a × a', 'a^2', 'tanh(a)')
     """
-    op = node.op
-    if op in _INFIX:
-        return f" {_INFIX[op]} ".join(args)
+    shown = _display(node)
+    if shown.infix:
+        return f" {shown.infix} ".join(args)
     if weighted_sum(node):
         n = len(args) >> 1
         terms = [f"{w}·{x}" for w, x in zip(args[:n], args[n:-1], strict=True)]
         return " + ".join([args[-1], *terms])
-    if op == "neg":
-        return f"−{args[0]}"
-    base = f"({args[0]})" if args and args[0][:1] in "-−" else args[0] if args else ""
-    if op == "pow":  # (-0.3775)^2, not -0.3775^2, which reads as -(0.3775^2)
-        return f"{base}^{fmt(node.params[0])}"
-    if op == "powv":
-        return f"{base}^{args[1]}"
-    if op == "abs":
-        return f"|{args[0]}|"
     params = [fmt(p) for p in node.params]
-    return f"{op}({', '.join([*args, *params])})"
+    if shown.form:  # (-0.3775)^2, not -0.3775^2, which reads as -(0.3775^2)
+        base = f"({args[0]})" if args and args[0][:1] in "-−" else args[0] if args else ""
+        named = {f"p{i}": p for i, p in enumerate(params)}
+        return shown.form.format(*args, base=base, **named)
+    return f"{node.op}({', '.join([*args, *params])})"
+
+
+def _display(node: Value) -> Display:
+    """How the node's operation is written: its row's display column (a call if it has none)."""
+    op = node.operation
+    return op.row.meta.display if op is not None and op.row is not None else _CALL
+
+
+_CALL = Display()
 
 
 def expression(node: Value, names: Mapping[Value, str]) -> str:
@@ -130,12 +133,9 @@ def full_expression(root: Value, names: Mapping[Value, str], limit: int = 80) ->
     return out if len(out) <= limit else None
 
 
-_LEVEL = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4, "powv": 4}
-
-
 def _level(node: Value) -> int:
     """How tightly the node's formula binds (0: a function call); a weighted sum is a sum."""
-    return 1 if weighted_sum(node) else _LEVEL.get(node.op, 0)
+    return 1 if weighted_sum(node) else _display(node).precedence
 
 
 def _operand(parent: Value, i: int, child: Value, text: str) -> str:
@@ -144,19 +144,29 @@ def _operand(parent: Value, i: int, child: Value, text: str) -> str:
     inner = _level(child) if not child.is_leaf else 0
     if not outer or not inner:  # a function call's argument, or a leaf
         return text
-    right = i > 0 and parent.op in ("sub", "div")  # a - (b + c), a ÷ (b × c)
+    right = i > 0 and not _display(parent).associative  # a - (b + c), a ÷ (b × c)
     if inner < outer or (inner == outer and (right or outer >= 3)):
         return f"({text})"
     return text
 
 
+def _in_rules(name: str, form: str) -> tuple[re.Pattern[str], str]:
+    """A call ``name(a, b)`` in a rule text, and its learner's form with the arguments in."""
+    arity = 2 if "{1}" in form else 1
+    arg = r"([^(),]+)"
+    pattern = re.compile(rf"\b{name}\(" + ", ".join([arg] * arity) + r"\)")
+    return pattern, form.replace("{0}", r"\1").replace("{1}", r"\2")
+
+
 # Helper calls in the rule texts, written as a learner would (``pow_grad(x, k - 1)`` is
-# ``x^(k - 1)`` made total at 0; see autograd.ops).
+# ``x^(k - 1)`` made total at 0): the ``in_rules`` column of the rows and rule helpers.
 _HELPERS = [
-    (re.compile(r"dpow\(([^(),]+), ([^(),]+)\)"), r"\2 * \1^(\2 - 1)"),
-    (re.compile(r"pow_grad\(([^(),]+), ([^(),]+)\)"), r"\1^(\2)"),
-    (re.compile(r"recip\(([^(),]+)\)"), r"1/\1"),
-    (re.compile(r"xlogy\(([^(),]+), ([^(),]+)\)"), r"\1·log(\2)"),
+    _in_rules(fn.__name__, form)
+    for fn, form in [
+        *((h.fn, h.in_rules) for h in RULE_HELPERS),
+        *((p.float_fn, p.meta.display.in_rules) for p in [*TABLE, *HELPER_ROWS]),
+    ]
+    if fn is not None and form
 ]
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
@@ -176,7 +186,7 @@ def derivative_rule(node: Value, i: int, names: Mapping[Value, str]) -> str | No
     """
     if weighted_sum(node):
         return _linear_rule(node, i, names)
-    p: Primitive | None = node._op.primitive if node._op is not None else None
+    p: Primitive | None = node.operation.row if node.operation is not None else None
     if p is None or not isinstance(p.derivatives[i], str):
         return None
     rule = str(p.derivatives[i])

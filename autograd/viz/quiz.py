@@ -137,7 +137,7 @@ def questions(stepper: BackwardStepper, lang: str = "en") -> list[list[Question]
         for i, (child, before, passed) in enumerate(
             zip(step.node.inputs, step.before, step.passed, strict=True)
         ):
-            if child._op is CONST:
+            if child.operation is CONST:
                 continue
             earlier.setdefault(child, before or 0.0)
             totals[child] = totals.get(child, before or 0.0) + passed

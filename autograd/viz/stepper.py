@@ -195,7 +195,7 @@ class Stepper:
         ('x', 'const 3')
         """
         n = self.names[node]
-        return f"const {n}" if node._op is CONST and not node.label else n
+        return f"const {n}" if node.operation is CONST and not node.label else n
 
     def text(self) -> str:
         """Every frame's text from the start, the current one marked with '>'.
