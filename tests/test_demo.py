@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from autograd import Value
 from autograd.cli import demo
 from autograd.cli.main import main
 from autograd.nn import MLP, load, training
@@ -124,7 +125,7 @@ def test_history_keeps_the_data_loss_and_the_l2_term_apart():
 def test_spirals_defaults_learn_and_sgd_gets_settings_that_work():
     assert demo.settings(parse("--dataset", "spirals")).optimizer == "adam"
     chosen = demo.settings(parse("--dataset", "spirals", "--optimizer", "sgd"))
-    assert (chosen.epochs, chosen.lr) == demo.DATASET_SGD["spirals"]
+    assert (chosen.epochs, chosen.lr) == demo.DATASET_STEADY["spirals"]
     given_lr = demo.settings(parse("--dataset", "spirals", "--optimizer", "sgd", "--lr", "0.3"))
     assert given_lr.lr == 0.3 and given_lr.epochs == 400
 
@@ -249,3 +250,27 @@ def test_the_training_time_leaves_out_compiling_and_says_how_long_that_took(monk
     )
     training, compiling = map(float, line)
     assert compiling >= 1.0 and training < 1.0
+
+
+def test_every_registered_optimizer_is_offered_and_an_unknown_one_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Adding an optimiser is one registry entry: the demo offers it and builds it (it once
+    fell through to AdamW); a name that is not registered is refused, never defaulted."""
+    from autograd.nn import optim
+
+    class Halving(optim.SGD):
+        pass
+
+    monkeypatch.setitem(optim.OPTIMIZERS, "halving", optim.OptimizerChoice(Halving, 0.5))
+    args = parse("--optimizer", "halving", "--epochs", "3")
+    opt, schedule = demo.make_optimizer([Value(1.0)], demo.settings(args))
+    assert type(opt) is Halving and opt.lr == 0.5 and schedule is None
+    for name in optim.OPTIMIZERS:
+        args = parse("--optimizer", name, "--epochs", "3")
+        opt, _ = demo.make_optimizer([Value(1.0)], demo.settings(args))
+        assert type(opt) is optim.OPTIMIZERS[name].make
+    with pytest.raises(ValueError, match="unknown optimizer 'rmsprop': choose one of sgd"):
+        demo.make_optimizer(
+            [Value(1.0)], argparse.Namespace(optimizer="rmsprop", lr=None, epochs=1)
+        )

@@ -24,14 +24,13 @@ from ..nn.training import L2, Task, TrainingDiverged, accuracy, fit
 from ..tracer import train_step
 from ..viz import GraphvizNotFound, render, to_dot
 
-DEFAULT_LR = {"sgd": 1.0, "adam": 0.05, "adamw": 0.05}
 DEFAULT_EPOCHS = 100
 # What each dataset gets when an option is left out, measured with the default 16,16 network and
 # seed 0 (training / held-out accuracy). Three interleaved spirals are the hard case: SGD at lr 1
 # for 100 epochs reaches 41% / 36% with tanh and 83% / 78% with relu, while Adam at lr 0.05
 # reaches 97% / 94% and 98% / 98%. Asked for SGD, spirals get 400 epochs at lr 2 (tanh 93% / 94%).
 DATASET_OPTIMIZER = {"spirals": "adam"}
-DATASET_SGD = {"spirals": (400, 2.0)}  # (epochs, lr)
+DATASET_STEADY = {"spirals": (400, 2.0)}  # (epochs, lr) for an optimiser that does not adapt
 # Compiling the step costs about as much as 25 eager steps and then runs ~6x faster
 # (benchmarks/README.md), so shorter runs stay eager. Softmax is not compiled: its stable form
 # subtracts max(logits), a data-dependent constant a trace would freeze.
@@ -82,7 +81,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--optimizer",
-        choices=sorted(DEFAULT_LR),
+        choices=list(optim.OPTIMIZERS),
         help="default: adam for spirals, sgd for the other datasets",
     )
     parser.add_argument(
@@ -111,9 +110,10 @@ def settings(args: argparse.Namespace) -> argparse.Namespace:
     done = argparse.Namespace(**vars(args))
     if done.optimizer is None:
         done.optimizer = DATASET_OPTIMIZER.get(done.dataset, "sgd")
-    epochs, lr = DEFAULT_EPOCHS, DEFAULT_LR[done.optimizer]
-    if done.optimizer == "sgd":
-        epochs, lr = DATASET_SGD.get(done.dataset, (epochs, lr))
+    choice = optim.optimizer_choice(done.optimizer)
+    epochs, lr = DEFAULT_EPOCHS, choice.lr
+    if not choice.adaptive:
+        epochs, lr = DATASET_STEADY.get(done.dataset, (epochs, lr))
     if done.epochs is None:
         done.epochs = epochs
     if done.lr is None:
@@ -195,8 +195,8 @@ def advice(train_accuracy: float, classes: int, args: argparse.Namespace) -> str
         f"more epochs (--epochs {3 * args.epochs})",
         f"another learning rate (--lr, now {args.lr:g})",
     ]
-    if args.optimizer == "sgd":
-        tips.insert(0, "--optimizer adam")
+    if not optim.optimizer_choice(args.optimizer).adaptive:
+        tips.insert(0, f"--optimizer {next(n for n, c in optim.OPTIMIZERS.items() if c.adaptive)}")
     if args.activation != "relu":
         tips.append("--activation relu")
     text = (
@@ -238,11 +238,11 @@ def make_optimizer(
     >>> type(opt).__name__, opt.lr, schedule
     ('Adam', 0.05, None)
     """
-    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
-    if args.optimizer == "sgd":
-        opt: optim.Optimizer = optim.SGD(params, lr=lr)
+    choice = optim.optimizer_choice(args.optimizer)  # an unknown name is refused, not defaulted
+    opt = choice.make(params, lr=args.lr if args.lr is not None else choice.lr)
+    if choice.decays:
         return opt, optim.LinearLR(opt, 1.0, 0.1, total_iters=args.epochs)
-    return (optim.Adam if args.optimizer == "adam" else optim.AdamW)(params, lr=lr), None
+    return opt, None
 
 
 def _compiled_step(

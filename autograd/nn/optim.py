@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..core.numbers import real
 from ..core.value import Value
@@ -352,3 +353,45 @@ def clip_grad_norm(
         for p in params:
             p.grad *= scale
     return total
+
+
+@dataclass(frozen=True)
+class OptimizerChoice:
+    """One optimiser a user can pick by name (the demo's ``--optimizer``, the playground's
+    menu): its class, a learning rate that trains the demo's datasets with it, whether the demo
+    decays that rate linearly to a tenth (plain SGD needs it, Adam adapts its own steps), and
+    whether its steps adapt to the gradients' size (the advice suggests such one otherwise).
+
+    >>> choice = OPTIMIZERS["adam"]
+    >>> choice.make.__name__, choice.lr, choice.decays, choice.adaptive
+    ('Adam', 0.05, False, True)
+    """
+
+    make: type[Optimizer]
+    lr: float
+    decays: bool = False
+    adaptive: bool = True
+
+
+# Every optimiser a user can pick by name; the command line and the playground read this.
+OPTIMIZERS: dict[str, OptimizerChoice] = {
+    "sgd": OptimizerChoice(SGD, 1.0, decays=True, adaptive=False),
+    "adam": OptimizerChoice(Adam, 0.05),
+    "adamw": OptimizerChoice(AdamW, 0.05),
+}
+
+
+def optimizer_choice(name: object) -> OptimizerChoice:
+    """The registered optimiser called ``name``; a ValueError listing the names otherwise (an
+    unknown name is refused, never replaced by a default).
+
+    >>> optimizer_choice("sgd").make.__name__
+    'SGD'
+    >>> optimizer_choice("rmsprop")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown optimizer 'rmsprop': choose one of sgd, adam, adamw
+    """
+    if isinstance(name, str) and name in OPTIMIZERS:
+        return OPTIMIZERS[name]
+    raise ValueError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}")
