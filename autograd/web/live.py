@@ -140,7 +140,7 @@ def neuron_frames(
             mine = [p for p in params if groups.get(p) == group and p in stepper.grads]
             frame["grads"] = {p.label: stepper.grads[p] for p in mine}
             shown = ", ".join(f"{p.label} = {fmt(stepper.grads[p])}" for p in mine)
-            texts.append(say["neuron_grads"].format(neuron=group, grads=shown))
+            texts.insert(0, say["neuron_grads"].format(neuron=group, grads=shown))  # first
         frame["text"] = "\n".join([head, *texts])
         frames.append(frame)
     return frames
