@@ -71,10 +71,7 @@ class Optimizer:
         >>> opt.step(); p.data  # each subclass has its own rule; SGD: p -= lr * grad
         -0.5
         """
-        data, state = self._updated([p.grad for p in self.params])
-        for p, d in zip(self.params, data, strict=True):
-            p.data = d
-        self._keep(state)
+        self._keep(self._updated([p.grad for p in self.params], apply=True)[1])
         self.steps += 1
 
     def peek_step(self, grads: Sequence[float] | None = None) -> list[float]:
@@ -109,8 +106,10 @@ class Optimizer:
                 )
         return self._updated(given)[0]
 
-    def _updated(self, grads: list[float]) -> tuple[list[float], Any]:
-        """The parameters' data after a step with ``grads``, and the state the step leaves."""
+    def _updated(self, grads: list[float], apply: bool = False) -> tuple[list[float], Any]:
+        """The parameters' data after a step with ``grads`` (set in ``.data`` instead when
+        ``apply``: one pass, as fast as a plain step), and the state the step leaves; the
+        optimiser's own state is changed only when ``apply``."""
         raise NotImplementedError(
             f"{type(self).__name__} has no update rule: a subclass implements _updated"
         )
@@ -162,7 +161,9 @@ class SGD(Optimizer):
         """
         super().step()
 
-    def _updated(self, grads: list[float]) -> tuple[list[float], list[float] | None]:
+    def _updated(
+        self, grads: list[float], apply: bool = False
+    ) -> tuple[list[float], list[float] | None]:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         if wd:
             grads = [g + wd * p.data for g, p in zip(grads, self.params, strict=True)]
@@ -174,6 +175,10 @@ class SGD(Optimizer):
                 else [mu * b + g for b, g in zip(buf, grads, strict=True)]
             )
             grads = [g + mu * b for g, b in zip(grads, buf, strict=True)] if self.nesterov else buf
+        if apply:
+            for p, g in zip(self.params, grads, strict=True):
+                p.data -= lr * g
+            return [], buf
         return [p.data - lr * g for p, g in zip(self.params, grads, strict=True)], buf
 
     def _keep(self, state: list[float] | None) -> None:
@@ -253,20 +258,29 @@ class Adam(Optimizer):
         """
         super().step()
 
-    def _updated(self, grads: list[float]) -> tuple[list[float], tuple[list[float], list[float]]]:
+    def _updated(
+        self, grads: list[float], apply: bool = False
+    ) -> tuple[list[float], tuple[list[float], list[float]]]:
         lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
         t = self.steps + 1
         c1, c2 = 1.0 - b1**t, 1.0 - b2**t
-        data, m, v = [], list(self._m), list(self._v)
-        for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
+        a1, a2, sqrt, decay = 1.0 - b1, 1.0 - b2, math.sqrt, 1.0 - lr * wd
+        m, v = (self._m, self._v) if apply else (list(self._m), list(self._v))
+        params, decoupled, data = self.params, self.decoupled, []
+        for i, g in enumerate(grads):
+            p = params[i]
             d = p.data
-            if self.decoupled:
-                d *= 1.0 - lr * wd
+            if decoupled:
+                d *= decay
             elif wd:
                 g = g + wd * d
-            m[i] = b1 * m[i] + (1.0 - b1) * g
-            v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            data.append(d - lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps))
+            m[i] = b1 * m[i] + a1 * g
+            v[i] = b2 * v[i] + a2 * g * g
+            d -= lr * (m[i] / c1) / (sqrt(v[i] / c2) + eps)
+            if apply:
+                p.data = d
+            else:
+                data.append(d)
         return data, (m, v)
 
     def _keep(self, state: tuple[list[float], list[float]]) -> None:
