@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import Value
 from autograd.nn.optim import SGD, Adam, AdamW, LinearLR
@@ -133,3 +135,51 @@ def test_bad_hyperparameters(make, message):
         make([Value(1.0)])
     with pytest.raises(TypeError, match="parameter 0 is a float"):
         SGD([1.0])
+
+
+OPTIMISERS = {
+    "sgd": lambda ps: SGD(ps, lr=0.1),
+    "sgd momentum decay": lambda ps: SGD(ps, lr=0.05, momentum=0.9, weight_decay=0.1),
+    "sgd nesterov": lambda ps: SGD(ps, lr=0.05, momentum=0.8, nesterov=True),
+    "adam": lambda ps: Adam(ps, lr=0.05),
+    "adam decay": lambda ps: Adam(ps, lr=0.05, betas=(0.8, 0.99), weight_decay=0.1),
+    "adamw": lambda ps: AdamW(ps, lr=0.05, weight_decay=0.1),
+}
+
+
+def held(opt):
+    """Everything an optimiser and its parameters hold, nan compared as its bits."""
+    kept = {k: v for k, v in vars(opt).items() if k != "params"}
+    return repr(kept), [(p.data, p.grad) for p in opt.params]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.sampled_from(sorted(OPTIMISERS)),
+    start=st.lists(st.floats(-10, 10), min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_a_peeked_step_is_the_step_bit_for_bit_and_peeking_changes_nothing(name, start, data):
+    ps = [Value(v) for v in start]
+    opt = OPTIMISERS[name](ps)
+    gradients = st.lists(st.floats(-1e3, 1e3), min_size=len(ps), max_size=len(ps))
+    for _ in range(data.draw(st.integers(1, 5))):
+        for p, g in zip(ps, data.draw(gradients), strict=True):
+            p.grad = g
+        other = data.draw(gradients)
+        before = held(opt)
+        peeked, peeked_other = opt.peek_step(), opt.peek_step(other)
+        assert held(opt) == before  # peeking, with the own or other gradients, changed nothing
+        opt.step()
+        assert [p.data for p in ps] == peeked  # == on floats: bit for bit
+        assert len(peeked_other) == len(ps)
+
+
+def test_a_peek_with_the_wrong_gradients_is_refused_and_changes_nothing():
+    ps = [Value(1.0), Value(2.0)]
+    opt = Adam(ps, lr=0.1)
+    with pytest.raises(ValueError, match=r"Adam.peek_step: got 1 gradients for 2 parameters"):
+        opt.peek_step([1.0])
+    with pytest.raises(TypeError, match=r"peek_step\(grads\[1\]\)"):
+        opt.peek_step([1.0, "x"])
+    assert opt.steps == 0 and [p.data for p in ps] == [1.0, 2.0]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cdp import CHROMIUM, Browser
 
+from autograd.core.value import Value
 from autograd.web.live import weight_rows
 from autograd.web.serve import start
 from autograd.web.training import Trainer
@@ -92,11 +93,17 @@ def test_a_neurons_hover_shows_its_heat_map_and_adams_state(page):
     want = weight_rows(t, "L0.N1")
     assert [row[0] for row in shown] == [w["name"] for w in want]
     for row, w in zip(shown, want, strict=True):
-        for text, key in zip(row[1:], ["value", "grad", "m", "sqrt_v", "update"], strict=True):
+        for text, key in zip(row[1:], ["value", "grad", "m", "sqrt_v", "step"], strict=True):
             assert float(text) == pytest.approx(w[key], rel=1e-3, abs=1e-12), (key, row)
-    # the table follows the next epoch
+    # the table follows the next epoch, and its "next step" is the step that epoch took
+    ahead = b.js("viewed.weights")
     epoch(b, epoch_now + 1)
     b.wait(f"document.body.dataset.viewed === 'L0.N1@{epoch_now + 1}'")
+    now = b.js("viewed.weights")
+    for row, before, after in zip(shown, ahead, now, strict=True):
+        assert after["value"] == before["next"]  # == on floats: bit for bit
+        moved = b.js(f"({after['value']!r} - {before['value']!r}).toPrecision(4)")
+        assert row[-1] == moved, (row, before, after)  # the printed step, as printed
 
 
 def loss_after_one_epoch(b: Browser, change: str = "") -> float:
@@ -229,3 +236,48 @@ def test_a_small_networks_point_steps_through_its_backward_pass(page):
     b.wait("document.body.dataset.pointStep === '1'")
     assert b.js("document.getElementById('point-text').textContent").startswith("step 1 of")
     assert b.js("document.querySelector('#point-graph g.current') !== null")
+
+
+def test_the_default_networks_point_steps_a_neuron_at_a_time_to_the_engines_gradients(page):
+    b = page
+    b.js("document.getElementById('train-stop').click()")
+    for id_, value in [("dataset", "moons"), ("hidden", "16, 16"), ("activation", "relu"),
+                       ("optimiser", "adam"), ("lr", "0.05"), ("tseed", "0")]:  # fmt: skip
+        b.js(f"document.getElementById({id_!r}).value = {value!r}")
+    b.js("document.body.dataset.epoch = ''")
+    for n in (1, 2):
+        epoch(b, n)
+    b.js("document.getElementById('point').value = '6'")
+    b.js("document.getElementById('point-show').click()")
+    b.wait("chosenPoint === 6")
+    b.js("document.getElementById('point-steps').click()")
+    b.wait("document.body.dataset.pointStep === '0'", 60)
+    assert b.js("document.getElementById('train-error').hidden")
+    n = b.js("pointFrames.length") - 1
+    assert 30 < n < 60  # a neuron at a time: 16 + 16 + 1 neurons and the loss's nodes
+    slowest = 0.0
+    for k in range(1, n + 1):
+        b.js("window.clickedAt = performance.now()")
+        b.js("document.getElementById('point-next').click()")
+        b.wait(f"document.body.dataset.pointStep === '{k}'", 10)
+        slowest = max(slowest, b.js("performance.now() - window.clickedAt"))
+        assert b.js("document.querySelector('#point-graph svg .current') !== null")
+    assert slowest < 1000, f"a step took {slowest:.0f} ms to draw"
+    # the same point's gradients in native Python, after the same two epochs
+    t = Trainer("moons", "16, 16", "relu", "adam", 0.05)
+    for _ in range(2):
+        t.epoch()
+    x = [Value(v) for v in t.X[6]]
+    t.model.zero_grad()
+    t.task.loss([t.model(x)], [t.y[6]]).backward()
+    engine = {p.label: p.grad for p in t.model.layers[0].parameters()}
+    shown: dict[str, float] = {}
+    for frame in b.js("pointFrames"):
+        shown.update({k: v for k, v in frame.get("grads", {}).items() if k.startswith("L0.")})
+    assert shown.keys() == engine.keys()
+    for label, grad in engine.items():
+        assert shown[label] == pytest.approx(grad, rel=1e-12, abs=1e-300), label
+    last = b.js("pointFrames[pointFrames.length - 1]")
+    said = b.js("document.getElementById('point-text').textContent")
+    assert said == last["text"] and "L0.N15's parameters' gradients now:" in said
+    assert last["grads"] and all(k.startswith("L0.N15.") for k in last["grads"])

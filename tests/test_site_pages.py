@@ -119,6 +119,20 @@ def playground_states(b: Browser, host: str) -> Any:
     b.wait("document.getElementById('heat').dataset.drawnFor")
     yield "point graph and neuron view"
     click(b, "train-stop")
+    b.js("document.getElementById('hidden').value = '16, 16'")
+    b.js("document.body.dataset.epoch = ''")
+    click(b, "train-step")
+    b.wait("document.body.dataset.epoch === '1'", 60)
+    b.js("document.getElementById('point').value = '3'")
+    click(b, "point-show")
+    b.wait("chosenPoint === 3 && document.querySelector('#point-graph svg')")
+    click(b, "point-steps")
+    b.wait("document.body.dataset.pointStep === '0'", 60)
+    for k in range(1, 6):
+        click(b, "point-next")
+        b.wait(f"document.body.dataset.pointStep === '{k}'")
+    yield "a big network's point stepped"
+    click(b, "train-stop")
     b.js("document.getElementById('dataset').value = 'spirals'")
     click(b, "train-step")
     b.wait("trained && trained.classes === 3")
@@ -168,7 +182,7 @@ def test_every_playground_tab_and_state_fits_and_passes_axe(host, browser, size,
         seen.append(state)
         problems += checked(browser, state)
         browser.screenshot(tmp_path / f"{state.replace(' ', '-')}-{size[0]}.png")
-    assert len(seen) == 17
+    assert len(seen) == 18
     assert problems == []
 
 

@@ -7,8 +7,9 @@ floats: ``step()`` reads ``p.grad`` and writes ``p.data``; it records nothing in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.numbers import real
 from ..core.value import Value
@@ -71,7 +72,51 @@ class Optimizer:
         >>> opt.step(); p.data  # each subclass has its own rule; SGD: p -= lr * grad
         -0.5
         """
-        raise NotImplementedError
+        self._keep(self._updated([p.grad for p in self.params], apply=True)[1])
+        self.steps += 1
+
+    def peek_step(self, grads: Sequence[float] | None = None) -> list[float]:
+        """The value each parameter's ``.data`` would have after one :meth:`step` taken with
+        ``grads`` (one number per parameter; default: their current ``.grad``), changing
+        nothing: not the parameters, not their gradients, not the optimiser's state or
+        ``steps``. The values are those ``step()`` then sets, bit for bit.
+
+        PyTorch's optimisers have no such call; the playground's weight table uses it to show
+        the step an optimiser will take next.
+
+        >>> from autograd import Value
+        >>> p = Value(1.0)
+        >>> opt = Adam([p], lr=0.1)
+        >>> (p * 5.0).backward()
+        >>> peeked = opt.peek_step()  # where the step would put p
+        >>> round(peeked[0], 6), p.data, p.grad, opt.steps  # and nothing moved
+        (0.9, 1.0, 5.0, 0)
+        >>> round(opt.peek_step([-2.0])[0], 6)  # with another gradient
+        1.1
+        >>> opt.step(); p.data == peeked[0]
+        True
+        """
+        where = f"{type(self).__name__}.peek_step"
+        if grads is None:
+            given = [p.grad for p in self.params]
+        else:
+            given = [real(g, f"{where}(grads[{i}])") for i, g in enumerate(grads)]
+            if len(given) != len(self.params):
+                raise ValueError(
+                    f"{where}: got {len(given)} gradients for {len(self.params)} parameters"
+                )
+        return self._updated(given)[0]
+
+    def _updated(self, grads: list[float], apply: bool = False) -> tuple[list[float], Any]:
+        """The parameters' data after a step with ``grads`` (set in ``.data`` instead when
+        ``apply``: one pass, as fast as a plain step), and the state the step leaves; the
+        optimiser's own state is changed only when ``apply``."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no update rule: a subclass implements _updated"
+        )
+
+    def _keep(self, state: Any) -> None:
+        """Hold the state a step left (see ``_updated``)."""
 
 
 class SGD(Optimizer):
@@ -115,18 +160,30 @@ class SGD(Optimizer):
         >>> round(p.data, 6)  # -0.1 * 1, then -0.1 * (0.9 * 1 + 2)
         0.61
         """
+        super().step()
+
+    def _updated(
+        self, grads: list[float], apply: bool = False
+    ) -> tuple[list[float], list[float] | None]:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        grads = [p.grad + wd * p.data if wd else p.grad for p in self.params]
+        if wd:
+            grads = [g + wd * p.data for g, p in zip(grads, self.params, strict=True)]
+        buf = self._buf
         if mu:
-            if self._buf is None:
-                self._buf = list(grads)
-            else:
-                self._buf = [mu * b + g for b, g in zip(self._buf, grads, strict=True)]
-            buf = self._buf
+            buf = (
+                list(grads)
+                if buf is None
+                else [mu * b + g for b, g in zip(buf, grads, strict=True)]
+            )
             grads = [g + mu * b for g, b in zip(grads, buf, strict=True)] if self.nesterov else buf
-        for p, g in zip(self.params, grads, strict=True):
-            p.data -= lr * g
-        self.steps += 1
+        if apply:
+            for p, g in zip(self.params, grads, strict=True):
+                p.data -= lr * g
+            return [], buf
+        return [p.data - lr * g for p, g in zip(self.params, grads, strict=True)], buf
+
+    def _keep(self, state: list[float] | None) -> None:
+        self._buf = state
 
 
 class Adam(Optimizer):
@@ -200,19 +257,35 @@ class Adam(Optimizer):
         >>> opt.step(); round(p.data, 6)  # the first Adam step moves by lr, whatever the scale
         0.9
         """
+        super().step()
+
+    def _updated(
+        self, grads: list[float], apply: bool = False
+    ) -> tuple[list[float], tuple[list[float], list[float]]]:
         lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
-        self.steps += 1
-        c1, c2 = 1.0 - b1**self.steps, 1.0 - b2**self.steps
-        m, v = self._m, self._v
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if self.decoupled:
-                p.data *= 1.0 - lr * wd
+        t = self.steps + 1
+        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+        a1, a2, sqrt, decay = 1.0 - b1, 1.0 - b2, math.sqrt, 1.0 - lr * wd
+        m, v = (self._m, self._v) if apply else (list(self._m), list(self._v))
+        params, decoupled, data = self.params, self.decoupled, []
+        for i, g in enumerate(grads):
+            p = params[i]
+            d = p.data
+            if decoupled:
+                d *= decay
             elif wd:
-                g = g + wd * p.data
-            m[i] = b1 * m[i] + (1.0 - b1) * g
-            v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            p.data -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+                g = g + wd * d
+            m[i] = b1 * m[i] + a1 * g
+            v[i] = b2 * v[i] + a2 * g * g
+            d -= lr * (m[i] / c1) / (sqrt(v[i] / c2) + eps)
+            if apply:
+                p.data = d
+            else:
+                data.append(d)
+        return data, (m, v)
+
+    def _keep(self, state: tuple[list[float], list[float]]) -> None:
+        self._m, self._v = state
 
 
 class AdamW(Adam):

@@ -25,6 +25,15 @@ BACKWARD: dict[str, dict[str, str]] = {
         "product": "upstream {up} × local {local} = {passed}; {total}",
         "first": "{who}.grad = {new}",
         "adds": "{who}.grad: {old} -> {new} (adds up)",
+        "neuron_head": (
+            "step {k} of {n}: neuron {neuron}, the backward pass's steps {first} to {last} "
+            "of {total} at once:"
+        ),
+        "neuron_one": (
+            "step {k} of {n}: neuron {neuron}, the backward pass's step {first} of {total}:"
+        ),
+        "node_head": "step {k} of {n}: the backward pass's step {first} of {total}:",
+        "neuron_grads": "{neuron}'s parameters' gradients now: {grads}",
     },
     "zh": {
         "start": (
@@ -40,6 +49,15 @@ BACKWARD: dict[str, dict[str, str]] = {
         "product": "上游 {up} × 局部 {local} = {passed}；{total}",
         "first": "{who}.grad = {new}",
         "adds": "{who}.grad：{old} -> {new}（累加）",
+        "neuron_head": (
+            "第 {k} 步，共 {n} 步：神经元 {neuron}，一次走完反向传播的第 {first} 到 {last} 步"
+            "（共 {total} 步）："
+        ),
+        "neuron_one": (
+            "第 {k} 步，共 {n} 步：神经元 {neuron}，反向传播的第 {first} 步（共 {total} 步）："
+        ),
+        "node_head": "第 {k} 步，共 {n} 步：反向传播的第 {first} 步（共 {total} 步）：",
+        "neuron_grads": "{neuron} 的参数现在的梯度：{grads}",
     },
 }
 

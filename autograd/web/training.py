@@ -13,8 +13,8 @@ from typing import Any
 
 from ..core.modes import no_grad
 from ..core.value import Value
-from ..nn import MLP, Task, datasets, optim
-from ..nn.training import DIVERGED_FACTOR, TrainingDiverged, fit
+from ..nn import MLP, Task, datasets, losses, optim
+from ..nn.training import DIVERGED_FACTOR, L2, TrainingDiverged, fit
 from ..viz.dot import to_dot
 from ..viz.expand import expand
 
@@ -143,6 +143,8 @@ class Trainer:
         self.opt = OPTIMISERS[self.optimiser](self.model.parameters(), lr=rate)
         self.losses: list[float] = []
         self.box = self._box()
+        self.edits = 0  # points added or removed: the data's version
+        self._ahead: tuple[tuple[int, int], list[float]] | None = None  # next_gradients' cache
 
     def _box(self) -> tuple[float, float, float, float]:
         lo = [min(p[i] for p in self.X) - 0.5 for i in (0, 1)]
@@ -175,6 +177,7 @@ class Trainer:
         self.X.append([float(x), float(y)])
         self.y.append(k)
         self.box = self._box()
+        self.edits += 1
         return len(self.X) - 1
 
     def remove_point(self, index: int) -> None:
@@ -188,6 +191,7 @@ class Trainer:
             raise ValueError(f"point: {index} is the last point of class {self.y[index]}")
         del self.X[index], self.y[index]
         self.box = self._box()
+        self.edits += 1
 
     def epoch(self) -> dict[str, Any]:
         """Train one epoch; the epoch number, its loss and accuracy, the class predicted at each
@@ -216,6 +220,37 @@ class Trainer:
             "classes": self.task.classes,
             "train_ms": train_ms,  # the epoch alone, without the grid: for the page's figures
         }
+
+    def next_gradients(self) -> list[float]:
+        """The gradient of the next epoch's loss with respect to each parameter (in the order of
+        ``model.parameters()``): the current network on the current data, differentiated as
+        :func:`autograd.nn.fit`'s epoch differentiates it (the same operations in the same
+        order), so it is bit for bit the gradient the next epoch's step will use. Worked out
+        once per epoch and data; the parameters' ``.grad`` keeps the last epoch's gradient.
+
+        >>> t = Trainer("xor", "2", "tanh", "sgd", 0.1, points=8)
+        >>> ahead = t.next_gradients()
+        >>> _ = t.epoch()
+        >>> [p.grad for p in t.model.parameters()] == ahead
+        True
+        """
+        key = (len(self.losses), self.edits)
+        if self._ahead is not None and self._ahead[0] == key:
+            return self._ahead[1]
+        params = self.model.parameters()
+        saved = [p.grad for p in params]
+        outputs = [self.model(x) for x in self.X]  # as nn.training's epoch: data loss + L2
+        loss = self.task.loss(outputs, self.y) + losses.l2_penalty(params, L2)
+        for p in params:
+            p.grad = 0.0
+        try:
+            loss.backward()
+            ahead = [p.grad for p in params]
+        finally:
+            for p, g in zip(params, saved, strict=True):
+                p.grad = g
+        self._ahead = (key, ahead)
+        return ahead
 
     def grid(self) -> list[float]:
         """The network's score at each of GRID x GRID points over the data (positive: class 1),

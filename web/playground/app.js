@@ -638,10 +638,10 @@ async function viewNeuron(name) {
   const body = $("weights").querySelector("tbody");
   body.replaceChildren();
   const adam = "m" in (answer.weights[0] || {});
-  for (const th of [...$("weights").querySelectorAll("th")].slice(3)) th.hidden = !adam;
+  for (const th of [...$("weights").querySelectorAll("th")].slice(3, 5)) th.hidden = !adam;
   for (const w of answer.weights) {
     const tr = document.createElement("tr");
-    const cells = [w.name, w.value, w.grad, ...(adam ? [w.m, w.sqrt_v, w.update] : [])];
+    const cells = [w.name, w.value, w.grad, ...(adam ? [w.m, w.sqrt_v] : []), w.step];
     for (const v of cells) {
       const td = document.createElement("td");
       td.textContent = typeof v === "number" ? v.toPrecision(4) : String(v);
