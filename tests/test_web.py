@@ -148,3 +148,31 @@ def test_an_infinite_value_or_gradient_still_gives_json_the_page_can_read(expr, 
         Session().handle(json.dumps({"do": "graph", "expr": expr, "values": values}))
     )
     assert answer["ok"] is True or "error" in answer
+
+
+def test_the_page_s_menus_offer_exactly_the_registries() -> None:
+    """The dataset, activation and optimiser menus of the playground list what the package's
+    registries hold (a new registry entry without its menu option, or the reverse, fails
+    here), and the Worker refuses a name no registry holds."""
+    import re
+    from pathlib import Path
+
+    from autograd.nn.activations import ACTIVATION_FUNCTIONS
+    from autograd.nn.datasets import DATASETS
+    from autograd.nn.optim import OPTIMIZERS
+    from autograd.web.session import Session
+
+    page = (Path(__file__).resolve().parents[1] / "web/playground/index.html").read_text()
+
+    def menu(name: str) -> set[str]:
+        select = re.search(rf'<select id="{name}">(.*?)</select>', page, re.S)
+        assert select, name
+        options = re.findall(r'<option(?: value="([^"]*)")?>([^<]*)</option>', select.group(1))
+        return {value or text for value, text in options}
+
+    assert menu("dataset") == set(DATASETS)
+    assert menu("optimiser") == set(OPTIMIZERS)
+    assert menu("activation") == {a for a, f in ACTIVATION_FUNCTIONS.items() if f is not None}
+    for field in ("dataset", "optimiser", "activation"):
+        answer = json.loads(Session().handle(json.dumps({"do": "train", field: "nope"})))
+        assert answer["ok"] is False and "nope" in answer["error"], answer

@@ -77,7 +77,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--points", type=_positive(int), default=100, help="training points")
     parser.add_argument("--hidden", type=_hidden, default=[16, 16], help="e.g. 16,16")
     parser.add_argument(
-        "--activation", choices=[a for a in ACTIVATION_FUNCTIONS if a != "linear"], default="relu"
+        "--activation",
+        choices=[a for a, f in ACTIVATION_FUNCTIONS.items() if f is not None],
+        default="relu",
     )
     parser.add_argument(
         "--optimizer",

@@ -14,19 +14,15 @@ from typing import Any
 from ..core.modes import no_grad
 from ..core.value import Value
 from ..nn import MLP, Task, datasets, losses, optim
+from ..nn.activations import ACTIVATION_FUNCTIONS
 from ..nn.training import DIVERGED_FACTOR, L2, TrainingDiverged, fit
 from ..viz.dot import to_dot
 from ..viz.expand import expand
 
-DATASETS: dict[str, Callable[..., Any]] = {
-    "moons": datasets.moons,
-    "circles": datasets.circles,
-    "xor": datasets.xor,
-    "blobs": datasets.blobs,
-    "spirals": datasets.spirals,
-}
-OPTIMISERS = {"sgd": optim.SGD, "adam": optim.Adam}
-ACTIVATIONS = ("relu", "tanh", "sigmoid")
+# The choices are the package's registries (the page's menus are checked against them).
+DATASETS: dict[str, Callable[..., Any]] = datasets.DATASETS
+OPTIMISERS = optim.OPTIMIZERS
+ACTIVATIONS = tuple(name for name, f in ACTIVATION_FUNCTIONS.items() if f is not None)
 GRID = 24  # the decision boundary is drawn from GRID x GRID predictions
 MAX_HIDDEN = (3, 32)  # at most 3 hidden layers of at most 32 neurons
 MAX_LR = 100.0  # high enough to watch training diverge
@@ -140,7 +136,7 @@ class Trainer:
         self.model = MLP(2, [*sizes, outputs], activation=act, seed=seed)
         rate = learning_rate(lr)
         self.optimiser = choice(optimiser, OPTIMISERS, "optimiser")
-        self.opt = OPTIMISERS[self.optimiser](self.model.parameters(), lr=rate)
+        self.opt = OPTIMISERS[self.optimiser].make(self.model.parameters(), lr=rate)
         self.losses: list[float] = []
         self.box = self._box()
         self.edits = 0  # points added or removed: the data's version
