@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import math
 import subprocess
 import sys
@@ -346,7 +347,8 @@ def _imports() -> str:
     )
     from_ops = sorted(
         n for n in used
-        if (n in FLOAT_NAMESPACE or n.startswith("ieee_")) and n not in from_math and n != "abs"
+        if (n in FLOAT_NAMESPACE or n.startswith("ieee_")) and n not in from_math
+        and not (n in FLOAT_NAMESPACE and FLOAT_NAMESPACE[n] is getattr(builtins, n, None))
     )  # fmt: skip
     for n in from_ops:
         assert getattr(ops, n, None) is not None, f"autograd.ops has no {n}"

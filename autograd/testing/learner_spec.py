@@ -119,12 +119,15 @@ ALL_OPS = {**LEARNER_OPS, **REFLECTED_OPS}
 # The rows check_engine judges (the learner spec keyed by row); rows not here are in
 # LEFT_OUT with the reason.
 LEARNER_ROWS: frozenset[Primitive] = frozenset(op.row for op in LEARNER_OPS.values())
+_NOT_JUDGED = "not in the micrograd-style engines check_engine judges"
 LEFT_OUT: dict[str, str] = {
     "powv": "check_engine asks for x ** number (square, cube, root, inverse) only",
-    **{
-        name: "not in the micrograd-style engines check_engine judges"
-        for name in ("leaky_relu", "softplus", "abs", "max", "min", "clamp")
-    },
+    "leaky_relu": _NOT_JUDGED,
+    "softplus": _NOT_JUDGED,
+    "abs": _NOT_JUDGED,
+    "max": _NOT_JUDGED,
+    "min": _NOT_JUDGED,
+    "clamp": _NOT_JUDGED,
     "identity": "a node of autograd.func's own, no user operation",
 }
 
