@@ -3,7 +3,8 @@ PyTorch's OpInfo database): a new row that a catalogue misses fails here, by nam
 
 from __future__ import annotations
 
-import math
+import re
+from pathlib import Path
 
 import pytest
 
@@ -24,11 +25,23 @@ def _displayed(p: Primitive) -> bool:
     return bool(shown.infix or shown.form or p.function)
 
 
+def _readme_methods() -> set[str]:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    found = re.search(r"and the methods\s+`([^`]*)`", readme)
+    return set(found.group(1).split()) if found else set()
+
+
+def _in_readme(p: Primitive) -> bool:
+    """The README's engine-in-brief names the method (operators are listed there as such)."""
+    return p.method is None or p.method.startswith("__") or p.method in _readme_methods()
+
+
 # (catalogue, does it cover the row, its opt-outs)
 CATALOGUES = [
     ("meta.torch (the PyTorch reference the cross-checks use)",
      lambda p: p.meta.torch is not None, NO_TORCH),
     ("meta.display (how drawings and exercises write it)", _displayed, NO_DISPLAY),
+    ("README.md (the engine in brief lists every method)", _in_readme, {}),
     ("autograd.testing.learner_spec.LEARNER_OPS (the spec check_engine uses)",
      lambda p: p in learner_spec.LEARNER_ROWS, learner_spec.LEFT_OUT),
     ("autograd.exercises.catalogue.MISTAKES (the typical mistakes a diagnosis tries)",
@@ -65,10 +78,11 @@ def test_opt_outs_name_rows_that_exist_and_are_left_out(name, covers, left_out) 
 def test_a_new_row_is_named_with_the_catalogues_it_lacks() -> None:
     """A maintainer's new row (``tan``) without catalogue entries is named, catalogue by
     catalogue; the display of a call needs no entry."""
-    tan = Primitive("new_tan", ("x",), "tan(x)", ("1 + out * out",), float_fn=math.tan)
+    tan = Primitive("cot", ("x",), "cot(x)", ("-1 - out * out",))
     gaps = missing(tan)
     assert [g.split()[0] for g in gaps] == [
         "meta.torch",
+        "README.md",
         "autograd.testing.learner_spec.LEARNER_OPS",
         "autograd.exercises.catalogue.MISTAKES",
         "autograd.exercises.catalogue.OPERANDS",

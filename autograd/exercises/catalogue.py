@@ -192,6 +192,13 @@ MISTAKES: Mapping[Primitive, tuple[Mistake, ...]] = MappingProxyType({
         Mistake(lambda s: 1 - s.out, lambda s: "the rule is 1 - out², the square is missing."),
     ),
     OPS["sigmoid"]: (_OUTPUT_ITSELF, _from_input(lambda x: x * (1 - x)), _MEAN_SLOPE),
+    OPS["tan"]: (
+        Mistake(lambda s: s.out, lambda s: f"that is tan({s.me}) itself; the derivative is "
+                f"1 + tan({s.me})²."),
+        _from_input(lambda x: 1 + x * x),
+        Mistake(lambda s: 1 - s.out * s.out, lambda s: "the rule is 1 + out², not tanh's "
+                "1 - out²."),
+    ),
     OPS["relu"]: (
         Mistake(lambda s: 1.0 if s.x <= 0 else 0.0, lambda s: "relu passes the gradient only "
                 f"where its input is > 0 here {s.me} = {fmt(s.x)}."),
@@ -252,6 +259,7 @@ OPERANDS: Mapping[Primitive, Friendly] = MappingProxyType({
     OPS["pow"]: Friendly(lambda xs: abs(xs[0]) <= 6, params=((2.0, 3.0),)),
     OPS["log"]: _POSITIVE,
     OPS["sqrt"]: _POSITIVE,
+    OPS["tan"]: Friendly(lambda xs: abs(xs[0]) <= 1.2),  # clear of the poles at ±π/2
 })  # fmt: skip
 OPERANDS_LEFT_OUT: Mapping[str, str] = MappingProxyType({
     "powv": "x ** y of two Values needs a positive base: exercises use x ** k",

@@ -128,6 +128,7 @@ LEFT_OUT: dict[str, str] = {
     "max": _NOT_JUDGED,
     "min": _NOT_JUDGED,
     "clamp": _NOT_JUDGED,
+    "tan": _NOT_JUDGED,
     "identity": "a node of autograd.func's own, no user operation",
 }
 
