@@ -228,10 +228,10 @@ def check_calls(p: Primitive) -> None:
     autograd.core.twins when it is no method: checked before any code is written.
 
     >>> check_calls(ops.OPS["tanh"])
-    >>> check_calls(Primitive("tan", ("x",), "tan(x)", ("1 + out * out",)))
+    >>> check_calls(Primitive("cot", ("x",), "cot(x)", ("-1 - out * out",)))
     Traceback (most recent call last):
     ...
-    ValueError: row 'tan': its rules call tan, which is no row's float_fn nor a rule helper
+    ValueError: row 'cot': its rules call cot, which is no row's float_fn nor a rule helper
     """
     called: set[str] = set()
     for text in (p.forward, *p.derivatives):

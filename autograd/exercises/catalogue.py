@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..core.value import Value
@@ -34,11 +34,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Site:
-    """Input ``i`` of node ``c`` in exercise ``ex``: what a mistake's value and sentence read.
+    """Input ``i`` of node ``c`` in exercise ``ex``, with what a mistake's value and sentence
+    read: the inputs' values ``xs``, input ``i``'s value ``x``, the node's value ``out``, the
+    names of input ``i`` (``me``), of the other input of a binary node (``other``, else '') and
+    of the node itself (``node``).
 
     >>> from autograd.exercises import Exercise
     >>> ex = Exercise.from_expression("x * w", x=2.0, w=-3.0)
-    >>> s = Site(ex, ex.root, 0)
+    >>> s = Site.of(ex, ex.root, 0)
     >>> s.x, s.out, s.me, s.other
     (2.0, -6.0, 'x', 'w')
     """
@@ -46,36 +49,25 @@ class Site:
     ex: Problem
     c: Value
     i: int
+    xs: list[float]
+    x: float
+    out: float
+    me: str
+    other: str
+    node: str
 
-    @property
-    def xs(self) -> list[float]:
-        """The values of the node's inputs."""
-        return [x.data for x in self.c.inputs]
+    @classmethod
+    def of(cls, ex: Problem, c: Value, i: int) -> Site:
+        """The site of input ``i`` of ``c``.
 
-    @property
-    def x(self) -> float:
-        """The value of input ``i``."""
-        return self.c.inputs[self.i].data
-
-    @property
-    def out(self) -> float:
-        """The node's own value."""
-        return self.c.data
-
-    @property
-    def me(self) -> str:
-        """The name of input ``i``."""
-        return self.ex.name(self.c.inputs[self.i])
-
-    @property
-    def other(self) -> str:
-        """The name of the other input of a binary node ('' for a unary one)."""
-        return self.ex.name(self.c.inputs[1 - self.i]) if len(self.c.inputs) == 2 else ""
-
-    @property
-    def node(self) -> str:
-        """The name of the node itself."""
-        return self.ex.name(self.c)
+        >>> from autograd.exercises import Exercise
+        >>> ex = Exercise.from_expression("exp(x)", x=0.0)
+        >>> Site.of(ex, ex.root, 0).other
+        ''
+        """
+        xs = [x.data for x in c.inputs]
+        other = ex.name(c.inputs[1 - i]) if len(c.inputs) == 2 else ""
+        return cls(ex, c, i, xs, xs[i], c.data, ex.name(c.inputs[i]), other, ex.name(c))
 
 
 @dataclass(frozen=True)
@@ -87,7 +79,7 @@ class Mistake:
     >>> m = MISTAKES[OPS["exp"]][0]
     >>> from autograd.exercises import Exercise
     >>> ex = Exercise.from_expression("exp(x)", x=2.0)
-    >>> m.value(Site(ex, ex.root, 0)), m.says(Site(ex, ex.root, 0))
+    >>> m.value(Site.of(ex, ex.root, 0)), m.says(Site.of(ex, ex.root, 0))
     (2.0, 'the derivative of e^x is e^x itself, not x.')
     """
 
@@ -245,7 +237,7 @@ class Friendly:
     (False, ((2.0, 3.0),))
     """
 
-    operands: Callable[[Sequence[float]], bool] = _anywhere
+    operands: Callable[[Sequence[float]], bool] = field(default_factory=lambda: _anywhere)
     params: tuple[tuple[float, ...], ...] = ()
 
 

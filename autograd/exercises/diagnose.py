@@ -338,7 +338,7 @@ def typical_locals(ex: Problem, c: Value, i: int) -> list[tuple[float, str]]:
         if math.isfinite(v):
             found.append((v, sentence()))
 
-    site = Site(ex, c, i)
+    site = Site.of(ex, c, i)
     row = c.operation.row if c.operation is not None else None
     for m in MISTAKES.get(row, ()) if row is not None else ():
         if m.inputs is None or i in m.inputs:
