@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import math
 import subprocess
 import sys
@@ -227,10 +228,10 @@ def check_calls(p: Primitive) -> None:
     autograd.core.twins when it is no method: checked before any code is written.
 
     >>> check_calls(ops.OPS["tanh"])
-    >>> check_calls(Primitive("tan", ("x",), "tan(x)", ("1 + out * out",)))
+    >>> check_calls(Primitive("cot", ("x",), "cot(x)", ("-1 - out * out",)))
     Traceback (most recent call last):
     ...
-    ValueError: row 'tan': its rules call tan, which is no row's float_fn nor a rule helper
+    ValueError: row 'cot': its rules call cot, which is no row's float_fn nor a rule helper
     """
     called: set[str] = set()
     for text in (p.forward, *p.derivatives):
@@ -346,7 +347,8 @@ def _imports() -> str:
     )
     from_ops = sorted(
         n for n in used
-        if (n in FLOAT_NAMESPACE or n.startswith("ieee_")) and n not in from_math and n != "abs"
+        if (n in FLOAT_NAMESPACE or n.startswith("ieee_")) and n not in from_math
+        and not (n in FLOAT_NAMESPACE and FLOAT_NAMESPACE[n] is getattr(builtins, n, None))
     )  # fmt: skip
     for n in from_ops:
         assert getattr(ops, n, None) is not None, f"autograd.ops has no {n}"

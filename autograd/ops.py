@@ -565,6 +565,16 @@ DOC_COS = """The cosine (radians); the derivative is -sin x.
     (True, -1.0)
     """
 
+DOC_TAN = """The tangent (radians); the derivative is 1 + tan(x)**2, from the result.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.tan()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (0.0, 1.0)
+    """
+
 DOC_LEAKY_RELU = """``x`` where x > 0, else ``slope * x``; the derivative is 1 there, or ``slope``.
 
     >>> from autograd import Value
@@ -694,6 +704,10 @@ TABLE: list[Primitive] = [
     _p(
         "cos", "x", "cos(x)", ["-sin(x)"], domain="finite x", sample=(ANY,), doc=DOC_COS,
         float_fn=math.cos, ieee_fn=ieee_cos, meta=_meta("torch.cos"),
+    ),
+    _p(
+        "tan", "x", "tan(x)", ["1 + out * out"], domain="finite x", sample=(((-1.2, 1.2),),),
+        doc=DOC_TAN, float_fn=math.tan, meta=_meta("torch.tan"),
     ),
     _p(
         "max", "xy", "maximum(x, y)",

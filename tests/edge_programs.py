@@ -8,15 +8,27 @@ as ``x - y``, ``x * 0`` or ``relu(-x)`` are exactly 0 and poles and kinks are hi
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 from hypothesis import strategies as st
 
 from autograd import Value
+from autograd.ops import OPS, TABLE, Primitive
+from autograd.testing.operations import apply
 
-UNARY = ["neg", "sqrt", "relu", "abs", "exp", "tanh", "sigmoid", "sin", "cos", "softplus", "log"]
-UNARY += ["leaky_relu"]
+# The operations come from the registry: every unary row with a PyTorch reference (x ** k is a
+# kind of step of its own, with the exponents below), and the arithmetic of two operands.
+UNARY = [p.name for p in TABLE if p.meta.torch and len(p.inputs) == 1 and p is not OPS["pow"]]
 BINARY = ["add", "sub", "mul"]
+
+
+def params(p: Primitive) -> tuple[float, ...]:
+    """A row's parameters in these programs: its largest test values (leaky_relu's slope 0.2,
+    clamp to [-1, 1]), else its defaults."""
+    return tuple(max(s) for s in p.param_samples) or p.param_defaults
+
+
 EXPONENTS = [0.0, 1.0, 2.0, 3.0, 4.0, 0.5, 1.5, 2.5, -1.0, -2.0]
 EDGE_POINTS = [0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -2.0, 0.25]
 CONSTANTS = [0.0, 1.0, -1.0, 2.0]
@@ -57,14 +69,8 @@ def run_engine(steps: list[Step], x: Value, y: Value) -> Value:
         elif op in BINARY:
             b = slots[args[1]]
             out = {"add": a + b, "sub": a - b, "mul": a * b}[op]
-        elif op == "neg":
-            out = -a
-        elif op == "abs":
-            out = abs(a)
-        elif op == "leaky_relu":
-            out = a.leaky_relu(0.1)
         else:
-            out = getattr(a, op)()
+            out = apply(OPS[op], [a], params(OPS[op]))
         slots.append(out)
     return slots[-1]
 
@@ -90,7 +96,6 @@ def _pair(slots: list[Value], args: tuple[int, ...]) -> tuple[Value, Value]:
 
 
 def run_torch(torch: Any, steps: list[Step], x: Any, y: Any) -> Any:
-    F = torch.nn.functional
     slots = [x, y]
     for op, args, param in steps:
         a = slots[args[0]]
@@ -101,12 +106,9 @@ def run_torch(torch: Any, steps: list[Step], x: Any, y: Any) -> Any:
         elif op in BINARY:
             b = slots[args[1]]
             out = {"add": a + b, "sub": a - b, "mul": a * b}[op]
-        elif op == "leaky_relu":
-            out = F.leaky_relu(a, 0.1)
-        elif op == "softplus":
-            out = F.softplus(a)
         else:
-            out = getattr(torch, op)(a)
+            p = OPS[op]
+            out = operator.attrgetter(p.meta.torch.removeprefix("torch."))(torch)(a, *params(p))
         slots.append(out)
     return slots[-1]
 

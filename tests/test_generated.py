@@ -191,13 +191,13 @@ def test_a_new_row_reaches_every_consumer(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("rule", "why"),
-    [("tan(x)", "its rules call tan"), ("x * z", "its rules read z"), ("math.exp(x)", "plain")],
+    [("cot(x)", "its rules call cot"), ("x * z", "its rules read z"), ("math.exp(x)", "plain")],
 )
 def test_the_generator_refuses_a_rule_calling_what_no_row_defines(
     monkeypatch: pytest.MonkeyPatch, rule: str, why: str
 ) -> None:
     """Before writing anything, every name a rule calls is a row's float_fn or a rule helper."""
-    bad = ops.Primitive("tan", ("x",), rule, ("1 + out * out",))
+    bad = ops.Primitive("cot", ("x",), rule, ("-1 - out * out",))
     monkeypatch.setattr(generate, "TABLE", [*ops.TABLE, bad])
     with pytest.raises(ValueError, match=why):
         generate.render()

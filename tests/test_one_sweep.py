@@ -12,7 +12,6 @@ x < 0: sqrt' = inf, relu' = 0, and the gradient is 0, not nan).
 from __future__ import annotations
 
 import math
-import operator
 import struct
 from typing import Any
 
@@ -24,10 +23,18 @@ import autograd
 from autograd import AnomalyError, Value, detect_anomaly, grad
 from autograd.forward_mode import tangents
 from autograd.fused import linear
+from autograd.ops import OPS, TABLE
+from autograd.testing.operations import apply
 from autograd.viz import BackwardStepper
 
-UNARY = ["relu", "sqrt", "abs", "tanh", "exp", "sigmoid", "neg", "log", "sin", "softplus"]
-BINARY = ["add", "sub", "mul", "div", "max", "min"]
+# The registry's rows that a user calls as a method: unary ones with no parameter to draw (or
+# defaults for all), binary ones; x ** k and clamp are steps with drawn parameters below.
+UNARY = [
+    p.name
+    for p in TABLE
+    if len(p.inputs) == 1 and p.method and len(p.param_defaults) == len(p.params)
+]
+BINARY = [p.name for p in TABLE if len(p.inputs) == 2 and p.method]
 POINTS = [0.0, 1.0, -1.0, 2.0, -2.0, 0.5, 3.0, 1e-300, 1e300]
 
 
@@ -59,22 +66,11 @@ def run(steps: list[tuple[Any, ...]], x: Value, y: Value) -> Value:
     slots = [x, y]
     for op, args, param in steps:
         a = [slots[i] for i in args]
-        if op == "pow":
-            out = a[0] ** param
-        elif op == "clamp":
-            out = a[0].clamp(*param)
-        elif op == "linear":
+        if op == "linear":
             out = linear(a[:2], a[2:4], a[4])
-        elif op == "neg":
-            out = -a[0]
-        elif op == "abs":
-            out = abs(a[0])
-        elif op in ("add", "sub", "mul", "div"):
-            out = getattr(operator, "truediv" if op == "div" else op)(a[0], a[1])
-        elif op in ("max", "min"):
-            out = getattr(a[0], op)(a[1])
         else:
-            out = getattr(a[0], op)()
+            given = param if isinstance(param, tuple) else () if param is None else (param,)
+            out = apply(OPS[op], a, given or OPS[op].param_defaults)
         slots.append(out)
     return slots[-1]
 

@@ -1,25 +1,45 @@
 """Cross-check against PyTorch on 0-dim float64 tensors (run by .ci/run with the torch extra)."""
 
 import math
+import operator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, grad
+from autograd.ops import OPS, TABLE
+from autograd.testing.operations import apply
 
 pytestmark = pytest.mark.torch
 torch = pytest.importorskip("torch")
 
-UNARY = ["exp", "tanh", "sigmoid", "relu", "sin", "cos", "softplus", "abs"]
+
+def _both_signs(intervals):
+    return min(lo for lo, _ in intervals) < 0 < max(hi for _, hi in intervals)
 
 
-def _apply(lib, name, v):
+def _params(p):
+    """The parameters a cross-check calls a row with: its first test values, else its defaults."""
+    return tuple(s[0] for s in p.param_samples) if p.param_samples else p.param_defaults
+
+
+# The rows with a PyTorch reference, from the registry: unary ones defined on both signs (the
+# expressions' values lie in [-1.5, 1.5]) and binary ones defined everywhere.
+UNARY = [p for p in TABLE if p.meta.torch and len(p.inputs) == 1 and _both_signs(p.sample[0])]
+BINARY = [p for p in TABLE if p.meta.torch and len(p.inputs) == 2 and p.domain == OPS["add"].domain]
+KINKS = [p for p in TABLE if p.meta.torch and len(p.inputs) == 1 and p.kinks]
+
+
+def _torch_fn(p):
+    return operator.attrgetter(p.meta.torch.removeprefix("torch."))(torch)
+
+
+def _apply(lib, p, *vs, params=None):
+    params = _params(p) if params is None else params
     if lib == "torch":
-        if name == "softplus":
-            return torch.nn.functional.softplus(v)
-        return getattr(torch, name)(v)
-    return abs(v) if name == "abs" else getattr(v, name)()
+        return _torch_fn(p)(*vs, *params)
+    return apply(p, vs, params)
 
 
 def _expression(lib, xs, plan):
@@ -28,21 +48,19 @@ def _expression(lib, xs, plan):
     for kind, i, j, name in plan:
         a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
         if kind == "unary":
-            nodes.append(_apply(lib, name, a))
-        elif kind == "mul":
-            nodes.append(a * b)
-        elif kind == "add":
-            nodes.append(a + b)
+            nodes.append(_apply(lib, UNARY[name % len(UNARY)], a))
+        elif kind == "binary":
+            nodes.append(_apply(lib, BINARY[name % len(BINARY)], a, b))
         else:  # safe division and power
             nodes.append(a / (1 + b * b) + (1 + a * a) ** 0.5)
     return nodes[-1] + nodes[-2]
 
 
 step = st.tuples(
-    st.sampled_from(["unary", "mul", "add", "div"]),
+    st.sampled_from(["unary", "binary", "binary", "div"]),
     st.integers(0, 50),
     st.integers(0, 50),
-    st.sampled_from(UNARY),
+    st.integers(0, 50),
 )
 
 
@@ -65,17 +83,19 @@ def test_value_and_gradients_match_torch(values, plan):
         assert x.grad == pytest.approx(want, rel=1e-8, abs=1e-10)
 
 
-@pytest.mark.parametrize("name", ["relu", "abs", "sqrt", "leaky_relu"])
-def test_kinks_match_torch(name):
+def test_the_cross_checks_cover_rows_of_every_kind():
+    names = {p.name for p in UNARY + BINARY + KINKS}
+    assert {"tanh", "relu", "softplus", "mul", "sub", "max", "sqrt", "clamp"} <= names
+
+
+@pytest.mark.parametrize("p", KINKS, ids=lambda p: p.name)
+def test_kinks_match_torch(p):
     x = Value(0.0)
     t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
-    if name == "leaky_relu":
-        x.leaky_relu(0.1).backward()
-        torch.nn.functional.leaky_relu(t, 0.1).backward()
-    else:
-        (abs(x) if name == "abs" else getattr(x, name)()).backward()
-        getattr(torch, name)(t).backward()
-    assert x.grad == t.grad.item()
+    params = tuple(max(s) for s in p.param_samples) or p.param_defaults  # x ** 3, not 0 ** -2.5
+    _apply("autograd", p, x, params=params).backward()
+    _apply("torch", p, t, params=params).backward()
+    assert x.grad == t.grad.item() or (math.isnan(x.grad) and math.isnan(t.grad.item()))
 
 
 def test_second_derivative_matches_torch():

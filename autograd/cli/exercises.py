@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..ops import OPS
+from ..exercises.generate import OFFERED
 
 EXAMPLE = "python -m autograd exercises --seed 1 --count 5 --out sheet/"
 MARK_EXAMPLE = "python -m autograd exercises mark answers/ --key sheet/key.json --out results/"
@@ -94,9 +94,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         )
         return 2
     ops = [o.strip() for o in args.ops.split(",") if o.strip()] or None
-    unknown = [o for o in ops or [] if o not in OPS or o == "powv"]
+    unknown = [o for o in ops or [] if o not in OFFERED]
     if unknown:
-        known = ", ".join(n for n in OPS if n != "powv")
+        known = ", ".join(OFFERED)
         print(f"exercises: unknown operation(s) {', '.join(unknown)}; use {known}", file=err)
         return 2
     if not 1 <= args.count <= 100 or not 1 <= args.size <= 30:

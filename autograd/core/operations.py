@@ -17,7 +17,7 @@ file; ``Value`` derives from ``Operations``) records such a node.
 from __future__ import annotations
 
 from collections.abc import Callable
-from math import cos, exp, log, sin, sqrt, tanh
+from math import cos, exp, log, sin, sqrt, tan, tanh
 from typing import TYPE_CHECKING, Any, Union
 
 from ..ops import (
@@ -1105,6 +1105,54 @@ COS = register(
         partials_graph=partials_graph_cos,
         backward_ieee=backward_ieee_cos,
         terms_ieee=terms_ieee_cos,
+    )
+)
+
+
+# -- tan: out = tan(x) -----------------------------------------------------------------------------
+#    d out/dx = 1 + out * out
+
+
+def terms_tan(node: Any, g: Any) -> tuple[Any, ...]:
+    """What each input receives, returned."""
+    out = node.data
+    return (g * (1 + out * out),)
+
+
+def partials_tan(node: Any) -> tuple[Any, ...]:
+    """The local derivatives."""
+    out = node.data
+    return (1 + out * out,)
+
+
+def terms_graph_tan(node: Any, g: Any) -> tuple[Any, ...]:
+    """The terms, over Values."""
+    out = node
+    return (g * (1 + out * out),)
+
+
+def partials_graph_tan(node: Any) -> tuple[Any, ...]:
+    """The local derivatives, over Values."""
+    out = node
+    return (1 + out * out,)
+
+
+def backward_tan(node: Any) -> None:
+    """The chain rule at a tan node."""
+    _x = node._a
+    out = node.data
+    _x.grad += node.grad * (1 + out * out)
+
+
+TAN = register(
+    Op(
+        row("tan"),
+        "tan",
+        backward=backward_tan,
+        terms=terms_tan,
+        partials=partials_tan,
+        terms_graph=terms_graph_tan,
+        partials_graph=partials_graph_tan,
     )
 )
 
@@ -2206,6 +2254,33 @@ class Operations:
             return scoped(node)
         return node
 
+    def tan(self) -> Self:
+        """The tangent (radians); the derivative is 1 + tan(x)**2, from the result.
+
+        >>> from autograd import Value
+        >>> x = Value(0.0)
+        >>> y = x.tan()
+        >>> y.backward()
+        >>> y.data, x.grad
+        (0.0, 1.0)
+        """
+        cls = type(self)
+        x = self.data
+        try:
+            data = tan(x)
+        except (ArithmeticError, ValueError) as e:
+            raise domain_error(TAN, e, (x,)) from None
+        node = new(cls)
+        node.data = data
+        node.grad = 0.0
+        node.label = ""
+        node._a = self
+        node._b = None
+        node._op = TAN  # its chain rule: backward_tan
+        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+            return scoped(node)
+        return node
+
     def max(self, other: Operand) -> Self:
         """The larger of this value and ``other``; at a tie each gets half the gradient.
 
@@ -2320,6 +2395,7 @@ LEAKY_RELU.make = Operations.leaky_relu
 SOFTPLUS.make = Operations.softplus
 SIN.make = Operations.sin
 COS.make = Operations.cos
+TAN.make = Operations.tan
 MAX.make = Operations.max
 MIN.make = Operations.min
 CLAMP.make = Operations.clamp

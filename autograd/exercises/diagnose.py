@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import itertools
 import math
-import statistics
 from collections.abc import Callable
+from functools import partial
 
 from ..core.value import Value
 from ..ops import FLOAT_NAMESPACE, TABLE, Primitive
 from ..viz.names import derivative_rule, expression
 from ..viz.style import fmt, fmt_product
+from .catalogue import MISTAKES, Site
 from .problem import Problem
 from .report import Diagnosis, Mark, Report
 
@@ -324,76 +325,34 @@ def typical_locals(ex: Problem, c: Value, i: int) -> list[tuple[float, str]]:
     >>> typical_locals(ex, ex.root, 0)[0]
     (2.0, 'you used x, its own value, where the rule needs the other factor w.')
     """
-    xs = [x.data for x in c.inputs]
-    x, out, op = xs[i], c.data, c.op
-    me, names = ex.name(c.inputs[i]), ex.names
     right = ex.local(c, i)
     found: list[tuple[float, str]] = []
 
-    def add(value: float | Callable[[], float], sentence: str) -> None:
+    def add(value: Callable[[], float], sentence: Callable[[], str]) -> None:
         # A candidate may be arithmetic that fails at these numbers (0 ** -0.5, 1 / 1e-400):
         # then it is no candidate. Computed here, so a failure never ends the diagnosis.
         try:
-            v = value() if callable(value) else value
+            v = value()
         except (ArithmeticError, ValueError):
             return
         if math.isfinite(v):
-            found.append((v, sentence))
+            found.append((v, sentence()))
 
-    if op == "mul":
-        other = ex.name(c.inputs[1 - i])
-        add(x, f"you used {me}, its own value, where the rule needs the other factor {other}.")
-    if op in ("tanh", "sigmoid"):
-        add(out, f"{fmt(out)} is {ex.name(c)} itself, the {op} of {me}: the derivative is needed.")
-        slope = 1 - x * x if op == "tanh" else x * (1 - x)
-        rule = derivative_rule(c, i, names) or "the rule"
-        add(
-            slope,
-            f"the rule {rule} needs the output {ex.name(c)}, not the input {me}: it was "
-            f"evaluated at {me} = {fmt(x)}.",
-        )
-        same = [n for n in ex.order if n.op == op]
-        if len(same) > 1:
-            slopes = [ex.local(n, 0) for n in same]
-            add(
-                statistics.fmean(slopes),
-                f"{fmt(statistics.fmean(slopes))} is the mean slope of all {len(same)} {op} "
-                f"nodes: the slope was applied after summing over the examples. Each example's "
-                f"slope belongs on its own path: multiply by {ex.local_text(c, i)} before the "
-                f"sum.",
-            )
-    if op == "tanh":
-        add(1 - out, "the rule is 1 - out², the square is missing.")
-    if op == "exp":
-        add(x, f"the derivative of e^{me} is e^{me} itself, not {me}.")
-    if op == "log":
-        add(out, f"that is log({me}) itself; the derivative is 1/{me}.")
-    if op == "pow":
-        k = c.params[0]
-        add(
-            lambda: k * x**k, f"the power was not lowered by one: d({me}^k)/d{me} = k·{me}^(k - 1)."
-        )
-        add(lambda: x ** (k - 1), "the factor k in front is missing: k·x^(k - 1).")
-    if op == "div":
-        y = xs[1]
-        if i == 0:
-            add(y, f"you multiplied by {ex.name(c.inputs[1])}; d(x/y)/dx = 1/y.")
-        else:
-            add(lambda: -1 / (y * y), "the numerator is missing: d(x/y)/dy = -x/y².")
-            add(lambda: xs[0] / (y * y), "the minus sign is missing: d(x/y)/dy = -x/y².")
-    if op == "sub" and i == 1:
-        add(1.0, f"{me} is subtracted, so its local derivative is -1, not 1.")
-    if op == "cos":
-        add(math.sin(x), "d cos(x)/dx = -sin(x): the minus sign is missing.")
-    if op == "relu":
-        add(
-            1.0 if x <= 0 else 0.0,
-            f"relu passes the gradient only where its input is > 0 here {me} = {fmt(x)}.",
-        )
+    site = Site.of(ex, c, i)
+    row = c.operation.row if c.operation is not None else None
+    for m in MISTAKES.get(row, ()) if row is not None else ():
+        if m.inputs is None or i in m.inputs:
+            add(partial(m.value, site), partial(m.says, site))
     if right != 1:
-        add(1.0, "the local derivative was left out: the upstream gradient passed on as it is.")
+        add(
+            lambda: 1.0,
+            lambda: "the local derivative was left out: the upstream gradient passed on as it is.",
+        )
     if right:
-        add(-right, f"the sign of the local derivative is wrong: {ex.local_text(c, i)}.")
+        add(
+            lambda: -right,
+            lambda: f"the sign of the local derivative is wrong: {ex.local_text(c, i)}.",
+        )
     return found
 
 

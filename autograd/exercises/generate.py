@@ -17,13 +17,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.modes import no_grad
-from ..ops import OPS
+from ..ops import OPS, Primitive
+from .catalogue import OPERANDS
 
 DEFAULT_OPS = ("add", "sub", "mul", "pow")
 INPUTS = (-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 CONSTANTS = (-2.0, -1.0, 2.0, 3.0)
 LARGEST = 60.0
 _TRIES = 200
+# The operations an exercise may use: the rows with friendly operand ranges in the catalogue.
+OFFERED: tuple[str, ...] = tuple(p.name for p in OPERANDS)
 
 
 def friendly_expression(
@@ -51,8 +54,8 @@ def friendly_expression(
     if not names:
         raise ValueError("friendly_expression: needs at least one operation")
     for name in names:
-        if name not in OPS or name in ("powv",):
-            known = ", ".join(n for n in OPS if n != "powv")
+        if name not in OFFERED:
+            known = ", ".join(OFFERED)
             raise ValueError(f"friendly_expression: unknown operation {name!r}; use {known}")
     rng = random.Random(seed)
     for _ in range(_TRIES):
@@ -94,9 +97,9 @@ def _attempt(
                 args.reverse()
             if args[0] == args[1] and not p.meta.display.associative:
                 return None  # x - x, x / x: a constant, with no gradient to find
-        params = _params(rng, p.name)
+        params = _params(rng, p)
         operands = [a.value if isinstance(a, Const) else data[a] for a in args]
-        if not _friendly_operands(p.name, operands):
+        if not _friendly_operands(p, operands):
             return None
         try:
             with no_grad():
@@ -116,22 +119,17 @@ def _attempt(
     return inputs, nodes
 
 
-def _params(rng: random.Random, name: str) -> tuple[float, ...]:
-    p = OPS[name]
-    if name == "pow":
-        return (rng.choice((2.0, 3.0)),)
+def _params(rng: random.Random, p: Primitive) -> tuple[float, ...]:
+    choices = OPERANDS[p].params
+    if choices:
+        return tuple(rng.choice(c) for c in choices)
     if p.param_defaults and len(p.param_defaults) == len(p.params):
         return p.param_defaults
     return tuple(s[0] for s in p.param_samples)
 
 
-def _friendly_operands(name: str, operands: Sequence[float]) -> bool:
-    """Away from kinks (relu at 0) and from the edges of a domain."""
-    p = OPS[name]
+def _friendly_operands(p: Primitive, operands: Sequence[float]) -> bool:
+    """Away from kinks (relu at 0) and from the edges of a domain (the row's catalogue entry)."""
     if p.kinks and any(x == 0 for x in operands):
         return False
-    if name == "div" and abs(operands[1]) < 0.5:
-        return False
-    if name in ("log", "sqrt") and operands[0] <= 0:
-        return False
-    return not (name == "pow" and abs(operands[0]) > 6)
+    return OPERANDS[p].operands(operands)

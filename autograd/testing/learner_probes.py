@@ -304,7 +304,7 @@ def missing(op: LearnerOp, f: Failure) -> Failure:
     >>> missing(REFLECTED_OPS["rmul"], Failure("raises an error", "TypeError")).detail
     '2 * a raises TypeError; define __rmul__'
     """
-    plain = op.name in ("addnum", "mulnum")
+    plain = not op.method.startswith("__r")  # a + 2: no reflected method, the number is plain
     f.kind = PLAIN if plain else REFLECTED
     fix = "wrap a number into a Value" if plain else f"define {op.method}"
     if op.method == "__radd__":

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import Any
 
 from ..core.modes import no_grad
-from ..core.op import Op
 from ..core.value import Value
 from .checks import GradcheckError, Row, gradcheck, gradgradcheck, report
 from .operations import OpLike, apply, forward_float, resolve
@@ -42,11 +41,13 @@ def check_primitive(
         Row("value under no_grad", detached.data, expected, 0.0),
     ]
     report("value check", rows, raise_exception=True)
-    if out.op != p.name or out.inputs != tuple(leaves) or out.params != tuple(params):
+    node_op = out.operation
+    if node_op is None or node_op.row is not p or out.inputs != tuple(leaves):
         raise GradcheckError(f"{p.name}: recorded node is wrong: {out.op} {out.inputs}", [])
+    if out.params != tuple(params):
+        raise GradcheckError(f"{p.name}: recorded node is wrong: params {out.params}", [])
     if not detached.is_leaf:
         raise GradcheckError(f"{p.name}: recorded a node under no_grad", [])
-    node_op = cast(Op, out.operation)  # out.op == p.name was checked above
     floats = node_op.partials(out)
     values = node_op.partials_graph(out)
     as_float = [v.data if isinstance(v, Value) else float(v) for v in values]
