@@ -586,6 +586,8 @@ def test_a_rule_report_gives_one_kink_line_per_input_not_one_per_point(scale):
 
 @settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 10_000))
+@example(seed=7541)  # tanh(20): the float 1.0, once shown as if worked out by hand
+@example(seed=1080)
 def test_a_sheet_gives_every_value_that_needs_a_calculator(seed):
     """`exercises --ops tanh` promised friendly numbers and asked tanh(3) by hand."""
     try:

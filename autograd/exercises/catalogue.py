@@ -244,9 +244,13 @@ class Friendly:
 _POSITIVE = Friendly(lambda xs: xs[0] > 0)
 
 OPERANDS: Mapping[Primitive, Friendly] = MappingProxyType({
-    **{OPS[n]: Friendly() for n in ("add", "sub", "mul", "neg", "abs", "exp", "tanh", "sigmoid",
-                                     "relu", "leaky_relu", "softplus", "sin", "cos", "max",
-                                     "min", "clamp")},
+    **{OPS[n]: Friendly() for n in ("add", "sub", "mul", "neg", "abs", "exp", "relu",
+                                     "leaky_relu", "softplus", "sin", "cos", "max", "min",
+                                     "clamp")},
+    # where the curve is not flat to a float's precision (tanh(20) is the float 1.0, which the
+    # sheet would ask as if it were worked out by hand)
+    OPS["tanh"]: Friendly(lambda xs: abs(xs[0]) <= 6),
+    OPS["sigmoid"]: Friendly(lambda xs: abs(xs[0]) <= 12),
     OPS["div"]: Friendly(lambda xs: abs(xs[1]) >= 0.5),
     OPS["pow"]: Friendly(lambda xs: abs(xs[0]) <= 6, params=((2.0, 3.0),)),
     OPS["log"]: _POSITIVE,
