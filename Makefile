@@ -36,7 +36,7 @@ lint: $(VENV)/.installed-test
 	$(PY) -m mypy
 
 # `long` and `docs_site` tests run in .ci/run: after `make test`, and after `make docs`.
-# The notebooks run in it too: tests/test_notebook_outputs.py executes each one and compares
+# The notebooks run in it too: tests/project/test_notebook_outputs.py executes each one and compares
 # what it shows with what it has saved.
 # TEST_JOBS pytest-xdist workers share the tests out (tests of one xdist_group, such as the
 # notebooks' kernels, on one worker); TEST_JOBS=0 runs them in one process.
@@ -49,7 +49,7 @@ test-fast: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_JOBS) --dist loadgroup -m "not slow and not torch and not long and not docs_site"
 
 # The table's code: autograd/core/operations.py written again from the rows of autograd/ops.py
-# (tests/test_generated.py fails when the two disagree).
+# (tests/core/test_generated.py fails when the two disagree).
 generate: $(VENV)/.installed-test
 	$(PY) -m autograd.generate
 

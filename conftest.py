@@ -4,8 +4,8 @@ Some examples need an optional package that ``make test-fast`` (the ``test`` ext
 install: drawing needs ``graphviz`` (the ``viz`` extra), the stepper's widget needs
 ``ipywidgets`` (the ``notebooks`` extra). Where the package is missing such an example is
 skipped with that reason, as the tests in ``tests/`` are, instead of failing; ``make test``
-installs both and runs them. tests/test_fresh_clone.py checks every doctest's optional import is
-either in the ``test`` extra or listed here.
+installs both and runs them. tests/project/test_fresh_clone.py checks every doctest's optional
+import is either in the ``test`` extra or listed here.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def cold_start(url: str) -> tuple[float, float]:
         t = time.perf_counter()
         b.open(url)
         b.wait("document.querySelector('.jp-Cell') && !!jupyterapp.shell.currentWidget", 120)
-        b.pump(1)  # as tests/test_lite.py: run-all asked earlier may never be answered
+        b.pump(1)  # as tests/web/test_lite.py: run-all asked earlier may never be answered
         # the first code cell alone (run-all would show every cell's count at once)
         b.js("""(() => {
           const nb = jupyterapp.shell.currentWidget.content;

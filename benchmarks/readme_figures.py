@@ -4,7 +4,7 @@ The README says how fast the engine is in two sentences; their numbers sit betwe
 ``<!-- figures:NAME -->`` and ``<!-- end figures:NAME -->`` and are written here from
 ``gc-on.json`` and ``compile.json``, with the tables' own rounding, so they cannot drift from the
 tables they link to. ``make bench`` rewrites them; ``python benchmarks/readme_figures.py`` does
-it from the saved results; tests/test_readme.py checks the README holds what this writes.
+it from the saved results; tests/project/test_readme.py checks the README holds what this writes.
 """
 
 from __future__ import annotations

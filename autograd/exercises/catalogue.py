@@ -3,7 +3,7 @@
 Two catalogues, data rather than branches on names: ``MISTAKES`` holds the wrong local
 derivatives learners typically use for a row (the diagnosis tries each one), and ``OPERANDS``
 the friendly operand ranges and parameters the exercise generator draws for it. A row a
-catalogue leaves out is in its ``LEFT_OUT`` dict with the reason; tests/test_catalogues.py
+catalogue leaves out is in its ``LEFT_OUT`` dict with the reason; tests/core/test_catalogues.py
 fails, naming the row and the catalogue, when a row of the table is in neither.
 """
 

@@ -49,7 +49,7 @@ class LearnerOp:
     @property
     def row(self) -> Primitive:
         """The row of ``autograd.ops.TABLE`` this operation exercises: the learner spec is
-        keyed by row (tests/test_catalogues.py checks every row is in it or left out).
+        keyed by row (tests/core/test_catalogues.py checks every row is in it or left out).
 
         >>> LEARNER_OPS["cube"].row.name, REFLECTED_OPS["rsub"].row.name
         ('pow', 'sub')

@@ -2,7 +2,7 @@
 
 The package ships ``vendor/viz-global.js`` (the npm package ``@viz-js/viz``: Graphviz compiled
 to WebAssembly, inside one script) with its version, checksum and licence in
-``vendor/viz-js.json``; ``tests/test_inpage.py`` checks them against ``web/package-lock.json``.
+``vendor/viz-js.json``; ``tests/viz/test_inpage.py`` checks them against ``web/package-lock.json``.
 A stepper page embeds that script once, and a notebook's kernel sends it with its first
 drawing only; a few lines turn each ``<pre class="dot">`` (DOT text, HTML-escaped) into an SVG
 once the renderer is ready.

@@ -3,7 +3,7 @@ and Chinese (``?lang=zh``, or a browser that prefers Chinese). The step texts th
 from the stepper (``describe``, autograd.viz.step_text).
 
 Messages are templates with ``{name}`` placeholders, the same in both languages
-(tests/test_i18n.py checks it); the page's script fills them in with text only.
+(tests/web/test_i18n.py checks it); the page's script fills them in with text only.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def close(answer: float, exact: float, rtol: float = RTOL, atol: float = ATOL) -
 
 
 # What a typed number may be, in the playground and the stepper pages too (their JavaScript
-# readers follow the same grammar; tests/test_number_reading.py runs both on the same text):
+# readers follow the same grammar; tests/viz/test_number_reading.py runs both on the same text):
 # ASCII digits with an optional point and exponent, or inf, infinity, nan, any case, signed.
 # Not Python's whole float(): no "1_0", no "٣" or "１", which JavaScript's Number() refuses.
 DECIMAL = re.compile(

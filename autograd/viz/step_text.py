@@ -2,7 +2,7 @@
 language: English (the text ``describe()`` prints) and Chinese (the pages' ``?lang=zh``).
 
 Each message is a ``str.format`` template; both languages of a message take the same
-placeholders (tests/test_i18n.py checks it).
+placeholders (tests/web/test_i18n.py checks it).
 """
 
 from __future__ import annotations

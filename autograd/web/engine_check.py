@@ -32,7 +32,7 @@ TIME_LIMIT = 2.0  # seconds for one call into the learner's code, as check_engin
 MARK = "#b00000"  # the wrong node's edges: also thick and dashed, so not by colour alone
 _counter = itertools.count(1)
 # Each kind of problem by a key of its own: the page words it in its language from its message
-# catalogue (``engine_kind_<key>`` in web/playground/messages/*.js; tests/test_i18n.py checks).
+# catalogue (``engine_kind_<key>`` in web/playground/messages/*.js; tests/web/test_i18n.py checks).
 KIND_KEYS = {
     kinds.NOTHING: "nothing",
     kinds.OWN: "own",

@@ -1,4 +1,4 @@
-// Two accessibility repairs for every docs page (axe-core, WCAG 2.2 AA, tests/test_site_pages.py):
+// Two accessibility repairs for every docs page (axe-core, WCAG 2.2 AA, tests/web/test_site_pages.py):
 // - a box that scrolls (a code block or drawing wider than its column, a wide table) takes the
 //   keyboard focus too, so the arrow keys can scroll it (only those that do overflow, after
 //   each resize);

@@ -314,7 +314,7 @@ function near(answer, exact) {
 }
 // A typed answer as a number in the grammar of autograd.viz.quiz.read_number (DECIMAL; not
 // Number()'s, which takes "0x10" and ""); null for no number, as its None.
-// tests/test_number_reading.py runs the two on the same text.
+// tests/viz/test_number_reading.py runs the two on the same text.
 function typedNumber(text) {
   const blanks = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
   const decimal = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?|inf|infinity|nan)$/i;

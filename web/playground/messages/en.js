@@ -1,6 +1,6 @@
 // The playground's words in English: every string the page shows (the step texts and the quiz's
 // feedback come from Python in the page's language). zh.js has the same keys and placeholders
-// (tests/test_i18n.py checks); `code` marks code. What follows "= " is JSON.
+// (tests/web/test_i18n.py checks); `code` marks code. What follows "= " is JSON.
 var MESSAGES = self.MESSAGES || {};
 MESSAGES.en = {
  "title": "autograd playground: backprop in the browser",

@@ -1,5 +1,5 @@
 // 练习场的中文：页面显示的每一句话（步骤说明和测验反馈由 Python 按页面语言给出）。
-// 与 en.js 的键和占位符相同（tests/test_i18n.py 检查）；`code` 表示代码。"= " 之后是 JSON。
+// 与 en.js 的键和占位符相同（tests/web/test_i18n.py 检查）；`code` 表示代码。"= " 之后是 JSON。
 var MESSAGES = self.MESSAGES || {};
 MESSAGES.zh = {
  "title": "autograd 练习场：在浏览器里做反向传播",

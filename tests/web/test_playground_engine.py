@@ -19,7 +19,7 @@ from learner_source import LOOP, RIGHT, TANH
 
 from autograd.web.serve import start
 
-SITE = Path(__file__).resolve().parent.parent / "docs" / "_build" / "html"
+SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
     pytest.mark.docs_site,
     pytest.mark.skipif(

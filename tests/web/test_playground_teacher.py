@@ -20,7 +20,7 @@ from learner_source import TANH
 
 from autograd.web.serve import start
 
-SITE = Path(__file__).resolve().parent.parent / "docs" / "_build" / "html"
+SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
     pytest.mark.docs_site,
     pytest.mark.skipif(

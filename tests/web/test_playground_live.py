@@ -17,7 +17,7 @@ from autograd.web.live import weight_rows
 from autograd.web.serve import start
 from autograd.web.training import Trainer
 
-SITE = Path(__file__).resolve().parent.parent / "docs" / "_build" / "html"
+SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
     pytest.mark.docs_site,
     pytest.mark.skipif(

@@ -11,7 +11,7 @@ import pytest
 from autograd.testing.mutants import MUTANTS, engine_source, right_root_cause, score
 from autograd.testing.unusual_engines import ENGINES
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))

@@ -1,6 +1,6 @@
 """The pages' two languages: every catalogue has every key in English and in Chinese with the same
 placeholders; every string the playground's page shows comes from its catalogue; the Chinese
-step text says the same numbers as the English one. (In Chromium: tests/test_site_pages.py.)"""
+step text says the same numbers as the English one. (In Chromium: tests/web/test_site_pages.py.)"""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from autograd.viz.quiz import TOLERANCE, Quiz
 from autograd.viz.step_text import BACKWARD, LANGUAGES, MISTAKES
 from autograd.web.engine_check import KIND_KEYS, check_source
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PLAYGROUND = ROOT / "web" / "playground"
 
 

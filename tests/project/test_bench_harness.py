@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-HARNESS = Path(__file__).resolve().parent.parent / "benchmarks" / "harness.py"
+HARNESS = Path(__file__).resolve().parents[2] / "benchmarks" / "harness.py"
 
 
 def _load() -> ModuleType:

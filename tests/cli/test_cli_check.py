@@ -10,7 +10,7 @@ import pytest
 
 from autograd.cli.main import main
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).parents[1]
 
 ENGINE = """
 from learner_engines import engine

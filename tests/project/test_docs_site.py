@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-SITE = Path(__file__).resolve().parent.parent / "docs" / "_build" / "html"
+SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
     pytest.mark.docs_site,
     pytest.mark.skipif(
@@ -284,7 +284,7 @@ PAGES = (
     sorted(
         str(p.relative_to(SITE))
         for p in SITE.glob("**/*.html")
-        # JupyterLite's pages run only when served: tests/test_lite.py measures them
+        # JupyterLite's pages run only when served: tests/web/test_lite.py measures them
         if not p.name.startswith("_probe_") and not {"_modules", "lite"} & set(p.parts)
     )
     if SITE.exists()

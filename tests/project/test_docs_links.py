@@ -19,7 +19,7 @@ from test_docs_site import PAGES, SITE, chromium, html_unescape, needs_chromium
 built = pytest.mark.skipif(
     not (SITE / "index.html").exists(), reason="docs not built: run `make docs-check`"
 )
-# JupyterLite's pages are an application with links made at run time (tests/test_lite.py).
+# JupyterLite's pages are an application with links made at run time (tests/web/test_lite.py).
 SKIPPED_FOLDERS = {"lite"}
 
 

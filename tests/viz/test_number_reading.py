@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from autograd.viz.quiz import read_number
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 READERS = {
     "playground": (ROOT / "web/playground/app.js", "typedNumber"),
     "stepper page": (ROOT / "autograd/viz/page.py", "readNumber"),

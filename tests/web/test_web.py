@@ -162,7 +162,7 @@ def test_the_page_s_menus_offer_exactly_the_registries() -> None:
     from autograd.nn.optim import OPTIMIZERS
     from autograd.web.session import Session
 
-    page = (Path(__file__).resolve().parents[1] / "web/playground/index.html").read_text()
+    page = (Path(__file__).resolve().parents[2] / "web/playground/index.html").read_text()
 
     def menu(name: str) -> set[str]:
         select = re.search(rf'<select id="{name}">(.*?)</select>', page, re.S)

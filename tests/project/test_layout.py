@@ -190,3 +190,14 @@ def test_no_module_is_over_600_lines() -> None:
         if m not in allowed and (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
     }
     assert long == {}
+
+
+def test_the_tests_mirror_the_package() -> None:
+    """A test module lives in the folder of the part of the package it tests (README, "What is
+    where"): no test module at the top of tests/, and no folder that is not a part."""
+    tests = Path(__file__).resolve().parents[1]
+    parts = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    allowed = parts | {"core", "project"}
+    assert not sorted(tests.glob("test_*.py")), "move these into the folder of what they test"
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    assert folders <= allowed, folders - allowed

@@ -12,7 +12,7 @@ import pytest
 
 from autograd.viz.inpage import renderer
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGES = sorted(
     p for p in DOCS.rglob("*.md") if "_build" not in p.parts and "notebooks" not in p.parts
 )

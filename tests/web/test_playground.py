@@ -20,7 +20,7 @@ from autograd.expressions import ExpressionError, parse
 from autograd.viz.style import fmt
 from autograd.web.serve import start
 
-SITE = Path(__file__).resolve().parent.parent / "docs" / "_build" / "html"
+SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
     pytest.mark.docs_site,
     pytest.mark.skipif(

@@ -23,7 +23,7 @@ from autograd import Value
 from autograd.viz import BackwardStepper
 from autograd.web.serve import start
 
-SITE = Path(__file__).resolve().parent.parent / "docs" / "_build" / "html"
+SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
     pytest.mark.docs_site,
     pytest.mark.skipif(

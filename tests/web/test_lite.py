@@ -17,7 +17,7 @@ from cdp import CHROMIUM, Browser
 
 from autograd.web.serve import start
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "docs" / "_build" / "html"
 LITE = SITE / "lite"
 pytestmark = [

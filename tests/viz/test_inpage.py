@@ -14,7 +14,7 @@ from graphs import neuron
 from autograd.viz import BackwardStepper, draw_dot, inpage
 from autograd.viz import rendering as viz_render
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "web" / "package-lock.json"
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 

@@ -26,7 +26,7 @@ def _displayed(p: Primitive) -> bool:
 
 
 def _readme_methods() -> set[str]:
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
     found = re.search(r"and the methods\s+`([^`]*)`", readme)
     return set(found.group(1).split()) if found else set()
 

@@ -25,7 +25,7 @@ from autograd.grading.student import (
 
 nbformat = pytest.importorskip("nbformat")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 TAGGED = {"00_build_it_yourself": 5, "07_exercises": 2}  # solution cells in each
 NBGRADER_KEYS = {"solution", "grade", "grade_id", "locked", "schema_version"}
