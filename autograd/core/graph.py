@@ -126,7 +126,7 @@ def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
 def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
     """``walk((root,))`` for ``backward``, which zeroes every interior ``.grad`` it is about to
     fill: the zero it writes is this walk's mark of a finished node (one fresh float object per
-    walk, compared by identity), and a node waiting for its inputs holds a second mark, so no
+    walk, compared by identity), and a node waiting for its inputs holds a second one, so no
     set of visited nodes and no exit marker are needed: a waiting node popped again is complete.
     The order is ``walk``'s, node for node (a test checks). The caller holds ``GRAPH_LOCK``: this
     walk writes.
@@ -139,8 +139,10 @@ def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
     >>> [n.op for n in order] == [n.op for n in walk([y])[0]], y.grad
     (True, 0.0)
     """
-    done = float(0)  # a new 0.0 object: written as each node's .grad once it is emitted
-    entered = object()  # a node waiting for its inputs
+    # Two new 0.0 objects, told apart by identity: a reader of .grad meanwhile (a drawing,
+    # another thread) sees the float 0.0, never a private marker.
+    done = float(0)  # written as each node's .grad once it is emitted
+    entered = float(0)  # a node waiting for its inputs
     complete: set[int] = set()
     fallible = False
     order: list[Any] = []

@@ -5,7 +5,9 @@ node, every contribution to that node's gradient has arrived; it passes that gra
 the node's hooks, then gives each input its term, ``upstream × local derivative`` (no term at
 all where a rule masks a zero slope, so an infinite upstream does not become nan), and adds the
 term to what that input already has. Where plain float arithmetic raises (``1 / 0``), the rule
-runs again in IEEE arithmetic. Under anomaly mode every term and every sum is checked.
+runs again in IEEE arithmetic. Under anomaly mode every term and every sum is checked, and the
+first one that is not finite raises once it reaches a leaf (one that a later rule masks, as
+relu masks the nan of ``sqrt'(0) × 0``, is dropped there, as the sweep without the check drops it).
 
 Where the gradients are kept is the caller's choice, a ``Store``:
 
@@ -29,7 +31,7 @@ from .anomaly import AnomalyError, AnomalyWatch
 from .graph import leaves
 from .hooks import HOOKS, hooks_of_leaf, run_hooks
 from .numbers import is_node
-from .op import Op
+from .op import Op, constant
 
 
 class Store:
@@ -151,7 +153,10 @@ class GraphTable(GradTable):
         self.grads = dict(seeds)
 
     def terms(self, op: Op, node: Any, g: Any) -> Sequence[Any]:
-        return op.terms_graph(node, g)
+        # A rule's masked branch is the float 0.0 (relu at x <= 0): as a constant node, so that
+        # every gradient of this sweep, and what a hook receives, is a Value.
+        cls = type(node)
+        return [t if is_node(t) else constant(cls, t, op.name) for t in op.terms_graph(node, g)]
 
     def before(self, node: Any) -> Any:
         return self.grads.get(node)  # a first term is the gradient itself: no node for 0 + t
@@ -200,6 +205,10 @@ def backward_pass(
         return
     hooks_exist = HOOKS.count > 0
     check = watch is not None and store.numeric
+    # Anomaly mode: each gradient that is not finite, and how it first came (the error to
+    # raise), until it is used. A rule that masks it (relu's 0.0 where x <= 0) ends it, as in
+    # the sweep without the check; one that passes it on passes its cause; a leaf raises it.
+    unfinished: dict[Any, AnomalyError] = {}
     before = store.before
     for node in reversed(order):
         g = store.get(node)
@@ -210,27 +219,32 @@ def backward_pass(
             g = run_hooks(op.hooks, g, node)
             store.set(node, g)
         terms = store.terms(op, node, g)
+        cause = unfinished.pop(node, None) if check else None
+        if cause is not None and math.isfinite(_number(g)):  # a hook made it finite
+            cause = None
         for i, (child, term) in enumerate(zip(node.inputs, terms, strict=True)):
-            if check and not math.isfinite(_number(term)):
-                raise AnomalyError.in_backward(root, node, i, _number(g), _number(term), watch)  # type: ignore[arg-type]
             old = before(child)
             total = term if old is None else old + term
-            if check and not math.isfinite(_number(total)):
-                raise AnomalyError.in_sum(
-                    root,
-                    node,
-                    i,
-                    _number(old),
-                    _number(term),
-                    _number(total),
-                    watch,  # type: ignore[arg-type]
-                )
+            if check and child not in unfinished and not math.isfinite(_number(total)):
+                unfinished[child] = cause or _anomaly(root, node, i, g, old, term, total, watch)  # type: ignore[arg-type]
             store.set(child, total)
     for leaf in leaf_hooks:
         g = store.get(leaf)
         hooks = hooks_of_leaf(leaf)  # (a hook may have removed this leaf's last one)
         if g is not None and hooks:
             store.set(leaf, run_hooks(hooks, g, leaf))
+    for leaf, cause in unfinished.items():  # every interior node's is used by now
+        if not math.isfinite(_number(store.get(leaf))):
+            raise cause
+
+
+def _anomaly(
+    root: Any, node: Any, i: int, g: Any, old: Any, term: Any, total: Any, watch: AnomalyWatch
+) -> AnomalyError:
+    """The error for the first gradient that is not finite: a term, or a sum of finite ones."""
+    if not math.isfinite(_number(term)):
+        return AnomalyError.in_backward(root, node, i, _number(g), _number(term), watch)
+    return AnomalyError.in_sum(root, node, i, _number(old), _number(term), _number(total), watch)
 
 
 def apply_rules(order: Sequence[Any]) -> None:

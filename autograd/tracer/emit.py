@@ -80,6 +80,7 @@ class _Names(ast.NodeTransformer):
 def _template(text: str, p: Primitive) -> str:
     slots = {n: f"i{k}" for k, n in enumerate(p.inputs)}
     slots["out"] = "out"
+    slots["g"] = "g"  # the upstream gradient of a term (no input may be called g)
     slots.update({n: f"k{k}" for k, n in enumerate(p.params)})
     return ast.unparse(_Names(slots).visit(ast.parse(text.strip(), mode="eval")))
 
@@ -135,10 +136,14 @@ class Emitter:
             else:
                 shown = repr(p.name).replace("{", "{{").replace("}", "}}")  # a format template
                 fwd = f"real({self._callable(p.forward, 'f')}({args}), {shown})"
+            # Each rule becomes its term (``contribution``) before a parameter's value is put
+            # in: the eager engine masks a zero written in the rule (relu's ``0.0 if ...``),
+            # never a parameter that happens to be 0 (leaky_relu(x, 0.0)'s slope: inf * 0.0 is
+            # nan there, so it is here).
             ders = [
-                _template(ieee_rule(d) if self.ieee else d, p)
+                _template(contribution(ieee_rule(d) if self.ieee else d, "g"), p)
                 if isinstance(d, str)
-                else f"{self._callable(d, 'd')}({args})"
+                else "{g} * (" + f"{self._callable(d, 'd')}({args})" + ")"
                 for d in p.derivatives
             ]
             got = self._templates[id(p)] = (fwd, ders)
@@ -183,12 +188,11 @@ class Emitter:
         slots = self._slots(node)
         found = []
         for k, d in enumerate(ders):
-            text = d.format(**slots).strip()
+            term = d.format(**slots, g=g).strip()
             if p.name == "pow" and k == 0 and not self.ieee:
                 fast = _power(slots["i0"], op.params[0] - 1, "pow_grad")
                 if fast and op.params[0] != 0:  # dpow(x, k) is k * x ** (k - 1) then
-                    text = f"{slots['k0']} * {fast}"
-            term = contribution(text, g)
+                    term = contribution(f"{slots['k0']} * {fast}", g)
             if term == f"-{g}":
                 found.append(("-", g))
             else:
