@@ -51,11 +51,12 @@ def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
 
     ``reference.topological_order_reference`` made fast, node for node the same order (a test
     checks): no tuples on the stack, leaves and finished inputs never pushed, one- and
-    two-input nodes unrolled, a neuron's input tuples read once. Depth-first with an explicit stack. A node waiting for its inputs goes back on the stack
-    under an exit marker, with its inputs above: when the marker comes off, every input is done
-    and the node is emitted. ``done`` is the walk's own set: no node is marked. A user
-    primitive's node keeps its inputs in the tuple layout (``_b is MANY``), so the fallibility
-    check costs nothing on the common one- and two-input nodes.
+    two-input nodes unrolled, a neuron's input tuples read once. Depth-first with an explicit
+    stack. A node waiting for its inputs goes back on the stack under an exit marker, with its
+    inputs above: when the marker comes off, every input is done and the node is emitted.
+    ``done`` is the walk's own set: no node is marked. A user primitive's node keeps its inputs
+    in the tuple layout (``_b is MANY``), so the fallibility check costs nothing on the common
+    one- and two-input nodes.
 
     >>> from autograd import Value
     >>> x = Value(2.0)
@@ -133,8 +134,8 @@ def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
     fill: the zero it writes is this walk's mark of a finished node (one fresh float object per
     walk, compared by identity), and a node waiting for its inputs holds a second one, so no
     set of visited nodes and no exit marker are needed: a waiting node popped again is complete.
-    The order is ``walk``'s, node for node (tests/test_reference.py). The caller holds ``GRAPH_LOCK``: this
-    walk writes.
+    The order is ``walk``'s, node for node (tests/test_reference.py). The caller holds
+    ``GRAPH_LOCK``: this walk writes.
 
     >>> from autograd import Value
     >>> x = Value(2.0)
