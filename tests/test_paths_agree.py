@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 import autograd
 from autograd import AnomalyError, Value, detect_anomaly, grad, primitive
 from autograd.core.graph import GRAPH_LOCK, leaves, topological_order, walk_zeroing
+from autograd.core.sweep import GradTable, backward_pass, hooked_leaves
+from autograd.viz import BackwardStepper
 from tests.test_one_sweep import agree, bits
 
 ZEROS = [0.0, -0.0]
@@ -251,3 +253,48 @@ def test_a_rule_source_is_forgotten_with_its_primitive() -> None:
     del ident
     gc.collect()
     assert not [n for n in linecache.cache if "'ident'" in n]
+
+
+class _Turns(GradTable):
+    """A store asking the sweep for its per-node event, as the backward stepper's does."""
+
+    records = True
+
+    def __init__(self, seeds: dict[Any, Any]) -> None:
+        super().__init__(seeds)
+        self.turns: list[tuple[Any, Any, tuple[Any, ...], Any]] = []
+
+    def step(self, node: Any, g: Any, terms: Any, hooked_from: Any) -> None:
+        self.turns.append((node, g, tuple(terms), hooked_from))
+
+
+@settings(max_examples=200, deadline=None)
+@given(kinked_programs(), st.sampled_from(POINTS), st.sampled_from(POINTS), st.booleans())
+def test_the_sweep_reports_each_node_turn_and_the_stepper_records_those(steps, x0, y0, hooked):
+    """One event per node, outputs first, with the gradient after the node's hooks and the
+    terms its inputs receive; a hooked leaf's turn comes last. The backward stepper's steps
+    are exactly these events."""
+    x, _, out = build(steps, x0, y0)
+    handles = [x.register_hook(lambda g: g * 2)] if hooked else []
+    if hooked and not out.is_leaf:
+        handles.append(out.register_hook(lambda g: g * 3))
+    try:
+        order = topological_order([out])
+        store = _Turns({out: 1.0})
+        backward_pass(order, store, root=out, leaf_hooks=hooked_leaves(order, (out,)))
+        expected = [n for n in reversed(order)]
+        if (hooked and x in leaves(order)) or (hooked and out is x):
+            expected.append(x)
+        assert [t[0] for t in store.turns] == expected
+        for node, g, terms, hooked_from in store.turns:
+            if node.is_leaf:
+                assert terms == () and bits(g) == bits(2 * hooked_from)
+            else:
+                assert [bits(t) for t in terms] == [bits(t) for t in node._op.float_terms(node, g)]
+        stepper = BackwardStepper(out)
+        assert [(s.node, bits(s.grad)) for s in stepper.steps] == [
+            (node, bits(g)) for node, g, _, _ in store.turns
+        ]
+    finally:
+        for h in handles:
+            h.remove()

@@ -17,7 +17,8 @@ Where the gradients are kept is the caller's choice, a ``Store``:
   the same order, without building them first;
 - ``grad()`` keeps them in a table (``GradTable``), over floats or, with ``create_graph``, over
   Values (``GraphTable``);
-- the backward stepper records every step from a ``GradTable`` of its own, and
+- the backward stepper records every step from a ``GradTable`` of its own, which asks the
+  sweep to report each node's turn (``Store.records``, ``Store.step``), and
   ``autograd.compile`` writes each term as a line of code from a store of source text.
 """
 
@@ -47,6 +48,24 @@ class Store:
     """
 
     numeric = True
+    records = False  # True: the sweep reports each node's turn to ``step`` (the stepper's)
+
+    def step(self, node: Any, g: Any, terms: Sequence[Any], hooked_from: Any) -> None:
+        """One node's turn, reported by the sweep when ``records`` is set: its gradient ``g``
+        (after its hooks; ``hooked_from`` is what it was before them, None when it has none)
+        and the ``terms`` its inputs are about to receive. A leaf's turn (its hooks, once every
+        term has arrived) has no terms.
+
+        >>> class Steps(GradTable):
+        ...     records = True
+        ...     def step(self, node, g, terms, hooked_from):
+        ...         print(node.op, g, terms)
+        >>> from autograd import Value
+        >>> x = Value(3.0)
+        >>> y = x * 2
+        >>> backward_pass([y], Steps({y: 1.0}))
+        mul 1.0 (2.0, 3.0)
+        """
 
     def get(self, node: Any) -> Any:
         """The gradient of ``node`` so far (None: none yet).
@@ -205,6 +224,7 @@ def backward_pass(
         return
     hooks_exist = HOOKS.count > 0
     check = watch is not None and store.numeric
+    recording = store.records
     # Anomaly mode: each gradient that is not finite, and how it first came (the error to
     # raise), until it is used. A rule that masks it (relu's 0.0 where x <= 0) ends it, as in
     # the sweep without the check; one that passes it on passes its cause; a leaf raises it.
@@ -215,10 +235,13 @@ def backward_pass(
         if g is None:  # no output depends on this node
             continue
         op: Op = node._op
+        arrived = None
         if hooks_exist and op.hooks:
-            g = run_hooks(op.hooks, g, node)
+            arrived, g = g, run_hooks(op.hooks, g, node)
             store.set(node, g)
         terms = store.terms(op, node, g)
+        if recording:
+            store.step(node, g, terms, arrived)
         cause = unfinished.pop(node, None) if check else None
         if cause is not None and math.isfinite(_number(g)):  # a hook made it finite
             cause = None
@@ -232,7 +255,10 @@ def backward_pass(
         g = store.get(leaf)
         hooks = hooks_of_leaf(leaf)  # (a hook may have removed this leaf's last one)
         if g is not None and hooks:
-            store.set(leaf, run_hooks(hooks, g, leaf))
+            hooked = run_hooks(hooks, g, leaf)
+            store.set(leaf, hooked)
+            if recording:
+                store.step(leaf, hooked, (), g)
     for leaf, cause in unfinished.items():  # every interior node's is used by now
         if not math.isfinite(_number(store.get(leaf))):
             raise cause
