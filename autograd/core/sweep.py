@@ -223,12 +223,8 @@ def backward_pass(
         apply_rules(order)
         return
     hooks_exist = HOOKS.count > 0
-    check = watch is not None and store.numeric
     recording = store.records
-    # Anomaly mode: each gradient that is not finite, and how it first came (the error to
-    # raise), until it is used. A rule that masks it (relu's 0.0 where x <= 0) ends it, as in
-    # the sweep without the check; one that passes it on passes its cause; a leaf raises it.
-    unfinished: dict[Any, AnomalyError] = {}
+    unfinished = Unfinished(root, watch) if watch is not None and store.numeric else None
     before = store.before
     for node in reversed(order):
         g = store.get(node)
@@ -242,14 +238,12 @@ def backward_pass(
         terms = store.terms(op, node, g)
         if recording:
             store.step(node, g, terms, arrived)
-        cause = unfinished.pop(node, None) if check else None
-        if cause is not None and math.isfinite(_number(g)):  # a hook made it finite
-            cause = None
+        cause = unfinished.used(node, g) if unfinished is not None else None
         for i, (child, term) in enumerate(zip(node.inputs, terms, strict=True)):
             old = before(child)
             total = term if old is None else old + term
-            if check and child not in unfinished and not math.isfinite(_number(total)):
-                unfinished[child] = cause or _anomaly(root, node, i, g, old, term, total, watch)  # type: ignore[arg-type]
+            if unfinished is not None:
+                unfinished.passed(node, i, g, old, term, total, cause)
             store.set(child, total)
     for leaf in leaf_hooks:
         g = store.get(leaf)
@@ -259,9 +253,80 @@ def backward_pass(
             store.set(leaf, hooked)
             if recording:
                 store.step(leaf, hooked, (), g)
-    for leaf, cause in unfinished.items():  # every interior node's is used by now
-        if not math.isfinite(_number(store.get(leaf))):
-            raise cause
+    if unfinished is not None:
+        unfinished.check_leaves(store.get)
+
+
+class Unfinished:
+    """Anomaly mode's watch over a sweep: each gradient that is not finite, and how it first
+    came (the error to raise), until it is used. A rule that masks it (relu's 0.0 where
+    x <= 0) ends it, as the sweep without the check does; a rule that passes it on passes its
+    cause; a leaf that receives it raises it.
+
+    >>> from autograd import Value
+    >>> x = Value(-0.0, "x")
+    >>> y = x.relu().sqrt() * 0.0  # sqrt's term is -inf * 0.0 = nan; relu masks it
+    >>> table = GradTable({y: 1.0})
+    >>> order = [y.inputs[0].inputs[0], y.inputs[0], y]  # relu, sqrt, mul
+    >>> backward_pass(order, table, watch=AnomalyWatch(), root=y)
+    >>> table.grads[x]
+    0.0
+    """
+
+    def __init__(self, root: Any, watch: AnomalyWatch) -> None:
+        self.root = root
+        self.watch = watch
+        self.causes: dict[Any, AnomalyError] = {}
+
+    def used(self, node: Any, g: Any) -> AnomalyError | None:
+        """The cause of ``node``'s gradient ``g`` if it is not finite (a hook may have fixed
+        it), now that its rule uses it.
+
+        >>> from autograd import Value
+        >>> y = Value(1.0) * 2
+        >>> Unfinished(y, AnomalyWatch()).used(y, float("nan")) is None  # nothing recorded
+        True
+        """
+        cause = self.causes.pop(node, None)
+        return cause if cause is not None and not math.isfinite(_number(g)) else None
+
+    def passed(
+        self, node: Any, i: int, g: Any, old: Any, term: Any, total: Any, cause: Any
+    ) -> None:
+        """Input ``i`` of ``node`` now has ``total`` = ``old`` + ``term``: remember how it
+        became non-finite, unless it already was.
+
+        >>> from autograd import Value
+        >>> x = Value(0.0, "x")
+        >>> y = x.sqrt()
+        >>> watch = Unfinished(y, AnomalyWatch())
+        >>> watch.passed(y, 0, 1.0, None, math.inf, math.inf, None)
+        >>> print(watch.causes[x])  # doctest: +ELLIPSIS
+        backward: sqrt'(x=0.0) = inf times upstream 1.0 -> inf, passed to 'x' by a sqrt node
+        """
+        child = node.inputs[i]
+        if child in self.causes or math.isfinite(_number(total)):
+            return
+        if cause is None:
+            cause = _anomaly(self.root, node, i, g, old, term, total, self.watch)
+        self.causes[child] = cause
+
+    def check_leaves(self, grad_of: Any) -> None:
+        """Raise the cause of the first leaf whose gradient is not finite at the end.
+
+        >>> from autograd import Value
+        >>> x = Value(0.0, "x")
+        >>> y = x.sqrt()
+        >>> watch = Unfinished(y, AnomalyWatch())
+        >>> watch.passed(y, 0, 1.0, None, math.inf, math.inf, None)
+        >>> watch.check_leaves({x: math.inf}.get)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        autograd.core.anomaly.AnomalyError: backward: sqrt'(x=0.0) = inf times upstream 1.0 ...
+        """
+        for leaf, cause in self.causes.items():  # every interior node's is used by now
+            if not math.isfinite(_number(grad_of(leaf))):
+                raise cause
 
 
 def _anomaly(
