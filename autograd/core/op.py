@@ -163,7 +163,7 @@ class Op:
         (-0.0, 1.0)
         """
         key: Any = params
-        if 0.0 in params or params != params:
+        if 0.0 in params or any(p != p for p in params):
             # -0.0 == 0.0 and nan is no key: such params are cached by their bits, which the
             # generated lookups (``siblings.get(params)``, keyed by the floats) never find.
             key = exact_key(params)
