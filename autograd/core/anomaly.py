@@ -308,7 +308,8 @@ def _local_derivative(node: Any, i: int, term: float, factor: float) -> str:
 
 
 class detect_anomaly(Scoped):
-    """Context manager and decorator: raise ``AnomalyError`` at the first inf or nan.
+    """Context manager and decorator: raise ``AnomalyError`` at the first inf or nan (in
+    backward, the first that reaches a leaf: one that a rule masks is dropped, as without it).
 
     >>> from autograd import Value
     >>> with detect_anomaly():

@@ -207,8 +207,10 @@ def backward_pass(
     """The chain rule at every node of ``order`` (interior nodes, inputs first), outputs first.
 
     The seeds (the outputs' gradients) are in ``store`` already. ``watch`` (anomaly mode)
-    raises ``AnomalyError`` at the first non-finite term or sum, naming the path from ``root``.
-    ``leaf_hooks`` are leaves whose hooks run once every node has passed its share.
+    raises ``AnomalyError`` when a non-finite gradient reaches a leaf, naming the first term or
+    sum that was not finite and the path from ``root`` (``Unfinished``). ``leaf_hooks`` are
+    leaves whose hooks run once every node has passed its share. A store with ``records`` set
+    hears of each node's turn (``Store.step``).
 
     >>> from autograd import Value
     >>> a = Value(2.0)
