@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -80,9 +81,19 @@ class _Names(ast.NodeTransformer):
 def _template(text: str, p: Primitive) -> str:
     slots = {n: f"i{k}" for k, n in enumerate(p.inputs)}
     slots["out"] = "out"
-    slots["g"] = "g"  # the upstream gradient of a term (no input may be called g)
     slots.update({n: f"k{k}" for k, n in enumerate(p.params)})
     return ast.unparse(_Names(slots).visit(ast.parse(text.strip(), mode="eval")))
+
+
+_SLOT = re.compile(r"__slot_(\w+?)__")
+
+
+def _term_template(rule: str, p: Primitive) -> str:
+    """The term ``g × rule`` as a format template, masked (``contribution``) while the rule's
+    names are still names: a parameter's value goes in later, and a parameter that is 0 is a
+    factor, not a mask (leaky_relu(x, 0.0) times an infinite upstream is nan, as in eager)."""
+    named = _template(rule, p).replace("{", "__slot_").replace("}", "__")
+    return _SLOT.sub(r"{\1}", contribution(named, "__slot_g__"))
 
 
 def _power(base: str, k: float, rule: str) -> str | None:
@@ -141,7 +152,7 @@ class Emitter:
             # never a parameter that happens to be 0 (leaky_relu(x, 0.0)'s slope: inf * 0.0 is
             # nan there, so it is here).
             ders = [
-                _template(contribution(ieee_rule(d) if self.ieee else d, "g"), p)
+                _term_template(ieee_rule(d) if self.ieee else d, p)
                 if isinstance(d, str)
                 else "{g} * (" + f"{self._callable(d, 'd')}({args})" + ")"
                 for d in p.derivatives
