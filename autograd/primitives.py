@@ -13,7 +13,10 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import itertools
+import linecache
 import math
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, cast
 
@@ -83,8 +86,8 @@ def parse_domain(
             f"primitive {op}: domain {domain!r} must be a Python condition over its arguments "
             f"({', '.join(args)}), e.g. {args[0] + ' > 0'!r}: {bad}"
         )
-    code = compile(f"lambda {', '.join(args)}: bool({domain})", f"<domain of {op}>", "eval")
-    check = eval(code, {"__builtins__": {}, **_SAFE_NAMES})
+    source = f"lambda {', '.join(args)}: bool({domain})"
+    check = _filed(source, f"domain of {op}", {"__builtins__": {}, **_SAFE_NAMES})
     return domain, check
 
 
@@ -268,8 +271,21 @@ def _rule(rule: object, slot: str, inputs: Sequence[str], ns: dict[str, object])
 def _lambda(args: str, text: str, ns: dict[str, object], name: str) -> Callable[..., Any]:
     # The text is a table row's rule or a call of the user's function by its slot name: the
     # user's own text (its name) never reaches it (see _check_names and autograd.rule_text).
-    code = compile(f"lambda {args}: {text}", f"<rule of {name!r}>", "eval")
-    return cast("Callable[..., Any]", eval(code, ns))
+    return _filed(f"lambda {args}: {text}", f"rule of {name!r}", ns)
+
+
+_rule_numbers = itertools.count()
+
+
+def _filed(source: str, what: str, ns: dict[str, object]) -> Callable[..., Any]:
+    """The lambda ``source`` made in ``ns``, under a file name of its own that ``linecache``
+    holds for as long as its code lives: a traceback through a rule shows the rule's line, and
+    ``pdb`` can list it."""
+    filename = f"<{what} #{next(_rule_numbers)}>"
+    fn = eval(compile(source, filename, "eval"), ns)
+    linecache.cache[filename] = (len(source), None, [source + "\n"], filename)
+    weakref.finalize(fn.__code__, linecache.cache.pop, filename, None)
+    return cast("Callable[..., Any]", fn)
 
 
 def compile_primitive(p: Primitive) -> Op:

@@ -5,8 +5,10 @@ the code that made it, outside this package), and
 
 - the forward pass raises ``AnomalyError`` at the first node whose value is not finite, showing
   the operation and its operands (``exp(x=1000.0) = inf``);
-- ``backward()`` and ``grad()`` raise it at the first gradient that is not finite, a term or a
-  sum of terms, showing the local derivative, the upstream gradient and their product
+- ``backward()`` and ``grad()`` raise it when a gradient that is not finite reaches a leaf (one
+  that a later rule masks, as relu masks what reaches it where x <= 0, is dropped, as without
+  the mode), naming the first term or sum of terms that was not finite, showing the local
+  derivative, the upstream gradient and their product
   (``sqrt'(x=0.0) = inf times upstream 0.0 -> nan``), the node it reached and where that was
   created; every ``.grad`` is left as it was. The error holds the path from the output down to
   that node: ``draw_dot(root, highlight=error)`` draws it in red. With ``create_graph=True``
@@ -306,7 +308,8 @@ def _local_derivative(node: Any, i: int, term: float, factor: float) -> str:
 
 
 class detect_anomaly(Scoped):
-    """Context manager and decorator: raise ``AnomalyError`` at the first inf or nan.
+    """Context manager and decorator: raise ``AnomalyError`` at the first inf or nan (in
+    backward, the first that reaches a leaf: one that a rule masks is dropped, as without it).
 
     >>> from autograd import Value
     >>> with detect_anomaly():

@@ -1,5 +1,8 @@
 """Looking at a graph: its interior nodes in topological order, and the leaves that feed them.
 
+``walk`` and ``walk_zeroing`` are the fast forms of ``reference.topological_order_reference``
+(read that first): the same order, node for node.
+
 Looking changes nothing: the traversal keeps what it has seen in its own sets and marks no node,
 so any number of threads may look at one graph at once, and drawing a graph takes no lock.
 ``GRAPH_LOCK`` is for what writes into a graph: ``backward`` (interior ``.grad``) and hooks.
@@ -46,11 +49,14 @@ _EXIT = _Exit()
 def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
     """The topological order of the interior nodes, and whether any has a fallible op.
 
-    Depth-first with an explicit stack. A node waiting for its inputs goes back on the stack
-    under an exit marker, with its inputs above: when the marker comes off, every input is done
-    and the node is emitted. ``done`` is the walk's own set: no node is marked. A user
-    primitive's node keeps its inputs in the tuple layout (``_b is MANY``), so the fallibility
-    check costs nothing on the common one- and two-input nodes.
+    ``reference.topological_order_reference`` made fast, node for node the same order (a test
+    checks): no tuples on the stack, leaves and finished inputs never pushed, one- and
+    two-input nodes unrolled, a neuron's input tuples read once. Depth-first with an explicit
+    stack. A node waiting for its inputs goes back on the stack under an exit marker, with its
+    inputs above: when the marker comes off, every input is done and the node is emitted.
+    ``done`` is the walk's own set: no node is marked. A user primitive's node keeps its inputs
+    in the tuple layout (``_b is MANY``), so the fallibility check costs nothing on the common
+    one- and two-input nodes.
 
     >>> from autograd import Value
     >>> x = Value(2.0)
@@ -126,10 +132,10 @@ def walk(roots: Iterable[Any]) -> tuple[list[Any], bool]:
 def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
     """``walk((root,))`` for ``backward``, which zeroes every interior ``.grad`` it is about to
     fill: the zero it writes is this walk's mark of a finished node (one fresh float object per
-    walk, compared by identity), and a node waiting for its inputs holds a second mark, so no
+    walk, compared by identity), and a node waiting for its inputs holds a second one, so no
     set of visited nodes and no exit marker are needed: a waiting node popped again is complete.
-    The order is ``walk``'s, node for node (a test checks). The caller holds ``GRAPH_LOCK``: this
-    walk writes.
+    The order is ``walk``'s, node for node (tests/core/test_reference.py). The caller holds
+    ``GRAPH_LOCK``: this walk writes.
 
     >>> from autograd import Value
     >>> x = Value(2.0)
@@ -139,8 +145,10 @@ def walk_zeroing(root: Any) -> tuple[list[Any], bool]:
     >>> [n.op for n in order] == [n.op for n in walk([y])[0]], y.grad
     (True, 0.0)
     """
-    done = float(0)  # a new 0.0 object: written as each node's .grad once it is emitted
-    entered = object()  # a node waiting for its inputs
+    # Two new 0.0 objects, told apart by identity: a reader of .grad meanwhile (a drawing,
+    # another thread) sees the float 0.0, never a private marker.
+    done = float(0)  # written as each node's .grad once it is emitted
+    entered = float(0)  # a node waiting for its inputs
     complete: set[int] = set()
     fallible = False
     order: list[Any] = []

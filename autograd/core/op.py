@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pickle
+import struct
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -56,6 +57,15 @@ class _Weighted:
 
 
 WEIGHTED = _Weighted()
+
+
+def exact_key(params: tuple[float, ...]) -> bytes:
+    """Parameters as a cache key that tells -0.0 from 0.0 and one nan from another: their bits.
+
+    >>> exact_key((0.0,)) == exact_key((-0.0,)), exact_key((1.0,)) == exact_key((1,))
+    (False, True)
+    """
+    return struct.pack(f"<{len(params)}d", *params)
 
 
 def _no_terms(node: Any, g: Any) -> tuple[()]:
@@ -150,13 +160,20 @@ class Op:
         >>> cube = pow_op.bind(3.0)
         >>> cube, cube.backward is pow_op.backward, pow_op.bind(3.0) is cube
         (Op('pow', 3.0), True, True)
+        >>> OPERATIONS["clamp"].bind(-0.0, 1.0).params  # not clamp(0.0, 1.0)'s sibling
+        (-0.0, 1.0)
         """
-        op = self.siblings.get(params)
+        key: Any = params
+        if 0.0 in params or any(p != p for p in params):
+            # -0.0 == 0.0 and nan is no key: such params are cached by their bits, which the
+            # generated lookups (``siblings.get(params)``, keyed by the floats) never find.
+            key = exact_key(params)
+        op = self.siblings.get(key)
         if op is None:
             op = self._sibling(params)
             op.siblings = self.siblings  # siblings share one cache
             if len(self.siblings) < 512:  # common exponents are shared; odd ones are not kept
-                self.siblings[params] = op
+                self.siblings[key] = op
         return op
 
     def __del__(self) -> None:

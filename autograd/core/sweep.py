@@ -5,7 +5,9 @@ node, every contribution to that node's gradient has arrived; it passes that gra
 the node's hooks, then gives each input its term, ``upstream × local derivative`` (no term at
 all where a rule masks a zero slope, so an infinite upstream does not become nan), and adds the
 term to what that input already has. Where plain float arithmetic raises (``1 / 0``), the rule
-runs again in IEEE arithmetic. Under anomaly mode every term and every sum is checked.
+runs again in IEEE arithmetic. Under anomaly mode every term and every sum is checked, and the
+first one that is not finite raises once it reaches a leaf (one that a later rule masks, as
+relu masks the nan of ``sqrt'(0) × 0``, is dropped there, as the sweep without the check drops it).
 
 Where the gradients are kept is the caller's choice, a ``Store``:
 
@@ -15,7 +17,8 @@ Where the gradients are kept is the caller's choice, a ``Store``:
   the same order, without building them first;
 - ``grad()`` keeps them in a table (``GradTable``), over floats or, with ``create_graph``, over
   Values (``GraphTable``);
-- the backward stepper records every step from a ``GradTable`` of its own, and
+- the backward stepper records every step from a ``GradTable`` of its own, which asks the
+  sweep to report each node's turn (``Store.records``, ``Store.step``), and
   ``autograd.compile`` writes each term as a line of code from a store of source text.
 """
 
@@ -29,7 +32,7 @@ from .anomaly import AnomalyError, AnomalyWatch
 from .graph import leaves
 from .hooks import HOOKS, hooks_of_leaf, run_hooks
 from .numbers import is_node
-from .op import Op
+from .op import Op, constant
 
 
 class Store:
@@ -45,6 +48,24 @@ class Store:
     """
 
     numeric = True
+    records = False  # True: the sweep reports each node's turn to ``step`` (the stepper's)
+
+    def step(self, node: Any, g: Any, terms: Sequence[Any], hooked_from: Any) -> None:
+        """One node's turn, reported by the sweep when ``records`` is set: its gradient ``g``
+        (after its hooks; ``hooked_from`` is what it was before them, None when it has none)
+        and the ``terms`` its inputs are about to receive. A leaf's turn (its hooks, once every
+        term has arrived) has no terms.
+
+        >>> class Steps(GradTable):
+        ...     records = True
+        ...     def step(self, node, g, terms, hooked_from):
+        ...         print(node.op, g, terms)
+        >>> from autograd import Value
+        >>> x = Value(3.0)
+        >>> y = x * 2
+        >>> backward_pass([y], Steps({y: 1.0}))
+        mul 1.0 (2.0, 3.0)
+        """
 
     def get(self, node: Any) -> Any:
         """The gradient of ``node`` so far (None: none yet).
@@ -151,7 +172,10 @@ class GraphTable(GradTable):
         self.grads = dict(seeds)
 
     def terms(self, op: Op, node: Any, g: Any) -> Sequence[Any]:
-        return op.terms_graph(node, g)
+        # A rule's masked branch is the float 0.0 (relu at x <= 0): as a constant node, so that
+        # every gradient of this sweep, and what a hook receives, is a Value.
+        cls = type(node)
+        return [t if is_node(t) else constant(cls, t, op.name) for t in op.terms_graph(node, g)]
 
     def before(self, node: Any) -> Any:
         return self.grads.get(node)  # a first term is the gradient itself: no node for 0 + t
@@ -183,8 +207,10 @@ def backward_pass(
     """The chain rule at every node of ``order`` (interior nodes, inputs first), outputs first.
 
     The seeds (the outputs' gradients) are in ``store`` already. ``watch`` (anomaly mode)
-    raises ``AnomalyError`` at the first non-finite term or sum, naming the path from ``root``.
-    ``leaf_hooks`` are leaves whose hooks run once every node has passed its share.
+    raises ``AnomalyError`` when a non-finite gradient reaches a leaf, naming the first term or
+    sum that was not finite and the path from ``root`` (``Unfinished``). ``leaf_hooks`` are
+    leaves whose hooks run once every node has passed its share. A store with ``records`` set
+    hears of each node's turn (``Store.step``).
 
     >>> from autograd import Value
     >>> a = Value(2.0)
@@ -199,38 +225,119 @@ def backward_pass(
         apply_rules(order)
         return
     hooks_exist = HOOKS.count > 0
-    check = watch is not None and store.numeric
+    recording = store.records
+    unfinished = Unfinished(root, watch) if watch is not None and store.numeric else None
     before = store.before
     for node in reversed(order):
         g = store.get(node)
         if g is None:  # no output depends on this node
             continue
         op: Op = node._op
+        arrived = None
         if hooks_exist and op.hooks:
-            g = run_hooks(op.hooks, g, node)
+            arrived, g = g, run_hooks(op.hooks, g, node)
             store.set(node, g)
         terms = store.terms(op, node, g)
+        if recording:
+            store.step(node, g, terms, arrived)
+        cause = unfinished.used(node, g) if unfinished is not None else None
         for i, (child, term) in enumerate(zip(node.inputs, terms, strict=True)):
-            if check and not math.isfinite(_number(term)):
-                raise AnomalyError.in_backward(root, node, i, _number(g), _number(term), watch)  # type: ignore[arg-type]
             old = before(child)
             total = term if old is None else old + term
-            if check and not math.isfinite(_number(total)):
-                raise AnomalyError.in_sum(
-                    root,
-                    node,
-                    i,
-                    _number(old),
-                    _number(term),
-                    _number(total),
-                    watch,  # type: ignore[arg-type]
-                )
+            if unfinished is not None:
+                unfinished.passed(node, i, g, old, term, total, cause)
             store.set(child, total)
     for leaf in leaf_hooks:
         g = store.get(leaf)
         hooks = hooks_of_leaf(leaf)  # (a hook may have removed this leaf's last one)
         if g is not None and hooks:
-            store.set(leaf, run_hooks(hooks, g, leaf))
+            hooked = run_hooks(hooks, g, leaf)
+            store.set(leaf, hooked)
+            if recording:
+                store.step(leaf, hooked, (), g)
+    if unfinished is not None:
+        unfinished.check_leaves(store.get)
+
+
+class Unfinished:
+    """Anomaly mode's watch over a sweep: each gradient that is not finite, and how it first
+    came (the error to raise), until it is used. A rule that masks it (relu's 0.0 where
+    x <= 0) ends it, as the sweep without the check does; a rule that passes it on passes its
+    cause; a leaf that receives it raises it.
+
+    >>> from autograd import Value
+    >>> x = Value(-0.0, "x")
+    >>> y = x.relu().sqrt() * 0.0  # sqrt's term is -inf * 0.0 = nan; relu masks it
+    >>> table = GradTable({y: 1.0})
+    >>> order = [y.inputs[0].inputs[0], y.inputs[0], y]  # relu, sqrt, mul
+    >>> backward_pass(order, table, watch=AnomalyWatch(), root=y)
+    >>> table.grads[x]
+    0.0
+    """
+
+    def __init__(self, root: Any, watch: AnomalyWatch) -> None:
+        self.root = root
+        self.watch = watch
+        self.causes: dict[Any, AnomalyError] = {}
+
+    def used(self, node: Any, g: Any) -> AnomalyError | None:
+        """The cause of ``node``'s gradient ``g`` if it is not finite (a hook may have fixed
+        it), now that its rule uses it.
+
+        >>> from autograd import Value
+        >>> y = Value(1.0) * 2
+        >>> Unfinished(y, AnomalyWatch()).used(y, float("nan")) is None  # nothing recorded
+        True
+        """
+        cause = self.causes.pop(node, None)
+        return cause if cause is not None and not math.isfinite(_number(g)) else None
+
+    def passed(
+        self, node: Any, i: int, g: Any, old: Any, term: Any, total: Any, cause: Any
+    ) -> None:
+        """Input ``i`` of ``node`` now has ``total`` = ``old`` + ``term``: remember how it
+        became non-finite, unless it already was.
+
+        >>> from autograd import Value
+        >>> x = Value(0.0, "x")
+        >>> y = x.sqrt()
+        >>> watch = Unfinished(y, AnomalyWatch())
+        >>> watch.passed(y, 0, 1.0, None, math.inf, math.inf, None)
+        >>> print(watch.causes[x])  # doctest: +ELLIPSIS
+        backward: sqrt'(x=0.0) = inf times upstream 1.0 -> inf, passed to 'x' by a sqrt node
+        """
+        child = node.inputs[i]
+        if child in self.causes or math.isfinite(_number(total)):
+            return
+        if cause is None:
+            cause = _anomaly(self.root, node, i, g, old, term, total, self.watch)
+        self.causes[child] = cause
+
+    def check_leaves(self, grad_of: Any) -> None:
+        """Raise the cause of the first leaf whose gradient is not finite at the end.
+
+        >>> from autograd import Value
+        >>> x = Value(0.0, "x")
+        >>> y = x.sqrt()
+        >>> watch = Unfinished(y, AnomalyWatch())
+        >>> watch.passed(y, 0, 1.0, None, math.inf, math.inf, None)
+        >>> watch.check_leaves({x: math.inf}.get)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        autograd.core.anomaly.AnomalyError: backward: sqrt'(x=0.0) = inf times upstream 1.0 ...
+        """
+        for leaf, cause in self.causes.items():  # every interior node's is used by now
+            if not math.isfinite(_number(grad_of(leaf))):
+                raise cause
+
+
+def _anomaly(
+    root: Any, node: Any, i: int, g: Any, old: Any, term: Any, total: Any, watch: AnomalyWatch
+) -> AnomalyError:
+    """The error for the first gradient that is not finite: a term, or a sum of finite ones."""
+    if not math.isfinite(_number(term)):
+        return AnomalyError.in_backward(root, node, i, _number(g), _number(term), watch)
+    return AnomalyError.in_sum(root, node, i, _number(old), _number(term), _number(total), watch)
 
 
 def apply_rules(order: Sequence[Any]) -> None:

@@ -16,6 +16,8 @@ come from ``Operations``, written out from the operation table in
 that is, for each input: ``input.grad += node.grad * local_derivative``. ``backward()`` below
 lists the graph's nodes inputs-first and hands them to ``backward_pass``
 (``autograd/core/sweep.py``), which calls that function for each node, outputs first.
+``backward_reference`` in ``autograd/core/reference.py`` is the same algorithm in ten plain
+lines: read it first.
 """
 
 from __future__ import annotations
@@ -330,9 +332,10 @@ class Value(Operations):
         rule or a hook raises, every ``.grad`` is as it was before the call. The traversal is
         iterative: depth is limited by memory, not by Python's recursion limit. Threads may call
         backward and ``grad`` on one graph at once: they take turns (one lock for all graphs).
-        With ``detect_anomaly=True`` (or inside ``autograd.detect_anomaly()``) the first
-        non-finite gradient raises ``AnomalyError``, which explains the arithmetic that made it,
-        and every ``.grad`` is left as it was.
+        With ``detect_anomaly=True`` (or inside ``autograd.detect_anomaly()``) a non-finite
+        gradient reaching a leaf raises ``AnomalyError``, which explains the arithmetic that made
+        it, and every ``.grad`` is left as it was. The algorithm, plainly written:
+        ``backward_reference`` in ``autograd/core/reference.py``; this is its optimisation.
 
         >>> x = Value(3.0)
         >>> y = x * x + x

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -84,6 +85,17 @@ def _template(text: str, p: Primitive) -> str:
     return ast.unparse(_Names(slots).visit(ast.parse(text.strip(), mode="eval")))
 
 
+_SLOT = re.compile(r"__slot_(\w+?)__")
+
+
+def _term_template(rule: str, p: Primitive) -> str:
+    """The term ``g × rule`` as a format template, masked (``contribution``) while the rule's
+    names are still names: a parameter's value goes in later, and a parameter that is 0 is a
+    factor, not a mask (leaky_relu(x, 0.0) times an infinite upstream is nan, as in eager)."""
+    named = _template(rule, p).replace("{", "__slot_").replace("}", "__")
+    return _SLOT.sub(r"{\1}", contribution(named, "__slot_g__"))
+
+
 def _power(base: str, k: float, rule: str) -> str | None:
     """``powf(x, k)`` / ``pow_grad(x, k)`` as a plain ``x ** k`` where that is the same float.
 
@@ -135,10 +147,14 @@ class Emitter:
             else:
                 shown = repr(p.name).replace("{", "{{").replace("}", "}}")  # a format template
                 fwd = f"real({self._callable(p.forward, 'f')}({args}), {shown})"
+            # Each rule becomes its term (``contribution``) before a parameter's value is put
+            # in: the eager engine masks a zero written in the rule (relu's ``0.0 if ...``),
+            # never a parameter that happens to be 0 (leaky_relu(x, 0.0)'s slope: inf * 0.0 is
+            # nan there, so it is here).
             ders = [
-                _template(ieee_rule(d) if self.ieee else d, p)
+                _term_template(ieee_rule(d) if self.ieee else d, p)
                 if isinstance(d, str)
-                else f"{self._callable(d, 'd')}({args})"
+                else "{g} * (" + f"{self._callable(d, 'd')}({args})" + ")"
                 for d in p.derivatives
             ]
             got = self._templates[id(p)] = (fwd, ders)
@@ -183,12 +199,11 @@ class Emitter:
         slots = self._slots(node)
         found = []
         for k, d in enumerate(ders):
-            text = d.format(**slots).strip()
+            term = d.format(**slots, g=g).strip()
             if p.name == "pow" and k == 0 and not self.ieee:
                 fast = _power(slots["i0"], op.params[0] - 1, "pow_grad")
                 if fast and op.params[0] != 0:  # dpow(x, k) is k * x ** (k - 1) then
-                    text = f"{slots['k0']} * {fast}"
-            term = contribution(text, g)
+                    term = contribution(f"{slots['k0']} * {fast}", g)
             if term == f"-{g}":
                 found.append(("-", g))
             else:

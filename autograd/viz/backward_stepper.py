@@ -45,60 +45,29 @@ class BackwardStep:
 
 
 class _Recorder(GradTable):
-    """The sweep's gradient table, remembering each step as the sweep takes it."""
+    """The sweep's gradient table, keeping each step the sweep reports (``Store.step``)."""
+
+    records = True
 
     def __init__(self, seeds: dict[Value, float]) -> None:
         super().__init__(seeds)
         self.steps: list[BackwardStep] = []
-        self._node: Value | None = None  # the node whose turn it is
-        self._raw: float = 0.0  # its gradient as it arrived, before any hook
-        self._hooked = False  # whether its hooks ran
-        self._passed: list[float] = []
-        self._before: list[float | None] = []
 
-    def get(self, node: Any) -> Any:
-        g = super().get(node)
-        self._finish()
-        self._node, self._raw, self._hooked = node, g, False
-        return g
-
-    def set(self, node: Any, g: Any) -> None:
-        super().set(node, g)
-        current = self._node
-        if current is None or node is not current:  # a share added to an input
+    def step(self, node: Any, g: Any, terms: Sequence[Any], hooked_from: Any) -> None:
+        n = len(self.steps)
+        if node.is_leaf:  # its hooks ran, once every share had arrived
+            self.steps.append(BackwardStep(n, node, g, (), (), (), hooked_from))
             return
-        if current.is_leaf:  # a leaf's hook, after every share arrived
-            self.steps.append(BackwardStep(len(self.steps), current, g, (), (), (), self._raw))
-            self._node = None
-        else:  # the node's hooks replaced its gradient before it passes it on
-            self._hooked = True
-
-    def terms(self, op: Op, node: Any, g: Any) -> Sequence[Any]:
-        terms = super().terms(op, node, g)
-        self._passed = list(terms)
-        self._before = []
-        return terms
-
-    def before(self, node: Any) -> Any:
-        self._before.append(self.grads.get(node))
-        return super().before(node)
-
-    def _finish(self) -> None:
-        """The step of the node whose turn it was, now that the sweep has moved on."""
-        node = self._node
-        if node is None or node.is_leaf:
-            return
-        g = self.grads[node]
-        local = tuple(cast(Op, node._op).partials(node))  # for the text: the passed terms rule
-        hooked = self._raw if self._hooked else None
-        step = BackwardStep(
-            len(self.steps), node, g, local, tuple(self._passed), tuple(self._before), hooked
-        )
-        self.steps.append(step)
-        self._node = None
-
-    def close(self) -> None:
-        self._finish()
+        # Each input's gradient just before its term is added (the terms are not added yet):
+        # an input used twice sees the first term in the second's "before".
+        before: list[float | None] = []
+        running: dict[Any, float | None] = {}
+        for child, term in zip(node.inputs, terms, strict=True):
+            old = running[child] if child in running else self.grads.get(child)
+            before.append(old)
+            running[child] = (0.0 if old is None else old) + term
+        local = tuple(cast(Op, node._op).partials(node))  # for the text: the terms rule
+        self.steps.append(BackwardStep(n, node, g, local, tuple(terms), tuple(before), hooked_from))
 
 
 class BackwardStepper(Stepper):
@@ -141,7 +110,6 @@ class BackwardStepper(Stepper):
         self._order = list(reversed(order))
         recorder = _Recorder({root: self.seed})
         backward_pass(order, recorder, root=root, leaf_hooks=hooked_leaves(order, (root,)))
-        recorder.close()
         self.steps: list[BackwardStep] = recorder.steps
 
     def _do(self, step: BackwardStep) -> None:

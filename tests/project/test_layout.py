@@ -23,7 +23,7 @@ LAYERS = [
     {"autograd.core.anomaly"},
     {"autograd.core.twins", "autograd.core.linear"},
     {"autograd.core.operations"},  # generated from the table
-    {"autograd.core.graph"},
+    {"autograd.core.graph", "autograd.core.reference"},
     {"autograd.core.hooks"},
     {"autograd.core.sweep", "autograd.core.pickling"},
     {"autograd.core.value", "autograd.core"},
