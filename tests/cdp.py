@@ -33,6 +33,24 @@ HEADLESS = [
 FLAGS = [*HEADLESS, "--remote-debugging-port=0", "--remote-allow-origins=*"]
 # axe-core (web/package.json, a dev dependency) and the WCAG 2.2 AA rule tags it checks.
 AXE = Path(__file__).resolve().parent.parent / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SITE = Path(__file__).resolve().parent.parent / "docs" / "_build" / "html"
+
+
+def playground_marks() -> list[Any]:
+    """The marks of a test module over the built playground: a ``docs_site`` test, skipped
+    (saying what to run) where the site is not built or Chromium is not installed."""
+    import pytest
+
+    return [
+        pytest.mark.docs_site,
+        pytest.mark.skipif(
+            not (SITE / "playground" / "manifest.json").exists(),
+            reason="playground not built: run `make docs-check`",
+        ),
+        pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+    ]
+
+
 WCAG = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 WIDTH_CHECK = """(() => {
   const root = document.documentElement;

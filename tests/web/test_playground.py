@@ -7,11 +7,10 @@ Needs ``docs/_build/html/playground``: ``make docs-check`` builds it and runs th
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from cdp import CHROMIUM, Browser
+from cdp import SITE, Browser, playground_marks
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,14 +19,8 @@ from autograd.expressions import ExpressionError, parse
 from autograd.viz.style import fmt
 from autograd.web.serve import start
 
-SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
-    pytest.mark.docs_site,
-    pytest.mark.skipif(
-        not (SITE / "playground" / "manifest.json").exists(),
-        reason="playground not built: run `make docs-check`",
-    ),
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+    *playground_marks(),
 ]
 LINK = "?expr=tanh(x*w%2Bb)&x=2&w=-3&b=6.88&step=end"
 HOSTILE = [

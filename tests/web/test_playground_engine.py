@@ -11,22 +11,15 @@ from __future__ import annotations
 import json
 import math
 import time
-from pathlib import Path
 
 import pytest
-from cdp import CHROMIUM, Browser
+from cdp import SITE, Browser, playground_marks
 from learner_source import LOOP, RIGHT, TANH
 
 from autograd.web.serve import start
 
-SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
-    pytest.mark.docs_site,
-    pytest.mark.skipif(
-        not (SITE / "playground" / "manifest.json").exists(),
-        reason="playground not built: run `make docs-check`",
-    ),
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+    *playground_marks(),
 ]
 # Every way a learner's code could try to reach the network from the checker Worker; the class
 # is defined only when every one of them raised (so none of them started a request).

@@ -7,24 +7,16 @@ Needs ``docs/_build/html/playground``: ``make docs-check`` builds it and runs th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from cdp import CHROMIUM, Browser
+from cdp import SITE, Browser, playground_marks
 
 from autograd.core.value import Value
 from autograd.web.live import weight_rows
 from autograd.web.serve import start
 from autograd.web.training import Trainer
 
-SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
-    pytest.mark.docs_site,
-    pytest.mark.skipif(
-        not (SITE / "playground" / "manifest.json").exists(),
-        reason="playground not built: run `make docs-check`",
-    ),
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+    *playground_marks(),
 ]
 LABELS = "[...document.querySelectorAll('#point-graph svg text')].map(t => t.textContent).join('|')"
 

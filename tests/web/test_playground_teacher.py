@@ -11,23 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from cdp import CHROMIUM, Browser
+from cdp import SITE, Browser, playground_marks
 from learner_source import TANH
 
 from autograd.web.serve import start
 
-SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
-    pytest.mark.docs_site,
-    pytest.mark.skipif(
-        not (SITE / "playground" / "manifest.json").exists(),
-        reason="playground not built: run `make docs-check`",
-    ),
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+    *playground_marks(),
 ]
 SIZES = [(1280, 900), (390, 844)]
 READY = "document.body.dataset.ready === '1'"

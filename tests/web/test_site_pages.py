@@ -16,21 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdp import AXE, CHROMIUM, Browser
+from cdp import AXE, SITE, Browser, playground_marks
 from learner_source import TANH
 
 from autograd import Value
 from autograd.viz import BackwardStepper
 from autograd.web.serve import start
 
-SITE = Path(__file__).resolve().parents[2] / "docs" / "_build" / "html"
 pytestmark = [
-    pytest.mark.docs_site,
-    pytest.mark.skipif(
-        not (SITE / "playground" / "manifest.json").exists(),
-        reason="site not built: run `make docs-check`",
-    ),
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+    *playground_marks(),
     pytest.mark.skipif(not AXE.exists(), reason="web/node_modules: run `make docs-check`"),
 ]
 SIZES = [(1280, 900), (390, 844)]
