@@ -27,8 +27,7 @@ from ..exercises.answers import Answers, answer_files, read_answers
 from ..exercises.key import load_key
 from ..exercises.report import Mark
 from ..exercises.sheet import Sheet
-from ..grading.batch import folder_name
-from ..grading.formats import class_csv, gradescope, junit
+from ..grading.formats import write_results
 from ..grading.scoring import CheckResult, Marked
 from ..viz.style import fmt
 
@@ -67,14 +66,7 @@ def mark_sheets(answers: str | Path, key: str | Path, out: str | Path) -> dict[s
         marks.append(marked)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
-    for m in marks:
-        mine = folder / folder_name(m.student, used)
-        mine.mkdir(exist_ok=True)
-        results = gradescope(m, sheet.seed)
-        (mine / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-        (mine / "junit.xml").write_text(junit(m), encoding="utf-8")
-    (folder / "class.csv").write_text(class_csv(marks), encoding="utf-8")
+    write_results(marks, folder, sheet.seed)
     summary = summarise_sheets(marks, sheet, time.monotonic() - start)
     (folder / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return summary

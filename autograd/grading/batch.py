@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .formats import class_csv, gradescope, junit
+from .formats import gradescope, write_results
 from .processes import run_limited
 from .rubric import Rubric, load_rubric
 from .scoring import Marked, mark
@@ -144,14 +143,7 @@ def grade_class(
         judged = list(pool.map(lambda s: grade_one(s, settings, Path(scratch)), subs))
     marks = [mark(j, rubric) for j in judged]
     wall = time.monotonic() - start
-    used: set[str] = set()
-    for m in marks:
-        folder = out / folder_name(m.student, used)
-        folder.mkdir(exist_ok=True)
-        results = gradescope(m, settings.seed)
-        (folder / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-        (folder / "junit.xml").write_text(junit(m), encoding="utf-8")
-    (out / "class.csv").write_text(class_csv(marks), encoding="utf-8")
+    write_results(marks, out, settings.seed)
     summary = summarise(marks, rubric, settings, wall)
     (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     (out / "summary.html").write_text(summary_html(summary), encoding="utf-8")
@@ -184,23 +176,6 @@ def grade_gradescope(
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return result
-
-
-def folder_name(student: str, used: set[str]) -> str:
-    """A folder name for a student: letters, digits, ``-_.`` only, never twice (``used`` holds
-    the names given so far, and gets this one).
-
-    >>> used = set()
-    >>> folder_name("a/b", used), folder_name("a/b", used), folder_name("..", used)
-    ('a_b', 'a_b-2', 'student')
-    """
-    base = re.sub(r"[^A-Za-z0-9_.-]", "_", student).lstrip(".") or "student"
-    name, n = base, 1
-    while name in used:
-        n += 1
-        name = f"{base}-{n}"
-    used.add(name)
-    return name
 
 
 def summarise(

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from .scoring import Marked
 
-__all__ = ["class_csv", "gradescope", "junit"]
+__all__ = ["class_csv", "folder_name", "gradescope", "junit", "write_results"]
 
 TEST_FIELDS = ("name", "score", "max_score", "status", "output", "visibility")
 
@@ -121,3 +123,41 @@ def class_csv(marks: Sequence[Marked]) -> str:
         row = [spreadsheet_safe(m.student), f"{m.score:g}", *points, spreadsheet_safe(m.fatal)]
         writer.writerow(row)
     return out.getvalue()
+
+
+def folder_name(student: str, used: set[str]) -> str:
+    """A folder name for a student: letters, digits, ``-_.`` only, never twice (``used`` holds
+    the names given so far, and gets this one).
+
+    >>> used = set()
+    >>> folder_name("a/b", used), folder_name("a/b", used), folder_name("..", used)
+    ('a_b', 'a_b-2', 'student')
+    """
+    base = re.sub(r"[^A-Za-z0-9_.-]", "_", student).lstrip(".") or "student"
+    name, n = base, 1
+    while name in used:
+        n += 1
+        name = f"{base}-{n}"
+    used.add(name)
+    return name
+
+
+def write_results(marks: Sequence[Marked], out: Path, seed: int | None) -> None:
+    """Write each student's ``results.json`` (Gradescope) and ``junit.xml`` into a folder of
+    their own under ``out``, and the class's ``class.csv``.
+
+    >>> import tempfile
+    >>> from autograd.grading.scoring import CheckResult
+    >>> out = Path(tempfile.mkdtemp())
+    >>> write_results([Marked("ada", [CheckResult("x", 1.0, 1.0, "passed", "")])], out, 1)
+    >>> sorted(p.name for p in out.rglob("*"))
+    ['ada', 'class.csv', 'junit.xml', 'results.json']
+    """
+    used: set[str] = set()
+    for m in marks:
+        folder = out / folder_name(m.student, used)
+        folder.mkdir(exist_ok=True)
+        results = json.dumps(gradescope(m, seed), indent=1)
+        (folder / "results.json").write_text(results, encoding="utf-8")
+        (folder / "junit.xml").write_text(junit(m), encoding="utf-8")
+    (out / "class.csv").write_text(class_csv(marks), encoding="utf-8")
