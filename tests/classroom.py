@@ -5,6 +5,7 @@ engines, and hostile submissions, with what each must score."""
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from autograd.grading.rubric import Rubric
 from autograd.testing.learner_report import NO_OP
 from autograd.testing.mutants import MUTANTS, engine_source
 
-MARKER = "autograd-grade-test-sleeper"  # in the command line of the processes left running
+# In the command line of the processes a hostile submission leaves running; this process's id
+# in it, so that a check for leftovers never sees another test run's (another worktree, CI).
+MARKER = f"autograd-grade-test-sleeper-{os.getpid()}"
 
 HOSTILE = {
     "loop": "while True:\n    pass\n",
