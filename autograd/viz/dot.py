@@ -8,7 +8,8 @@ from typing import Any, TypedDict, cast
 
 from ..core.anomaly import AnomalyError
 from ..core.graph import topological_order
-from ..core.op import CONST, weighted_sum
+from ..core.linear import weighted_sum
+from ..core.op import CONST
 from ..core.value import Value
 from ..ops import OPS, Display
 from .expand import expansion, translate

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..core.op import CONST, weighted_sum
+from ..core.linear import weighted_sum
+from ..core.op import CONST
 from ..core.value import Value
 from ..ops import HELPER_ROWS, RULE_HELPERS, TABLE, Display, Primitive
 from .style import fmt
