@@ -30,7 +30,7 @@ from ..exercises.sheet import Sheet
 from ..grading.batch import folder_name
 from ..grading.formats import class_csv, gradescope, junit
 from ..grading.scoring import CheckResult, Marked
-from ..viz.style import fmt
+from ..notation import fmt
 
 __all__ = ["mark_answers", "mark_sheets"]
 

@@ -33,6 +33,7 @@ LAYERS = [
     {"autograd.func"},
     {"autograd.nn"},
     {"autograd.expressions"},
+    {"autograd.notation"},  # a graph as text (order, names, formulas), for the layers above
     {"autograd.viz", "autograd.testing", "autograd.tracer"},
     {"autograd.exercises"},
     {"autograd.grading"},  # a class's submissions judged and marked (above the judge)
@@ -217,3 +218,17 @@ def test_core_op_holds_only_the_op_and_its_registry() -> None:
             defined |= {t.id for t in targets if isinstance(t, ast.Name)}
     public = {name for name in defined if not name.startswith("_")}
     assert public == {"Op", "OPERATIONS", "register", "CONST", "constant", "T", "Terms", "Locals"}
+
+
+def test_testing_and_exercises_get_graph_order_and_names_from_below_viz() -> None:
+    """Graph order, node names, formulas and numbers as text come from ``autograd.notation``,
+    the layer below the drawings, the learner checks and the exercises, not from ``viz``."""
+    text = {"forward_order", "node_names", "expression", "formula", "full_expression"}
+    text |= {"derivative_rule", "fmt", "fmt_product"}
+    wrong = []
+    for m, path in modules().items():
+        if m.startswith(("autograd.testing", "autograd.exercises")):
+            for target, names in imports(m, path):
+                if target.startswith("autograd.viz"):
+                    wrong += [f"{m}: {target}.{n}" for n in names if n in text]
+    assert wrong == []
