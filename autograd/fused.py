@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .core.layout import WEIGHTED
 from .core.linear import LINEAR
 from .core.modes import STATE, scoped
-from .core.op import WEIGHTED
 from .core.value import Operand, Value, lift
 
 new = object.__new__

@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, cast
 
 from .core import twins
+from .core.counters import FALLIBLE
+from .core.domain import domain_error
 from .core.numbers import real
-from .core.op import FALLIBLE, Op, domain_error
+from .core.op import Op
 from .core.value import Value, lift, record
 from .ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
 from .rule_text import RESERVED, check_names, contribution, ieee_rule, may_raise, over_values
@@ -204,7 +206,8 @@ def primitive(
             in_domain=check,
         )
         compiled = compile_primitive(p)
-        # A pickled graph names the operation by where its function lives (see core.op.Op).
+        # A pickled graph names the operation by where its function lives
+        # (see core.pickling.reduce_op).
         module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
         if isinstance(module, str) and "<" not in qualname:
             compiled.origin = (module, qualname)

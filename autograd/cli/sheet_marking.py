@@ -29,7 +29,7 @@ from ..exercises.report import Mark
 from ..exercises.sheet import Sheet
 from ..grading.formats import write_results
 from ..grading.scoring import CheckResult, Marked
-from ..viz.style import fmt
+from ..notation import fmt
 
 __all__ = ["mark_answers", "mark_sheets"]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .layout import MANY, WEIGHTED
 from .locks import ForkSafeLock
-from .op import MANY, WEIGHTED
 
 # One writer at a time: backward writes interior grads, register_hook swaps an Op. Threads that
 # differentiate (the same or different graphs) take turns; recording and looking are not locked.

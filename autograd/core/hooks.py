@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .anomaly import describe_node
+from .counters import HOOKS, HookList
 from .graph import GRAPH_LOCK, leaves
 from .numbers import is_node, real
-from .op import HOOKS, HookList, constant
+from .op import constant
 
 Hook = Callable[[Any], Any]
 

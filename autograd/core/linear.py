@@ -10,7 +10,7 @@ are ``(w0, ..., w[n-1], x0, ..., x[n-1], b)``. Its rules, side by side as in the
 They are written by hand rather than generated from rule text because the number of inputs
 varies from node to node. A linear node keeps its inputs as ``(weights, inputs, bias)`` in
 its ``_a`` slot (``_b`` is ``WEIGHTED``); ``Value.inputs`` lists them flat, in the order
-above. ``LINEAR.weighted_sum`` is what drawings, the expanded view and
+above. ``weighted_sum(node)`` (``LINEAR.weighted_sum``) is what drawings, the expanded view and
 ``compile`` ask to recognise it.
 """
 
@@ -70,3 +70,14 @@ LINEAR = register(
         terms_graph=terms_graph_linear, partials_graph=partials_graph_linear, weighted_sum=True,
     )
 )  # fmt: skip
+
+
+def weighted_sum(node: Any) -> bool:
+    """True for a fused neuron's node, ``b + w0*x0 + ...``: drawings and formulas ask this.
+
+    >>> from autograd import Value
+    >>> from autograd.fused import linear
+    >>> weighted_sum(linear([Value(1.0)], [Value(2.0)])), weighted_sum(Value(1.0) * 2)
+    (True, False)
+    """
+    return node._op is not None and node._op.weighted_sum

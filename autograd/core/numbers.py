@@ -8,6 +8,7 @@ TypeError naming the operation; an int too large for a float is an OverflowError
 from __future__ import annotations
 
 import numbers
+import struct
 
 
 def real(x: object, where: str) -> float:
@@ -64,6 +65,15 @@ def is_node(x: object) -> bool:
     (True, False)
     """
     return hasattr(type(x), "_op")
+
+
+def exact_key(params: tuple[float, ...]) -> bytes:
+    """Parameters as a cache key that tells -0.0 from 0.0 and one nan from another: their bits.
+
+    >>> exact_key((0.0,)) == exact_key((-0.0,)), exact_key((1.0,)) == exact_key((1,))
+    (False, True)
+    """
+    return struct.pack(f"<{len(params)}d", *params)
 
 
 def _numpy_scalar(x: object) -> bool:

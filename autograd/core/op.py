@@ -11,61 +11,17 @@ than by name.
 
 from __future__ import annotations
 
-import importlib
-import pickle
-import struct
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..ops import Primitive
-from .locks import ForkSafeLock
-from .numbers import real
+from .counters import FALLIBLE, HookList
+from .domain import domain_error as domain_error  # the generated operations import it from here
+from .numbers import exact_key, real
 
 T = TypeVar("T")
 Terms = Callable[[Any, Any], Sequence[Any]]  # (node, upstream gradient) -> one term per input
 Locals = Callable[[Any], Sequence[Any]]  # node -> one local derivative per input
-
-
-class _Many:
-    """Marks a node whose ``_a`` slot holds the tuple of its inputs (more than two, or a user
-    primitive's)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "MANY"
-
-    def __reduce__(self) -> str:
-        return "MANY"  # a copy or an unpickled graph gets this very object back
-
-
-MANY = _Many()
-
-
-class _Weighted:
-    """Marks a weighted-sum node (``autograd.core.linear``): its ``_a`` slot holds
-    ``(weights, inputs, bias)``, two tuples and a node. A neuron passes its own weights tuple
-    and its layer's inputs tuple, so recording one allocates no long tuple."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "WEIGHTED"
-
-    def __reduce__(self) -> str:
-        return "WEIGHTED"
-
-
-WEIGHTED = _Weighted()
-
-
-def exact_key(params: tuple[float, ...]) -> bytes:
-    """Parameters as a cache key that tells -0.0 from 0.0 and one nan from another: their bits.
-
-    >>> exact_key((0.0,)) == exact_key((-0.0,)), exact_key((1.0,)) == exact_key((1,))
-    (False, True)
-    """
-    return struct.pack(f"<{len(params)}d", *params)
 
 
 def _no_terms(node: Any, g: Any) -> tuple[()]:
@@ -261,67 +217,13 @@ class Op:
     def __repr__(self) -> str:
         return f"Op({self.name!r}{', ' if self.params else ''}{', '.join(map(repr, self.params))})"
 
-    # An Op is part of the engine, not of a graph: copies share it, pickles name it (hooks
-    # belong to the original node and are not copied).
+    # An Op is part of the engine, not of a graph: copies share it (hooks belong to the
+    # original node and are not copied), pickles name it (``autograd.core.pickling``).
     def __copy__(self) -> Op:
         return self.unhooked()
 
     def __deepcopy__(self, memo: dict[int, object]) -> Op:
         return self.unhooked()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        if self.hooks is not None:
-            return self.unhooked().__reduce__()
-        if OPERATIONS.get(self.name) is self.base:
-            return (op_named, (self.name, self.params))
-        if self.origin is not None:
-            return (user_op, (*self.origin, self.params))
-        raise pickle.PicklingError(
-            f"cannot pickle operation {self.name!r}: a user primitive is pickled by the module "
-            "path of its function, so define it with @primitive at the top level of a module"
-        )
-
-
-class _Count:
-    """A count that other threads may change, and finalizers (``__del__``) too."""
-
-    __slots__ = ("count", "lock")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = ForkSafeLock()  # re-entrant: a finalizer may run while it is held
-
-    def add(self, n: int) -> None:
-        with self.lock:
-            self.count += n
-
-
-# How many user primitives (rules that may raise) are alive: while none is, ``backward`` needs
-# no snapshot and takes its fast walk (counted where they are made,
-# ``autograd.primitives.compile_primitive``, and uncounted when their Op is freed).
-FALLIBLE = _Count()
-# How many gradient hooks live nodes hold, in any graph: while none does, backward skips them
-# (and takes its fast walk).
-HOOKS = _Count()
-
-
-class HookList(list):
-    """One node's gradient hooks: kept by the node (a leaf in its ``_b`` slot, an interior node
-    on its own copy of its Op), so they are freed with it, and then no longer counted.
-
-    >>> hooks = HookList()
-    >>> before = HOOKS.count
-    >>> hooks.append(print); HOOKS.add(1)
-    >>> del hooks
-    >>> HOOKS.count == before
-    True
-    """
-
-    __slots__ = ()
-
-    def __del__(self) -> None:
-        if self:  # hooks never removed, left on a node that is being freed
-            HOOKS.add(-len(self))
 
 
 # The one registry: every operation known by name (table rows, helper rows, const, linear).
@@ -340,95 +242,6 @@ def register(op: Op) -> Op:
         raise ValueError(f"an operation named {op.name!r} is already registered")
     OPERATIONS[op.name] = op
     return op
-
-
-def op_named(name: str, params: tuple[float, ...] = ()) -> Op:
-    """The engine's Op called ``name`` (bound to ``params``): how a pickled graph finds it.
-
-    >>> op_named("pow", (2.0,))
-    Op('pow', 2.0)
-    """
-    op = OPERATIONS.get(name)
-    if op is None:
-        raise pickle.UnpicklingError(f"no operation named {name!r}: is its row in the table?")
-    return op.bind(*params) if params else op
-
-
-def user_op(module: str, qualname: str, params: tuple[float, ...] = ()) -> Op:
-    """The Op of the user primitive defined as ``module.qualname`` (for unpickling).
-
-    >>> user_op("math", "pi")
-    Traceback (most recent call last):
-    ...
-    _pickle.UnpicklingError: math.pi is not a primitive
-    """
-    obj: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
-    op = getattr(obj, "op", None)
-    if not isinstance(op, Op):
-        raise pickle.UnpicklingError(f"{module}.{qualname} is not a primitive")
-    return op.bind(*params) if params else op
-
-
-def weighted_sum(node: Any) -> bool:
-    """True for a fused neuron's node, ``b + w0*x0 + ...`` (see ``autograd.core.linear``).
-
-    >>> from autograd import Value
-    >>> from autograd.fused import linear
-    >>> weighted_sum(linear([Value(1.0)], [Value(2.0)])), weighted_sum(Value(1.0) * 2)
-    (True, False)
-    """
-    return node._op is not None and node._op.weighted_sum
-
-
-# How the math module words an operand outside a function's domain: "math domain error" up to
-# Python 3.13; from 3.14 (the playground's Pyodide) a sentence such as "expected a positive
-# input, got -1.0". Both mean the same, so both get the same message.
-_MATH_DOMAIN_314 = "expected a "
-
-
-def is_math_domain_error(exc: Exception) -> bool:
-    """True when ``exc`` is the math module saying an operand is outside the domain, in the
-    wording of any supported Python.
-
-    >>> is_math_domain_error(ValueError("math domain error"))
-    True
-    >>> is_math_domain_error(ValueError("expected a positive input, got -1.0"))  # 3.14
-    True
-    >>> is_math_domain_error(ValueError("my primitive's own message"))
-    False
-    """
-    text = str(exc)
-    return isinstance(exc, ValueError) and (
-        text == "math domain error" or text.startswith(_MATH_DOMAIN_314)
-    )
-
-
-def domain_error(op: Op, exc: Exception, args: tuple[float, ...]) -> Exception:
-    """The error a forward rule's failure becomes: names the operation, operands and domain.
-
-    >>> print(domain_error(OPERATIONS["log"], ValueError("math domain error"), (-1.0,)))
-    log: operand outside the domain for x=-1.0 (defined for x > 0)
-    >>> print(domain_error(OPERATIONS["log"], ValueError("expected a positive input"), (-1.0,)))
-    log: operand outside the domain for x=-1.0 (defined for x > 0)
-    """
-    p = op.row
-    names = p.inputs if p is not None else tuple(f"x{i}" for i in range(len(args)))
-    shown = ", ".join(f"{n}={a!r}" for n, a in zip(names, args, strict=True))
-    if op.params and p is not None:
-        shown += ", " + ", ".join(f"{n}={v!r}" for n, v in zip(p.params, op.params, strict=True))
-    kind: type[Exception]
-    if isinstance(exc, ZeroDivisionError):
-        kind, why = ZeroDivisionError, "division by zero"
-    elif isinstance(exc, OverflowError):
-        kind, why = OverflowError, "result overflows a float"
-    elif is_math_domain_error(exc):
-        kind, why = ValueError, "operand outside the domain"
-    else:
-        kind, why = (ValueError if isinstance(exc, ValueError) else ArithmeticError), str(exc)
-    domain = p.domain if p is not None else "its domain"
-    return kind(f"{op.name}: {why} for {shown} (defined for {domain})")
 
 
 def _no_backward(node: Any) -> None:  # constants and leaves are never interior nodes

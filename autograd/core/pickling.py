@@ -4,15 +4,23 @@ A copied or unpickled graph is a new graph of the same shape: same data, grads, 
 operations (shared, see ``Op``), new nodes. Pickle would recurse from a node into its inputs, so
 a node is saved after a *prelude*: the nodes it depends on, inputs first, each saved with no
 prelude of its own; by the time a node is saved, its inputs are already in the pickle.
+
+An operation is part of the engine, not of a graph: a pickle names it (``reduce_op``), by its
+name in ``OPERATIONS`` or, for a user primitive, by where its function is defined, and loading
+looks it up again (``op_named``, ``user_op``).
 """
 
 from __future__ import annotations
 
+import copyreg
+import importlib
+import pickle
 import threading
 from typing import Any
 
 from .graph import GRAPH_LOCK, leaves_first
-from .op import MANY, WEIGHTED
+from .layout import MANY, WEIGHTED
+from .op import OPERATIONS, Op
 
 
 def blank(cls: type[Any], *ignored: object) -> Any:
@@ -126,3 +134,56 @@ def deep_copy(node: Any, memo: dict[int, Any]) -> Any:
         set_state(copy, n.data, n.grad, n.label, op, a, b)
         memo[id(n)] = copy
     return memo[id(node)]
+
+
+def op_named(name: str, params: tuple[float, ...] = ()) -> Op:
+    """The engine's Op called ``name`` (bound to ``params``): how a pickled graph finds it.
+
+    >>> op_named("pow", (2.0,))
+    Op('pow', 2.0)
+    """
+    op = OPERATIONS.get(name)
+    if op is None:
+        raise pickle.UnpicklingError(f"no operation named {name!r}: is its row in the table?")
+    return op.bind(*params) if params else op
+
+
+def user_op(module: str, qualname: str, params: tuple[float, ...] = ()) -> Op:
+    """The Op of the user primitive defined as ``module.qualname`` (for unpickling).
+
+    >>> user_op("math", "pi")
+    Traceback (most recent call last):
+    ...
+    _pickle.UnpicklingError: math.pi is not a primitive
+    """
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    op = getattr(obj, "op", None)
+    if not isinstance(op, Op):
+        raise pickle.UnpicklingError(f"{module}.{qualname} is not a primitive")
+    return op.bind(*params) if params else op
+
+
+def reduce_op(op: Op) -> tuple[Any, ...]:
+    """What pickle saves for an Op: the lookup that finds it again (its hooks stay behind).
+
+    >>> from autograd.core.op import OPERATIONS
+    >>> lookup, args = reduce_op(OPERATIONS["pow"].bind(2.0))
+    >>> lookup is op_named, args
+    (True, ('pow', (2.0,)))
+    """
+    if op.hooks is not None:
+        return reduce_op(op.unhooked())
+    if OPERATIONS.get(op.name) is op.base:
+        return (op_named, (op.name, op.params))
+    if op.origin is not None:
+        return (user_op, (*op.origin, op.params))
+    raise pickle.PicklingError(
+        f"cannot pickle operation {op.name!r}: a user primitive is pickled by the module "
+        "path of its function, so define it with @primitive at the top level of a module"
+    )
+
+
+# Pickle asks copyreg's table before an object's own ``__reduce__``: Ops are pickled here.
+copyreg.pickle(Op, reduce_op)

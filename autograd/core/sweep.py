@@ -29,8 +29,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .anomaly import AnomalyError, AnomalyWatch
+from .counters import HOOKS
 from .graph import leaves
-from .hooks import HOOKS, hooks_of_leaf, run_hooks
+from .hooks import hooks_of_leaf, run_hooks
 from .numbers import is_node
 from .op import Op, constant
 

@@ -26,11 +26,13 @@ from collections.abc import Callable
 from typing import Any, Union
 
 from .anomaly import AnomalyWatch
+from .counters import FALLIBLE, HOOKS
 from .graph import GRAPH_LOCK, leaves, walk, walk_zeroing
-from .hooks import HOOKS, HookHandle, add_hook
+from .hooks import HookHandle, add_hook
+from .layout import MANY, WEIGHTED
 from .modes import MODE, STATE, scoped
 from .numbers import is_real, real
-from .op import CONST, FALLIBLE, MANY, WEIGHTED, Op, constant
+from .op import CONST, Op, constant
 from .operations import Operations, forward_pow, forward_powv
 from .pickling import deep_copy, reduce_node, set_state, state
 from .sweep import GradAttributes, apply_rules, backward_pass, hooked_leaves

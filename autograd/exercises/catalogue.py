@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..core.value import Value
+from ..notation import derivative_rule, fmt
 from ..ops import OPS, Primitive
-from ..viz.names import derivative_rule
-from ..viz.style import fmt
 from .problem import Problem
 
 __all__ = [

@@ -17,9 +17,8 @@ from collections.abc import Callable
 from functools import partial
 
 from ..core.value import Value
+from ..notation import derivative_rule, expression, fmt, fmt_product
 from ..ops import FLOAT_NAMESPACE, TABLE, Primitive
-from ..viz.names import derivative_rule, expression
-from ..viz.style import fmt, fmt_product
 from .catalogue import MISTAKES, Site
 from .problem import Problem
 from .report import Diagnosis, Mark, Report

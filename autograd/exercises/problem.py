@@ -15,13 +15,11 @@ from ..core.modes import enable_grad, no_grad
 from ..core.op import CONST, Op
 from ..core.value import Value
 from ..expressions import parse
+from ..notation import expression, fmt, forward_order
 from ..viz import BackwardStepper
 from ..viz.backward_stepper import BackwardStep
-from ..viz.dot import forward_order
-from ..viz.names import expression
 from ..viz.quiz import ATOL, RTOL, TOLERANCE, close, read_number
 from ..viz.stepper import local_derivative
-from ..viz.style import fmt
 from .text import wrap
 
 GRAD = ".grad"

@@ -10,7 +10,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..viz.style import fmt
+from ..notation import fmt
 from .text import wrap
 
 __all__ = ["Diagnosis", "Mark", "Report"]

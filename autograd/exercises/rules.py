@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.value import Value
+from ..notation import fmt
 from ..testing import GradcheckError, gradcheck
 from ..testing.operations import OpLike, apply, resolve
-from ..viz.style import fmt
 
 DEFAULT = ((-3.0, 3.0),)
 GRID = 9  # points per sample interval

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.value import Value
-from ..viz.style import fmt
+from ..notation import fmt
 from .backward_actions import decode, encode, hint, leaves, rebuild
 from .backward_actions import names as names_of
 from .backward_explain import explain, same

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..viz.style import fmt
+from ..notation import fmt
 from .learner_process import Learner
 from .learner_report import ENDED, ERROR, FORWARD, HANG, NOT_NUMBER, NOT_RESET, WRONG, Failure
 from .learner_spec import LETTERS, LearnerOp, Spec, close

@@ -24,7 +24,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ..viz.style import fmt
+from ..notation import fmt
 from .learner_compare import compare, kind_of, matches, read_grads
 from .learner_probes import (
     PROBES,

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..core.value import Value
-from ..viz.style import fmt
+from ..notation import fmt
 from .learner_report import (
     ASSIGNED,
     BREADTH,

@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.value import Value
+from ..notation import expression, fmt, forward_order, node_names
 from ..ops import OPS, Primitive
-from ..viz.dot import forward_order
-from ..viz.names import expression, node_names
-from ..viz.style import fmt
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 

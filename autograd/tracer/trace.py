@@ -21,9 +21,10 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, Protocol, cast
 
+from ..core.counters import HOOKS
 from ..core.graph import leaves as graph_leaves
 from ..core.graph import topological_order
-from ..core.hooks import HOOKS, has_hooks, hooks_of_leaf
+from ..core.hooks import has_hooks, hooks_of_leaf
 from ..core.modes import enable_grad, no_grad
 from ..core.numbers import real
 from ..core.value import Value

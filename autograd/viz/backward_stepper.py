@@ -16,10 +16,9 @@ from ..core.numbers import real
 from ..core.op import CONST, Op
 from ..core.sweep import GradTable, backward_pass, hooked_leaves
 from ..core.value import Value
-from .names import expression
+from ..notation import expression, fmt, fmt_product
 from .step_text import BACKWARD, LANGUAGES, language
 from .stepper import Stepper, local_derivative
-from .style import fmt, fmt_product
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict, cast
 
 from ..core.anomaly import AnomalyError
-from ..core.graph import topological_order
-from ..core.op import CONST, weighted_sum
+from ..core.linear import weighted_sum
+from ..core.op import CONST
 from ..core.value import Value
+from ..notation import fmt, forward_order, node_names
 from ..ops import OPS, Display
 from .expand import expansion, translate
 from .groups import collapsed_lines
-from .names import node_names
 from .rendering import GraphvizNotFound, drawing_class, render, render_svgs
 from .style import (
     HIGHLIGHT,
@@ -22,32 +22,21 @@ from .style import (
     escape_record,
     escape_string,
     flow_colour,
-    fmt,
     text_colour_on,
 )
 
-__all__ = ["GraphvizNotFound", "draw_dot", "flow_colour", "render", "render_svgs", "to_dot"]
+__all__ = [
+    "GraphvizNotFound",
+    "draw_dot",
+    "flow_colour",
+    "forward_order",
+    "render",
+    "render_svgs",
+    "to_dot",
+]
 
 # Labels the nn layer gives its parameters: L{layer}.N{neuron}.w{i} and L{layer}.N{neuron}.b
 PARAM_LABEL = re.compile(r"^L(\d+)\.N(\d+)\.(w\d+|b)$")
-
-
-def forward_order(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, each after its inputs; a leaf just before its first use.
-
-    >>> a = Value(1.0, "a")
-    >>> [v.label or v.op for v in forward_order((a * 2).exp())]
-    ['a', 'const', 'mul', 'exp']
-    """
-    if root.is_leaf:
-        return [root]
-    seen: dict[Value, None] = {}
-    for node in topological_order((root,)):
-        for child in node.inputs:
-            if child.is_leaf and child not in seen:
-                seen[child] = None
-        seen[node] = None
-    return list(seen)
 
 
 def kind(node: Value, root: Value | None = None, params: Iterable[Value] = ()) -> str:

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import cast
 
 from ..core.graph import topological_order
+from ..core.linear import weighted_sum
 from ..core.modes import enable_grad
-from ..core.op import OPERATIONS, Op, weighted_sum
+from ..core.op import OPERATIONS, Op
 from ..core.value import Value, record
 
 __all__ = ["expand", "expansion"]

@@ -12,9 +12,8 @@ from typing import Any, cast
 from ..core.numbers import real
 from ..core.op import CONST, Op
 from ..core.value import Value
-from .names import derivative_rule, expression
+from ..notation import derivative_rule, expression, fmt
 from .stepper import Stepper
-from .style import fmt
 
 
 @dataclass(frozen=True)

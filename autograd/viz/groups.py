@@ -7,7 +7,8 @@ from typing import Any
 
 from ..core.op import CONST
 from ..core.value import Value
-from .style import HIGHLIGHT, escape_record, flow_colour, fmt
+from ..notation import fmt
+from .style import HIGHLIGHT, escape_record, flow_colour
 
 
 def absorb_constants(order: Sequence[Value], groups: Mapping[Value, str]) -> dict[Value, str]:

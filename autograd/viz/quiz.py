@@ -19,8 +19,8 @@ from typing import Any
 
 from ..core.op import CONST
 from ..core.value import Value
+from ..notation import fmt
 from .step_text import MISTAKES, language
-from .style import fmt
 
 BackwardStepper = Any  # autograd.viz.backward_stepper.BackwardStepper, which imports this module
 

@@ -15,14 +15,13 @@ from typing import Any
 
 from ..core.op import CONST
 from ..core.value import Value
-from .dot import draw_dot, forward_order, to_dot
+from ..notation import derivative_rule, expression, fmt, forward_order, full_expression, node_names
+from .dot import draw_dot, to_dot
 from .expand import expand as expand_graph
 from .inpage import dot_block
-from .names import derivative_rule, expression, full_expression, node_names
 from .page import page
 from .quiz import TOLERANCE, Quiz
 from .rendering import GraphvizNotFound, render_svgs
-from .style import fmt
 
 
 def local_derivative(node: Value, i: int, names: Mapping[Value, str], value: float) -> str:

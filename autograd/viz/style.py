@@ -6,6 +6,9 @@ import html
 import math
 import re
 
+from ..notation import fmt as fmt  # numbers in labels, written as everywhere else
+from ..notation import fmt_product as fmt_product
+
 KIND_STYLE = {  # (style, fill, border): inputs, parameters, constants and results differ
     "input": ("filled", "#cfe8ff", "#1f5fa8"),
     "param": ("filled", "#ffe4a8", "#b07800"),
@@ -14,41 +17,6 @@ KIND_STYLE = {  # (style, fill, border): inputs, parameters, constants and resul
     "output": ("filled,bold", "#d9f2d0", "#1e7b1e"),
 }
 HIGHLIGHT = "#ff3b30"
-
-
-def fmt(x: float) -> str:
-    """A float in at most 4 significant digits, for labels.
-
-    >>> fmt(3.14159), fmt(-0.000123456), fmt(2.0), fmt(float("inf")), fmt(-0.0)
-    ('3.142', '-0.0001235', '2', 'inf', '0')
-    """
-    return f"{x + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0: a zero is drawn "0", never "-0"
-
-
-def fmt_product(a: float, b: float, product: float) -> tuple[str, str, str]:
-    """``a``, ``b`` and ``product`` as text whose arithmetic checks: the factors take one more
-    digit (from 4, up to a float's 17) until they multiply to the product shown with 4
-    significant digits, as every other number, or 5 (a product whose 4-digit rounding the
-    shown factors land just on the other side of); a product that no digits of the factors
-    reproduce (one that is not ``a * b``) gets as many digits as it needs.
-
-    >>> fmt_product(-0.17745, 2.0, -0.3549)  # -0.1774 × 2 would be -0.3548, not -0.3549
-    ('-0.17745', '2', '-0.3549')
-    >>> fmt_product(1.551427757778, 0.5, 0.775713878889)  # not a 12-digit product
-    ('1.5514', '0.5', '0.7757')
-    >>> fmt_product(0.2055, 1.5, 0.30825), fmt_product(0.5, 3.0, 1.5)
-    (('0.2055', '1.5', '0.30825'), ('0.5', '3', '1.5'))
-    """
-    for digits in range(4, 18):
-        sa, sb = (f"{x + 0.0:.{digits}g}" for x in (a, b))
-        for shown in (4, 5):
-            if f"{float(sa) * float(sb) + 0.0:.{shown}g}" == f"{product + 0.0:.{shown}g}":
-                return sa, sb, f"{product + 0.0:.{shown}g}"
-    for digits in range(4, 18):
-        sa, sb, sp = (f"{x + 0.0:.{digits}g}" for x in (a, b, product))
-        if f"{float(sa) * float(sb) + 0.0:.{digits}g}" == sp:
-            return sa, sb, sp
-    return repr(a + 0.0), repr(b + 0.0), repr(product + 0.0)
 
 
 # Red-yellow-blue, reversed: small gradients cold (blue), large ones hot (red).

@@ -18,13 +18,13 @@ import types
 from typing import Any
 
 from ..core.value import Value
+from ..notation import fmt
 from ..testing import learner_report as kinds
 from ..testing.learner_engine import check_engine
 from ..testing.learner_report import EngineReport, Failure
 from ..testing.learner_run import guarded
 from ..testing.learner_spec import ALL_OPS, LETTERS, Spec
 from ..viz.dot import to_dot
-from ..viz.style import fmt
 
 MAX_SOURCE = 60_000  # characters of the learner's module: a whole engine is a few thousand
 IMPORT_LIMIT = 5.0  # seconds to run the module's top level

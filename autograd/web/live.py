@@ -14,10 +14,10 @@ from typing import Any
 from ..core.modes import no_grad
 from ..core.value import Value
 from ..nn import optim
+from ..notation import fmt, forward_order
 from ..viz.backward_stepper import BackwardStepper
-from ..viz.dot import forward_order, neuron_groups, to_dot
+from ..viz.dot import neuron_groups, to_dot
 from ..viz.step_text import BACKWARD, language
-from ..viz.style import fmt
 from .graph import stepper_frames
 from .training import GRID, Trainer
 

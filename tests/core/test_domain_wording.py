@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import autograd.core.operations as operations
 from autograd import Value
-from autograd.core.op import OPERATIONS, domain_error
+from autograd.core.domain import domain_error
+from autograd.core.op import OPERATIONS
 from autograd.web import Session
 
 # The wordings of Python 3.14's math module for an operand outside the domain.

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, grad
-from autograd.core.hooks import HOOKS, hooks_of_leaf
+from autograd.core.counters import HOOKS
+from autograd.core.hooks import hooks_of_leaf
 from autograd.testing.strategies import expressions
 from autograd.viz import BackwardStepper
 

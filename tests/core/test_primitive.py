@@ -163,7 +163,7 @@ def test_primitives_made_in_a_loop_are_freed_and_uncounted():
     import linecache
     import weakref
 
-    from autograd.core.op import FALLIBLE
+    from autograd.core.counters import FALLIBLE
 
     def make():
         @primitive(derivatives=[lambda x: 2 * x])

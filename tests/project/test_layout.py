@@ -17,7 +17,8 @@ PACKAGE = Path(autograd.__file__).parent
 LAYERS = [
     {"autograd.ops"},
     {"autograd.rule_text", "autograd.generate"},  # rule texts as code; the generator (a tool)
-    {"autograd.core.numbers", "autograd.core.locks"},
+    {"autograd.core.numbers", "autograd.core.locks", "autograd.core.layout"},
+    {"autograd.core.counters", "autograd.core.domain"},
     {"autograd.core.op"},
     {"autograd.core.modes"},
     {"autograd.core.anomaly"},
@@ -32,6 +33,7 @@ LAYERS = [
     {"autograd.func"},
     {"autograd.nn"},
     {"autograd.expressions"},
+    {"autograd.notation"},  # a graph as text (order, names, formulas), for the layers above
     {"autograd.viz", "autograd.testing", "autograd.tracer"},
     {"autograd.exercises"},
     {"autograd.grading"},  # a class's submissions judged and marked (above the judge)
@@ -201,3 +203,32 @@ def test_the_tests_mirror_the_package() -> None:
     assert not sorted(tests.glob("test_*.py")), "move these into the folder of what they test"
     folders = {p.name for p in tests.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
     assert folders <= allowed, folders - allowed
+
+
+def test_core_op_holds_only_the_op_and_its_registry() -> None:
+    """``core/op.py`` does one job: counters, slot marks, domain errors and pickle lookups live
+    in the modules named for them (``counters``, ``layout``, ``domain``, ``pickling``)."""
+    tree = ast.parse((PACKAGE / "core" / "op.py").read_text(encoding="utf-8"))
+    defined = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            defined |= {t.id for t in targets if isinstance(t, ast.Name)}
+    public = {name for name in defined if not name.startswith("_")}
+    assert public == {"Op", "OPERATIONS", "register", "CONST", "constant", "T", "Terms", "Locals"}
+
+
+def test_testing_and_exercises_get_graph_order_and_names_from_below_viz() -> None:
+    """Graph order, node names, formulas and numbers as text come from ``autograd.notation``,
+    the layer below the drawings, the learner checks and the exercises, not from ``viz``."""
+    text = {"forward_order", "node_names", "expression", "formula", "full_expression"}
+    text |= {"derivative_rule", "fmt", "fmt_product"}
+    wrong = []
+    for m, path in modules().items():
+        if m.startswith(("autograd.testing", "autograd.exercises")):
+            for target, names in imports(m, path):
+                if target.startswith("autograd.viz"):
+                    wrong += [f"{m}: {target}.{n}" for n in names if n in text]
+    assert wrong == []
