@@ -76,15 +76,18 @@ def _frame(
 def axis_range(lo: float, hi: float, room: float | None = None) -> tuple[float, float]:
     """The range an axis shows for finite data from ``lo`` to ``hi``: the data's own, or, when
     it is a single value, that value with ``room`` on each side (by default half its size, at
-    least 0.5, so that 1e308 does not overflow).
+    least 0.5), never past the largest float.
 
     >>> axis_range(1.0, 3.0), axis_range(2.0, 2.0), axis_range(1e308, 1e308)
     ((1.0, 3.0), (1.0, 3.0), (5e+307, 1.5e+308))
+    >>> axis_range(-1.5e308, -1.5e308)
+    (-1.7976931348623157e+308, -7.5e+307)
     """
     if hi > lo:
         return lo, hi
     room = max(1.0, abs(lo)) / 2 if room is None else room
-    return lo - room, lo + room
+    most = sys.float_info.max  # past ±1.2e308 the room would overflow: stop at the largest float
+    return max(lo - room, -most), min(lo + room, most)
 
 
 def fraction(v: float, lo: float, hi: float) -> float:

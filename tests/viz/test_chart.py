@@ -151,7 +151,14 @@ def test_any_finite_data_is_drawn_inside_the_picture(curves, log):
 
 
 @pytest.mark.parametrize(
-    "ys", [[-1e308, 1e308], [0.0, 5e-324], [1.0, 1e300, 1e308, math.inf], [1e308, 1e308]]
+    "ys",
+    [
+        [-1e308, 1e308],
+        [0.0, 5e-324],
+        [1.0, 1e300, 1e308, math.inf],
+        [1e308, 1e308],
+        [-1.5335691802617998e308],  # a single value past 1.2e308: its room once overflowed
+    ],
 )
 def test_the_reported_extremes_draw(ys):
     for log in (False, True):
