@@ -27,7 +27,7 @@ from ..core.numbers import real
 from ..core.op import CONST, Op
 from ..core.sweep import Store, backward_pass
 from ..core.value import Value
-from ..ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
+from ..ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, OPS, Primitive
 from ..rule_text import contribution, ieee_rule
 
 # The code generator behind autograd.compile; everything else here is its internal machinery.
@@ -108,6 +108,9 @@ def _power(base: str, k: float, rule: str) -> str | None:
 
 
 CHUNK = 100  # terms per gradient statement
+# The row whose constant exponent is written as a plain ``x ** k`` where that is the same float
+# (compared by identity: a user primitive is never taken for it, whatever its name).
+POW = OPS["pow"]
 
 
 class Emitter:
@@ -177,7 +180,7 @@ class Emitter:
         p = op.primitive
         if p is None:
             raise TypeError(f"compile: operation {op.name!r} has no rule to compile")
-        if p.name == "pow":
+        if p is POW:
             fast = _power(self.ref(node.inputs[0]), op.params[0], "powf")
             if fast:
                 return f"{out} = {fast}  # pow"
@@ -200,7 +203,7 @@ class Emitter:
         found = []
         for k, d in enumerate(ders):
             term = d.format(**slots, g=g).strip()
-            if p.name == "pow" and k == 0 and not self.ieee:
+            if p is POW and k == 0 and not self.ieee:
                 fast = _power(slots["i0"], op.params[0] - 1, "pow_grad")
                 if fast and op.params[0] != 0:  # dpow(x, k) is k * x ** (k - 1) then
                     term = contribution(f"{slots['k0']} * {fast}", g)
