@@ -14,8 +14,8 @@ file and the table disagree. Each row becomes, in one section of that file:
   ``terms_ieee_<name>``: the rules in IEEE arithmetic (inf and nan instead of an exception);
 - ``forward_<name>``: records a node (the row's method ``__mul__``, ``exp``, ... when it has
   one, and ``forward_r<name>`` its reflected operator ``__rmul__``);
-- ``backward_<name>`` and, right below it, the ``Op`` that nodes point at, registered under the
-  row's name.
+- right below ``backward_<name>``, the ``Op`` that nodes point at, registered under the row's
+  name.
 
 The class ``Operations`` at the end, which ``Value`` derives from, binds the methods to those
 functions (``__mul__ = named(forward_mul, "__mul__")``), so a row's method sits beside its rules.
@@ -229,16 +229,17 @@ def _forward_body(p: Primitive, nodes: Sequence[str], checked: bool) -> list[str
 
 
 def _lookup(p: Primitive) -> list[str]:
-    """The bound Op for the call's parameters, from the row's cache, as ``Op.bind`` keys it:
-    by the floats, or by their bits (``exact_key``) when one is a zero or a nan, since
-    -0.0 == 0.0 and nan != nan. ``0.0 != k == k`` is true for any other float."""
+    """The bound Op for the call's parameters, from the row's cache, keyed as ``Op.bind``
+    keys it: a parameter 0.0 or -0.0 (which are equal floats) by the bits (``exact_key``),
+    others by the floats. The test is a float's truth, the cheapest there is: a nan parameter
+    is keyed by its float, which ``Op.bind`` never stores (nan != nan), so it is found there."""
     names = ", ".join(p.params)
     floats = f"({names},)" if len(p.params) == 1 else f"({names})"
-    plain = " and ".join(f"0.0 != {k} == {k}" for k in p.params)
+    nonzero = " and ".join(p.params)
     bits = f'pack("<{len(p.params)}d", {names})'
     const = _const_name(p)
     return [
-        f"key: Any = {floats} if {plain} else {bits}  # Op.bind's exact_key",
+        f"key: Any = {floats} if {nonzero} else {bits}  # a zero: Op.bind's exact_key",
         f"op = {const}.siblings.get(key) or {const}.bind({names})",
     ]
 

@@ -626,7 +626,7 @@ def partials_graph_pow(node: Any) -> tuple[Any, ...]:
 def forward_pow(_x: Any, k: float) -> Any:
     """Record a pow node (the first operand is a node)."""
     cls = type(_x)
-    key: Any = (k,) if 0.0 != k == k else pack("<1d", k)  # Op.bind's exact_key
+    key: Any = (k,) if k else pack("<1d", k)  # a zero: Op.bind's exact_key
     op = POW.siblings.get(key) or POW.bind(k)
     x = _x.data
     try:
@@ -1373,7 +1373,7 @@ def forward_leaky_relu(self: N, slope: float = 0.01) -> N:
     """
     cls = type(self)
     slope = real(slope, "leaky_relu(slope)")
-    key: Any = (slope,) if 0.0 != slope == slope else pack("<1d", slope)  # Op.bind's exact_key
+    key: Any = (slope,) if slope else pack("<1d", slope)  # a zero: Op.bind's exact_key
     op = LEAKY_RELU.siblings.get(key) or LEAKY_RELU.bind(slope)
     x = self.data
     data = x if x > 0 else slope * x
@@ -2012,9 +2012,7 @@ def forward_clamp(self: N, lo: float = float("-inf"), hi: float = float("inf")) 
     cls = type(self)
     lo = real(lo, "clamp(lo)")
     hi = real(hi, "clamp(hi)")
-    key: Any = (
-        (lo, hi) if 0.0 != lo == lo and 0.0 != hi == hi else pack("<2d", lo, hi)
-    )  # Op.bind's exact_key
+    key: Any = (lo, hi) if lo and hi else pack("<2d", lo, hi)  # a zero: Op.bind's exact_key
     op = CLAMP.siblings.get(key) or CLAMP.bind(lo, hi)
     x = self.data
     try:
@@ -2160,7 +2158,7 @@ def partials_graph_pow_grad(node: Any) -> tuple[Any, ...]:
 def forward_pow_grad(_x: Any, k: float) -> Any:
     """Record a pow_grad node (the first operand is a node)."""
     cls = type(_x)
-    key: Any = (k,) if 0.0 != k == k else pack("<1d", k)  # Op.bind's exact_key
+    key: Any = (k,) if k else pack("<1d", k)  # a zero: Op.bind's exact_key
     op = POW_GRAD.siblings.get(key) or POW_GRAD.bind(k)
     x = _x.data
     data = pow_grad(x, k)
