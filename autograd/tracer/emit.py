@@ -352,6 +352,9 @@ _Ref = tuple[str, object]
 def signature(trace: Trace, n_declared: int) -> list[tuple[object, ...]]:
     """The graph's shape as plain data: op, params and what each input is, node by node.
 
+    The outputs' row starts with None, which no node's row does (an operation may be called
+    anything, ``outputs`` too).
+
     Two traces of the same function take the same path exactly when their signatures are equal
     (constants are compared by value, since data-dependent Python code often shows up as a
     constant, e.g. the max subtracted in a stable softmax). The first ``n_declared`` parameters are
@@ -369,7 +372,7 @@ def signature(trace: Trace, n_declared: int) -> list[tuple[object, ...]]:
         rows.append((op.name, tuple(_same(k) for k in op.params), ins))
         index[node] = ("v", i)
     outs = tuple(index.get(o) or ("const", _same(o.data)) for o in trace.outputs)
-    rows.append(("outputs", outs))
+    rows.append((None, outs))
     return rows
 
 
@@ -380,7 +383,7 @@ def _same(x: float) -> float | str:
 
 def describe(row: tuple[object, ...]) -> str:
     """One signature row as text, for error messages."""
-    if row[0] == "outputs":
+    if row[0] is None:
         return "outputs " + ", ".join(_show(r) for r in cast("tuple[_Ref, ...]", row[1]))
     op, params, ins = cast("tuple[str, tuple[float, ...], tuple[_Ref, ...]]", row)
     args = [_show(r) for r in ins] + [repr(k) for k in params]
