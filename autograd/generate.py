@@ -12,10 +12,14 @@ file and the table disagree. Each row becomes, in one section of that file:
   be differentiated again;
 - where a rule can raise on floats (``1 / y``), ``backward_ieee_<name>`` and
   ``terms_ieee_<name>``: the rules in IEEE arithmetic (inf and nan instead of an exception);
-- the ``Op`` that nodes point at, registered under the row's name;
+- ``forward_<name>``: records a node (the row's method ``__mul__``, ``exp``, ... when it has
+  one, and ``forward_r<name>`` its reflected operator ``__rmul__``);
+- right below ``backward_<name>``, the ``Op`` that nodes point at, registered under the row's
+  name.
 
-and the row's method (``__mul__``, ``exp``, ...) in the class ``Operations``, which ``Value``
-derives from. Text comes only from the table's rule strings and identifiers.
+The class ``Operations`` at the end, which ``Value`` derives from, binds the methods to those
+functions (``__mul__ = named(forward_mul, "__mul__")``), so a row's method sits beside its rules.
+Text comes only from the table's rule strings and identifiers.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ import builtins
 import math
 import subprocess
 import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,14 +60,16 @@ input node, ``x`` its float, ``out`` the node's own value). The reverse sweep
 (``autograd.core.sweep``) calls it for every node, outputs first. ``terms_mul`` returns those
 products instead of adding them, ``partials_mul`` the local derivatives alone, and the
 ``_graph`` versions compute the same over Values (differentiable, for higher order). ``MUL`` is
-the ``Op`` that every ``mul`` node points at, and ``Operations.__mul__`` (at the end of the
-file; ``Value`` derives from ``Operations``) records such a node.
+the ``Op`` that every ``mul`` node points at, and ``forward_mul`` records such a node: it is the
+method ``__mul__`` of ``Operations`` (bound at the end of the file; ``Value`` derives from
+``Operations``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Union
+from struct import pack
+from typing import Any, TypeVar, Union
 
 IMPORTS
 from ..ops import row
@@ -73,11 +78,20 @@ from .modes import STATE, scoped
 from .numbers import real
 from .op import Op, constant, domain_error, register
 
-if TYPE_CHECKING:
-    from typing_extensions import Self
-
 Operand = Union["Operations", float, int]
+N = TypeVar("N", bound="Operations")  # the node's class: Value, or a subclass of it
+F = TypeVar("F", bound=Callable[..., Any])
 new: Callable[[type], Any] = object.__new__  # an empty node, filled in field by field
+
+
+def named(fn: F, name: str) -> F:
+    """``fn`` as the method ``name`` of ``Operations``: help(), repr and pickling show that name.
+
+    >>> Operations.__mul__ is forward_mul, forward_mul.__qualname__
+    (True, 'Operations.__mul__')
+    """
+    fn.__name__, fn.__qualname__ = name, f"Operations.{name}"
+    return fn
 '''
 
 
@@ -183,8 +197,7 @@ def _forward_body(p: Primitive, nodes: Sequence[str], checked: bool) -> list[str
     if checked:
         lines += [f"{k} = real({k}, {f'{p.name}({k})'!r})" for k in p.params]
     if p.params:  # the cache lookup inlined: most calls reuse an exponent seen before
-        key = f"({', '.join(p.params)},)"
-        lines.append(f"op = {const}.siblings.get({key}) or {const}.bind(*{key})")
+        lines += _lookup(p)
         op = "op"
     else:
         op = const
@@ -213,6 +226,22 @@ def _forward_body(p: Primitive, nodes: Sequence[str], checked: bool) -> list[str
         "return node",
     ]
     return lines
+
+
+def _lookup(p: Primitive) -> list[str]:
+    """The bound Op for the call's parameters, from the row's cache, keyed as ``Op.bind``
+    keys it: a parameter 0.0 or -0.0 (which are equal floats) by the bits (``exact_key``),
+    others by the floats. The test is a float's truth, the cheapest there is: a nan parameter
+    is keyed by its float, which ``Op.bind`` never stores (nan != nan), so it is found there."""
+    names = ", ".join(p.params)
+    floats = f"({names},)" if len(p.params) == 1 else f"({names})"
+    nonzero = " and ".join(p.params)
+    bits = f'pack("<{len(p.params)}d", {names})'
+    const = _const_name(p)
+    return [
+        f"key: Any = {floats} if {nonzero} else {bits}  # a zero: Op.bind's exact_key",
+        f"op = {const}.siblings.get(key) or {const}.bind({names})",
+    ]
 
 
 def _twins() -> set[str]:
@@ -277,11 +306,7 @@ def _section(p: Primitive) -> str:
         parts.append(_backward(p, safe, f"backward_ieee_{n}", "The chain rule in IEEE arithmetic."))
         parts.append(_terms(p, safe, f"terms_ieee_{n}", False, "The terms in IEEE arithmetic."))
         extra = f", backward_ieee=backward_ieee_{n}, terms_ieee=terms_ieee_{n}"
-    if p.method is None:  # no method: a function records the node
-        args = [f"_{i}: Any" for i in p.inputs] + _params_signature(p)
-        doc = f"Record {_an(p.name)} node (the first operand is a node)."
-        body = _forward_body(p, [f"_{i}" for i in p.inputs], checked=False)
-        parts.append(_function(f"forward_{n}({', '.join(args)}) -> Any", doc, body))
+    parts += _forwards(p)
     # The chain rule last, right above the Op that every node of this row points at.
     parts.append(_backward(p, ders, f"backward_{n}", f"The chain rule at {_an(p.name)} node."))
     parts.append(
@@ -289,8 +314,7 @@ def _section(p: Primitive) -> str:
         f"terms=terms_{n}, partials=partials_{n}, terms_graph=terms_graph_{n}, "
         f"partials_graph=partials_graph_{n}{extra}))"
     )
-    if p.method is None:
-        parts.append(f"{const}.make = forward_{n}")
+    parts.append(f"{const}.make = forward_{n}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -316,22 +340,32 @@ def _operator_doc(p: Primitive, reflected: bool = False) -> str:
     )
 
 
-def _methods(p: Primitive) -> list[str]:
-    """The row's method and reflected operator, as methods of ``Operations``."""
-    out: list[str] = []
+def _forwards(p: Primitive) -> list[str]:
+    """The functions that record the row's nodes: ``forward_<name>``, the row's method when it
+    has one (and ``forward_r<name>``, its reflected operator), else a function of nodes."""
+    n = identifier(p.name)
     if p.method is None:
-        return out
+        args = [f"_{i}: Any" for i in p.inputs] + _params_signature(p)
+        doc = f"Record {_an(p.name)} node (the first operand is a node)."
+        body = _forward_body(p, [f"_{i}" for i in p.inputs], checked=False)
+        return [_function(f"forward_{n}({', '.join(args)}) -> Any", doc, body)]
     doc = (p.doc or _operator_doc(p)).strip()
     others = ["other"] if len(p.inputs) == 2 else []
-    args = ["self", *(f"{o}: Operand" for o in others), *_params_signature(p)]
+    args = ["self: N", *(f"{o}: Operand" for o in others), *_params_signature(p)]
     body = _forward_body(p, ["self", *others], checked=True)
-    out.append(_function(f"{p.method}({', '.join(args)}) -> Self", doc, body, indent="    "))
+    out = [_function(f"forward_{n}({', '.join(args)}) -> N", doc, body)]
     if p.reflected:
         rdoc = _operator_doc(p, reflected=True)
         body = _forward_body(p, ["other", "self"], checked=True)
-        sig = f"{p.reflected}(self, other: Operand) -> Self"
-        out.append(_function(sig, rdoc, body, indent="    "))
+        out.append(_function(f"forward_r{n}(self: N, other: Operand) -> N", rdoc, body))
     return out
+
+
+def _bindings(p: Primitive) -> list[str]:
+    """The row's methods in the class body, bound to the section's functions."""
+    n = identifier(p.name)
+    pairs = [(p.method, f"forward_{n}"), (p.reflected, f"forward_r{n}")]
+    return [f"    {m} = named({fn}, {m!r})" for m, fn in pairs if m]
 
 
 def _imports() -> str:
@@ -363,13 +397,16 @@ def render() -> str:
     (True, True)
     """
     sections = [_section(p) for p in [*TABLE, *HELPER_ROWS]]
-    methods = [m for p in TABLE for m in _methods(p)]
+    methods = [m for p in TABLE for m in _bindings(p)]
     cls = [
         "class Operations:",
         '    """The table\'s operations as methods of ``Value`` (which derives from this class).',
         "",
+        "    Each method is the function that its row's section above defines, beside the row's",
+        "    rules: ``__mul__`` is ``forward_mul``, a few lines above ``backward_mul``.",
+        "",
         "    >>> from autograd import Value",
-        "    >>> Value.__mul__ is Operations.__mul__, (Value(2.0) * 3).op",
+        "    >>> Value.__mul__ is Operations.__mul__ is forward_mul, (Value(2.0) * 3).op",
         "    (True, 'mul')",
         '    """',
         "",
@@ -383,12 +420,11 @@ def render() -> str:
         "",
         "\n".join(methods),
     ]
-    makes = [f"{_const_name(p)}.make = Operations.{p.method}" for p in TABLE if p.method]
-    makes.append(
-        "\n# What other modules use: the methods (through Value) and the functions that record\n"
+    makes = [
+        "# What other modules use: the methods (through Value) and the functions that record\n"
         "# the rows without one. The rest is reached through each row's Op.\n"
         '__all__ = ["Operations"]'
-    )
+    ]
     text = HEADER.replace("IMPORTS\n", _imports())
     text += "\n\n" + "\n\n".join(sections) + "\n\n" + "\n".join(cls) + "\n\n" + "\n".join(makes)
     return _formatted(text + "\n")
@@ -411,24 +447,18 @@ def _formatted(text: str) -> str:
 
 
 def source(name: str) -> str:
-    """What a row became in ``autograd/core/operations.py``: its section, then its method.
+    """What a row became in ``autograd/core/operations.py``: its section, which holds its
+    method (``forward_<name>``), its rules, its chain rule and its ``Op``.
 
     >>> text = source("tanh")
-    >>> "def backward_tanh(node: Any) -> None:" in text, "def tanh(self) -> Self:" in text
+    >>> "def backward_tanh(node: Any) -> None:" in text, "def forward_tanh(self: N) -> N:" in text
     (True, True)
     """
     text = TARGET.read_text(encoding="utf-8")
     start = text.index(f"# -- {name}: ")
     end = text.find("\n# -- ", start + 1)
     section = text[start : end if end != -1 else text.index("\nclass Operations")]
-    row = ops.OPS.get(name)
-    method = ""
-    if row is not None and row.method:
-        head = f"    def {row.method}("
-        begin = text.index(head)
-        stop = text.find("\n    def ", begin + 1)
-        method = textwrap.dedent(text[begin : stop if stop != -1 else None])
-    return (section.rstrip() + "\n\n\n" + method).rstrip() + "\n"
+    return section.rstrip() + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,7 +35,7 @@ from ..ops import HELPER_ROWS
 from .modes import MODE, Mode, Scoped
 from .op import CONST
 
-HELPER_NAMES = frozenset(p.name for p in HELPER_ROWS)
+HELPERS = frozenset(HELPER_ROWS)  # rows, by identity (a Primitive equals only itself)
 
 PACKAGE = str(Path(__file__).resolve().parent.parent)
 
@@ -147,7 +147,7 @@ def _helper(node: Any) -> str | None:
     """The formula of a helper row (``x**k`` for ``pow_grad``) if ``node`` is one: a step of a
     derivative built as a graph, which the user never wrote by that name."""
     p = node._op.primitive if node._op is not None else None
-    return p.formula if p is not None and p.name in HELPER_NAMES else None
+    return p.formula if p is not None and p in HELPERS else None
 
 
 def input_names(node: Any) -> tuple[str, ...]:

@@ -10,15 +10,17 @@ input node, ``x`` its float, ``out`` the node's own value). The reverse sweep
 (``autograd.core.sweep``) calls it for every node, outputs first. ``terms_mul`` returns those
 products instead of adding them, ``partials_mul`` the local derivatives alone, and the
 ``_graph`` versions compute the same over Values (differentiable, for higher order). ``MUL`` is
-the ``Op`` that every ``mul`` node points at, and ``Operations.__mul__`` (at the end of the
-file; ``Value`` derives from ``Operations``) records such a node.
+the ``Op`` that every ``mul`` node points at, and ``forward_mul`` records such a node: it is the
+method ``__mul__`` of ``Operations`` (bound at the end of the file; ``Value`` derives from
+``Operations``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from math import cos, exp, log, sin, sqrt, tan, tanh
-from typing import TYPE_CHECKING, Any, Union
+from struct import pack
+from typing import Any, TypeVar, Union
 
 from ..ops import (
     clamp,
@@ -45,11 +47,20 @@ from .modes import STATE, scoped
 from .numbers import real
 from .op import Op, constant, domain_error, register
 
-if TYPE_CHECKING:
-    from typing_extensions import Self
-
 Operand = Union["Operations", float, int]
+N = TypeVar("N", bound="Operations")  # the node's class: Value, or a subclass of it
+F = TypeVar("F", bound=Callable[..., Any])
 new: Callable[[type], Any] = object.__new__  # an empty node, filled in field by field
+
+
+def named(fn: F, name: str) -> F:
+    """``fn`` as the method ``name`` of ``Operations``: help(), repr and pickling show that name.
+
+    >>> Operations.__mul__ is forward_mul, forward_mul.__qualname__
+    (True, 'Operations.__mul__')
+    """
+    fn.__name__, fn.__qualname__ = name, f"Operations.{name}"
+    return fn
 
 
 # -- add: out = x + y ------------------------------------------------------------------------------
@@ -77,6 +88,56 @@ def partials_graph_add(node: Any) -> tuple[Any, ...]:
     return 1, 1
 
 
+def forward_add(self: N, other: Operand) -> N:
+    """``x + y`` as a node of the graph (row ``add`` of ``autograd.ops``).
+
+    >>> from autograd import Value
+    >>> Value(3.0) + 2
+    Value(data=5.0, grad=0.0)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "add")
+    x = self.data
+    y = other.data
+    data = x + y
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = other
+    node._op = ADD  # its chain rule: backward_add
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
+def forward_radd(self: N, other: Operand) -> N:
+    """``x + y`` with a number ``x`` as a node of the graph (row ``add`` of ``autograd.ops``).
+
+    >>> from autograd import Value
+    >>> 3 + Value(2.0)
+    Value(data=5.0, grad=0.0)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "add")
+    x = other.data
+    y = self.data
+    data = x + y
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = other
+    node._b = self
+    node._op = ADD  # its chain rule: backward_add
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_add(node: Any) -> None:
     """The chain rule at an add node."""
     _x, _y = node._a, node._b
@@ -95,6 +156,8 @@ ADD = register(
         partials_graph=partials_graph_add,
     )
 )
+
+ADD.make = forward_add
 
 
 # -- sub: out = x - y ------------------------------------------------------------------------------
@@ -122,6 +185,56 @@ def partials_graph_sub(node: Any) -> tuple[Any, ...]:
     return 1, -1
 
 
+def forward_sub(self: N, other: Operand) -> N:
+    """``x - y`` as a node of the graph (row ``sub`` of ``autograd.ops``).
+
+    >>> from autograd import Value
+    >>> Value(3.0) - 2
+    Value(data=1.0, grad=0.0)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "sub")
+    x = self.data
+    y = other.data
+    data = x - y
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = other
+    node._op = SUB  # its chain rule: backward_sub
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
+def forward_rsub(self: N, other: Operand) -> N:
+    """``x - y`` with a number ``x`` as a node of the graph (row ``sub`` of ``autograd.ops``).
+
+    >>> from autograd import Value
+    >>> 3 - Value(2.0)
+    Value(data=1.0, grad=0.0)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "sub")
+    x = other.data
+    y = self.data
+    data = x - y
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = other
+    node._b = self
+    node._op = SUB  # its chain rule: backward_sub
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_sub(node: Any) -> None:
     """The chain rule at a sub node."""
     _x, _y = node._a, node._b
@@ -140,6 +253,8 @@ SUB = register(
         partials_graph=partials_graph_sub,
     )
 )
+
+SUB.make = forward_sub
 
 
 # -- mul: out = x * y ------------------------------------------------------------------------------
@@ -179,6 +294,56 @@ def partials_graph_mul(node: Any) -> tuple[Any, ...]:
     return y, x
 
 
+def forward_mul(self: N, other: Operand) -> N:
+    """``x * y`` as a node of the graph (row ``mul`` of ``autograd.ops``).
+
+    >>> from autograd import Value
+    >>> Value(3.0) * 2
+    Value(data=6.0, grad=0.0)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "mul")
+    x = self.data
+    y = other.data
+    data = x * y
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = other
+    node._op = MUL  # its chain rule: backward_mul
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
+def forward_rmul(self: N, other: Operand) -> N:
+    """``x * y`` with a number ``x`` as a node of the graph (row ``mul`` of ``autograd.ops``).
+
+    >>> from autograd import Value
+    >>> 3 * Value(2.0)
+    Value(data=6.0, grad=0.0)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "mul")
+    x = other.data
+    y = self.data
+    data = x * y
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = other
+    node._b = self
+    node._op = MUL  # its chain rule: backward_mul
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_mul(node: Any) -> None:
     """The chain rule at a mul node."""
     _x, _y = node._a, node._b
@@ -199,6 +364,8 @@ MUL = register(
         partials_graph=partials_graph_mul,
     )
 )
+
+MUL.make = forward_mul
 
 
 # -- div: out = x / y ------------------------------------------------------------------------------
@@ -255,6 +422,76 @@ def terms_ieee_div(node: Any, g: Any) -> tuple[Any, ...]:
     return g * (ieee_div(1, y)), g * (ieee_div(-out, y))
 
 
+def forward_div(self: N, other: Operand) -> N:
+    """``x / y`` as a node of the graph (row ``div`` of ``autograd.ops``).
+
+    >>> from autograd import Value
+    >>> Value(3.0) / 2
+    Value(data=1.5, grad=0.0)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "div")
+    x = self.data
+    y = other.data
+    try:
+        data = x / y
+    except (ArithmeticError, ValueError) as e:
+        raise domain_error(
+            DIV,
+            e,
+            (
+                x,
+                y,
+            ),
+        ) from None
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = other
+    node._op = DIV  # its chain rule: backward_div
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
+def forward_rdiv(self: N, other: Operand) -> N:
+    """``x / y`` with a number ``x`` as a node of the graph (row ``div`` of ``autograd.ops``).
+
+    >>> from autograd import Value
+    >>> 3 / Value(2.0)
+    Value(data=1.5, grad=0.0)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "div")
+    x = other.data
+    y = self.data
+    try:
+        data = x / y
+    except (ArithmeticError, ValueError) as e:
+        raise domain_error(
+            DIV,
+            e,
+            (
+                x,
+                y,
+            ),
+        ) from None
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = other
+    node._b = self
+    node._op = DIV  # its chain rule: backward_div
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_div(node: Any) -> None:
     """The chain rule at a div node."""
     _x, _y = node._a, node._b
@@ -279,6 +516,8 @@ DIV = register(
         terms_ieee=terms_ieee_div,
     )
 )
+
+DIV.make = forward_div
 
 
 # -- neg: out = -x ---------------------------------------------------------------------------------
@@ -305,6 +544,28 @@ def partials_graph_neg(node: Any) -> tuple[Any, ...]:
     return (-1,)
 
 
+def forward_neg(self: N) -> N:
+    """``-x`` as a node of the graph (row ``neg`` of ``autograd.ops``).
+
+    >>> from autograd import Value
+    >>> -Value(3.0)
+    Value(data=-3.0, grad=0.0)
+    """
+    cls = type(self)
+    x = self.data
+    data = -x
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = NEG  # its chain rule: backward_neg
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_neg(node: Any) -> None:
     """The chain rule at a neg node."""
     _x = node._a
@@ -322,6 +583,8 @@ NEG = register(
         partials_graph=partials_graph_neg,
     )
 )
+
+NEG.make = forward_neg
 
 
 # -- pow: out = powf(x, k) -------------------------------------------------------------------------
@@ -363,7 +626,8 @@ def partials_graph_pow(node: Any) -> tuple[Any, ...]:
 def forward_pow(_x: Any, k: float) -> Any:
     """Record a pow node (the first operand is a node)."""
     cls = type(_x)
-    op = POW.siblings.get((k,)) or POW.bind(*(k,))
+    key: Any = (k,) if k else pack("<1d", k)  # a zero: Op.bind's exact_key
+    op = POW.siblings.get(key) or POW.bind(k)
     x = _x.data
     try:
         data = powf(x, k)
@@ -532,6 +796,31 @@ def partials_graph_abs(node: Any) -> tuple[Any, ...]:
     return (twins.sign(x),)
 
 
+def forward_abs(self: N) -> N:
+    """``|x|``; the derivative is the sign of x, 0 at the kink as in PyTorch.
+
+    >>> from autograd import Value
+    >>> x = Value(-3.0)
+    >>> y = abs(x)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (3.0, -1.0)
+    """
+    cls = type(self)
+    x = self.data
+    data = abs(x)
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = ABS  # its chain rule: backward_abs
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_abs(node: Any) -> None:
     """The chain rule at an abs node."""
     _x = node._a
@@ -550,6 +839,8 @@ ABS = register(
         partials_graph=partials_graph_abs,
     )
 )
+
+ABS.make = forward_abs
 
 
 # -- exp: out = exp(x) -----------------------------------------------------------------------------
@@ -580,6 +871,34 @@ def partials_graph_exp(node: Any) -> tuple[Any, ...]:
     return (out,)
 
 
+def forward_exp(self: N) -> N:
+    """e to the power of this value; the derivative is the result itself.
+
+    >>> from autograd import Value
+    >>> x = Value(1.0)
+    >>> y = x.exp()
+    >>> y.backward()
+    >>> round(y.data, 6), round(x.grad, 6)
+    (2.718282, 2.718282)
+    """
+    cls = type(self)
+    x = self.data
+    try:
+        data = exp(x)
+    except (ArithmeticError, ValueError) as e:
+        raise domain_error(EXP, e, (x,)) from None
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = EXP  # its chain rule: backward_exp
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_exp(node: Any) -> None:
     """The chain rule at an exp node."""
     _x = node._a
@@ -598,6 +917,8 @@ EXP = register(
         partials_graph=partials_graph_exp,
     )
 )
+
+EXP.make = forward_exp
 
 
 # -- log: out = log(x) -----------------------------------------------------------------------------
@@ -646,6 +967,34 @@ def terms_ieee_log(node: Any, g: Any) -> tuple[Any, ...]:
     return (g * (ieee_div(1, x)),)
 
 
+def forward_log(self: N) -> N:
+    """The natural logarithm, for x > 0; the derivative is 1/x.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0)
+    >>> y = x.log()
+    >>> y.backward()
+    >>> round(y.data, 6), x.grad
+    (0.693147, 0.5)
+    """
+    cls = type(self)
+    x = self.data
+    try:
+        data = log(x)
+    except (ArithmeticError, ValueError) as e:
+        raise domain_error(LOG, e, (x,)) from None
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = LOG  # its chain rule: backward_log
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_log(node: Any) -> None:
     """The chain rule at a log node."""
     _x = node._a
@@ -666,6 +1015,8 @@ LOG = register(
         terms_ieee=terms_ieee_log,
     )
 )
+
+LOG.make = forward_log
 
 
 # -- sqrt: out = sqrt(x) ---------------------------------------------------------------------------
@@ -696,6 +1047,34 @@ def partials_graph_sqrt(node: Any) -> tuple[Any, ...]:
     return (0.5 * twins.recip(out),)
 
 
+def forward_sqrt(self: N) -> N:
+    """The square root, for x >= 0; the derivative is 1/(2 sqrt x), +inf at 0 as in PyTorch.
+
+    >>> from autograd import Value
+    >>> x = Value(4.0)
+    >>> y = x.sqrt()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (2.0, 0.25)
+    """
+    cls = type(self)
+    x = self.data
+    try:
+        data = sqrt(x)
+    except (ArithmeticError, ValueError) as e:
+        raise domain_error(SQRT, e, (x,)) from None
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = SQRT  # its chain rule: backward_sqrt
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_sqrt(node: Any) -> None:
     """The chain rule at a sqrt node."""
     _x = node._a
@@ -714,6 +1093,8 @@ SQRT = register(
         partials_graph=partials_graph_sqrt,
     )
 )
+
+SQRT.make = forward_sqrt
 
 
 # -- tanh: out = tanh(x) ---------------------------------------------------------------------------
@@ -744,6 +1125,31 @@ def partials_graph_tanh(node: Any) -> tuple[Any, ...]:
     return (1 - out * out,)
 
 
+def forward_tanh(self: N) -> N:
+    """The hyperbolic tangent; the derivative is 1 - tanh(x)**2, from the result.
+
+    >>> from autograd import Value
+    >>> x = Value(0.5)
+    >>> y = x.tanh()
+    >>> y.backward()
+    >>> round(y.data, 6), round(x.grad, 6)
+    (0.462117, 0.786448)
+    """
+    cls = type(self)
+    x = self.data
+    data = tanh(x)
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = TANH  # its chain rule: backward_tanh
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_tanh(node: Any) -> None:
     """The chain rule at a tanh node."""
     _x = node._a
@@ -762,6 +1168,8 @@ TANH = register(
         partials_graph=partials_graph_tanh,
     )
 )
+
+TANH.make = forward_tanh
 
 
 # -- sigmoid: out = sigmoid(x) ---------------------------------------------------------------------
@@ -792,6 +1200,31 @@ def partials_graph_sigmoid(node: Any) -> tuple[Any, ...]:
     return (out * (1 - out),)
 
 
+def forward_sigmoid(self: N) -> N:
+    """1 / (1 + e^-x), stable for any x; the derivative is y (1 - y), from y itself.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.sigmoid()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (0.5, 0.25)
+    """
+    cls = type(self)
+    x = self.data
+    data = sigmoid(x)
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = SIGMOID  # its chain rule: backward_sigmoid
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_sigmoid(node: Any) -> None:
     """The chain rule at a sigmoid node."""
     _x = node._a
@@ -810,6 +1243,8 @@ SIGMOID = register(
         partials_graph=partials_graph_sigmoid,
     )
 )
+
+SIGMOID.make = forward_sigmoid
 
 
 # -- relu: out = 0.0 if x < 0 else x ---------------------------------------------------------------
@@ -844,6 +1279,30 @@ def partials_graph_relu(node: Any) -> tuple[Any, ...]:
     return (0.0 if x <= 0 else 1.0,)
 
 
+def forward_relu(self: N) -> N:
+    """max(0, x); the derivative is 1 for x > 0, else 0 (also at the kink, as in PyTorch).
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(-1.0)
+    >>> (a.relu() + b.relu()).backward()
+    >>> a.relu().data, b.relu().data, a.grad, b.grad
+    (2.0, 0.0, 1.0, 0.0)
+    """
+    cls = type(self)
+    x = self.data
+    data = 0.0 if x < 0 else x
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = RELU  # its chain rule: backward_relu
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_relu(node: Any) -> None:
     """The chain rule at a relu node."""
     _x = node._a
@@ -862,6 +1321,8 @@ RELU = register(
         partials_graph=partials_graph_relu,
     )
 )
+
+RELU.make = forward_relu
 
 
 # -- leaky_relu: out = x if x > 0 else slope * x ---------------------------------------------------
@@ -900,6 +1361,34 @@ def partials_graph_leaky_relu(node: Any) -> tuple[Any, ...]:
     return (1.0 if x > 0 else slope,)
 
 
+def forward_leaky_relu(self: N, slope: float = 0.01) -> N:
+    """``x`` where x > 0, else ``slope * x``; the derivative is 1 there, or ``slope``.
+
+    >>> from autograd import Value
+    >>> x = Value(-2.0)
+    >>> y = x.leaky_relu(0.1)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (-0.2, 0.1)
+    """
+    cls = type(self)
+    slope = real(slope, "leaky_relu(slope)")
+    key: Any = (slope,) if slope else pack("<1d", slope)  # a zero: Op.bind's exact_key
+    op = LEAKY_RELU.siblings.get(key) or LEAKY_RELU.bind(slope)
+    x = self.data
+    data = x if x > 0 else slope * x
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = op  # its chain rule: backward_leaky_relu
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_leaky_relu(node: Any) -> None:
     """The chain rule at a leaky_relu node."""
     _x = node._a
@@ -919,6 +1408,8 @@ LEAKY_RELU = register(
         partials_graph=partials_graph_leaky_relu,
     )
 )
+
+LEAKY_RELU.make = forward_leaky_relu
 
 
 # -- softplus: out = softplus(x) -------------------------------------------------------------------
@@ -953,6 +1444,31 @@ def partials_graph_softplus(node: Any) -> tuple[Any, ...]:
     return (x.sigmoid(),)
 
 
+def forward_softplus(self: N) -> N:
+    """log(1 + e^x), stable for large ``|x|``; the derivative is sigmoid(x).
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.softplus()
+    >>> y.backward()
+    >>> round(y.data, 6), x.grad
+    (0.693147, 0.5)
+    """
+    cls = type(self)
+    x = self.data
+    data = softplus(x)
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = SOFTPLUS  # its chain rule: backward_softplus
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_softplus(node: Any) -> None:
     """The chain rule at a softplus node."""
     _x = node._a
@@ -971,6 +1487,8 @@ SOFTPLUS = register(
         partials_graph=partials_graph_softplus,
     )
 )
+
+SOFTPLUS.make = forward_softplus
 
 
 # -- sin: out = sin(x) -----------------------------------------------------------------------------
@@ -1019,6 +1537,34 @@ def terms_ieee_sin(node: Any, g: Any) -> tuple[Any, ...]:
     return (g * (ieee_cos(x)),)
 
 
+def forward_sin(self: N) -> N:
+    """The sine (radians); the derivative is cos x.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.sin()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (0.0, 1.0)
+    """
+    cls = type(self)
+    x = self.data
+    try:
+        data = sin(x)
+    except (ArithmeticError, ValueError) as e:
+        raise domain_error(SIN, e, (x,)) from None
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = SIN  # its chain rule: backward_sin
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_sin(node: Any) -> None:
     """The chain rule at a sin node."""
     _x = node._a
@@ -1039,6 +1585,8 @@ SIN = register(
         terms_ieee=terms_ieee_sin,
     )
 )
+
+SIN.make = forward_sin
 
 
 # -- cos: out = cos(x) -----------------------------------------------------------------------------
@@ -1087,6 +1635,35 @@ def terms_ieee_cos(node: Any, g: Any) -> tuple[Any, ...]:
     return (g * (-ieee_sin(x)),)
 
 
+def forward_cos(self: N) -> N:
+    """The cosine (radians); the derivative is -sin x.
+
+    >>> import math
+    >>> from autograd import Value
+    >>> x = Value(math.pi / 2)
+    >>> y = x.cos()
+    >>> y.backward()
+    >>> abs(y.data) < 1e-15, x.grad
+    (True, -1.0)
+    """
+    cls = type(self)
+    x = self.data
+    try:
+        data = cos(x)
+    except (ArithmeticError, ValueError) as e:
+        raise domain_error(COS, e, (x,)) from None
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = COS  # its chain rule: backward_cos
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_cos(node: Any) -> None:
     """The chain rule at a cos node."""
     _x = node._a
@@ -1107,6 +1684,8 @@ COS = register(
         terms_ieee=terms_ieee_cos,
     )
 )
+
+COS.make = forward_cos
 
 
 # -- tan: out = tan(x) -----------------------------------------------------------------------------
@@ -1137,6 +1716,34 @@ def partials_graph_tan(node: Any) -> tuple[Any, ...]:
     return (1 + out * out,)
 
 
+def forward_tan(self: N) -> N:
+    """The tangent (radians); the derivative is 1 + tan(x)**2, from the result.
+
+    >>> from autograd import Value
+    >>> x = Value(0.0)
+    >>> y = x.tan()
+    >>> y.backward()
+    >>> y.data, x.grad
+    (0.0, 1.0)
+    """
+    cls = type(self)
+    x = self.data
+    try:
+        data = tan(x)
+    except (ArithmeticError, ValueError) as e:
+        raise domain_error(TAN, e, (x,)) from None
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = TAN  # its chain rule: backward_tan
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_tan(node: Any) -> None:
     """The chain rule at a tan node."""
     _x = node._a
@@ -1155,6 +1762,8 @@ TAN = register(
         partials_graph=partials_graph_tan,
     )
 )
+
+TAN.make = forward_tan
 
 
 # -- max: out = maximum(x, y) ----------------------------------------------------------------------
@@ -1196,6 +1805,37 @@ def partials_graph_max(node: Any) -> tuple[Any, ...]:
     return 0.0 if x < y else twins.max_share(x, y), 0.0 if y < x else twins.max_share(y, x)
 
 
+def forward_max(self: N, other: Operand) -> N:
+    """The larger of this value and ``other``; at a tie each gets half the gradient.
+
+    As ``torch.maximum``: a nan on either side gives nan. (Python's built-in ``max`` of Values
+    returns one of them and records nothing.)
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(5.0)
+    >>> y = a.max(b)
+    >>> y.backward()
+    >>> y.data, a.grad, b.grad
+    (5.0, 0.0, 1.0)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "max")
+    x = self.data
+    y = other.data
+    data = maximum(x, y)
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = other
+    node._op = MAX  # its chain rule: backward_max
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_max(node: Any) -> None:
     """The chain rule at a max node."""
     _x, _y = node._a, node._b
@@ -1216,6 +1856,8 @@ MAX = register(
         partials_graph=partials_graph_max,
     )
 )
+
+MAX.make = forward_max
 
 
 # -- min: out = minimum(x, y) ----------------------------------------------------------------------
@@ -1257,6 +1899,34 @@ def partials_graph_min(node: Any) -> tuple[Any, ...]:
     return 0.0 if y < x else twins.max_share(y, x), 0.0 if x < y else twins.max_share(x, y)
 
 
+def forward_min(self: N, other: Operand) -> N:
+    """The smaller of this value and ``other``; at a tie each gets half the gradient.
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0), Value(2.0)
+    >>> y = a.min(b)
+    >>> y.backward()
+    >>> y.data, a.grad, b.grad
+    (2.0, 0.5, 0.5)
+    """
+    cls = type(self)
+    if not isinstance(other, Operations):
+        other = constant(cls, other, "min")
+    x = self.data
+    y = other.data
+    data = minimum(x, y)
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = other
+    node._op = MIN  # its chain rule: backward_min
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_min(node: Any) -> None:
     """The chain rule at a min node."""
     _x, _y = node._a, node._b
@@ -1277,6 +1947,8 @@ MIN = register(
         partials_graph=partials_graph_min,
     )
 )
+
+MIN.make = forward_min
 
 
 # -- clamp: out = clamp(x, lo, hi) -----------------------------------------------------------------
@@ -1327,6 +1999,38 @@ def partials_graph_clamp(node: Any) -> tuple[Any, ...]:
     return (1.0 if lo <= x <= hi else 0.0,)
 
 
+def forward_clamp(self: N, lo: float = float("-inf"), hi: float = float("inf")) -> N:
+    """This value limited to ``[lo, hi]``; the gradient is 1 inside (bounds too), else 0.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> y = x.clamp(-1.0, 1.0)
+    >>> y.backward()
+    >>> y.data, x.grad, Value(-0.5).clamp(hi=0.0).data
+    (1.0, 0.0, -0.5)
+    """
+    cls = type(self)
+    lo = real(lo, "clamp(lo)")
+    hi = real(hi, "clamp(hi)")
+    key: Any = (lo, hi) if lo and hi else pack("<2d", lo, hi)  # a zero: Op.bind's exact_key
+    op = CLAMP.siblings.get(key) or CLAMP.bind(lo, hi)
+    x = self.data
+    try:
+        data = clamp(x, lo, hi)
+    except (ArithmeticError, ValueError) as e:
+        raise domain_error(op, e, (x,)) from None
+    node = new(cls)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._a = self
+    node._b = None
+    node._op = op  # its chain rule: backward_clamp
+    if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
+        return scoped(node)
+    return node
+
+
 def backward_clamp(node: Any) -> None:
     """The chain rule at a clamp node."""
     _x = node._a
@@ -1349,6 +2053,8 @@ CLAMP = register(
         partials_graph=partials_graph_clamp,
     )
 )
+
+CLAMP.make = forward_clamp
 
 
 # -- identity: out = x -----------------------------------------------------------------------------
@@ -1452,7 +2158,8 @@ def partials_graph_pow_grad(node: Any) -> tuple[Any, ...]:
 def forward_pow_grad(_x: Any, k: float) -> Any:
     """Record a pow_grad node (the first operand is a node)."""
     cls = type(_x)
-    op = POW_GRAD.siblings.get((k,)) or POW_GRAD.bind(*(k,))
+    key: Any = (k,) if k else pack("<1d", k)  # a zero: Op.bind's exact_key
+    op = POW_GRAD.siblings.get(key) or POW_GRAD.bind(k)
     x = _x.data
     data = pow_grad(x, k)
     node = new(cls)
@@ -1727,8 +2434,11 @@ XLOGY.make = forward_xlogy
 class Operations:
     """The table's operations as methods of ``Value`` (which derives from this class).
 
+    Each method is the function that its row's section above defines, beside the row's
+    rules: ``__mul__`` is ``forward_mul``, a few lines above ``backward_mul``.
+
     >>> from autograd import Value
-    >>> Value.__mul__ is Operations.__mul__, (Value(2.0) * 3).op
+    >>> Value.__mul__ is Operations.__mul__ is forward_mul, (Value(2.0) * 3).op
     (True, 'mul')
     """
 
@@ -1740,665 +2450,31 @@ class Operations:
     _b: Any
     _op: Op | None
 
-    def __add__(self, other: Operand) -> Self:
-        """``x + y`` as a node of the graph (row ``add`` of ``autograd.ops``).
+    __add__ = named(forward_add, "__add__")
+    __radd__ = named(forward_radd, "__radd__")
+    __sub__ = named(forward_sub, "__sub__")
+    __rsub__ = named(forward_rsub, "__rsub__")
+    __mul__ = named(forward_mul, "__mul__")
+    __rmul__ = named(forward_rmul, "__rmul__")
+    __truediv__ = named(forward_div, "__truediv__")
+    __rtruediv__ = named(forward_rdiv, "__rtruediv__")
+    __neg__ = named(forward_neg, "__neg__")
+    __abs__ = named(forward_abs, "__abs__")
+    exp = named(forward_exp, "exp")
+    log = named(forward_log, "log")
+    sqrt = named(forward_sqrt, "sqrt")
+    tanh = named(forward_tanh, "tanh")
+    sigmoid = named(forward_sigmoid, "sigmoid")
+    relu = named(forward_relu, "relu")
+    leaky_relu = named(forward_leaky_relu, "leaky_relu")
+    softplus = named(forward_softplus, "softplus")
+    sin = named(forward_sin, "sin")
+    cos = named(forward_cos, "cos")
+    tan = named(forward_tan, "tan")
+    max = named(forward_max, "max")
+    min = named(forward_min, "min")
+    clamp = named(forward_clamp, "clamp")
 
-        >>> from autograd import Value
-        >>> Value(3.0) + 2
-        Value(data=5.0, grad=0.0)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "add")
-        x = self.data
-        y = other.data
-        data = x + y
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = other
-        node._op = ADD  # its chain rule: backward_add
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def __radd__(self, other: Operand) -> Self:
-        """``x + y`` with a number ``x`` as a node of the graph (row ``add`` of ``autograd.ops``).
-
-        >>> from autograd import Value
-        >>> 3 + Value(2.0)
-        Value(data=5.0, grad=0.0)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "add")
-        x = other.data
-        y = self.data
-        data = x + y
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = other
-        node._b = self
-        node._op = ADD  # its chain rule: backward_add
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def __sub__(self, other: Operand) -> Self:
-        """``x - y`` as a node of the graph (row ``sub`` of ``autograd.ops``).
-
-        >>> from autograd import Value
-        >>> Value(3.0) - 2
-        Value(data=1.0, grad=0.0)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "sub")
-        x = self.data
-        y = other.data
-        data = x - y
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = other
-        node._op = SUB  # its chain rule: backward_sub
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def __rsub__(self, other: Operand) -> Self:
-        """``x - y`` with a number ``x`` as a node of the graph (row ``sub`` of ``autograd.ops``).
-
-        >>> from autograd import Value
-        >>> 3 - Value(2.0)
-        Value(data=1.0, grad=0.0)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "sub")
-        x = other.data
-        y = self.data
-        data = x - y
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = other
-        node._b = self
-        node._op = SUB  # its chain rule: backward_sub
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def __mul__(self, other: Operand) -> Self:
-        """``x * y`` as a node of the graph (row ``mul`` of ``autograd.ops``).
-
-        >>> from autograd import Value
-        >>> Value(3.0) * 2
-        Value(data=6.0, grad=0.0)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "mul")
-        x = self.data
-        y = other.data
-        data = x * y
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = other
-        node._op = MUL  # its chain rule: backward_mul
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def __rmul__(self, other: Operand) -> Self:
-        """``x * y`` with a number ``x`` as a node of the graph (row ``mul`` of ``autograd.ops``).
-
-        >>> from autograd import Value
-        >>> 3 * Value(2.0)
-        Value(data=6.0, grad=0.0)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "mul")
-        x = other.data
-        y = self.data
-        data = x * y
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = other
-        node._b = self
-        node._op = MUL  # its chain rule: backward_mul
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def __truediv__(self, other: Operand) -> Self:
-        """``x / y`` as a node of the graph (row ``div`` of ``autograd.ops``).
-
-        >>> from autograd import Value
-        >>> Value(3.0) / 2
-        Value(data=1.5, grad=0.0)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "div")
-        x = self.data
-        y = other.data
-        try:
-            data = x / y
-        except (ArithmeticError, ValueError) as e:
-            raise domain_error(
-                DIV,
-                e,
-                (
-                    x,
-                    y,
-                ),
-            ) from None
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = other
-        node._op = DIV  # its chain rule: backward_div
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def __rtruediv__(self, other: Operand) -> Self:
-        """``x / y`` with a number ``x`` as a node of the graph (row ``div`` of ``autograd.ops``).
-
-        >>> from autograd import Value
-        >>> 3 / Value(2.0)
-        Value(data=1.5, grad=0.0)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "div")
-        x = other.data
-        y = self.data
-        try:
-            data = x / y
-        except (ArithmeticError, ValueError) as e:
-            raise domain_error(
-                DIV,
-                e,
-                (
-                    x,
-                    y,
-                ),
-            ) from None
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = other
-        node._b = self
-        node._op = DIV  # its chain rule: backward_div
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def __neg__(self) -> Self:
-        """``-x`` as a node of the graph (row ``neg`` of ``autograd.ops``).
-
-        >>> from autograd import Value
-        >>> -Value(3.0)
-        Value(data=-3.0, grad=0.0)
-        """
-        cls = type(self)
-        x = self.data
-        data = -x
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = NEG  # its chain rule: backward_neg
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def __abs__(self) -> Self:
-        """``|x|``; the derivative is the sign of x, 0 at the kink as in PyTorch.
-
-        >>> from autograd import Value
-        >>> x = Value(-3.0)
-        >>> y = abs(x)
-        >>> y.backward()
-        >>> y.data, x.grad
-        (3.0, -1.0)
-        """
-        cls = type(self)
-        x = self.data
-        data = abs(x)
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = ABS  # its chain rule: backward_abs
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def exp(self) -> Self:
-        """e to the power of this value; the derivative is the result itself.
-
-        >>> from autograd import Value
-        >>> x = Value(1.0)
-        >>> y = x.exp()
-        >>> y.backward()
-        >>> round(y.data, 6), round(x.grad, 6)
-        (2.718282, 2.718282)
-        """
-        cls = type(self)
-        x = self.data
-        try:
-            data = exp(x)
-        except (ArithmeticError, ValueError) as e:
-            raise domain_error(EXP, e, (x,)) from None
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = EXP  # its chain rule: backward_exp
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def log(self) -> Self:
-        """The natural logarithm, for x > 0; the derivative is 1/x.
-
-        >>> from autograd import Value
-        >>> x = Value(2.0)
-        >>> y = x.log()
-        >>> y.backward()
-        >>> round(y.data, 6), x.grad
-        (0.693147, 0.5)
-        """
-        cls = type(self)
-        x = self.data
-        try:
-            data = log(x)
-        except (ArithmeticError, ValueError) as e:
-            raise domain_error(LOG, e, (x,)) from None
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = LOG  # its chain rule: backward_log
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def sqrt(self) -> Self:
-        """The square root, for x >= 0; the derivative is 1/(2 sqrt x), +inf at 0 as in PyTorch.
-
-        >>> from autograd import Value
-        >>> x = Value(4.0)
-        >>> y = x.sqrt()
-        >>> y.backward()
-        >>> y.data, x.grad
-        (2.0, 0.25)
-        """
-        cls = type(self)
-        x = self.data
-        try:
-            data = sqrt(x)
-        except (ArithmeticError, ValueError) as e:
-            raise domain_error(SQRT, e, (x,)) from None
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = SQRT  # its chain rule: backward_sqrt
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def tanh(self) -> Self:
-        """The hyperbolic tangent; the derivative is 1 - tanh(x)**2, from the result.
-
-        >>> from autograd import Value
-        >>> x = Value(0.5)
-        >>> y = x.tanh()
-        >>> y.backward()
-        >>> round(y.data, 6), round(x.grad, 6)
-        (0.462117, 0.786448)
-        """
-        cls = type(self)
-        x = self.data
-        data = tanh(x)
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = TANH  # its chain rule: backward_tanh
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def sigmoid(self) -> Self:
-        """1 / (1 + e^-x), stable for any x; the derivative is y (1 - y), from y itself.
-
-        >>> from autograd import Value
-        >>> x = Value(0.0)
-        >>> y = x.sigmoid()
-        >>> y.backward()
-        >>> y.data, x.grad
-        (0.5, 0.25)
-        """
-        cls = type(self)
-        x = self.data
-        data = sigmoid(x)
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = SIGMOID  # its chain rule: backward_sigmoid
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def relu(self) -> Self:
-        """max(0, x); the derivative is 1 for x > 0, else 0 (also at the kink, as in PyTorch).
-
-        >>> from autograd import Value
-        >>> a, b = Value(2.0), Value(-1.0)
-        >>> (a.relu() + b.relu()).backward()
-        >>> a.relu().data, b.relu().data, a.grad, b.grad
-        (2.0, 0.0, 1.0, 0.0)
-        """
-        cls = type(self)
-        x = self.data
-        data = 0.0 if x < 0 else x
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = RELU  # its chain rule: backward_relu
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def leaky_relu(self, slope: float = 0.01) -> Self:
-        """``x`` where x > 0, else ``slope * x``; the derivative is 1 there, or ``slope``.
-
-        >>> from autograd import Value
-        >>> x = Value(-2.0)
-        >>> y = x.leaky_relu(0.1)
-        >>> y.backward()
-        >>> y.data, x.grad
-        (-0.2, 0.1)
-        """
-        cls = type(self)
-        slope = real(slope, "leaky_relu(slope)")
-        op = LEAKY_RELU.siblings.get((slope,)) or LEAKY_RELU.bind(*(slope,))
-        x = self.data
-        data = x if x > 0 else slope * x
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = op  # its chain rule: backward_leaky_relu
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def softplus(self) -> Self:
-        """log(1 + e^x), stable for large ``|x|``; the derivative is sigmoid(x).
-
-        >>> from autograd import Value
-        >>> x = Value(0.0)
-        >>> y = x.softplus()
-        >>> y.backward()
-        >>> round(y.data, 6), x.grad
-        (0.693147, 0.5)
-        """
-        cls = type(self)
-        x = self.data
-        data = softplus(x)
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = SOFTPLUS  # its chain rule: backward_softplus
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def sin(self) -> Self:
-        """The sine (radians); the derivative is cos x.
-
-        >>> from autograd import Value
-        >>> x = Value(0.0)
-        >>> y = x.sin()
-        >>> y.backward()
-        >>> y.data, x.grad
-        (0.0, 1.0)
-        """
-        cls = type(self)
-        x = self.data
-        try:
-            data = sin(x)
-        except (ArithmeticError, ValueError) as e:
-            raise domain_error(SIN, e, (x,)) from None
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = SIN  # its chain rule: backward_sin
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def cos(self) -> Self:
-        """The cosine (radians); the derivative is -sin x.
-
-        >>> import math
-        >>> from autograd import Value
-        >>> x = Value(math.pi / 2)
-        >>> y = x.cos()
-        >>> y.backward()
-        >>> abs(y.data) < 1e-15, x.grad
-        (True, -1.0)
-        """
-        cls = type(self)
-        x = self.data
-        try:
-            data = cos(x)
-        except (ArithmeticError, ValueError) as e:
-            raise domain_error(COS, e, (x,)) from None
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = COS  # its chain rule: backward_cos
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def tan(self) -> Self:
-        """The tangent (radians); the derivative is 1 + tan(x)**2, from the result.
-
-        >>> from autograd import Value
-        >>> x = Value(0.0)
-        >>> y = x.tan()
-        >>> y.backward()
-        >>> y.data, x.grad
-        (0.0, 1.0)
-        """
-        cls = type(self)
-        x = self.data
-        try:
-            data = tan(x)
-        except (ArithmeticError, ValueError) as e:
-            raise domain_error(TAN, e, (x,)) from None
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = TAN  # its chain rule: backward_tan
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def max(self, other: Operand) -> Self:
-        """The larger of this value and ``other``; at a tie each gets half the gradient.
-
-        As ``torch.maximum``: a nan on either side gives nan. (Python's built-in ``max`` of Values
-        returns one of them and records nothing.)
-
-        >>> from autograd import Value
-        >>> a, b = Value(2.0), Value(5.0)
-        >>> y = a.max(b)
-        >>> y.backward()
-        >>> y.data, a.grad, b.grad
-        (5.0, 0.0, 1.0)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "max")
-        x = self.data
-        y = other.data
-        data = maximum(x, y)
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = other
-        node._op = MAX  # its chain rule: backward_max
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def min(self, other: Operand) -> Self:
-        """The smaller of this value and ``other``; at a tie each gets half the gradient.
-
-        >>> from autograd import Value
-        >>> a, b = Value(2.0), Value(2.0)
-        >>> y = a.min(b)
-        >>> y.backward()
-        >>> y.data, a.grad, b.grad
-        (2.0, 0.5, 0.5)
-        """
-        cls = type(self)
-        if not isinstance(other, Operations):
-            other = constant(cls, other, "min")
-        x = self.data
-        y = other.data
-        data = minimum(x, y)
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = other
-        node._op = MIN  # its chain rule: backward_min
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-    def clamp(self, lo: float = float("-inf"), hi: float = float("inf")) -> Self:
-        """This value limited to ``[lo, hi]``; the gradient is 1 inside (bounds too), else 0.
-
-        >>> from autograd import Value
-        >>> x = Value(3.0)
-        >>> y = x.clamp(-1.0, 1.0)
-        >>> y.backward()
-        >>> y.data, x.grad, Value(-0.5).clamp(hi=0.0).data
-        (1.0, 0.0, -0.5)
-        """
-        cls = type(self)
-        lo = real(lo, "clamp(lo)")
-        hi = real(hi, "clamp(hi)")
-        op = CLAMP.siblings.get(
-            (
-                lo,
-                hi,
-            )
-        ) or CLAMP.bind(
-            *(
-                lo,
-                hi,
-            )
-        )
-        x = self.data
-        try:
-            data = clamp(x, lo, hi)
-        except (ArithmeticError, ValueError) as e:
-            raise domain_error(op, e, (x,)) from None
-        node = new(cls)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._a = self
-        node._b = None
-        node._op = op  # its chain rule: backward_clamp
-        if STATE.scoped:  # a no_grad or detect_anomaly block was entered somewhere
-            return scoped(node)
-        return node
-
-
-ADD.make = Operations.__add__
-SUB.make = Operations.__sub__
-MUL.make = Operations.__mul__
-DIV.make = Operations.__truediv__
-NEG.make = Operations.__neg__
-ABS.make = Operations.__abs__
-EXP.make = Operations.exp
-LOG.make = Operations.log
-SQRT.make = Operations.sqrt
-TANH.make = Operations.tanh
-SIGMOID.make = Operations.sigmoid
-RELU.make = Operations.relu
-LEAKY_RELU.make = Operations.leaky_relu
-SOFTPLUS.make = Operations.softplus
-SIN.make = Operations.sin
-COS.make = Operations.cos
-TAN.make = Operations.tan
-MAX.make = Operations.max
-MIN.make = Operations.min
-CLAMP.make = Operations.clamp
 
 # What other modules use: the methods (through Value) and the functions that record
 # the rows without one. The rest is reached through each row's Op.

@@ -27,7 +27,7 @@ from ..core.numbers import real
 from ..core.op import CONST, Op
 from ..core.sweep import Store, backward_pass
 from ..core.value import Value
-from ..ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
+from ..ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, OPS, Primitive
 from ..rule_text import contribution, ieee_rule
 
 # The code generator behind autograd.compile; everything else here is its internal machinery.
@@ -108,6 +108,9 @@ def _power(base: str, k: float, rule: str) -> str | None:
 
 
 CHUNK = 100  # terms per gradient statement
+# The row whose constant exponent is written as a plain ``x ** k`` where that is the same float
+# (compared by identity: a user primitive is never taken for it, whatever its name).
+POW = OPS["pow"]
 
 
 class Emitter:
@@ -177,7 +180,7 @@ class Emitter:
         p = op.primitive
         if p is None:
             raise TypeError(f"compile: operation {op.name!r} has no rule to compile")
-        if p.name == "pow":
+        if p is POW:
             fast = _power(self.ref(node.inputs[0]), op.params[0], "powf")
             if fast:
                 return f"{out} = {fast}  # pow"
@@ -200,7 +203,7 @@ class Emitter:
         found = []
         for k, d in enumerate(ders):
             term = d.format(**slots, g=g).strip()
-            if p.name == "pow" and k == 0 and not self.ieee:
+            if p is POW and k == 0 and not self.ieee:
                 fast = _power(slots["i0"], op.params[0] - 1, "pow_grad")
                 if fast and op.params[0] != 0:  # dpow(x, k) is k * x ** (k - 1) then
                     term = contribution(f"{slots['k0']} * {fast}", g)
@@ -349,6 +352,9 @@ _Ref = tuple[str, object]
 def signature(trace: Trace, n_declared: int) -> list[tuple[object, ...]]:
     """The graph's shape as plain data: op, params and what each input is, node by node.
 
+    The outputs' row starts with None, which no node's row does (an operation may be called
+    anything, ``outputs`` too).
+
     Two traces of the same function take the same path exactly when their signatures are equal
     (constants are compared by value, since data-dependent Python code often shows up as a
     constant, e.g. the max subtracted in a stable softmax). The first ``n_declared`` parameters are
@@ -366,7 +372,7 @@ def signature(trace: Trace, n_declared: int) -> list[tuple[object, ...]]:
         rows.append((op.name, tuple(_same(k) for k in op.params), ins))
         index[node] = ("v", i)
     outs = tuple(index.get(o) or ("const", _same(o.data)) for o in trace.outputs)
-    rows.append(("outputs", outs))
+    rows.append((None, outs))
     return rows
 
 
@@ -377,7 +383,7 @@ def _same(x: float) -> float | str:
 
 def describe(row: tuple[object, ...]) -> str:
     """One signature row as text, for error messages."""
-    if row[0] == "outputs":
+    if row[0] is None:
         return "outputs " + ", ".join(_show(r) for r in cast("tuple[_Ref, ...]", row[1]))
     op, params, ins = cast("tuple[str, tuple[float, ...], tuple[_Ref, ...]]", row)
     args = [_show(r) for r in ins] + [repr(k) for k in params]

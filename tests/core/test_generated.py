@@ -46,12 +46,29 @@ def test_the_file_says_it_is_generated() -> None:
 
 @pytest.mark.parametrize("row", TABLE, ids=lambda p: p.name)
 def test_every_method_is_a_definition_in_the_repository(row: ops.Primitive) -> None:
-    for name in (row.method, row.reflected):
+    n = row.name
+    for name, fn in ((row.method, f"forward_{n}"), (row.reflected, f"forward_r{n}")):
         if not name:
             continue
         method = getattr(Value, name)
         assert inspect.getsourcefile(method) == str(GENERATED)
-        assert inspect.getsource(method).lstrip().startswith(f"def {name}(")
+        assert inspect.getsource(method).lstrip().startswith(f"def {fn}(")
+        assert method is getattr(operations, fn) and method.__name__ == name  # help() says name
+
+
+@pytest.mark.parametrize("row", TABLE, ids=lambda p: p.name)
+def test_a_rows_method_sits_in_its_section_beside_its_rules(row: ops.Primitive) -> None:
+    """The function that records a row's node, its rules, its chain rule and its Op are
+    together in the row's section: nothing of the row is elsewhere in the file."""
+    section = generate.source(row.name)
+    n = row.name
+    for kind in ("forward", "terms", "partials", "backward"):
+        assert f"def {kind}_{n}(" in section, kind
+    assert f"{n.upper()} = register(" in section and f"{n.upper()}.make = forward_{n}" in section
+    lines = GENERATED.read_text(encoding="utf-8").splitlines()
+    forward = lines.index(next(line for line in lines if line.startswith(f"def forward_{n}(")))
+    backward = lines.index(next(line for line in lines if line.startswith(f"def backward_{n}(")))
+    assert 0 < backward - forward < 80  # today's __mul__ was 1,600 lines from backward_mul
 
 
 @pytest.mark.parametrize("row", [*TABLE, *HELPER_ROWS], ids=lambda p: p.name)
@@ -74,13 +91,16 @@ def test_no_stand_ins_for_type_checkers() -> None:
 
 
 def test_a_student_reaches_the_chain_rule_of_mul_in_two_hops() -> None:
-    """Value -> Operations.__mul__ (its base class), which sets ``node._op = MUL``; MUL's
-    definition is a few lines below ``backward_mul``, whose lines are ``input.grad += ...``."""
-    assert Value.__mul__ is operations.Operations.__mul__  # hop 1: the method Value inherits
+    """Value -> Operations.__mul__ (its base class), which is ``forward_mul`` and sets
+    ``node._op = MUL``; ``backward_mul``, whose lines are ``input.grad += ...``, is right below
+    ``forward_mul`` and right above MUL's definition."""
+    assert Value.__mul__ is operations.Operations.__mul__ is operations.forward_mul  # hop 1
     method = inspect.getsource(Value.__mul__)
     assert "node._op = MUL  # its chain rule: backward_mul" in method
     lines = GENERATED.read_text(encoding="utf-8").splitlines()
     start = lines.index("def backward_mul(node: Any) -> None:")
+    forward = lines.index("def forward_mul(self: N, other: Operand) -> N:")
+    assert 0 < start - forward < 60  # hop 2 starts where hop 1 ends: in mul's section
     defined = next(i for i, line in enumerate(lines) if line.startswith("MUL = register("))
     assert 0 < defined - start < 12  # hop 2: MUL, with backward_mul right above it
     body = "\n".join(lines[start : start + 8])
@@ -112,12 +132,12 @@ def test_a_traceback_through_a_forward_shows_its_line() -> None:
     with pytest.raises(ZeroDivisionError) as info:
         Value(1.0) / 0.0
     text = "".join(traceback.format_exception(info.value))
-    assert "operations.py" in text and "in __truediv__" in text and "raise domain_error(" in text
+    assert "operations.py" in text and "in forward_div" in text and "raise domain_error(" in text
 
 
 def test_source_shows_a_row() -> None:
     text = generate.source("mul")
-    assert "def backward_mul" in text and "def __mul__(self, other: Operand) -> Self:" in text
+    assert "def backward_mul" in text and "def forward_mul(self: N, other: Operand) -> N:" in text
 
 
 # -- one row reaches every consumer -----------------------------------------------------------

@@ -298,3 +298,45 @@ def test_the_sweep_reports_each_node_turn_and_the_stepper_records_those(steps, x
     finally:
         for h in handles:
             h.remove()
+
+
+CACHED = [0.0, -0.0, 1.0, 2.0, -1.5, math.nan, math.inf, -math.inf, 5e-324]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(CACHED), st.sampled_from(CACHED))
+def test_a_parameter_seen_before_is_found_without_bind(lo, hi) -> None:
+    """The generated lookups find every bound Op that ``Op.bind`` cached, zeros too (they once
+    missed those, and each such call paid for ``bind``), and still tell -0.0 from 0.0: the node
+    keeps its very parameters. A nan parameter is left to ``bind`` (found by its bits there)."""
+    from autograd.core.op import OPERATIONS, Op
+
+    lo, hi = min(lo, hi), max(lo, hi)  # (clamp refuses lo > hi)
+    calls = [
+        (lambda: Value(-1.0).leaky_relu(lo), "leaky_relu", (lo,)),
+        (lambda: Value(2.0) ** hi, "pow", (hi,)),
+    ]
+    if not (math.isnan(lo) or math.isnan(hi)):
+        calls.append((lambda: Value(-1.0).clamp(lo, hi), "clamp", (lo, hi)))
+    bind = Op.bind
+    seen: list[tuple[float, ...]] = []  # the parameters bind was called with on a second call
+
+    def counting(self: Op, *p: float) -> Op:
+        seen.append(p)
+        return bind(self, *p)
+
+    for make, name, params in calls:
+        cache = OPERATIONS[name].siblings
+        kept = dict(cache)
+        cache.clear()  # room for this test's entries, whatever ran before
+        try:
+            make()  # the first call binds and caches
+            seen.clear()
+            Op.bind = counting  # type: ignore[method-assign]
+            node = make()
+        finally:
+            Op.bind = bind  # type: ignore[method-assign]
+            cache.clear()
+            cache.update(kept)
+        assert seen == ([] if not any(map(math.isnan, params)) else [params])
+        assert [bits(p) for p in node._op.params] == [bits(p) for p in params]

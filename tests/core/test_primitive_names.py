@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, grad, primitive
-from autograd.ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
+from autograd.core.anomaly import describe_node
+from autograd.ops import FLOAT_NAMESPACE, HELPER_ROWS, IEEE_NAMESPACE, TABLE, Primitive
 from autograd.primitives import RESERVED
 
 GENERATED_NAMES = sorted({*RESERVED, *FLOAT_NAMESPACE, *IEEE_NAMESPACE, "twins"})
@@ -105,3 +106,21 @@ def test_a_table_row_with_a_generated_name_as_input_is_refused() -> None:
         compile_primitive(Primitive("bad", ("node",), "node * 2", ("2",)))
     with pytest.raises(ValueError, match="cannot name an input"):
         compile_primitive(Primitive("bad", ("x y",), "1", ("0",)))
+
+
+ROW_NAMES = sorted(p.name for p in [*TABLE, *HELPER_ROWS])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(ROW_NAMES), st.floats(0.5, 3.0))
+def test_a_primitive_named_like_a_row_is_not_taken_for_that_row(name: str, x0: float) -> None:
+    """The engine tells operations apart by their rows, never by their names: a user primitive
+    called ``pow`` compiled like eager (compile once took it for the table's pow and read a
+    parameter it has none of), and one called ``recip`` is no step of a derivative in messages."""
+    square = primitive(derivatives=[lambda x: 2 * x], name=name)(lambda x: x * x)
+    x = Value(x0)
+    y = square(x)
+    y.backward()
+    compiled = autograd.compile(lambda v: square(v), [x0])(x0)
+    assert (compiled.value, compiled.grads) == (y.data, (x.grad,))
+    assert describe_node(y) == f"a {name} node"

@@ -232,3 +232,15 @@ def test_check_accepts_its_own_path_whatever_the_constants(where, c, x0):
     f = autograd.compile(fns[where], [x0], check=True)
     f(x0)
     f(x0 + 1.0)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(["outputs", "pow", "mul", "f"]))
+def test_a_changed_path_names_the_operation_whatever_it_is_called(name: str) -> None:
+    """The error describes the step that was compiled as its call, even for an operation called
+    ``outputs`` (the signature once marked its outputs' row by that name, and described such a
+    step as the outputs, with nothing after it)."""
+    double = primitive(derivatives=[lambda x: 2.0], name=name)(lambda x: 2 * x)
+    f = autograd.compile(lambda v: double(v) if v.data > 0 else v * 3.0, [1.0])
+    with pytest.raises(TracePathError, match=rf"step 0 was {name}\(x0\) when compiled"):
+        f.check(-1.0)
