@@ -3,13 +3,18 @@ what it spoils listed as not checked, a right engine passes; learners' engines a
 them; and micrograd 0.1.0's own report."""
 
 import re
+import weakref
 
 import learner_real
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from learner_engines import engine
 
 from autograd import Value
+from autograd.core.counters import HookList
 from autograd.testing import check_engine
+from autograd.testing.learner_actions import depth
 from autograd.testing.learner_report import (
     ASSIGNED,
     BREADTH,
@@ -253,3 +258,74 @@ def test_a_reflected_operator_with_wrong_code_of_its_own_is_found(real):
 
 def test_an_iterative_right_engine_passes(real):
     assert real("right-iterative", examples=30)
+
+
+def recursive_engine(fire):
+    """A micrograd-like class whose recursive ``build`` calls ``fire(count)`` at each node it
+    visits (``count`` nodes visited so far)."""
+
+    class Rec:
+        def __init__(self, data, children=()):
+            self.data, self.grad, self.prev = data, 0.0, children
+            self._backward = lambda: None
+
+        def __add__(self, other):
+            out = Rec(self.data + other.data, (self, other))
+
+            def _backward():
+                self.grad += out.grad
+                other.grad += out.grad
+
+            out._backward = _backward
+            return out
+
+        def backward(self):
+            order, seen = [], set()
+
+            def build(v):
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    fire(len(seen))
+                    for c in v.prev:
+                        build(c)
+                    order.append(v)
+
+            build(self)
+            self.grad = 1.0
+            for v in reversed(order):
+                v._backward()
+
+    return Rec
+
+
+class Thing:
+    pass
+
+
+# fire(at): called at each node, it frees an object at each node from the at-th visited on (the
+# deepest node is visited last, so always among them); the object's finalizer runs there, one
+# frame above the learner's: a HookList's __del__ (this package's code) or weakref.finalize's
+# __call__ (the standard library's), as when the garbage collector runs in the learner's code.
+FIRE = {
+    "none": lambda at: lambda count: count >= at and None,
+    "package": lambda at: lambda count: count >= at and [HookList()] and None,
+    "stdlib": lambda at: (
+        lambda count: count >= at and [weakref.finalize(Thing(), len, ())] and None
+    ),
+}
+
+
+@given(
+    n=st.integers(20, 300),
+    at=st.integers(1, 300),
+    finalizer=st.sampled_from(["package", "stdlib"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_the_stack_depth_counts_the_learners_frames_not_a_finalizer_run_meanwhile(n, at, finalizer):
+    """A finalizer the garbage collector runs while the learner's recursion is deepest is not
+    part of the learner's stack: the depth measured, and so the report, is the same on every run
+    (CI once saw 0.99 frames per node instead of 1, an Op's ``__del__`` counted)."""
+    clean = depth(recursive_engine(FIRE["none"](min(at, n))), "add", n)
+    noisy = depth(recursive_engine(FIRE[finalizer](min(at, n))), "add", n)
+    assert noisy["frames"] == clean["frames"]
+    assert noisy["top"] == clean["top"] == "build"
