@@ -302,17 +302,20 @@ class Thing:
     pass
 
 
-# fire(at): called at each node, it frees an object at each node from the at-th visited on (the
-# deepest node is visited last, so always among them); the object's finalizer runs there, one
-# frame above the learner's: a HookList's __del__ (this package's code) or weakref.finalize's
-# __call__ (the standard library's), as when the garbage collector runs in the learner's code.
-FIRE = {
-    "none": lambda at: lambda count: count >= at and None,
-    "package": lambda at: lambda count: count >= at and [HookList()] and None,
-    "stdlib": lambda at: (
-        lambda count: count >= at and [weakref.finalize(Thing(), len, ())] and None
-    ),
-}
+def fire(kind, at):
+    """Called at each node, from the at-th visited on (the deepest node is visited last, so
+    always among them), it frees an object whose finalizer then runs one frame above the
+    learner's, as when the garbage collector runs inside the learner's code: a HookList's
+    ``__del__`` (this package's code) or weakref.finalize's ``__call__`` (the standard
+    library's)."""
+
+    def at_node(count):
+        if count >= at and kind == "package":
+            HookList()
+        elif count >= at and kind == "stdlib":
+            weakref.finalize(Thing(), len, ())
+
+    return at_node
 
 
 @given(
@@ -325,7 +328,7 @@ def test_the_stack_depth_counts_the_learners_frames_not_a_finalizer_run_meanwhil
     """A finalizer the garbage collector runs while the learner's recursion is deepest is not
     part of the learner's stack: the depth measured, and so the report, is the same on every run
     (CI once saw 0.99 frames per node instead of 1, an Op's ``__del__`` counted)."""
-    clean = depth(recursive_engine(FIRE["none"](min(at, n))), "add", n)
-    noisy = depth(recursive_engine(FIRE[finalizer](min(at, n))), "add", n)
+    clean = depth(recursive_engine(fire("none", min(at, n))), "add", n)
+    noisy = depth(recursive_engine(fire(finalizer, min(at, n))), "add", n)
     assert noisy["frames"] == clean["frames"]
     assert noisy["top"] == clean["top"] == "build"
