@@ -9,7 +9,6 @@ or wrong; the judge compares the answers with this engine's own.
 from __future__ import annotations
 
 import sys
-import sysconfig
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,6 @@ def _own(cls: Any) -> str:
 
 _ENGINE = str(Path(__file__).resolve().parent.parent)  # this package's folder
 _JUDGE = str(Path(__file__).resolve().parent)  # the judge's own code, which builds the graphs
-_NOT_LEARNER = (_ENGINE, sysconfig.get_paths()["stdlib"], "<frozen ")
 
 
 def _borrows(cls: Any) -> str:
@@ -190,13 +188,15 @@ def depth(cls: Any, op: str, n: int) -> dict[str, Any]:
     True
     """
     root = chain(n, cls, op)
+    files = _files(cls)
     base = _height(sys._getframe())
     deepest: dict[str, Any] = {"frames": 0, "top": ""}
 
     def watch(frame: Any, event: str, arg: Any) -> None:
-        # Only the learner's calls: a finalizer of this package or of the standard library that
-        # the garbage collector runs at the deepest point is one frame more, on some runs only.
-        if event == "call" and not frame.f_code.co_filename.startswith(_NOT_LEARNER):
+        # Only calls of the learner's code: a finalizer (of this package, the standard library or
+        # any other) that the garbage collector runs at the deepest point is more frames, on some
+        # runs only.
+        if event == "call" and frame.f_code.co_filename in files:
             h = _height(frame) - base
             if h > deepest["frames"]:
                 deepest["frames"] = h
@@ -215,6 +215,31 @@ def depth(cls: Any, op: str, n: int) -> dict[str, Any]:
         frame = frame.f_back
     deepest["top"] = names.most_common(1)[0][0] if names else ""
     return deepest
+
+
+def _files(cls: Any) -> set[str]:
+    """The files (or notebook cells) the learner's code is written in: those of the functions
+    of the class, of its own base classes and of the namespace they were defined in (a ``build``
+    helper outside the class counts).
+
+    >>> _files(int)
+    set()
+    """
+    functions: list[Any] = [
+        fn
+        for k in getattr(cls, "__mro__", (cls,))
+        for item in vars(k).values()
+        for fn in (item, getattr(item, "fget", None), getattr(item, "__func__", None))
+        if hasattr(fn, "__code__")
+    ]
+    namespaces = {id(fn.__globals__): fn.__globals__ for fn in functions}.values()
+    functions += [  # defined there, not imported
+        fn
+        for g in namespaces
+        for fn in list(g.values())
+        if hasattr(fn, "__code__") and getattr(fn, "__module__", None) == g.get("__name__")
+    ]
+    return {fn.__code__.co_filename for fn in functions}
 
 
 def _height(frame: Any) -> int:
