@@ -1,6 +1,6 @@
 """The notebooks' JupyterLite site of the built docs (``make docs``: docs/_build/html/lite), in
 headless Chromium over the DevTools protocol: each notebook opened, all its cells run in the
-browser's Pyodide, and every request checked to stay on the local server this file starts.
+browser's Pyodide, and every request checked to stay on the local server (conftest's ``host``).
 
 ``make docs-check`` builds the site and runs this file.
 """
@@ -15,8 +15,6 @@ from typing import Any
 import pytest
 from cdp import CHROMIUM, Browser
 
-from autograd.web.serve import start
-
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "docs" / "_build" / "html"
 LITE = SITE / "lite"
@@ -28,20 +26,17 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
 ]
 CODE = "[...jupyterapp.shell.currentWidget.content.model.cells].filter(c => c.type === 'code')"
+SESSION = "jupyterapp.shell.currentWidget.sessionContext"
 RUN_TIMEOUT = 300  # seconds for one notebook, top to bottom (about 20 s on 2 cores)
-
-
-@pytest.fixture(scope="module")
-def host():
-    s = start(SITE)
-    yield f"http://127.0.0.1:{s.server_port}/"
-    s.shutdown()
 
 
 def run_all(b: Browser, host: str, name: str) -> list[list[dict[str, Any]]]:
     """Open notebook ``name`` in the site, run every cell; each code cell's outputs."""
     b.open(f"{host}lite/notebooks/index.html?path={name}")
     b.wait("document.querySelector('.jp-Cell') && !!jupyterapp.shell.currentWidget", 90)
+    # The kernel started and idle before anything runs: cells sent while the page was still
+    # choosing its kernel went to one it then disposed of, and never ran (seen once, under load).
+    b.wait(f"{SESSION}.isReady && {SESSION}.session.kernel.status === 'idle'", 120)
     b.pump(1)
     b.js("jupyterapp.commands.execute('notebook:run-all-cells').then(() => 1)")
     # every cell run, or one failed (the rest are then never run)

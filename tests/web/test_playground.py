@@ -1,5 +1,5 @@
 """The playground of the built site (``make docs``), in headless Chromium over the DevTools
-protocol: served on 127.0.0.1 by a server this file starts and stops, nothing from elsewhere.
+protocol: served on 127.0.0.1 (``conftest.py``'s ``host``), nothing from elsewhere.
 
 Needs ``docs/_build/html/playground``: ``make docs-check`` builds it and runs this file.
 """
@@ -9,15 +9,13 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-import pytest
-from cdp import SITE, Browser, playground_marks
+from cdp import Browser, playground_marks
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value
 from autograd.expressions import ExpressionError, parse
 from autograd.viz.style import fmt
-from autograd.web.serve import start
 
 pytestmark = [
     *playground_marks(),
@@ -36,19 +34,6 @@ HOSTILE = [
 LEAF_GRADS = """Object.fromEntries([...document.querySelectorAll('#drawing g.node')]
   .map(g => [...g.querySelectorAll('text')].map(t => t.textContent))
   .filter(t => t.length === 3 && t[2].startsWith('grad ')).map(t => [t[0], t[2]]))"""
-
-
-@pytest.fixture(scope="module")
-def server():
-    s = start(SITE)
-    yield f"http://127.0.0.1:{s.server_port}/playground/index.html"
-    s.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with Browser() as b:
-        yield b
 
 
 def opened(b: Browser, url: str) -> Browser:
@@ -72,10 +57,9 @@ def shown(b: Browser) -> tuple[str, str, str]:
     )
 
 
-def test_the_page_loads_only_from_the_host_and_draws_the_default_example(server, browser):
-    b = opened(browser, server)
+def test_the_page_loads_only_from_the_host_and_draws_the_default_example(host, playground, browser):
+    b = opened(browser, playground)
     b.pump(0.5)
-    host = server.split("/playground/")[0] + "/"
     assert b.requests and all(url.startswith(host) for url in b.requests), b.requests
     assert any(url.endswith("pyodide.asm.wasm") for url in b.requests)  # the Worker's are seen
     assert any(url.endswith(".whl") for url in b.requests)
@@ -84,8 +68,8 @@ def test_the_page_loads_only_from_the_host_and_draws_the_default_example(server,
     assert "Python 3.1" in b.js("document.getElementById('status').textContent")
 
 
-def test_next_and_back_move_the_outline_and_the_text(server, browser):
-    b = opened(browser, server)
+def test_next_and_back_move_the_outline_and_the_text(playground, browser):
+    b = opened(browser, playground)
     click(b, "first")
     start = b.wait(
         "document.body.dataset.step === '0' && document.getElementById('text').textContent"
@@ -105,8 +89,8 @@ def test_next_and_back_move_the_outline_and_the_text(server, browser):
     assert "step=1" in b.js("location.search")
 
 
-def test_the_gradients_at_the_end_are_those_of_backward_in_cpython(server, browser):
-    b = opened(browser, server + "?expr=x*y%2Bx*z%2Fy&x=1.5&y=-2&z=3&step=end")
+def test_the_gradients_at_the_end_are_those_of_backward_in_cpython(playground, browser):
+    b = opened(browser, playground + "?expr=x*y%2Bx*z%2Fy&x=1.5&y=-2&z=3&step=end")
     x, y, z = Value(1.5, "x"), Value(-2.0, "y"), Value(3.0, "z")
     (x * y + x * z / y).backward()
     b.wait("document.querySelector('#drawing svg')")
@@ -118,8 +102,8 @@ def test_the_gradients_at_the_end_are_those_of_backward_in_cpython(server, brows
     }
 
 
-def test_the_shareable_link_opens_at_the_end_with_x_grad(server, browser, tmp_path):
-    b = opened(browser, server + LINK)
+def test_the_shareable_link_opens_at_the_end_with_x_grad(playground, browser, tmp_path):
+    b = opened(browser, playground + LINK)
     b.wait("document.querySelector('#drawing svg')")
     assert b.js(LEAF_GRADS)["x"] == "grad -1.503"
     assert b.js("document.body.dataset.step") == b.js("String(result.frames.length - 1)")
@@ -128,8 +112,8 @@ def test_the_shareable_link_opens_at_the_end_with_x_grad(server, browser, tmp_pa
     assert b.js("document.documentElement.scrollWidth") <= 1280
 
 
-def test_dragging_a_leaf_updates_every_value_and_gradient(server, browser):
-    b = opened(browser, server + LINK)
+def test_dragging_a_leaf_updates_every_value_and_gradient(playground, browser):
+    b = opened(browser, playground + LINK)
     before = b.js(LEAF_GRADS)
     b.js("""(() => { const r = document.querySelector('.leaf input[type=range][aria-label=x]');
       r.value = '1'; r.dispatchEvent(new Event('input')); })()""")
@@ -140,8 +124,8 @@ def test_dragging_a_leaf_updates_every_value_and_gradient(server, browser):
     assert b.js(LEAF_GRADS)["w"] == f"grad {fmt(w.grad)}"
 
 
-def test_a_bad_expression_shows_the_command_lines_caret_message(server, browser):
-    b = opened(browser, server + "?expr=" + quote("x +* y"))
+def test_a_bad_expression_shows_the_command_lines_caret_message(playground, browser):
+    b = opened(browser, playground + "?expr=" + quote("x +* y"))
     try:
         parse("x +* y", {"x": 1.0, "y": 1.0})
     except ExpressionError as e:
@@ -150,8 +134,8 @@ def test_a_bad_expression_shows_the_command_lines_caret_message(server, browser)
     assert b.js("document.getElementById('graph-error').hidden") is False
 
 
-def test_quiz_mode_asks_before_showing_a_step(server, browser):
-    b = opened(browser, server + "?expr=x*y&x=2&y=3&mode=quiz")
+def test_quiz_mode_asks_before_showing_a_step(playground, browser):
+    b = opened(browser, playground + "?expr=x*y&x=2&y=3&mode=quiz")
     click(b, "next")
     b.wait("!document.getElementById('quiz').hidden")
     assert b.js("document.body.dataset.step") == "0"
@@ -167,8 +151,8 @@ def test_quiz_mode_asks_before_showing_a_step(server, browser):
     b.wait("document.body.dataset.step === '1'")
 
 
-def test_training_lowers_the_loss_and_redraws_the_boundary(server, browser, tmp_path):
-    b = opened(browser, server + "?tab=train")
+def test_training_lowers_the_loss_and_redraws_the_boundary(playground, browser, tmp_path):
+    b = opened(browser, playground + "?tab=train")
     b.js("document.getElementById('hidden').value = '8'")
     click(b, "train-step")
     b.wait("document.body.dataset.epoch === '1'")
@@ -193,8 +177,8 @@ def test_training_lowers_the_loss_and_redraws_the_boundary(server, browser, tmp_
     b.screenshot(tmp_path / "train.png")
 
 
-def test_an_exercise_check_shows_the_diagnosis(server, browser):
-    b = opened(browser, server + "?tab=exercise&seed=3&size=3")
+def test_an_exercise_check_shows_the_diagnosis(playground, browser):
+    b = opened(browser, playground + "?tab=exercise&seed=3&size=3")
     b.wait("document.querySelectorAll('#answers input').length > 0")
     b.js("document.querySelectorAll('#answers input').forEach(i => { i.value = '0'; })")
     click(b, "ex-check")
@@ -212,13 +196,12 @@ def test_an_exercise_check_shows_the_diagnosis(server, browser):
     key=st.sampled_from(["expr", "x", "step", "mode", "tab", "seed", "size", "<b>"]),
     value=st.sampled_from(HOSTILE),
 )
-def test_hostile_url_parameters_inject_nothing(server, browser, key, value):
-    b = opened(browser, f"{server}?expr=x*2&{quote(key)}={quote(value)}")
+def test_hostile_url_parameters_inject_nothing(host, playground, browser, key, value):
+    b = opened(browser, f"{playground}?expr=x*2&{quote(key)}={quote(value)}")
     assert b.js("window.pwned") is None
     tags = "['script', 'img', 'iframe', 'object', 'embed']"
     counts = b.js(f"{tags}.map(t => document.getElementsByTagName(t).length)")
     # the two message catalogues, Graphviz, the check tab's report writer, the page's own
     assert counts == [5, 0, 0, 0, 0]
     assert b.js("document.querySelectorAll('[onerror], [onload]').length") == 0
-    host = server.split("/playground/")[0] + "/"
     assert all(url.startswith(host) for url in b.requests)

@@ -13,10 +13,8 @@ import math
 import time
 
 import pytest
-from cdp import SITE, Browser, playground_marks
+from cdp import Browser, playground_marks
 from learner_source import LOOP, RIGHT, TANH
-
-from autograd.web.serve import start
 
 pytestmark = [
     *playground_marks(),
@@ -53,19 +51,6 @@ if failed == len(ATTEMPTS):
 """
 
 
-@pytest.fixture(scope="module")
-def server():
-    s = start(SITE)
-    yield f"http://127.0.0.1:{s.server_port}/playground/index.html"
-    s.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with Browser() as b:
-        yield b
-
-
 def checked(b: Browser, source: str, timeout: float = 120) -> str:
     """Paste ``source``, press check, wait for the answer; the result ("passed", ...)."""
     before = b.js("Number(document.body.dataset.engineChecked || 0)")
@@ -76,9 +61,9 @@ def checked(b: Browser, source: str, timeout: float = 120) -> str:
 
 
 @pytest.fixture(scope="module")
-def page(server, browser):
+def page(playground, browser):
     browser.requests.clear()
-    browser.open(server + "?tab=engine")
+    browser.open(playground + "?tab=engine")
     browser.wait("document.body.dataset.ready === '1'", 120)
     return browser
 

@@ -8,11 +8,10 @@ Needs ``docs/_build/html/playground``: ``make docs-check`` builds it and runs th
 from __future__ import annotations
 
 import pytest
-from cdp import SITE, Browser, playground_marks
+from cdp import Browser, playground_marks
 
 from autograd.core.value import Value
 from autograd.web.live import weight_rows
-from autograd.web.serve import start
 from autograd.web.training import Trainer
 
 pytestmark = [
@@ -22,16 +21,14 @@ LABELS = "[...document.querySelectorAll('#point-graph svg text')].map(t => t.tex
 
 
 @pytest.fixture(scope="module")
-def page():
-    s = start(SITE)
-    with Browser() as b:
-        b.open(f"http://127.0.0.1:{s.server_port}/playground/index.html?tab=train")
-        b.wait("document.body.dataset.ready === '1'", 120)
-        b.js("document.getElementById('hidden').value = '4'")
-        b.js("document.getElementById('train-step').click()")
-        b.wait("document.body.dataset.epoch === '1'", 60)
-        yield b
-    s.shutdown()
+def page(playground, browser):
+    b = browser
+    b.open(f"{playground}?tab=train")
+    b.wait("document.body.dataset.ready === '1'", 120)
+    b.js("document.getElementById('hidden').value = '4'")
+    b.js("document.getElementById('train-step').click()")
+    b.wait("document.body.dataset.epoch === '1'", 60)
+    return b
 
 
 def epoch(b: Browser, n: int) -> None:
@@ -193,10 +190,9 @@ HOSTILE_LINKS = [
 
 
 @pytest.mark.parametrize("query", HOSTILE_LINKS)
-def test_a_hostile_link_is_refused_with_a_message_and_injects_nothing(query):
-    s = start(SITE)
-    with Browser() as b:
-        b.open(f"http://127.0.0.1:{s.server_port}/playground/index.html?tab=train&{query}")
+def test_a_hostile_link_is_refused_with_a_message_and_injects_nothing(playground, query):
+    with Browser() as b:  # a fresh page, which has trained nothing
+        b.open(f"{playground}?tab=train&{query}")
         b.wait("document.body.dataset.ready === '1'", 120)
         b.wait("document.body.dataset.linkRefused === '1'", 30)
         said = b.js("document.getElementById('train-error').textContent")
@@ -206,7 +202,6 @@ def test_a_hostile_link_is_refused_with_a_message_and_injects_nothing(query):
             b.js("document.querySelectorAll('main img, main script, #train-error *').length") == 0
         )
         assert not b.js("Boolean(trained)")
-    s.shutdown()
 
 
 def test_a_small_networks_point_steps_through_its_backward_pass(page):

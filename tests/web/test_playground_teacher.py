@@ -14,10 +14,8 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from cdp import SITE, Browser, playground_marks
+from cdp import Browser, playground_marks
 from learner_source import TANH
-
-from autograd.web.serve import start
 
 pytestmark = [
     *playground_marks(),
@@ -25,19 +23,6 @@ pytestmark = [
 SIZES = [(1280, 900), (390, 844)]
 READY = "document.body.dataset.ready === '1'"
 CJK = re.compile("[\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="module")
-def url():
-    s = start(SITE)
-    yield f"http://127.0.0.1:{s.server_port}/playground/index.html"
-    s.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with Browser() as b:
-        yield b
 
 
 def problems(b: Browser, where: str) -> list[str]:
@@ -63,11 +48,11 @@ def train(b: Browser, address: str, epochs: int) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}px")
 def test_the_neuron_view_is_titled_in_full_and_shows_no_gradient_it_never_computes(
-    url, browser, size, lang, tmp_path
+    playground, browser, size, lang, tmp_path
 ):
     b = browser
     b.resize(*size)
-    train(b, f"{url}?tab=train&lang={lang}", 2)
+    train(b, f"{playground}?tab=train&lang={lang}", 2)
     b.js("document.querySelectorAll('#neurons button')[5].click()")  # L1.N1: its inputs in0..
     b.wait("document.querySelector('#neuron svg')")
     caption = "document.getElementById('neuron-caption')"
@@ -88,10 +73,12 @@ def test_the_neuron_view_is_titled_in_full_and_shows_no_gradient_it_never_comput
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}px")
-def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(url, browser, size, tmp_path):
+def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(
+    playground, browser, size, tmp_path
+):
     b = browser
     b.resize(*size)
-    b.open(url + "?tab=engine&lang=zh")
+    b.open(playground + "?tab=engine&lang=zh")
     b.wait(READY, 120)
     b.js(f"document.getElementById('engine-source').value = {json.dumps(TANH)}")
     b.js("document.getElementById('engine-check').click()")
@@ -111,10 +98,10 @@ def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(url, brows
     assert problems(b, f"zh report {size[0]}") == []
 
 
-def test_a_source_that_does_not_run_is_reported_in_chinese(url, browser):
+def test_a_source_that_does_not_run_is_reported_in_chinese(playground, browser):
     b = browser
     b.resize(1280, 900)
-    b.open(url + "?tab=engine&lang=zh")
+    b.open(playground + "?tab=engine&lang=zh")
     b.wait(READY, 120)
     b.js("document.getElementById('engine-source').value = 'class Value(:'")
     b.js("document.getElementById('engine-check').click()")
@@ -125,11 +112,11 @@ def test_a_source_that_does_not_run_is_reported_in_chinese(url, browser):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}px")
 def test_a_teacher_link_built_on_the_page_hides_the_ticked_controls_and_replays_the_loss(
-    url, browser, size, tmp_path
+    playground, browser, size, tmp_path
 ):
     b = browser
     b.resize(*size)
-    train(b, f"{url}?tab=train", 3)
+    train(b, f"{playground}?tab=train", 3)
     losses = b.js("JSON.stringify(lossHistory)")
     b.js("document.getElementById('teacher').open = true")
     for key in ("lr", "optimiser"):  # ticked as a teacher would: a click on each
@@ -155,10 +142,10 @@ def test_a_teacher_link_built_on_the_page_hides_the_ticked_controls_and_replays_
     assert found == []
 
 
-def test_a_teacher_link_before_training_says_to_train_first(url, browser):
+def test_a_teacher_link_before_training_says_to_train_first(playground, browser):
     b = browser
     b.resize(1280, 900)
-    b.open(url + "?tab=train&lang=zh")
+    b.open(playground + "?tab=train&lang=zh")
     b.wait(READY, 120)
     b.js("document.getElementById('teacher').open = true")
     b.js("document.getElementById('teacher-copy').click()")

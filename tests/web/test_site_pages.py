@@ -40,19 +40,6 @@ DOCS_PAGES = (
 )
 
 
-@pytest.fixture(scope="module")
-def host():
-    s = start(SITE)
-    yield f"http://127.0.0.1:{s.server_port}/"
-    s.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with Browser() as b:
-        yield b
-
-
 def checked(b: Browser, where: str) -> list[str]:
     """What is wrong with the page as it is now: too wide, or axe's violations."""
     problems = []
