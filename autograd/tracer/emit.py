@@ -397,9 +397,9 @@ def _show(ref: _Ref) -> str:
 
 def _op(node: Value) -> Op:
     """The operation of an interior node: every node of a trace's order has one."""
-    return cast(Op, node._op)
+    return cast(Op, node.operation)
 
 
 def is_const(v: Value) -> bool:
     """A lifted number (op ``const``): becomes a literal in the generated code."""
-    return v._op is CONST
+    return v.operation is CONST

@@ -65,7 +65,7 @@ class _Recorder(GradTable):
             old = running[child] if child in running else self.grads.get(child)
             before.append(old)
             running[child] = (0.0 if old is None else old) + term
-        local = tuple(cast(Op, node._op).partials(node))  # for the text: the terms rule
+        local = tuple(cast(Op, node.operation).partials(node))  # for the text: the terms rule
         self.steps.append(BackwardStep(n, node, g, local, tuple(terms), tuple(before), hooked_from))
 
 
@@ -167,7 +167,7 @@ class BackwardStepper(Stepper):
             lines.append(f"  {hooked}")
         lines.append("  " + say["upstream"].format(me=me, grad=fmt(step.grad)))
         for i, child in enumerate(n.inputs):
-            if child._op is CONST:  # a constant gets its share too, but nothing learns from it
+            if child.operation is CONST:  # a constant gets its share; nothing learns from it
                 lines.append(
                     "  "
                     + say["constant"].format(
