@@ -260,6 +260,7 @@ def _guarded(fn: Callable[..., float], check: Callable[..., bool]) -> Callable[.
             raise ValueError("operand outside the domain")
         return fn(*args)
 
+    forward.__wrapped__ = fn  # type: ignore[attr-defined]  # what the operation computes
     return forward
 
 

@@ -369,11 +369,39 @@ def signature(trace: Trace, n_declared: int) -> list[tuple[object, ...]]:
     for i, node in enumerate(trace.order):
         ins = tuple(index.get(c) or ("const", _same(c.data)) for c in node.inputs)
         op = _op(node)
-        rows.append((op.name, tuple(_same(k) for k in op.params), ins))
+        rows.append((op.name, definition(op.row), tuple(_same(k) for k in op.params), ins))
         index[node] = ("v", i)
     outs = tuple(index.get(o) or ("const", _same(o.data)) for o in trace.outputs)
     rows.append((None, outs))
     return rows
+
+
+def definition(row: Any) -> tuple[object, ...]:
+    """What tells two operations of one name apart: their rules, as text or as the code of the
+    functions given (so a primitive defined afresh each time the function runs is the same
+    operation every time, and two different primitives that share a name are not).
+
+    >>> from autograd import primitive
+    >>> def make(rule):
+    ...     @primitive(derivatives=[rule])
+    ...     def f(x):
+    ...         return 2 * x
+    ...     return f
+    >>> two = lambda x: 2
+    >>> definition(make(two).primitive) == definition(make(two).primitive)
+    True
+    >>> definition(make(two).primitive) == definition(make(lambda x: 3).primitive)
+    False
+    """
+    if row is None:  # an operation of the engine's own with no row (a fused neuron)
+        return ()
+    rules = (row.forward, *row.derivatives)
+    return tuple(r if isinstance(r, str) else _code(r) for r in rules)
+
+
+def _code(fn: Any) -> object:
+    fn = getattr(fn, "__wrapped__", fn)  # a primitive's forward checked against its domain
+    return getattr(fn, "__code__", fn)
 
 
 def _same(x: float) -> float | str:
@@ -385,7 +413,7 @@ def describe(row: tuple[object, ...]) -> str:
     """One signature row as text, for error messages."""
     if row[0] is None:
         return "outputs " + ", ".join(_show(r) for r in cast("tuple[_Ref, ...]", row[1]))
-    op, params, ins = cast("tuple[str, tuple[float, ...], tuple[_Ref, ...]]", row)
+    op, _, params, ins = cast("tuple[str, object, tuple[float, ...], tuple[_Ref, ...]]", row)
     args = [_show(r) for r in ins] + [repr(k) for k in params]
     return f"{op}({', '.join(args)})"
 

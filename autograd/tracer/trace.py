@@ -283,6 +283,10 @@ class Compiled:
     def check(self, *inputs: float, rel: float = 1e-12) -> Result:
         """Run eagerly too; raise TracePathError if the path or the numbers differ.
 
+        The path is each step's operation, its parameters and inputs. Operations are told apart
+        by their rules, not only their names: a user primitive written otherwise than the one
+        compiled is another path, even under the same name.
+
         >>> import autograd
         >>> f = autograd.compile(lambda x: x * 2 if x > 0 else -x, [1.0])
         >>> f.check(5.0).value
@@ -318,6 +322,12 @@ class Compiled:
         if now == then:
             return
         for i, (a, b) in enumerate(zip(then, now, strict=True)):
+            if a[0] == b[0] and a[0] is not None and a[1] != b[1]:
+                raise TracePathError(
+                    f"the traced path no longer applies: step {i} was {describe(a)} when "
+                    f"compiled, now {describe(b)} of another operation named {a[0]!r} too (its "
+                    "rules are not the compiled ones; compile again to use it)"
+                )
             if a != b:
                 raise TracePathError(
                     f"the traced path no longer applies: step {i} was {describe(a)} when "

@@ -244,3 +244,36 @@ def test_a_changed_path_names_the_operation_whatever_it_is_called(name: str) -> 
     f = autograd.compile(lambda v: double(v) if v.data > 0 else v * 3.0, [1.0])
     with pytest.raises(TracePathError, match=rf"step 0 was {name}\(x0\) when compiled"):
         f.check(-1.0)
+
+
+# (forward, derivative) pairs, each written out: different code, so different operations
+DEFINITIONS = [
+    (lambda x: 2.0 * x, lambda x: 2.0),
+    (lambda x: 3.0 * x, lambda x: 3.0),
+    (lambda x: x * x, lambda x: 2.0 * x),
+    (lambda x: x * x, lambda x: 2 * x),  # the same function as above, written otherwise
+]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    name=st.sampled_from(["f", "mul", "tanh", "outputs"]),
+    pair=st.permutations(range(len(DEFINITIONS))).map(lambda p: p[:2]),
+)
+def test_another_operation_of_the_same_name_is_another_path(name, pair):
+    """Two primitives with one name and different rules are different steps: checking with the
+    other one says so and names it (it was once the same path, and the check then blamed the
+    numbers, or passed where both agree at the point checked). A primitive defined afresh at
+    each trace, from the same code, is the same step."""
+    made = [primitive(derivatives=[d], name=name)(fn) for fn, d in DEFINITIONS]
+    use = [made[pair[0]]]
+    f = autograd.compile(lambda v: use[0](v) * v, [1.0])
+    use[0] = made[pair[1]]
+    with pytest.raises(TracePathError, match=rf"another operation named '{name}' too"):
+        f.check(2.0)
+
+    def fresh(v):
+        return primitive(derivatives=[lambda x: 3.0], name=name)(lambda x: 3.0 * x)(v) * v
+
+    g = autograd.compile(fresh, [1.0])
+    assert g.check(2.0).value == 12.0
