@@ -112,7 +112,7 @@ def test_every_string_of_the_playground_page_comes_from_the_catalogue() -> None:
     # a message asked for by a computed key (`T(trained ? "a" : "b")`) is listed here, and the
     # check tab's: its kinds of problem by their keys, and why a source has no class to judge
     dynamic = {"train_resume", "train_start", "zoom_out", "zoom_in", "fit_label", "readable_label"}
-    dynamic |= {f"engine_kind_{key}" for key in KIND_KEYS.values()}
+    dynamic |= {f"engine_{part}_{key}" for key in KIND_KEYS.values() for part in ("kind", "hint")}
     dynamic |= {"engine_not_run", "engine_no_class"}
     dynamic |= {"engine_report_right", "engine_report_found", "engine_report_none"}
     assert set(en) <= used | set(page.keys) | dynamic, set(en) - used - set(page.keys) - dynamic
@@ -129,6 +129,7 @@ def test_every_kind_of_engine_problem_has_its_words_in_both_languages() -> None:
         catalogue = CATALOGUES["playground"][lang]
         for key in KIND_KEYS.values():
             assert f"engine_kind_{key}" in catalogue, (lang, key)
+            assert f"engine_hint_{key}" in catalogue, (lang, key)  # its advice
     # the English words are the report's own
     for kind, key in KIND_KEYS.items():
         assert CATALOGUES["playground"]["en"][f"engine_kind_{key}"] == kind

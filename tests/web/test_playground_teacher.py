@@ -85,9 +85,11 @@ def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(
     b.wait("document.body.dataset.engineResult", 120)
     assert b.js("document.body.dataset.engineResult") == "failed"
     report = b.js("document.getElementById('engine-report').textContent")
-    first, problem = report.splitlines()[:2]
+    first, problem, quoted = report.splitlines()[:3]
     assert "发现 1 个问题" in first and "项检查通过" in first
     assert problem.startswith("1. 局部导数错误（运算 tanh）")  # the kind and its operation
+    assert "_backward 用错了局部导数" in problem  # the kind's advice, in Chinese
+    assert quoted.strip().startswith("check_engine 的原话（英文）：of tanh")  # then the judge's
     assert "a.grad：正确的梯度是 0.257433，你的是 -0.69" in report  # both numbers, in Chinese
     assert "正确：" in report and "Right:" not in report
     b.wait("document.querySelector('#engine-failures svg')")

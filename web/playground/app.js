@@ -791,7 +791,8 @@ $("engine-check").addEventListener("click", async () => {
   const seconds = answer.seconds.toFixed(1), n = answer.failures.length;
   $("engine-status").textContent = answer.passed ? T("engine_passed", { seconds })
     : n ? T("engine_failed", { n, seconds }) : T("engine_nothing", { seconds });
-  $("engine-report").textContent = engineReport(answer, T, (key) => key in MESSAGES[lang]);
+  // check_engine's own words are English: a page in another language adds each kind's advice
+  $("engine-report").textContent = engineReport(answer, T, (key) => key in MESSAGES[lang], lang !== "en");
   $("engine-report").hidden = false;
   await showFailures(answer.failures);
   document.body.dataset.engineResult = answer.passed ? "passed" : "failed";

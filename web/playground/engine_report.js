@@ -1,13 +1,14 @@
 // The check tab's report, in the page's language: written here from the answer's data (each
 // problem's kind as a key, its operation, the node's right and wrong gradient, the graph as
 // formulas), with the sentences of messages/<lang>.js. What check_engine says in its own words
-// about a problem (its `detail`, in English) is quoted, marked as such.
+// about a problem (its `detail`, in English) is quoted, marked as such; on a page in another
+// language each problem first gets its kind's advice (`engine_hint_<key>`) in that language.
 "use strict";
 // A problem's kind in the page's language (the judge's English words for a kind it has no key for).
 function engineKind(f, T, has) {
   return f.key && has("engine_kind_" + f.key) ? T("engine_kind_" + f.key) : f.kind;
 }
-function engineReport(answer, T, has) {
+function engineReport(answer, T, has, hints) {
   if (answer.reason) return T(answer.reason.key, answer.reason);
   const s = answer.summary, failures = answer.failures;
   const counts = T(s.not_checked.length ? "engine_counts_some" : "engine_counts",
@@ -16,7 +17,8 @@ function engineReport(answer, T, has) {
   const lines = [T(head, { name: s.name, k: failures.length, counts })];
   failures.forEach((f, n) => {
     const kind = engineKind(f, T, has);
-    lines.push(T(f.op ? "engine_failure_op" : "engine_failure", { i: n + 1, kind, op: f.op, detail: f.detail }));
+    const hint = hints && f.key && has("engine_hint_" + f.key) ? T("engine_hint_" + f.key) : "";
+    lines.push(T(f.op ? "engine_failure_op" : "engine_failure", { i: n + 1, kind, op: f.op, hint, detail: f.detail }));
     if (f.leaf) {
       const number = (x) => String(Number(Number(x).toPrecision(6)));
       lines.push("   " + T("engine_numbers", { leaf: f.leaf, want: number(f.want), got: number(f.got) }));
