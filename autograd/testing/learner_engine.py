@@ -59,6 +59,7 @@ from .learner_report import (
     EngineReport,
     Failure,
     missing_together,
+    phrase,
     same_errors,
 )
 from .learner_sim import sweep
@@ -161,13 +162,14 @@ class _Judge:
             None,
         )
         if same is not None:
-            self.blocked.append((f"{ALL_OPS[op].text} (the same {method})", same))
+            self.blocked.append((phrase("same_method", op=ALL_OPS[op].text, method=method), same))
             return True
         found = self.blocker(op)
         if found is None:
             return False
         f, method = found
-        self.blocked.append((f"{what} (your {ALL_OPS[op].method} calls {method})", f))
+        said = phrase("calls", what=what, method=ALL_OPS[op].method, needs=method)
+        self.blocked.append((said, f))
         return True
 
     def compare(self, spec: Spec, kink: LearnerOp | None = None, twice: bool = False) -> Any:
@@ -176,18 +178,19 @@ class _Judge:
 
     def report(self) -> EngineReport:
         skipped = self.run()
-        self.merge(same_errors(self.failures), "raises the same error")
+        self.merge(same_errors(self.failures), "same_error")
         number = {id(f): i for i, f in enumerate(self.failures, 1)}
         blocked = [(what, number.get(id(f), 0)) for what, f in self.blocked]
         return EngineReport(self.name, self.failures, self.passed, skipped, blocked, self.notes)
 
     def merge(self, pairs: Any, why: str = "") -> None:
-        """Fold each merged failure into the one kept: what it blocked, the kept one blocks."""
+        """Fold each merged failure into the one kept: what it blocked, the kept one blocks (and
+        the merged one's operation, said by the phrase ``why``)."""
         for keep, f in list(pairs):
             self.failures.remove(f)
             self.blocked = [(w, keep if g is f else g) for w, g in self.blocked]
             if why:
-                self.blocked.append((f"{ALL_OPS[f.op].text if f.op else f.kind} ({why})", keep))
+                self.blocked.append((phrase(why, op=ALL_OPS[f.op].text if f.op else f.kind), keep))
 
     # -- 1. what the class is ----------------------------------------------------------------
 
@@ -331,7 +334,7 @@ class _Judge:
             f = self.explain(reuse_specs(op, ok)[0], name) if op.arity == 2 else None
             if f is None or f.kind == NOT_RESET:
                 right.append(name)
-            elif not self.blocked_by_call(name, f"{op.text} with a used twice", f.kind):
+            elif not self.blocked_by_call(name, phrase("used_twice", op=op.text), f.kind):
                 self.fail(f, name)
         return right
 
@@ -387,15 +390,15 @@ class _Judge:
         and the operations ``below`` found right before it."""
         right: list[str] = []
         for name in ops:
-            if name in ok and self.blocked_by_call(name, f"{name} in larger graphs"):
+            if name in ok and self.blocked_by_call(name, phrase("larger_graphs", op=name)):
                 continue
             if name not in ok:
                 own = self.of(name)
                 if own is not None:
-                    self.blocked.append((f"{name} in larger graphs", own))
+                    self.blocked.append((phrase("larger_graphs", op=name), own))
                 continue
             if broken is not None:
-                self.blocked.append((f"{name}: out.grad multiplied in, and +=", broken))
+                self.blocked.append((phrase("upstream_and_add", op=name), broken))
                 continue
             if self.right_in_graphs(LEARNER_OPS[name], [*below, *ok]):
                 right.append(name)
@@ -422,7 +425,7 @@ class _Judge:
             if f is not None and f.kind == NOT_RESET:
                 self.not_reset(f, op.name)
             elif f is not None:
-                if not self.blocked_by_call(op.name, f"{op.name} in larger graphs", f.kind):
+                if not self.blocked_by_call(op.name, phrase("larger_graphs", op=op.name), f.kind):
                     self.fail(f, op.name)
                 return False
         return checked
@@ -452,6 +455,7 @@ class _Judge:
         wrong because the operation it calls is wrong, not charged twice."""
         for name in names:
             op = REFLECTED_OPS[name]
+            larger = phrase("larger_graphs", op=op.text)
             spec = Spec((0.7, 1.1) if op.arity == 2 else (0.7,), ((name, tuple(range(op.arity))),))
             f, grads = self.compare(spec)
             data = self.last_data
@@ -472,9 +476,8 @@ class _Judge:
             if f is not None:
                 mirrored = self.delegates(op, grads, data)
                 if mirrored is not None:
-                    self.blocked.append(
-                        (f"{op.text} (your {op.method} calls {op.needs})", mirrored)
-                    )
+                    said = phrase("calls", what=op.text, method=op.method, needs=op.needs)
+                    self.blocked.append((said, mirrored))
                     continue
                 f.kind = REFLECTED_WRONG if f.kind in (WRONG, FORWARD) else f.kind
                 f.detail = f"{op.text} ({op.method}): {f.detail}"
@@ -483,30 +486,24 @@ class _Judge:
                 self.fail(f, name)
                 continue
             if broken is not None:
-                self.blocked.append((f"{op.text} in larger graphs", broken))
+                self.blocked.append((larger, broken))
                 continue
             other = next((n for n in JOINS[:2] if n in ok), None)
             if other is None and op.arity == 1:
                 blame = self.of(op.needs) or next((f for n in JOINS[:2] if (f := self.of(n))), None)
-                self.blocked.append(
-                    (f"{op.text} in larger graphs (nothing right to build with)", blame)
-                )
+                self.blocked.append((phrase("larger_graphs_alone", op=op.text), blame))
                 continue
             if other is not None and op.arity == 1:
                 outer = (other, (1, 0))
                 g = self.explain(Spec(spec.leaves, ((name, (0,)), outer)), name)
                 mirrored = self.delegates(op, self.last, self.last_data, outer) if g else None
                 if mirrored is not None:
-                    self.blocked.append(
-                        (
-                            f"{op.text} in larger graphs (your {op.method} calls {op.needs})",
-                            mirrored,
-                        )
-                    )
+                    said = phrase("calls", what=larger, method=op.method, needs=op.needs)
+                    self.blocked.append((said, mirrored))
                     continue
                 if g is not None and g.kind == NOT_RESET:
                     self.not_reset(g, op.text)
-                elif g is not None and self.blocked_by_call(name, f"{op.text} in larger graphs"):
+                elif g is not None and self.blocked_by_call(name, larger):
                     continue
                 elif g is not None:
                     g.kind = g.kind if g.kind in (ASSIGNED, UPSTREAM) else REFLECTED_WRONG
@@ -565,7 +562,7 @@ class _Judge:
         n = 3 * DEFAULT_LIMIT
         out = self.learner.call("long_chain", op, n, limit=max(5.0, self.learner.time_limit))
         if out.ok:
-            self.passed.append(f"a chain of {n} nodes")
+            self.passed.append(phrase("chain", n=n))
         else:
             self.fail(
                 Failure(kind_of(out.error, out.hung), f"on a chain of {n} nodes: {out.error}")
@@ -575,7 +572,7 @@ class _Judge:
 
     def random(self, ok: Sequence[str], broken: Failure | None) -> None:
         if broken is not None:
-            self.blocked.append(("random graphs", broken))
+            self.blocked.append((phrase("random"), broken))
             return
         if not ok or self.examples <= 0 or any(f.kind == HANG for f in self.failures):
             return
@@ -586,8 +583,8 @@ class _Judge:
         f = search(lambda spec: self.compare(spec, twice=twice)[0], sorted(ok), *self.graphs)
         left_out = [n for n in LEARNER_OPS if self.of(n) is not None or self.blocker(n)]
         if f is None:
-            text = f"{self.examples} random graphs"
-            self.passed.append(text + (f" (without {', '.join(left_out)})" if left_out else ""))
+            key = "random_graphs_without" if left_out else "random_graphs"
+            self.passed.append(phrase(key, n=self.examples, ops=", ".join(left_out)))
         elif f.kind == NOT_RESET:
             self.not_reset(f, "")
         else:

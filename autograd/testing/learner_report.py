@@ -10,6 +10,48 @@ from typing import Any
 
 from .learner_spec import ALL_OPS, Spec
 
+
+class Phrase(str):
+    """Words of a report that a page may say in its own language: the English text itself, the
+    key of its message (``engine_phrase_<key>`` in the playground's catalogues) and its fields,
+    which may be phrases too.
+
+    >>> p = phrase("calls", what=phrase("larger_graphs", op="tanh"), method="tanh", needs="exp")
+    >>> p, p.key, p.fields["what"].key
+    ('tanh in larger graphs (your tanh calls exp)', 'calls', 'larger_graphs')
+    """
+
+    key: str
+    fields: dict[str, Any]
+
+
+# The report's phrases for what was checked or not, by key (the English page words them so too).
+PHRASES = {
+    "larger_graphs": "{op} in larger graphs",
+    "larger_graphs_alone": "{op} in larger graphs (nothing right to build with)",
+    "used_twice": "{op} with a used twice",
+    "same_method": "{op} (the same {method})",
+    "same_error": "{op} (raises the same error)",
+    "calls": "{what} (your {method} calls {needs})",
+    "upstream_and_add": "{op}: out.grad multiplied in, and +=",
+    "chain": "a chain of {n} nodes",
+    "random": "random graphs",
+    "random_graphs": "{n} random graphs",
+    "random_graphs_without": "{n} random graphs (without {ops})",
+}
+
+
+def phrase(key: str, **fields: Any) -> Phrase:
+    """The phrase ``key`` of PHRASES with these fields.
+
+    >>> phrase("random_graphs", n=500)
+    '500 random graphs'
+    """
+    said = Phrase(PHRASES[key].format(**fields))
+    said.key, said.fields = key, fields
+    return said
+
+
 # The kinds of problem a report names. The first group are engine-wide root causes: every
 # operation is affected, so the per-operation checks they spoil are listed as not checked.
 NOTHING = "nothing to judge"

@@ -21,7 +21,7 @@ from ..core.value import Value
 from ..notation import fmt
 from ..testing import learner_report as kinds
 from ..testing.learner_engine import check_engine
-from ..testing.learner_report import EngineReport, Failure
+from ..testing.learner_report import EngineReport, Failure, Phrase
 from ..testing.learner_run import guarded
 from ..testing.learner_spec import ALL_OPS, LETTERS, Spec
 from ..viz.dot import to_dot
@@ -113,11 +113,26 @@ def _summary(report: EngineReport) -> dict[str, Any]:
     """The parts of the report beside its failures, as data (see ``EngineReport.__str__``)."""
     return {
         "name": report.name,
-        "right": list(report.passed),
-        "not_checked": [[what, i] for what, i in report.not_checked],
+        "right": [words(what) for what in report.passed],
+        "not_checked": [[words(what), i] for what, i in report.not_checked],
         "skipped": list(report.skipped),
         "notes": list(report.notes),
     }
+
+
+def words(what: Any) -> Any:
+    """A phrase of the report as the page words it in its language: its text, its message key
+    and its fields (phrases in turn); other text as it is.
+
+    >>> words(kinds.phrase("chain", n=3000))
+    {'text': 'a chain of 3000 nodes', 'key': 'chain', 'fields': {'n': 3000}}
+    >>> words("mul")
+    'mul'
+    """
+    if not isinstance(what, Phrase):
+        return str(what)
+    fields = {k: words(v) if isinstance(v, str) else v for k, v in what.fields.items()}
+    return {"text": str(what), "key": what.key, "fields": fields}
 
 
 def _run_module(source: str, name: str) -> Any:

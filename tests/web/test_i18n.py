@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from hypothesis import given, settings
+from learner_source import TANH
 
 from autograd.testing import learner_report
 from autograd.testing.strategies import expressions
@@ -113,6 +114,7 @@ def test_every_string_of_the_playground_page_comes_from_the_catalogue() -> None:
     # check tab's: its kinds of problem by their keys, and why a source has no class to judge
     dynamic = {"train_resume", "train_start", "zoom_out", "zoom_in", "fit_label", "readable_label"}
     dynamic |= {f"engine_{part}_{key}" for key in KIND_KEYS.values() for part in ("kind", "hint")}
+    dynamic |= {f"engine_phrase_{key}" for key in learner_report.PHRASES}
     dynamic |= {"engine_not_run", "engine_no_class"}
     dynamic |= {"engine_report_right", "engine_report_found", "engine_report_none"}
     assert set(en) <= used | set(page.keys) | dynamic, set(en) - used - set(page.keys) - dynamic
@@ -194,3 +196,21 @@ def test_the_chinese_tutorial_says_where_it_differs_from_the_english_one() -> No
     assert "常见问题" in intro and "{doc}`../tutorial`" in intro and "不同" in intro
     # the sentence about the notebook's side-by-side drawing is there in both
     assert "draws both side by side" in en and "并排" in zh
+
+
+def test_the_reports_phrases_are_worded_by_the_page_as_the_judge_words_them() -> None:
+    """What was right and what was not checked come as phrases with keys: the English page says
+    each exactly as ``check_engine`` does, the Chinese page in Chinese, nested phrases too."""
+    en, zh = CATALOGUES["playground"]["en"], CATALOGUES["playground"]["zh"]
+    for key, text in learner_report.PHRASES.items():
+        assert en[f"engine_phrase_{key}"] == text, key
+        assert f"engine_phrase_{key}" in zh, key
+    answer = check_source(TANH, "Value", examples=0)  # tanh's derivative wrong
+    summary = answer["summary"]
+    keyed = [w for w in summary["right"] if isinstance(w, dict)]
+    keyed += [w for w, _ in summary["not_checked"] if isinstance(w, dict)]
+    assert {w["key"] for w in keyed} >= {"chain", "larger_graphs"}, keyed
+    for w in keyed:  # the English text is the phrase's template with its fields
+        fields = {k: v["text"] if isinstance(v, dict) else v for k, v in w["fields"].items()}
+        assert w["text"] == learner_report.PHRASES[w["key"]].format(**fields)
+        assert w["text"] in answer["report"]

@@ -92,6 +92,8 @@ def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(
     assert quoted.strip().startswith("check_engine 的原话（英文）：of tanh")  # then the judge's
     assert "a.grad：正确的梯度是 0.257433，你的是 -0.69" in report  # both numbers, in Chinese
     assert "正确：" in report and "Right:" not in report
+    assert "因为问题 1 而未检查：更大的计算图中的 tanh。" in report  # the phrases, in Chinese
+    assert "一条 3000 个节点的链" in report and "in larger graphs" not in report
     b.wait("document.querySelector('#engine-failures svg')")
     heading = b.js("document.querySelector('#engine-failures h3').textContent")
     assert heading == "问题 1：局部导数错误"

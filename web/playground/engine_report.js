@@ -8,6 +8,15 @@
 function engineKind(f, T, has) {
   return f.key && has("engine_kind_" + f.key) ? T("engine_kind_" + f.key) : f.kind;
 }
+// A phrase of the report (what was right, what was not checked): its words in the page's
+// language when the catalogue has its key, its fields worded so in turn; else its English text.
+function engineWords(what, T, has) {
+  if (typeof what !== "object" || what === null) return String(what);
+  if (!has("engine_phrase_" + what.key)) return what.text;
+  const fields = {};
+  for (const [k, v] of Object.entries(what.fields)) fields[k] = engineWords(v, T, has);
+  return T("engine_phrase_" + what.key, fields);
+}
 function engineReport(answer, T, has, hints) {
   if (answer.reason) return T(answer.reason.key, answer.reason);
   const s = answer.summary, failures = answer.failures;
@@ -26,10 +35,10 @@ function engineReport(answer, T, has, hints) {
     for (const line of f.graph) lines.push("     " + line);
   });
   for (const i of [...new Set(s.not_checked.map(([, i]) => i))].sort((a, b) => a - b)) {
-    const what = s.not_checked.filter(([, j]) => j === i).map(([w]) => w).join("; ");
+    const what = s.not_checked.filter(([, j]) => j === i).map(([w]) => engineWords(w, T, has)).join("; ");
     lines.push(T(i ? "engine_not_checked_because" : "engine_not_checked", { i, what }));
   }
-  if (s.right.length) lines.push(T("engine_right_list", { list: s.right.join(", ") }));
+  if (s.right.length) lines.push(T("engine_right_list", { list: s.right.map((w) => engineWords(w, T, has)).join(", ") }));
   if (s.skipped.length) lines.push(T("engine_skipped", { list: s.skipped.join(", ") }));
   for (const note of s.notes) lines.push(T("engine_note", { note }));
   if (answer.examples === 0) lines.push(T("engine_no_random"));
