@@ -314,10 +314,10 @@ class _Judge:
                 continue
             if f.kind == WRONG:
                 f.kind = LOCAL
-                f.detail = (
-                    f"of {op.name}: d({op.text})/d{f.leaf} at {at(spec)} is {fmt(f.want)}, "
-                    f"yours gives {fmt(f.got)}"
-                )
+                f.detail = phrase(
+                    "local", op=op.name, expr=op.text, leaf=f.leaf, at=at(spec),
+                    want=fmt(f.want), got=fmt(f.got),
+                )  # fmt: skip
             elif f.kind == ERROR and op.method == "__pow__" and not whole_power(op):
                 f.detail = f"{op.text}: {f.detail} (does your __pow__ take only whole exponents?)"
             else:
@@ -550,12 +550,9 @@ class _Judge:
             if per_node >= 0.5:
                 fits = int((DEFAULT_LIMIT - small.value["frames"]) / per_node + 100)
                 top = big.value["top"] or "backward"
-                detail = (
-                    f"{top}() calls itself once per node: the stack grew by {per_node:g} "
-                    f"frame{'s' * (per_node != 1)} per node on a chain of 200, so with Python's "
-                    f"default recursion limit ({DEFAULT_LIMIT}) backward() on a chain of about "
-                    f"{fits} nodes raises RecursionError; build the order with a loop and an "
-                    "explicit stack instead; the chain begins"
+                key = "recursion_one" if per_node == 1 else "recursion"
+                detail = phrase(
+                    key, top=top, per_node=f"{per_node:g}", limit=DEFAULT_LIMIT, fits=fits
                 )
                 self.fail(Failure(RECURSION, detail, Spec((1.0,), ((op, (0, 0)), (op, (1, 0))))))
                 return

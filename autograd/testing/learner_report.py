@@ -25,7 +25,8 @@ class Phrase(str):
     fields: dict[str, Any]
 
 
-# The report's phrases for what was checked or not, by key (the English page words them so too).
+# The report's phrases for what was checked or not and for some problems' details, by key (the
+# English page words them so too).
 PHRASES = {
     "larger_graphs": "{op} in larger graphs",
     "larger_graphs_alone": "{op} in larger graphs (nothing right to build with)",
@@ -38,7 +39,16 @@ PHRASES = {
     "random": "random graphs",
     "random_graphs": "{n} random graphs",
     "random_graphs_without": "{n} random graphs (without {ops})",
+    # a problem's detail
+    "local": "of {op}: d({expr})/d{leaf} at {at} is {want}, yours gives {got}",
+    "recursion": (
+        "{top}() calls itself once per node: the stack grew by {per_node} frames per node on a "
+        "chain of 200, so with Python's default recursion limit ({limit}) backward() on a chain "
+        "of about {fits} nodes raises RecursionError; build the order with a loop and an "
+        "explicit stack instead; the chain begins"
+    ),
 }
+PHRASES["recursion_one"] = PHRASES["recursion"].replace("frames per", "frame per")
 
 
 def phrase(key: str, **fields: Any) -> Phrase:

@@ -167,7 +167,7 @@ def _failure(f: Failure) -> dict[str, Any]:
         "kind": f.kind,
         "key": KIND_KEYS.get(f.kind, ""),
         "op": op,
-        "detail": f.detail,
+        "detail": words(f.detail),
         "graph": [] if f.spec is None else f.spec.text().splitlines(),
         "text": f.text(),
         "spec": spec,

@@ -115,6 +115,7 @@ def test_every_string_of_the_playground_page_comes_from_the_catalogue() -> None:
     dynamic = {"train_resume", "train_start", "zoom_out", "zoom_in", "fit_label", "readable_label"}
     dynamic |= {f"engine_{part}_{key}" for key in KIND_KEYS.values() for part in ("kind", "hint")}
     dynamic |= {f"engine_phrase_{key}" for key in learner_report.PHRASES}
+    dynamic |= {f"engine_failure{op}{said}" for op in ("", "_op") for said in ("", "_said")}
     dynamic |= {"engine_not_run", "engine_no_class"}
     dynamic |= {"engine_report_right", "engine_report_found", "engine_report_none"}
     assert set(en) <= used | set(page.keys) | dynamic, set(en) - used - set(page.keys) - dynamic
@@ -210,6 +211,8 @@ def test_the_reports_phrases_are_worded_by_the_page_as_the_judge_words_them() ->
     keyed = [w for w in summary["right"] if isinstance(w, dict)]
     keyed += [w for w, _ in summary["not_checked"] if isinstance(w, dict)]
     assert {w["key"] for w in keyed} >= {"chain", "larger_graphs"}, keyed
+    keyed.append(answer["failures"][0]["detail"])  # tanh's local derivative, as a phrase too
+    assert keyed[-1]["key"] == "local"
     for w in keyed:  # the English text is the phrase's template with its fields
         fields = {k: v["text"] if isinstance(v, dict) else v for k, v in w["fields"].items()}
         assert w["text"] == learner_report.PHRASES[w["key"]].format(**fields)

@@ -85,11 +85,13 @@ def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(
     b.wait("document.body.dataset.engineResult", 120)
     assert b.js("document.body.dataset.engineResult") == "failed"
     report = b.js("document.getElementById('engine-report').textContent")
-    first, problem, quoted = report.splitlines()[:3]
+    first, problem, said = report.splitlines()[:3]
     assert "发现 1 个问题" in first and "项检查通过" in first
     assert problem.startswith("1. 局部导数错误（运算 tanh）")  # the kind and its operation
     assert "_backward 用错了局部导数" in problem  # the kind's advice, in Chinese
-    assert quoted.strip().startswith("check_engine 的原话（英文）：of tanh")  # then the judge's
+    local = "tanh 的局部导数：在 a = -1.3 处 d(a.tanh())/da 是 0.2574，你的给出 -0.69"
+    assert said.strip() == local  # the judge's detail too, said in Chinese
+    assert "英文" not in report  # nothing left to quote in English
     assert "a.grad：正确的梯度是 0.257433，你的是 -0.69" in report  # both numbers, in Chinese
     assert "正确：" in report and "Right:" not in report
     assert "因为问题 1 而未检查：更大的计算图中的 tanh。" in report  # the phrases, in Chinese

@@ -27,7 +27,10 @@ function engineReport(answer, T, has, hints) {
   failures.forEach((f, n) => {
     const kind = engineKind(f, T, has);
     const hint = hints && f.key && has("engine_hint_" + f.key) ? T("engine_hint_" + f.key) : "";
-    lines.push(T(f.op ? "engine_failure_op" : "engine_failure", { i: n + 1, kind, op: f.op, hint, detail: f.detail }));
+    // a detail the catalogue has words for is said in the page's language, else quoted
+    const said = typeof f.detail === "object" && has("engine_phrase_" + f.detail.key);
+    const key = (f.op ? "engine_failure_op" : "engine_failure") + (said ? "_said" : "");
+    lines.push(T(key, { i: n + 1, kind, op: f.op, hint, detail: engineWords(f.detail, T, has) }));
     if (f.leaf) {
       const number = (x) => String(Number(Number(x).toPrecision(6)));
       lines.push("   " + T("engine_numbers", { leaf: f.leaf, want: number(f.want), got: number(f.got) }));
