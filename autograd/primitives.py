@@ -14,9 +14,7 @@ import ast
 import functools
 import inspect
 import itertools
-import linecache
 import math
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, cast
 
@@ -25,6 +23,7 @@ from .core.counters import FALLIBLE
 from .core.domain import domain_error
 from .core.numbers import real
 from .core.op import Op
+from .core.source_lines import keep_source
 from .core.value import Value, lift, record
 from .ops import FLOAT_NAMESPACE, IEEE_NAMESPACE, Primitive
 from .rule_text import RESERVED, check_names, contribution, ieee_rule, may_raise, over_values
@@ -287,8 +286,7 @@ def _filed(source: str, what: str, ns: dict[str, object]) -> Callable[..., Any]:
     ``pdb`` can list it."""
     filename = f"<{what} #{next(_rule_numbers)}>"
     fn = eval(compile(source, filename, "eval"), ns)
-    linecache.cache[filename] = (len(source), None, [source + "\n"], filename)
-    weakref.finalize(fn.__code__, linecache.cache.pop, filename, None)
+    keep_source(filename, source + "\n", fn.__code__)
     return cast("Callable[..., Any]", fn)
 
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import builtins
 import itertools
-import linecache
 import math
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, Protocol, cast
 
@@ -27,6 +25,7 @@ from ..core.graph import topological_order
 from ..core.hooks import has_hooks, hooks_of_leaf
 from ..core.modes import enable_grad, no_grad
 from ..core.numbers import real
+from ..core.source_lines import keep_source
 from ..core.value import Value
 from ..reverse_mode import grad
 from .emit import Trace, describe, generate, is_const, signature
@@ -34,20 +33,21 @@ from .emit import Trace, describe, generate, is_const, signature
 _file_numbers = itertools.count()
 
 
-def run_source(source: str, what: str, ns: dict[str, object]) -> str:
+def run_source(source: str, what: str, ns: dict[str, object], owner: object) -> str:
     """Compile and run generated source into ``ns``; returns the file name it is filed under.
 
-    The source is registered with ``linecache`` under that name, so tracebacks, ``pdb`` and
-    ``inspect.getsource`` show the generated lines (the caller drops the entry again).
+    The source is kept in ``linecache`` under that name for as long as ``owner`` lives, so
+    tracebacks, ``pdb`` and ``inspect.getsource`` show the generated lines.
 
-    >>> ns = {}
-    >>> name = run_source("def f(x):" + chr(10) + "    return 1 / x" + chr(10), "example", ns)
+    >>> import linecache
+    >>> ns, owner = {}, type("Owner", (), {})()
+    >>> source = "def f(x):" + chr(10) + "    return 1 / x" + chr(10)
+    >>> name = run_source(source, "example", ns, owner)
     >>> linecache.getline(name, 2).strip()
     'return 1 / x'
-    >>> _ = linecache.cache.pop(name)
     """
     filename = f"<autograd {what} #{next(_file_numbers)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    keep_source(filename, source, owner)
     exec(builtins.compile(source, filename, "exec"), ns)
     return filename
 
@@ -194,8 +194,7 @@ class Compiled:
         name = getattr(fn, "__name__", "fn")
         # The text comes from the traced graph only (see emit.py). Its lines stay readable in
         # tracebacks for as long as this object lives.
-        filename = run_source(self.source, f"compile {name!r}", ns)
-        weakref.finalize(self, linecache.cache.pop, filename, None)
+        run_source(self.source, f"compile {name!r}", ns, self)
         self._run = cast("_Generated", ns["forward_backward"])
         self._run_ieee: _Generated | None = None  # written on first need (see _call)
         self._params = self._trace.params
@@ -250,8 +249,7 @@ class Compiled:
     def _ieee(self) -> _Generated:
         if self._run_ieee is None:
             source, ns = generate(self._trace, "forward_backward_ieee", ieee=True)
-            filename = run_source(source, "compile (IEEE backward)", ns)
-            weakref.finalize(self, linecache.cache.pop, filename, None)
+            run_source(source, "compile (IEEE backward)", ns, self)
             self._run_ieee = cast("_Generated", ns["forward_backward_ieee"])
         return self._run_ieee
 

@@ -18,6 +18,7 @@ LAYERS = [
     {"autograd.ops"},
     {"autograd.rule_text", "autograd.generate"},  # rule texts as code; the generator (a tool)
     {"autograd.core.numbers", "autograd.core.locks", "autograd.core.layout"},
+    {"autograd.core.source_lines"},  # text compiled from strings, kept for tracebacks
     {"autograd.core.counters", "autograd.core.domain"},
     {"autograd.core.op"},
     {"autograd.core.modes"},
