@@ -8,7 +8,17 @@ from typing import Any
 
 from ..notation import fmt
 from .learner_process import Learner
-from .learner_report import ENDED, ERROR, FORWARD, HANG, NOT_NUMBER, NOT_RESET, WRONG, Failure
+from .learner_report import (
+    ENDED,
+    ERROR,
+    FORWARD,
+    HANG,
+    NOT_NUMBER,
+    NOT_RESET,
+    WRONG,
+    Failure,
+    phrase,
+)
 from .learner_spec import LETTERS, LearnerOp, Spec, close
 
 
@@ -61,7 +71,7 @@ def compare(
         if on_kink and kink is not None and min(kink.slopes) <= g <= max(kink.slopes):
             continue
         if not close(g, v.grad):
-            detail = f"{name}.grad: expected {fmt(v.grad)}, got {fmt(g)}"
+            detail = phrase("grad_expected", name=name, want=fmt(v.grad), got=fmt(g))
             return Failure(WRONG, detail, spec, leaf=name, want=v.grad, got=g), grads, data
     if twice:
         second = read_grads(got, torch_style, "second")

@@ -374,7 +374,8 @@ class _Judge:
     ) -> Failure | None:
         for e in mistakes:
             if matches(grads, sweep(spec, e.mistake), len(spec.leaves)):
-                return Failure(e.kind, f"{e.detail} ({f.detail})", spec, f.leaf, f.want, f.got)
+                detail = phrase("explained", why=e.detail, detail=f.detail)
+                return Failure(e.kind, detail, spec, f.leaf, f.want, f.got)
         return None
 
     # -- 4. each operation inside a larger graph ---------------------------------------------
@@ -438,7 +439,7 @@ class _Judge:
         found = self.explained(spec, grads, f, per_op(spec, op))
         if found is not None:
             return found
-        f.detail = f"{op} in a larger graph: {f.detail}"
+        f.detail = phrase("in_a_larger_graph", op=op, detail=f.detail)
         return f
 
     def not_reset(self, f: Failure, op: str) -> None:

@@ -20,6 +20,7 @@ from .learner_report import (
     TWICE_RUN,
     UPSTREAM,
     Failure,
+    phrase,
 )
 from .learner_sim import Mistake, partials, sweep
 from .learner_spec import ALL_OPS, INNER, JOINS, LEARNER_OPS, LETTERS, SCALES, LearnerOp, Spec
@@ -125,11 +126,7 @@ def order_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
     >>> order_probe(["mul"])[0].steps
     (('mul', (0, 1)), ('mul', (4, 2)), ('mul', (5, 3)))
     """
-    detail = (
-        "the nodes nearest the output are right and the ones further in get 0 or too little: "
-        "backward() calls each node's _backward inputs-first, before the node's own gradient is "
-        "complete. Did you forget reversed() on the topological order?"
-    )
+    detail = phrase("order")
     binary = next((n for n in INNER if n in ok), None)
     candidates = (
         []
@@ -156,11 +153,7 @@ def twice_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
     inner, outer = _two(ok)
     if inner is None or outer is None:
         return None
-    detail = (
-        "c is used twice by d, and c's _backward ran once per use, sending its gradient down "
-        "twice: your topological order lists a node once per path to it. Keep a visited set so "
-        "that each node is added once"
-    )
+    detail = phrase("twice")
     spec = Spec((0.7, 1.3), ((inner, (0, 1)), (outer, (2, 2))))
     return spec, [Explanation(Mistake(per_path=True), TWICE_RUN, detail)]
 
@@ -174,12 +167,7 @@ def value_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
     if "add" not in ok:
         return None
     outer = "mul" if "mul" in ok else "add"
-    detail = (
-        "c = a + b and d = b + a are different nodes with the same value, and only one of them "
-        "passed its gradient on: your __eq__/__hash__ compare .data, so a set (the children, or "
-        "the visited set) holds one of them. Compare nodes by identity: remove __eq__ and "
-        "__hash__, or key the visited set by id(node)"
-    )
+    detail = phrase("by_value")
     spec = Spec((1.0, 2.0), (("add", (0, 1)), ("add", (1, 0)), (outer, (2, 3))))
     return spec, [Explanation(Mistake(by_value=True), BY_VALUE, detail)]
 
@@ -194,13 +182,7 @@ def breadth_probe(ok: Sequence[str]) -> tuple[Spec, list[Explanation]] | None:
     inner, outer = _two(ok)
     if inner is None or outer is None:
         return None
-    detail = (
-        "c is used by the output and again further in, and its _backward ran before the "
-        "nodes further in had added their share to c.grad: your order is a breadth-first "
-        "search from the output, which is not a topological order when a node is reached by "
-        "paths of different lengths. Sort the nodes depth-first (each after its inputs) and "
-        "walk that order reversed"
-    )
+    detail = phrase("breadth")
     steps = ((inner, (0, 1)), (inner, (2, 1)), (inner, (3, 1)), (outer, (4, 2)))
     spec = Spec((0.7, 1.3), steps)
     return spec, [Explanation(Mistake(breadth_first=True), BREADTH, detail)]
@@ -223,29 +205,16 @@ def per_op(spec: Spec, op: str) -> list[Explanation]:
     """
     steps = frozenset(i for i, (name, _) in enumerate(spec.steps) if name == op)
     arity = max((len(spec.steps[i][1]) for i in steps), default=1)
-    mine = f"{op}'s backward"
     subsets: list[frozenset[int] | None] = [None]
     if arity == 2:
         subsets += [frozenset({0}), frozenset({1})]
     out = []
     for operands in subsets:
-        which = "" if operands is None else " (in one of its two lines)"
-        out.append(
-            Explanation(
-                Mistake(no_upstream=steps, operands=operands),
-                UPSTREAM,
-                f"{mine} does not multiply by out.grad{which}: it passes its local "
-                "derivative alone",
-            )
-        )
-        out.append(
-            Explanation(
-                Mistake(assign=steps, operands=operands),
-                ASSIGNED,
-                f"a node used twice gets only one path's gradient: {mine} assigns (=) where it "
-                f"must add (+=){which}",
-            )
-        )
+        which = "" if operands is None else phrase("in_one_line")
+        upstream = phrase("no_upstream", op=op, which=which)
+        out.append(Explanation(Mistake(no_upstream=steps, operands=operands), UPSTREAM, upstream))
+        assigns = phrase("assigns", op=op, which=which)
+        out.append(Explanation(Mistake(assign=steps, operands=operands), ASSIGNED, assigns))
     return sorted(out, key=lambda e: e.kind != UPSTREAM)
 
 

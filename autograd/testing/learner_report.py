@@ -48,6 +48,42 @@ PHRASES = {
         "explicit stack instead; the chain begins"
     ),
 }
+PHRASES |= {
+    "grad_expected": "{name}.grad: expected {want}, got {got}",
+    "explained": "{why} ({detail})",
+    "in_a_larger_graph": "{op} in a larger graph: {detail}",
+    "no_upstream": (
+        "{op}'s backward does not multiply by out.grad{which}: it passes its local derivative alone"
+    ),
+    "assigns": (
+        "a node used twice gets only one path's gradient: {op}'s backward assigns (=) where it "
+        "must add (+=){which}"
+    ),
+    "in_one_line": " (in one of its two lines)",
+    "order": (
+        "the nodes nearest the output are right and the ones further in get 0 or too little: "
+        "backward() calls each node's _backward inputs-first, before the node's own gradient is "
+        "complete. Did you forget reversed() on the topological order?"
+    ),
+    "twice": (
+        "c is used twice by d, and c's _backward ran once per use, sending its gradient down "
+        "twice: your topological order lists a node once per path to it. Keep a visited set so "
+        "that each node is added once"
+    ),
+    "by_value": (
+        "c = a + b and d = b + a are different nodes with the same value, and only one of them "
+        "passed its gradient on: your __eq__/__hash__ compare .data, so a set (the children, or "
+        "the visited set) holds one of them. Compare nodes by identity: remove __eq__ and "
+        "__hash__, or key the visited set by id(node)"
+    ),
+    "breadth": (
+        "c is used by the output and again further in, and its _backward ran before the "
+        "nodes further in had added their share to c.grad: your order is a breadth-first "
+        "search from the output, which is not a topological order when a node is reached by "
+        "paths of different lengths. Sort the nodes depth-first (each after its inputs) and "
+        "walk that order reversed"
+    ),
+}
 PHRASES["recursion_one"] = PHRASES["recursion"].replace("frames per", "frame per")
 
 

@@ -9,11 +9,14 @@ import re
 import string
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from learner_source import TANH
 
 from autograd.testing import learner_report
+from autograd.testing.mutants import engine_source
 from autograd.testing.strategies import expressions
 from autograd.viz import BackwardStepper
 from autograd.viz.page_text import PAGE
@@ -217,3 +220,39 @@ def test_the_reports_phrases_are_worded_by_the_page_as_the_judge_words_them() ->
         fields = {k: v["text"] if isinstance(v, dict) else v for k, v in w["fields"].items()}
         assert w["text"] == learner_report.PHRASES[w["key"]].format(**fields)
         assert w["text"] in answer["report"]
+
+
+def _english(w: Any) -> Any:
+    """A phrase's English text rebuilt from its template and fields (nested phrases too)."""
+    if not isinstance(w, dict):
+        return w
+    fields = {k: _english(v) for k, v in w["fields"].items()}
+    return learner_report.PHRASES[w["key"]].format(**fields)
+
+
+@pytest.mark.parametrize(
+    ("mistake", "key"),
+    [
+        ("tanh-local", "local"),
+        ("mul-upstream", "explained"),
+        ("mul-assign", "explained"),
+        ("order-not-reversed", "explained"),
+        ("no-visited-set", "explained"),
+        ("equal-by-value", "explained"),
+        ("breadth-first-order", "explained"),
+        ("recursive-sort", "recursion_one"),
+    ],
+)
+def test_the_classic_mistakes_details_are_phrases_the_page_can_word(mistake, key) -> None:
+    """The detail of each classic mistake comes as a phrase (nested phrases inside), every key
+    in both catalogues, and its fields rebuild the judge's English text exactly."""
+    answer = check_source(engine_source(mistake), "Value", examples=0)
+    detail = answer["failures"][0]["detail"]
+    assert isinstance(detail, dict) and detail["key"] == key, detail
+    assert _english(detail) == detail["text"] and detail["text"] in answer["report"]
+    stack = [detail]
+    while stack:
+        w = stack.pop()
+        for lang in LANGUAGES:
+            assert f"engine_phrase_{w['key']}" in CATALOGUES["playground"][lang], w["key"]
+        stack += [v for v in w["fields"].values() if isinstance(v, dict)]

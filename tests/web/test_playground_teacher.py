@@ -17,12 +17,15 @@ import pytest
 from cdp import Browser, playground_marks
 from learner_source import TANH
 
+from autograd.testing.mutants import engine_source
+
 pytestmark = [
     *playground_marks(),
 ]
 SIZES = [(1280, 900), (390, 844)]
 READY = "document.body.dataset.ready === '1'"
 CJK = re.compile("[\u4e00-\u9fff]")
+UPSTREAM = engine_source("mul-upstream")
 
 
 def problems(b: Browser, where: str) -> list[str]:
@@ -102,6 +105,20 @@ def test_a_planted_mistake_is_reported_in_chinese_on_the_chinese_page(
     b.js("document.getElementById('engine-report').scrollIntoView()")
     b.screenshot(tmp_path / f"engine-zh-{size[0]}.png")
     assert problems(b, f"zh report {size[0]}") == []
+
+
+def test_a_classic_mistakes_detail_is_said_in_chinese_nested_phrases_too(playground, browser):
+    b = browser
+    b.resize(1280, 900)
+    b.open(playground + "?tab=engine&lang=zh")
+    b.wait(READY, 120)
+    b.js(f"document.getElementById('engine-source').value = {json.dumps(UPSTREAM)}")
+    b.js("document.getElementById('engine-check').click()")
+    b.wait("document.body.dataset.engineResult", 120)
+    report = b.js("document.getElementById('engine-report').textContent")
+    # the mistake's explanation, and inside it the numbers' phrase, both in Chinese
+    assert "mul 的 backward 没有乘以 out.grad" in report, report
+    assert ".grad：应为 " in report and "英文" not in report, report
 
 
 def test_a_source_that_does_not_run_is_reported_in_chinese(playground, browser):
