@@ -40,9 +40,11 @@ lint: $(VENV)/.installed-test
 # what it shows with what it has saved.
 # TEST_JOBS pytest-xdist workers share the tests out (tests of one xdist_group, such as the
 # notebooks' kernels, on one worker); TEST_JOBS=0 runs them in one process.
+# --durations names the slowest tests in every log: a run now and then takes minutes longer
+# than the usual 90 s, and the log should say where it waited.
 TEST_JOBS ?= 2
 test: lint $(VENV)/.installed-notebooks
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_JOBS) --dist loadgroup -m "not long and not docs_site"
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_JOBS) --dist loadgroup -m "not long and not docs_site" --durations=5
 
 # The quick loop while editing: no lint, no notebooks, no test marked slow.
 test-fast: $(VENV)/.installed-test

@@ -242,10 +242,15 @@ class Friendly:
 
 _POSITIVE = Friendly(lambda xs: xs[0] > 0)
 
+# The rows whose exercises may use any operand the sheet draws (named one by one: a new row
+# is given its range by someone deciding it, never by default).
+ANY_OPERAND = (
+    "add", "sub", "mul", "neg", "abs", "exp", "relu", "leaky_relu", "softplus", "sin", "cos",
+    "max", "min", "clamp",
+)  # fmt: skip
+
 OPERANDS: Mapping[Primitive, Friendly] = MappingProxyType({
-    **{OPS[n]: Friendly() for n in ("add", "sub", "mul", "neg", "abs", "exp", "relu",
-                                     "leaky_relu", "softplus", "sin", "cos", "max", "min",
-                                     "clamp")},
+    **{OPS[n]: Friendly() for n in ANY_OPERAND},
     # where the curve is not flat to a float's precision (tanh(20) is the float 1.0, which the
     # sheet would ask as if it were worked out by hand)
     OPS["tanh"]: Friendly(lambda xs: abs(xs[0]) <= 6),
